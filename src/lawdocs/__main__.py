@@ -1,0 +1,3 @@
+from lawdocs.cli import main
+
+main()

@@ -1,0 +1,318 @@
+"""The `lawdocs` command: a thin shell over the library.
+
+Every command calls one library function, prints a human view by default or JSON with
+`--json`, and turns a LawdocsError into a one-line message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from .errors import LawdocsError
+from .models import Hit
+
+app = typer.Typer(
+    name="lawdocs",
+    help="Parse, index, search and answer Chinese rule-of-law and policy documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="Index folder.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+FilterOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        "-f",
+        help="KEY=VALUE: doc_type, region, issuer, year (or 2019..2021), date_from, "
+        "date_to, doc_id, path (section prefix), status. Repeat for more.",
+    ),
+]
+
+
+@contextmanager
+def failures() -> Iterator[None]:
+    """Map library errors to a clean message and exit code 1."""
+    try:
+        yield
+    except LawdocsError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+
+
+def dump(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def default_index() -> Path:
+    from .index import DEFAULT_INDEX
+
+    return DEFAULT_INDEX
+
+
+# -- parse ---------------------------------------------------------------------------------------
+@app.command()
+def parse(
+    files: Annotated[list[Path], typer.Argument(help="Files or folders to parse.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the clause tree of each document (or print it as JSON)."""
+    from .load import iter_files, load_path
+    from .parse import parse_raw
+
+    documents = []
+    failed: list[tuple[str, str]] = []
+    for path in iter_files(list(files)):
+        try:
+            for raw in load_path(path):
+                documents.append(parse_raw(raw))
+        except LawdocsError as exc:
+            failed.append((str(path), str(exc)))
+            err.print(f"[red]failed:[/red] {exc}", highlight=False)
+    if as_json:
+        dump({"documents": [document_json(d) for d in documents]})
+    else:
+        for doc in documents:
+            out.print(document_tree(doc))
+    if failed:
+        err.print(f"{len(failed)} file(s) failed; {len(documents)} document(s) parsed")
+        raise typer.Exit(1)
+
+
+def document_json(doc: Any) -> dict[str, Any]:
+    head = doc.model_dump(
+        include={"id", "title", "doc_type", "issuers", "region", "date", "year", "number", "source"}
+    )
+    head["clauses"] = [
+        c.model_dump(include={"id", "label", "article", "path", "text", "page", "span"}) for c in doc.clauses
+    ]
+    return head
+
+
+def document_tree(doc: Any) -> Tree:
+    meta = " · ".join(
+        str(x) for x in (doc.doc_type, doc.region, "、".join(doc.issuers), doc.date, doc.number) if x
+    )
+    root = Tree(f"[bold]{doc.title}[/bold]  [dim]{meta}[/dim]")
+    nodes: dict[tuple[str, ...], Tree] = {(): root}
+    for clause in doc.clauses:
+        for depth in range(1, len(clause.path) + 1):
+            key = tuple(clause.path[:depth])
+            if key not in nodes:
+                nodes[key] = nodes[key[:-1]].add(f"[cyan]{key[-1]}[/cyan]")
+        text = clause.text.replace("\n", " ")
+        head = clause.article or clause.kind
+        part = f" ({clause.part})" if clause.part else ""
+        nodes[tuple(clause.path)].add(f"[green]{head}{part}[/green] [dim]{clause.id}[/dim] {text[:60]}…")
+    return root
+
+
+# -- index ---------------------------------------------------------------------------------------
+@app.command()
+def index(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to index (recursively).")],
+    index_dir: IndexOpt = Path("indexes/default"),
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model name or folder (default: bundled).")
+    ] = None,
+    index_type: Annotated[str, typer.Option("--index-type", help="auto, flat, hnsw or ivf.")] = "auto",
+    lexical: Annotated[str, typer.Option("--lexical", help="jieba, bigram or jieba+bigram.")] = "jieba",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add documents to an index (created if missing); unchanged files are skipped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .index import Index
+    from .load import iter_files
+
+    with failures():
+        if (index_dir / "manifest.json").exists():
+            ix = Index.open(index_dir, model=model)
+        else:
+            ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)  # type: ignore[arg-type]
+        files = list(iter_files(list(paths)))
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=as_json or not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("indexing", total=len(files))
+            report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
+        manifest = ix.save()
+    summary = {
+        "index": str(index_dir),
+        "files": len(files),
+        "documents_added": len(report.added),
+        "documents_replaced": len(report.replaced),
+        "documents_skipped": len(report.skipped),
+        "clauses_added": report.clauses,
+        "failed": [{"source": s, "error": e} for s, e in report.failed],
+        "documents": manifest.documents,
+        "clauses": manifest.clauses,
+        "model": manifest.model_name,
+    }
+    if as_json:
+        dump(summary)
+    else:
+        out.print(
+            f"{len(files)} files: {len(report.added)} documents added, {len(report.replaced)} replaced, "
+            f"{len(report.skipped)} unchanged, {len(report.failed)} failed; {report.clauses} clauses embedded.\n"
+            f"Index {index_dir}: {manifest.documents} documents, {manifest.clauses} clauses, model {manifest.model_name}."
+        )
+        for source, message in report.failed:
+            where = "" if source in message else f"{source}: "
+            err.print(f"[red]failed:[/red] {where}{message}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(
+    targets: Annotated[
+        list[str], typer.Argument(help="Document ids, sources, or files/folders they came from.")
+    ],
+    index_dir: IndexOpt = Path("indexes/default"),
+) -> None:
+    """Remove documents from an index."""
+    from .index import Index
+
+    with failures():
+        ix = Index.open(index_dir)
+        removed = [doc_id for t in targets for doc_id in ix.remove(t)]
+        if removed:
+            ix.save()
+    out.print(f"removed {len(removed)} document(s)")
+    if not removed:
+        raise typer.Exit(1)
+
+
+# -- search --------------------------------------------------------------------------------------
+def hit_json(hit: Hit) -> dict[str, Any]:
+    row = hit.model_dump(
+        include={"rank", "score", "clause_id", "label", "text", "path", "article", "page", "scores"}
+    )
+    row["doc"] = hit.doc.model_dump(
+        include={"id", "title", "doc_type", "issuers", "region", "date", "source"}
+    )
+    return row
+
+
+def hits_table(query: str, hits: list[Hit]) -> Table:
+    table = Table(title=f"{query}", show_lines=True, expand=True)
+    table.add_column("#", justify="right", width=3)
+    table.add_column("score", width=7)
+    table.add_column("citation", ratio=2)
+    table.add_column("text", ratio=5)
+    for hit in hits:
+        text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
+        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, text)
+    return table
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="The question or keywords.")] = None,
+    index_dir: IndexOpt = Path("indexes/default"),
+    k: Annotated[int, typer.Option("-k", help="How many hits.")] = 10,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or lexical.")] = "hybrid",
+    filters: FilterOpt = None,
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help='JSONL file of {"query": ...} lines, answered in order.')
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find the clauses that answer a query."""
+    from .index import Index
+
+    if (query is None) == (queries is None):
+        err.print("[red]error:[/red] give a QUERY or --queries FILE, not both or neither")
+        raise typer.Exit(2)
+    with failures():
+        ix = Index.open(index_dir, model=model)
+        if queries is not None:
+            for number, row in read_query_lines(queries):
+                with failures():
+                    hits = ix.search(row["query"], k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+                if as_json:
+                    dump({**row, "hits": [hit_json(h) for h in hits]})
+                else:
+                    out.print(hits_table(f"{number}: {row['query']}", hits))
+            return
+        assert query is not None
+        hits = ix.search(query, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+    if as_json:
+        dump({"query": query, "hits": [hit_json(h) for h in hits]})
+    else:
+        out.print(hits_table(query, hits))
+
+
+def read_query_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    from .errors import QueryError
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise QueryError(f"cannot read queries: {exc.strerror}", path=path) from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QueryError(f"invalid JSON: {exc.msg}", path=path, line=number) from exc
+        if not isinstance(row, dict) or not isinstance(row.get("query"), str):
+            raise QueryError('each line must be an object with a "query" string', path=path, line=number)
+        yield number, row
+
+
+@app.command()
+def show(
+    clause_id: Annotated[str, typer.Argument(help="A clause id from search results.")],
+    index_dir: IndexOpt = Path("indexes/default"),
+    context: Annotated[int, typer.Option("--context", "-c", help="Neighbours on each side.")] = 1,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a clause with its path and its neighbours."""
+    from .index import Index
+
+    with failures():
+        ix = Index.open(index_dir)
+        clause = ix.get_clause(clause_id)
+        doc = ix.get_document(clause.doc_id)
+        around = ix.neighbours(clause_id, before=context, after=context)
+    if as_json:
+        dump(
+            {
+                "clause": clause.model_dump(),
+                "doc": doc.model_dump(),
+                "neighbours": [c.model_dump() for c in around],
+            }
+        )
+        return
+    out.print(f"[bold]{doc.title}[/bold] › {' › '.join(clause.path)}", highlight=False)
+    for c in around:
+        style = "bold" if c.id == clause_id else "dim"
+        head = c.article or c.kind
+        out.print(f"[{style}]{head}  {c.text}[/{style}]  [dim]{c.id}[/dim]", highlight=False)
+
+
+def main() -> None:
+    app()

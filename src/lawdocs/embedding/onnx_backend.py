@@ -1,0 +1,254 @@
+"""The fast CPU path: a sentence-transformers folder's transformer exported to ONNX, int8-quantised, run by ORT.
+
+:func:`export_onnx` writes ``<folder>/onnx/model_int8.onnx`` (dynamic int8 quantisation of the weights,
+activations quantised at run time); :class:`OnnxEmbedder` tokenises with the fast ``tokenizers`` tokenizer, runs
+ONNX Runtime, mean-pools over the attention mask and L2-normalises, batching texts of similar length together.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from .home import sha256_file
+from .st_backend import default_threads, l2_normalise, prompts_of, set_offline_default
+
+log = logging.getLogger(__name__)
+
+ONNX_DIR = "onnx"
+INT8_FILE = "model_int8.onnx"
+OPSET = 17
+MIN_INT8_COSINE = 0.99
+
+
+def int8_path(folder: Path) -> Path:
+    return folder / ONNX_DIR / INT8_FILE
+
+
+def _export_fp32(folder: Path, out: Path) -> None:
+    set_offline_default()
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(
+        str(folder), torch_dtype=torch.float32, attn_implementation="eager", local_files_only=True
+    )
+    model.eval()
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.tensor([[0, 35378, 12, 6, 2], [0, 35378, 2, 1, 1]], dtype=torch.long)
+    mask = (ids != 1).long()
+    with torch.inference_mode():
+        torch.onnx.export(
+            _Hidden(model),
+            (ids, mask),
+            str(out),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "last_hidden_state": {0: "batch", 1: "sequence"},
+            },
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+
+
+def quantize_int8(src: Path, dst: Path, *, per_channel: bool = False, exclude: Sequence[str] = ()) -> None:
+    """Dynamic int8 quantisation (signed int8 weights) of an fp32 ONNX file."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(src),
+        str(dst),
+        weight_type=QuantType.QInt8,
+        per_channel=per_channel,
+        nodes_to_exclude=list(exclude),
+    )
+
+
+def export_onnx(folder: str | Path, *, check: bool = True, texts: Sequence[str] | None = None) -> dict[str, Any]:
+    """Export ``folder``'s transformer to ``onnx/model_int8.onnx`` (atomically) and return facts for the manifest.
+
+    With ``check``, the int8 model must agree with the fp32 sentence-transformers model at cosine >= 0.99 on
+    every one of ``texts`` (default: lawdocs' sample clauses), or ModelError is raised.
+    """
+    folder = Path(folder)
+    dest = int8_path(folder)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".onnx-", dir=dest.parent) as tmp:
+        fp32 = Path(tmp) / "model_fp32.onnx"
+        _export_fp32(folder, fp32)
+        staged = Path(tmp) / INT8_FILE
+        quantize_int8(fp32, staged)
+        with staged.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(staged, dest)
+    info: dict[str, Any] = {
+        "onnx_int8": f"{ONNX_DIR}/{INT8_FILE}",
+        "onnx_int8_sha256": sha256_file(dest),
+        "onnx_opset": OPSET,
+        "onnx_quantisation": "onnxruntime quantize_dynamic, QInt8 weights, per-tensor",
+    }
+    if check:
+        info["min_cosine_int8_vs_fp32"] = check_int8(folder, texts)
+    return info
+
+
+def check_int8(folder: Path, texts: Sequence[str] | None = None, *, min_cosine: float = MIN_INT8_COSINE) -> float:
+    """Min cosine between the int8 ONNX model and the fp32 sentence-transformers model (queries and passages)."""
+    from .samples import SAMPLE_CLAUSES
+    from .st_backend import SentenceTransformerEmbedder
+
+    items = list(texts) if texts is not None else list(SAMPLE_CLAUSES)
+    fp32 = SentenceTransformerEmbedder(folder)
+    int8 = OnnxEmbedder(folder, max_seq_length=fp32.max_seq_length)
+    cos = np.concatenate(
+        [
+            (fp32.encode_passages(items) * int8.encode_passages(items)).sum(1),
+            (fp32.encode_queries(items) * int8.encode_queries(items)).sum(1),
+        ]
+    )
+    worst = float(cos.min())
+    log.info("int8 vs fp32 over %d texts: min cosine %.5f, mean %.5f", len(items), worst, float(cos.mean()))
+    if not worst >= min_cosine:
+        raise ModelError(f"int8 ONNX model disagrees with fp32: min cosine {worst:.4f} < {min_cosine}", path=folder)
+    return worst
+
+
+def _st_settings(folder: Path) -> tuple[str, str, int | None]:
+    """Prompts and max_seq_length from a sentence-transformers folder's JSON files, without loading torch."""
+    query = passage = ""
+    max_len: int | None = None
+    try:
+        cfg = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+        query, passage = prompts_of(cfg.get("prompts"))
+    except (OSError, ValueError):
+        pass
+    try:
+        bert_cfg = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        if bert_cfg.get("max_seq_length"):
+            max_len = int(bert_cfg["max_seq_length"])
+    except (OSError, ValueError):
+        pass
+    return query, passage, max_len
+
+
+class OnnxEmbedder:
+    """Mean-pooled, L2-normalised embeddings from an ONNX export run by ONNX Runtime on the CPU."""
+
+    def __init__(
+        self,
+        folder: str | Path,
+        *,
+        onnx_file: str | Path | None = None,
+        name: str | None = None,
+        fingerprint: str | None = None,
+        query_prompt: str | None = None,
+        passage_prompt: str | None = None,
+        max_seq_length: int | None = None,
+        threads: int | None = None,
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.folder = Path(folder)
+        path = Path(onnx_file) if onnx_file is not None else int8_path(self.folder)
+        if not path.is_absolute():
+            path = self.folder / path
+        if not path.is_file():
+            raise ModelError("no ONNX export; run lawdocs.embed.export_onnx(folder) first", path=path)
+        tok_file = self.folder / "tokenizer.json"
+        if not tok_file.is_file():
+            raise ModelError("the model folder has no tokenizer.json", path=tok_file)
+        saved_query, saved_passage, saved_len = _st_settings(self.folder)
+        self.query_prompt = saved_query if query_prompt is None else query_prompt
+        self.passage_prompt = saved_passage if passage_prompt is None else passage_prompt
+        self.max_seq_length = max_seq_length or saved_len or 512
+
+        self._tok = Tokenizer.from_file(str(tok_file))
+        self._tok.no_padding()
+        self._tok.enable_truncation(max_length=self.max_seq_length)
+        pad_id = self._tok.token_to_id("<pad>")
+        self._pad_id = pad_id if pad_id is not None else 0
+
+        self.threads = threads or default_threads()
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = self.threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise ModelError(f"ONNX Runtime cannot load the model: {exc}", path=path) from exc
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        dim = self._session.get_outputs()[0].shape[-1]
+        self.dimension = int(dim) if isinstance(dim, int) else int(self._run([[0, 2]]).shape[1])
+        self.name = name or str(self.folder)
+        self.fingerprint = fingerprint or sha256_file(path)
+
+    def _run(self, batch: list[list[int]]) -> np.ndarray:
+        width = max(len(ids) for ids in batch)
+        ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, seq in enumerate(batch):
+            ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        (hidden,) = self._session.run(["last_hidden_state"], feeds)
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
+        return l2_normalise(pooled)
+
+    def _encode(self, texts: Sequence[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        encodings = self._tok.encode_batch([prompt + t for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        starts = range(0, len(order), max(1, batch_size))
+        progress = None
+        if show_progress:
+            try:
+                from tqdm.auto import tqdm
+
+                progress = tqdm(total=len(texts), desc="embedding", unit="text")
+            except ImportError:
+                progress = None
+        for start in starts:
+            chunk = order[start : start + batch_size]
+            out[chunk] = self._run([encodings[i].ids for i in chunk])
+            if progress is not None:
+                progress.update(len(chunk))
+        if progress is not None:
+            progress.close()
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prompt, 32, False)
+
+    def encode_passages(
+        self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False
+    ) -> np.ndarray:
+        return self._encode(texts, self.passage_prompt, batch_size, show_progress)

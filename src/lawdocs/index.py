@@ -1,0 +1,570 @@
+"""The Index: dense (FAISS) and lexical (BM25) indexes over clauses, kept in step.
+
+Rows are clauses. Row i of the vector matrix, of the lexical matrix and of the clause list
+describe the same clause. Removing a document marks its rows dead; `save` compacts them away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from . import store
+from .embed import Embedder, HashEmbedder
+from .errors import (
+    IndexCorruptError,
+    IndexNotFoundError,
+    IndexStoreError,
+    LawdocsError,
+    ModelMismatchError,
+    QueryError,
+)
+from .lexical import LexicalIndex, Tokenizer
+from .models import Clause, Document, DocumentInfo, Hit, Manifest, SearchMode
+from .search import Filters, FusionConfig, fuse, parse_filters, top_k
+
+IndexType = Literal["auto", "flat", "hnsw", "ivf"]
+DEFAULT_INDEX = Path("indexes/default")
+HNSW_ABOVE = 200_000  # rows; below this exact search is fast enough on a laptop
+
+
+def passage_text(doc: DocumentInfo, clause: Clause) -> str:
+    """What is embedded for a clause: its document title, section path and article, then its text."""
+    head = " ".join([doc.title, *clause.path, clause.article or ""]).strip()
+    return f"{head}\n{clause.text}"
+
+
+@dataclass
+class AddReport:
+    """What one `Index.add` did."""
+
+    added: list[str] = field(default_factory=list)  # document ids
+    replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+    clauses: int = 0
+
+    def merge(self, other: AddReport) -> None:
+        self.added += other.added
+        self.replaced += other.replaced
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.clauses += other.clauses
+
+
+class StoredDocument(DocumentInfo):
+    """A document as kept in the index: metadata, every source it came from, its hash."""
+
+    content_hash: str
+    sources: list[str] = []
+    clause_count: int = 0
+    effective_date: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _resolve_embedder(model: str | None) -> Embedder:
+    if model and model.startswith("hash-"):
+        return HashEmbedder(int(model.split("-", 1)[1]))
+    from .embed import load_embedder
+
+    return load_embedder(model)
+
+
+class Index:
+    """Create, open, add to, remove from, search and save a lawdocs index."""
+
+    def __init__(
+        self,
+        folder: str | Path,
+        *,
+        embedder: Embedder | None = None,
+        model: str | None = None,
+        index_type: IndexType = "auto",
+        lexical: Tokenizer = "jieba",
+        fusion: FusionConfig | None = None,
+    ) -> None:
+        self.folder = Path(folder)
+        self._embedder = embedder
+        self._model = model
+        self.index_type: IndexType = index_type
+        self.fusion = fusion or FusionConfig()
+        self.lexical = LexicalIndex(scheme=lexical)
+        self.clauses: list[Clause] = []
+        self.row_doc: list[str] = []  # document id of each row
+        self.vectors = np.zeros((0, 0), dtype=np.float32)
+        self.documents: dict[str, StoredDocument] = {}
+        self.by_source: dict[str, str] = {}
+        self.row_of: dict[str, int] = {}
+        self.doc_rows: dict[str, list[int]] = {}
+        self.manifest: Manifest | None = None
+        self._faiss: Any = None
+        self._generation = 0
+
+    # -- life cycle -----------------------------------------------------------------------------
+    @classmethod
+    def create(cls, folder: str | Path = DEFAULT_INDEX, **options: Any) -> Index:
+        """A new, empty index (nothing is written until `save`)."""
+        return cls(folder, **options)
+
+    @classmethod
+    def open(
+        cls,
+        folder: str | Path = DEFAULT_INDEX,
+        *,
+        model: str | None = None,
+        embedder: Embedder | None = None,
+        verify: bool = True,
+    ) -> Index:
+        """Load a saved index. Asking for another model than it was built with is an error."""
+        folder = Path(folder)
+        for attempt in range(3):
+            manifest, raw = store.read_manifest(folder)
+            wanted = embedder.name if embedder is not None else model
+            if wanted is not None and wanted != manifest.model_name:
+                raise ModelMismatchError(
+                    f"index was built with model {manifest.model_name!r}, not {wanted!r}; "
+                    "search it with its own model or build a new index",
+                    path=folder,
+                )
+            try:
+                return cls._load(folder, manifest, raw, embedder, verify)
+            except FileNotFoundError:
+                if attempt == 2:  # a writer replaced the generation while we read it, three times
+                    raise
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _load(
+        cls, folder: Path, manifest: Manifest, raw: dict[str, Any], embedder: Embedder | None, verify: bool
+    ) -> Index:
+        gen = store.generation_dir(folder, raw, verify=verify)
+        fusion = FusionConfig.model_validate(raw.get("fusion", {}))
+        self = cls(folder, embedder=embedder, model=manifest.model_name, fusion=fusion)
+        self.manifest = manifest
+        self._generation = manifest.generation
+        self.index_type = raw.get("index_option", "auto")
+        try:
+            self.vectors = np.load(gen / "vectors.npy", allow_pickle=False)
+        except ValueError as exc:
+            raise IndexCorruptError(f"cannot read vectors: {exc}", path=gen / "vectors.npy") from exc
+        try:
+            self.lexical = LexicalIndex.load(gen)
+        except (ValueError, KeyError, OSError) as exc:
+            raise IndexCorruptError(
+                f"cannot read the lexical index: {exc}", path=gen / "lexical.npz"
+            ) from exc
+        for _, row in store.read_jsonl(gen / "documents.jsonl"):
+            doc = StoredDocument.model_validate(row)
+            self.documents[doc.id] = doc
+            for source in doc.sources:
+                self.by_source[source] = doc.id
+        for number, row in store.read_jsonl(gen / "clauses.jsonl"):
+            try:
+                clause = Clause.model_validate(row)
+            except ValueError as exc:
+                raise IndexCorruptError(
+                    f"invalid clause: {exc}", path=gen / "clauses.jsonl", line=number
+                ) from exc
+            self.row_of[clause.id] = len(self.clauses)
+            self.doc_rows.setdefault(clause.doc_id, []).append(len(self.clauses))
+            self.clauses.append(clause)
+            self.row_doc.append(clause.doc_id)
+        n = len(self.clauses)
+        if self.vectors.shape != (n, manifest.dimension) or len(self.lexical) != n:
+            raise IndexCorruptError(
+                f"row counts disagree: {n} clauses, vectors {self.vectors.shape}, lexical {len(self.lexical)}",
+                path=gen,
+            )
+        if (gen / "dense.faiss").exists():
+            import faiss
+
+            try:
+                self._faiss = faiss.read_index(str(gen / "dense.faiss"))
+            except RuntimeError as exc:
+                raise IndexCorruptError(
+                    f"cannot read the FAISS index: {exc}", path=gen / "dense.faiss"
+                ) from exc
+        return self
+
+    # -- model ----------------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = _resolve_embedder(self._model)
+        if self.manifest is not None and self._embedder.fingerprint != self.manifest.model_fingerprint:
+            raise ModelMismatchError(
+                f"model {self._embedder.name!r} has fingerprint {self._embedder.fingerprint}, but the index was "
+                f"built with fingerprint {self.manifest.model_fingerprint}: the weights changed; rebuild the index",
+                path=self.folder,
+            )
+        return self._embedder
+
+    # -- adding and removing --------------------------------------------------------------------
+    def add(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        progress: Callable[[str, int], None] | None = None,
+        batch_size: int = 64,
+    ) -> AddReport:
+        """Load, parse and index every document under `paths`; a bad file is reported, not fatal."""
+        from .load import iter_files, load_path
+        from .parse import parse_raw
+
+        if isinstance(paths, str | Path):
+            paths = [paths]
+        report = AddReport()
+        pending: list[Document] = []
+        for path in iter_files(list(paths)):
+            try:
+                for raw in load_path(Path(path).resolve()):
+                    pending.append(parse_raw(raw))
+            except LawdocsError as exc:
+                report.failed.append((str(path), str(exc)))
+            except Exception as exc:  # an unexpected bug must not lose the rest of the batch
+                report.failed.append((str(path), f"{type(exc).__name__}: {exc}"))
+            if progress:
+                progress(str(path), 1)
+            if sum(len(d.clauses) for d in pending) >= 4096:
+                report.merge(self.add_documents(pending, batch_size=batch_size))
+                pending = []
+        report.merge(self.add_documents(pending, batch_size=batch_size))
+        return report
+
+    def add_documents(self, docs: Sequence[Document], *, batch_size: int = 64) -> AddReport:
+        """Index parsed documents: unchanged ones are skipped, changed ones replaced."""
+        report = AddReport()
+        new: list[tuple[StoredDocument, list[Clause]]] = []
+        reuse: dict[str, np.ndarray] = {}
+        for doc in docs:
+            if doc.id in self.documents or any(doc.id == d.id for d, _ in new):
+                stored = self.documents.get(doc.id) or next(d for d, _ in new if d.id == doc.id)
+                if doc.source not in stored.sources:
+                    stored.sources.append(doc.source)
+                    self.by_source[doc.source] = doc.id
+                report.skipped.append(doc.id)
+                continue
+            old_id = self.by_source.get(doc.source)
+            if old_id is not None and old_id in self.documents:
+                for row in self._rows_of(old_id):
+                    if self.vectors.shape[0] > row:
+                        reuse[self._text_key(self.documents[old_id], self.clauses[row])] = self.vectors[row]
+                self._detach_source(old_id, doc.source)
+                report.replaced.append(doc.id)
+            else:
+                report.added.append(doc.id)
+            stored = StoredDocument(
+                **doc.summary().model_dump(),
+                content_hash=doc.content_hash,
+                sources=[doc.source],
+                clause_count=len(doc.clauses),
+                effective_date=doc.effective_date,
+            )
+            new.append((stored, doc.clauses))
+        clauses = [(d, c) for d, cs in new for c in cs]
+        if not clauses:
+            return report
+        texts = [passage_text(d, c) for d, c in clauses]
+        keys = [self._text_key(d, c) for d, c in clauses]
+        todo = [i for i, key in enumerate(keys) if key not in reuse]
+        fresh = (
+            self.embedder.encode_passages([texts[i] for i in todo], batch_size=batch_size) if todo else None
+        )
+        dim = self.embedder.dimension
+        vecs = np.zeros((len(clauses), dim), dtype=np.float32)
+        if fresh is not None:
+            vecs[todo] = fresh
+        for i, key in enumerate(keys):
+            if key in reuse:
+                vecs[i] = reuse[key]
+        if self.vectors.size == 0:
+            self.vectors = np.zeros((0, dim), dtype=np.float32)
+        self.vectors = np.concatenate([self.vectors, vecs])
+        self.lexical.add(texts)
+        for stored, cs in new:
+            self.documents[stored.id] = stored
+            self.by_source[stored.sources[0]] = stored.id
+            for clause in cs:
+                self.row_of[clause.id] = len(self.clauses)
+                self.doc_rows.setdefault(clause.doc_id, []).append(len(self.clauses))
+                self.clauses.append(clause)
+                self.row_doc.append(clause.doc_id)
+        self._faiss = None
+        report.clauses = len(clauses)
+        return report
+
+    def remove(self, target: str | Path) -> list[str]:
+        """Remove documents by id, by source, or every document read from a file or folder.
+
+        Returns the ids removed (empty when nothing matched).
+        """
+        key = str(target)
+        if key in self.documents:
+            self._drop(key)
+            return [key]
+        wanted = {key}
+        if Path(key).exists():
+            wanted.add(str(Path(key).resolve()))
+        hits = {
+            doc_id
+            for source, doc_id in self.by_source.items()
+            if any(
+                source == w or source.startswith(w.rstrip("/") + "/") or source.startswith(w + "#")
+                for w in wanted
+            )
+        }
+        for doc_id in hits:
+            if doc_id in self.documents:
+                self._drop(doc_id)
+        return sorted(hits)
+
+    def _detach_source(self, doc_id: str, source: str) -> None:
+        stored = self.documents[doc_id]
+        if source in stored.sources:
+            stored.sources.remove(source)
+        self.by_source.pop(source, None)
+        if not stored.sources:
+            self._drop(doc_id)
+
+    def _drop(self, doc_id: str) -> None:
+        rows = self._rows_of(doc_id)
+        self.lexical.remove_rows(rows)
+        stored = self.documents.pop(doc_id)
+        for source in stored.sources:
+            self.by_source.pop(source, None)
+        for row in rows:
+            self.row_of.pop(self.clauses[row].id, None)
+        self.doc_rows.pop(doc_id, None)
+        self._faiss = None
+
+    def _rows_of(self, doc_id: str) -> list[int]:
+        return list(self.doc_rows.get(doc_id, []))
+
+    @staticmethod
+    def _text_key(doc: DocumentInfo, clause: Clause) -> str:
+        return hashlib.sha1(passage_text(doc, clause).encode()).hexdigest()
+
+    # -- searching ------------------------------------------------------------------------------
+    def _row_mask(self, filters: Filters) -> np.ndarray:
+        alive = self.lexical.alive.copy()
+        if filters.is_empty():
+            return alive
+        ok_docs = {d for d, doc in self.documents.items() if filters.doc_matches(doc)}
+        mask = np.fromiter((d in ok_docs for d in self.row_doc), dtype=bool, count=len(self.row_doc))
+        if filters.path_prefix:
+            prefix = filters.path_prefix
+            mask &= np.fromiter(
+                (" › ".join(c.path).startswith(prefix) for c in self.clauses),
+                dtype=bool,
+                count=len(self.clauses),
+            )
+        return alive & mask
+
+    def _dense_index(self) -> Any:
+        if self._faiss is None:
+            import faiss
+
+            n, dim = self.vectors.shape
+            kind = self.index_type
+            if kind == "auto":
+                kind = "hnsw" if n >= HNSW_ABOVE else "flat"
+            if kind == "hnsw":
+                index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+                index.hnsw.efConstruction = 80
+                index.hnsw.efSearch = 128
+            elif kind == "ivf":
+                nlist = max(1, min(4096, int(4 * np.sqrt(max(n, 1)))))
+                quantizer = faiss.IndexFlatIP(dim)
+                index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+                index.train(self.vectors if n >= nlist else np.resize(self.vectors, (nlist, dim)))
+                index.nprobe = min(nlist, 32)
+            else:
+                index = faiss.IndexFlatIP(dim)
+            if n:
+                index.add(self.vectors)
+            self._faiss = index
+        return self._faiss
+
+    def factory_string(self) -> str:
+        index = self._dense_index()
+        name = type(index).__name__
+        return {"IndexHNSWFlat": "HNSW32,Flat", "IndexIVFFlat": f"IVF{getattr(index, 'nlist', 0)},Flat"}.get(
+            name, "Flat"
+        )
+
+    def dense_scores(self, query: str, mask: np.ndarray, k: int) -> list[tuple[int, float]]:
+        import faiss
+
+        if not mask.any():
+            return []
+        qvec = self.embedder.encode_queries([query]).astype(np.float32)
+        index = self._dense_index()
+        params = None
+        if not mask.all():
+            sel = faiss.IDSelectorBatch(np.flatnonzero(mask).astype(np.int64))
+            if isinstance(index, faiss.IndexHNSWFlat):
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(128, k))
+            elif isinstance(index, faiss.IndexIVFFlat):
+                params = faiss.SearchParametersIVF(sel=sel, nprobe=index.nprobe)
+            else:
+                params = faiss.SearchParameters(sel=sel)
+        scores, rows = index.search(qvec, min(k, int(mask.sum())), params=params)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0 and mask[r]]
+
+    def lexical_scores(self, query: str, mask: np.ndarray, k: int) -> list[tuple[int, float]]:
+        scores = self.lexical.scores(query)
+        rows = top_k(scores, k, mask & (scores > 0))
+        return [(int(r), float(scores[r])) for r in rows]
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        mode: SearchMode = "hybrid",
+        filters: Filters | dict[str, Any] | Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The k clauses that best answer `query`, best first, within `filters`."""
+        if not query or not query.strip():
+            raise QueryError("the query is empty")
+        if k < 1:
+            raise QueryError(f"k must be at least 1, got {k}")
+        if mode not in ("hybrid", "dense", "lexical"):
+            raise QueryError(f"unknown mode {mode!r}: use hybrid, dense or lexical")
+        flt = parse_filters(filters)
+        mask = self._row_mask(flt)
+        ranked: list[tuple[int, float]]
+        per: dict[str, dict[int, float]] = {}
+        if mode == "dense":
+            ranked = self.dense_scores(query, mask, k)
+            per["dense"] = dict(ranked)
+        elif mode == "lexical":
+            ranked = self.lexical_scores(query, mask, k)
+            per["lexical"] = dict(ranked)
+        else:
+            depth = max(k, self.fusion.candidates)
+            dense = self.dense_scores(query, mask, depth)
+            lexical = self.lexical_scores(query, mask, depth)
+            per = {"dense": dict(dense), "lexical": dict(lexical)}
+            ranked = fuse(dense, lexical, self.fusion)[:k]
+        return [self._hit(rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
+
+    def _hit(self, rank: int, row: int, score: float, per: dict[str, dict[int, float]]) -> Hit:
+        clause = self.clauses[row]
+        doc = self.documents[clause.doc_id]
+        return Hit(
+            rank=rank,
+            score=score,
+            clause_id=clause.id,
+            label=clause.label,
+            text=clause.text,
+            path=clause.path,
+            article=clause.article,
+            page=clause.page,
+            doc=DocumentInfo.model_validate(doc.model_dump(include=set(DocumentInfo.model_fields))),
+            scores={name: scores[row] for name, scores in per.items() if row in scores},
+        )
+
+    # -- lookups --------------------------------------------------------------------------------
+    def get_clause(self, clause_id: str) -> Clause:
+        row = self.row_of.get(clause_id)
+        if row is None:
+            raise QueryError(f"no clause {clause_id!r} in this index")
+        return self.clauses[row]
+
+    def get_document(self, doc_id: str) -> StoredDocument:
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            raise QueryError(f"no document {doc_id!r} in this index")
+        return doc
+
+    def document_clauses(self, doc_id: str) -> list[Clause]:
+        return [self.clauses[r] for r in self._rows_of(self.get_document(doc_id).id)]
+
+    def neighbours(self, clause_id: str, before: int = 1, after: int = 1) -> list[Clause]:
+        clause = self.get_clause(clause_id)
+        siblings = self.document_clauses(clause.doc_id)
+        at = next(i for i, c in enumerate(siblings) if c.id == clause_id)
+        return siblings[max(0, at - before) : at + after + 1]
+
+    def __len__(self) -> int:
+        return int(self.lexical.alive.sum())
+
+    # -- saving ---------------------------------------------------------------------------------
+    def save(self) -> Manifest:
+        """Write the index atomically; returns the new manifest."""
+        from . import __version__
+
+        emb = self.embedder
+        with store.writer_lock(self.folder):
+            try:
+                on_disk: Manifest | None = store.read_manifest(self.folder)[0]
+            except IndexNotFoundError:
+                on_disk = None
+            if on_disk is not None and on_disk.generation != self._generation:
+                raise IndexStoreError(
+                    f"the index was saved by another process (generation {on_disk.generation}, this one "
+                    f"opened {self._generation}); reopen it and add again",
+                    path=self.folder,
+                )
+            self._compact()
+            dense = self._dense_index()
+            generation = self._generation + 1
+            manifest = Manifest(
+                format_version=store.FORMAT_VERSION,
+                lawdocs_version=__version__,
+                model_name=emb.name,
+                model_fingerprint=emb.fingerprint,
+                dimension=emb.dimension,
+                query_prompt=emb.query_prompt,
+                passage_prompt=emb.passage_prompt,
+                index_type=self.factory_string(),
+                lexical=f"bm25-{self.lexical.scheme}",
+                documents=len(self.documents),
+                clauses=len(self.clauses),
+                created=self.manifest.created if self.manifest else _now(),
+                updated=_now(),
+                generation=generation,
+            )
+
+            def write(tmp: Path) -> None:
+                np.save(tmp / "vectors.npy", self.vectors.astype(np.float32), allow_pickle=False)
+                if self.factory_string() != "Flat":
+                    import faiss
+
+                    faiss.write_index(dense, str(tmp / "dense.faiss"))
+                self.lexical.save(tmp)
+                store.write_jsonl(tmp / "clauses.jsonl", (c.model_dump() for c in self.clauses))
+                store.write_jsonl(tmp / "documents.jsonl", (d.model_dump() for d in self.documents.values()))
+
+            extra = {"fusion": self.fusion.model_dump(), "index_option": self.index_type, "pid": os.getpid()}
+            store.write_generation(self.folder, manifest, extra, write)
+            self.manifest = manifest
+            self._generation = generation
+        return manifest
+
+    def _compact(self) -> None:
+        keep = self.lexical.alive.copy()
+        if keep.all():
+            return
+        rows = np.flatnonzero(keep)
+        if self.vectors.shape[0]:
+            self.vectors = self.vectors[rows]
+        self.lexical.keep_rows(keep)
+        self.clauses = [self.clauses[r] for r in rows]
+        self.row_doc = [self.row_doc[r] for r in rows]
+        self.row_of = {c.id: i for i, c in enumerate(self.clauses)}
+        self.doc_rows = {}
+        for i, doc_id in enumerate(self.row_doc):
+            self.doc_rows.setdefault(doc_id, []).append(i)
+        self._faiss = None

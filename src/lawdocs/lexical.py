@@ -1,0 +1,191 @@
+"""A Chinese-aware BM25 index that can grow and shrink.
+
+Tokens come from jieba (search mode, with a legal dictionary) or from character bigrams;
+which one a saved index uses is recorded in its manifest. Scores are Okapi BM25 computed from
+a sparse term-frequency matrix, so adding documents is a row append and removing them is a
+row mask: no rebuild, and no pickle on disk (scipy's .npz plus a JSON vocabulary).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from scipy import sparse
+
+Tokenizer = Literal["jieba", "bigram", "jieba+bigram"]
+
+_KEEP = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+")
+# Function words that carry no retrieval signal in questions or clauses.
+_STOP = frozenset(
+    "的 了 是 在 和 与 或 及 等 对 为 被 把 将 由 从 于 以 之 其 该 这 那 有 也 都 就 而 并 又 "
+    "吗 呢 吧 啊 么 什么 怎么 怎样 如何 哪些 哪 谁 多少 是否 可以 能否 能 会 要 应该 一个 我 你 他 她 我们 "
+    "如果 因为 所以 但是 但 可 还 没有 没 不 请问 问 一下 一些".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    with resources.files("lawdocs").joinpath("data/legal_terms.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            word = line.strip()
+            if word and not word.startswith("#"):
+                tok.add_word(word, freq=20000)
+    return tok
+
+
+def tokenize(text: str, scheme: Tokenizer = "jieba") -> list[str]:
+    """Split text into lexical tokens (NFKC-folded, lower-cased, stop words dropped)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    tokens: list[str] = []
+    if scheme in ("jieba", "jieba+bigram"):
+        tok = _jieba()
+        for run in _KEEP.findall(text):
+            if run.isascii():
+                tokens.append(run)
+                continue
+            tokens.extend(w for w in tok.cut_for_search(run, HMM=False) if w not in _STOP)
+    if scheme in ("bigram", "jieba+bigram"):
+        for run in _KEEP.findall(text):
+            if run.isascii():
+                if scheme == "bigram":
+                    tokens.append(run)
+                continue
+            if len(run) == 1:
+                if run not in _STOP:
+                    tokens.append(run)
+                continue
+            tokens.extend("~" + run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+class LexicalIndex:
+    """Okapi BM25 over a growing sparse matrix. Row i scores clause row i of the store."""
+
+    def __init__(self, scheme: Tokenizer = "jieba", k1: float = 1.2, b: float = 0.75) -> None:
+        self.scheme: Tokenizer = scheme
+        self.k1 = k1
+        self.b = b
+        self.vocab: dict[str, int] = {}
+        self._rows: list[sparse.csr_matrix] = []
+        self._matrix: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._csc: sparse.csc_matrix | None = None
+        self.alive = np.zeros(0, dtype=bool)
+
+    # -- building -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return int(self._matrix.shape[0] + sum(m.shape[0] for m in self._rows))
+
+    def add(self, texts: Sequence[str]) -> None:
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for text in texts:
+            counts: dict[int, int] = {}
+            for token in tokenize(text, self.scheme):
+                j = self.vocab.setdefault(token, len(self.vocab))
+                counts[j] = counts.get(j, 0) + 1
+            indices.extend(counts)
+            data.extend(counts.values())
+            indptr.append(len(indices))
+        block = sparse.csr_matrix(
+            (np.asarray(data, np.float32), np.asarray(indices, np.int32), np.asarray(indptr, np.int64)),
+            shape=(len(texts), max(len(self.vocab), 1)),
+        )
+        self._rows.append(block)
+        self.alive = np.concatenate([self.alive, np.ones(len(texts), dtype=bool)])
+        self._csc = None
+
+    def remove_rows(self, rows: Iterable[int]) -> None:
+        self.alive[np.fromiter(rows, dtype=np.int64)] = False
+
+    def keep_rows(self, keep: np.ndarray) -> None:
+        """Compact: keep only the rows where `keep` is true, in order."""
+        m = self.matrix()[np.flatnonzero(keep)]
+        self._matrix = sparse.csr_matrix(m)
+        self._rows = []
+        self.alive = self.alive[keep]
+        self._csc = None
+
+    def matrix(self) -> sparse.csr_matrix:
+        if self._rows:
+            width = max(len(self.vocab), 1)
+            blocks = [self._matrix] if self._matrix.shape[0] else []
+            blocks += self._rows
+            resized = [
+                sparse.csr_matrix((b.data, b.indices, b.indptr), shape=(b.shape[0], width)) for b in blocks
+            ]
+            self._matrix = sparse.csr_matrix(sparse.vstack(resized, format="csr"))
+            self._rows = []
+        return self._matrix
+
+    # -- scoring --------------------------------------------------------------------------------
+    def _prepare(self) -> sparse.csc_matrix:
+        if self._csc is None:
+            m = self.matrix()
+            alive = self.alive.astype(np.float32)
+            lengths = np.asarray(m.sum(axis=1)).ravel()
+            n = max(int(alive.sum()), 1)
+            avgdl = float((lengths * alive).sum() / n) or 1.0
+            binary = m.copy()
+            binary.data[:] = 1.0
+            df = np.asarray(binary.T @ alive).ravel()
+            self._idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+            # BM25 term weights per (row, term), precomputed so a query is a column gather.
+            coo = m.tocoo()
+            tf = coo.data
+            norm = self.k1 * (1 - self.b + self.b * lengths[coo.row] / avgdl)
+            weights = tf * (self.k1 + 1) / (tf + norm)
+            self._csc = sparse.csc_matrix((weights.astype(np.float32), (coo.row, coo.col)), shape=m.shape)
+        return self._csc
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every row (0 for rows that share no token; removed rows score 0)."""
+        csc = self._prepare()
+        n_rows = csc.shape[0]
+        qvec = np.zeros(csc.shape[1], dtype=np.float32)
+        for token in tokenize(query, self.scheme):
+            j = self.vocab.get(token)
+            if j is not None and j < csc.shape[1]:
+                qvec[j] += self._idf[j]
+        if not qvec.any():
+            return np.zeros(n_rows, dtype=np.float32)
+        out = np.asarray(csc @ qvec).ravel().astype(np.float32)
+        out[~self.alive] = 0.0
+        return out
+
+    def query_terms(self, query: str) -> list[str]:
+        """The query's tokens that occur in the index (for highlighting)."""
+        return [t.lstrip("~") for t in dict.fromkeys(tokenize(query, self.scheme)) if t in self.vocab]
+
+    # -- persistence ----------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        m = self.matrix()
+        sparse.save_npz(folder / "lexical.npz", m, compressed=False)
+        np.save(folder / "lexical_alive.npy", self.alive, allow_pickle=False)
+        meta = {"scheme": self.scheme, "k1": self.k1, "b": self.b, "vocab": list(self.vocab)}
+        (folder / "lexical_vocab.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        meta = json.loads((folder / "lexical_vocab.json").read_text(encoding="utf-8"))
+        lex = cls(scheme=meta["scheme"], k1=meta["k1"], b=meta["b"])
+        lex.vocab = {t: i for i, t in enumerate(meta["vocab"])}
+        lex._matrix = sparse.csr_matrix(sparse.load_npz(folder / "lexical.npz"))
+        lex.alive = np.load(folder / "lexical_alive.npy", allow_pickle=False)
+        if lex._matrix.shape[0] != lex.alive.shape[0]:
+            raise ValueError("lexical matrix and row mask disagree in length")
+        return lex

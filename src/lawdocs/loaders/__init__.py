@@ -1,0 +1,13 @@
+"""Format readers behind `lawdocs.load`: one module per family of file formats.
+
+- `text`: shared text helpers (decoding, page-chrome lines, CJK radical folding, `normalize_for_match`).
+- `plain`: `.txt` and `.md` (LawRefBook Markdown, YAML front matter).
+- `html`: `.html` / `.htm` and the HTML held in SQL dumps.
+- `pdf`: `.pdf` through pypdf (page offsets, running headers, page markers, 目录, wrap rejoin).
+- `office`: `.docx` through python-docx.
+- `tabular`: `.csv` and `.jsonl` (one document per row, or records grouped per title).
+- `sql`: MySQL `INSERT` dumps of gov.cn pages.
+
+The public entry stays `lawdocs.load`; these modules are imported lazily from there, so `import lawdocs`
+pulls in neither pypdf, python-docx nor lxml.
+"""

@@ -1,0 +1,135 @@
+"""`.txt` and `.md`: decoding, YAML front matter, LawRefBook titles, folder and file-name hints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import EmptyDocumentError
+from .text import decode_bytes, iso_date, strip_chrome
+
+# LawRefBook top-level folders (and the 法律 sub-folders) that say what kind of text a file is.
+CATEGORY_FOLDERS = (
+    "宪法",
+    "宪法相关法",
+    "民法典",
+    "民法商法",
+    "行政法",
+    "经济法",
+    "社会法",
+    "刑法",
+    "诉讼与非诉讼程序法",
+    "行政法规",
+    "司法解释",
+    "部门规章",
+    "地方性法规",
+    "监察法规",
+    "自治条例",
+    "单行条例",
+    "经济特区法规",
+    "案例",
+    "其他",
+    "法律",
+)
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_FILENAME_DATE_RE = re.compile(r"[（(](\d{4}-\d{2}-\d{2})[)）]\s*$")
+_TITLE_RE = re.compile(r"^#[ \t]+(.+?)\s*#*\s*$", re.M)
+
+
+def _read_front_matter(block: str) -> dict[str, Any]:
+    """YAML front matter as a dict (PyYAML when present, else `key: value` lines)."""
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - PyYAML is optional
+        yaml = None  # type: ignore[assignment]
+    if yaml is not None:
+        try:
+            data = yaml.safe_load(block)
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict):
+            return {str(k): v for k, v in data.items()}
+    out: dict[str, Any] = {}
+    key = None
+    for line in block.splitlines():
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", line)
+        if m:
+            key, val = m.group(1), m.group(2).strip().strip("\"'")
+            out[key] = val if val else []
+        elif key and line.strip().startswith("- ") and isinstance(out.get(key), list):
+            out[key].append(line.strip()[2:].strip().strip("\"'"))
+    return out
+
+
+def _front_matter_meta(fm: dict[str, Any]) -> dict[str, Any]:
+    """Map the front-matter keys lawdocs knows onto RawDocument.meta keys; keep the rest under 'front_matter'."""
+    meta: dict[str, Any] = {}
+    if fm.get("title"):
+        meta["title"] = str(fm["title"]).strip()
+    for key in ("date", "publish_date", "published", "release_date"):
+        d = iso_date(fm.get(key))
+        if d:
+            meta["date"] = d
+            break
+    for key in ("effective_date", "valid_from", "effect_date"):
+        d = iso_date(fm.get(key))
+        if d:
+            meta["effective_date"] = d
+            break
+    if fm.get("status"):
+        meta["status"] = str(fm["status"])
+    issuer = fm.get("issuing_authority") or fm.get("issuer") or fm.get("office")
+    if issuer:
+        meta["issuers"] = [str(x) for x in issuer] if isinstance(issuer, list) else [str(issuer)]
+    if fm.get("category"):
+        meta["category_hint"] = str(fm["category"])
+    if fm.get("number"):
+        meta["number"] = str(fm["number"])
+    meta["front_matter"] = {k: (v if isinstance(v, (str, int, float, bool, list)) else str(v)) for k, v in fm.items()}
+    return meta
+
+
+def category_from_path(path: Path) -> str | None:
+    """The innermost LawRefBook category folder on the path (地方性法规 for DLC files), if any."""
+    found = None
+    for part in path.parent.parts:
+        if part in CATEGORY_FOLDERS:
+            found = part
+    if found == "法律":
+        return None
+    return found
+
+
+def load_text(path: Path, data: bytes, fmt: str, encoding: str | None = None) -> tuple[str, dict[str, Any]]:
+    """Decode a `.txt` / `.md` file; return (text, meta). Markdown keeps its `#` lines for the parser."""
+    text = decode_bytes(data, path, encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta: dict[str, Any] = {}
+    if fmt == "md":
+        m = _FRONT_MATTER_RE.match(text)
+        if m:
+            meta.update(_front_matter_meta(_read_front_matter(m.group(1))))
+            text = text[m.end() :]
+        t = _TITLE_RE.search(text)
+        if t and "title" not in meta:
+            meta["title"] = t.group(1).strip()
+        hint = category_from_path(path)
+        if hint and "category_hint" not in meta:
+            meta["category_hint"] = hint
+        fd = _FILENAME_DATE_RE.search(path.stem)
+        if fd and "date" not in meta:
+            meta["date"] = fd.group(1)
+        text = text.strip("\n")
+    else:
+        # scraped web copies carry chrome lines (bylines, view counters) near the top: drop those only
+        lines = text.split("\n")
+        head = strip_chrome([ln.strip() for ln in lines[:6]], meta)
+        kept = [ln for ln in lines[:6] if ln.strip() in head or not ln.strip()]
+        text = "\n".join(kept + lines[6:]).strip("\n")
+        first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+        if first and len(first) <= 80:
+            meta["title"] = first
+    if not text.strip():
+        raise EmptyDocumentError("the file holds no text", path=path)
+    return text, meta

@@ -1,0 +1,177 @@
+"""Filters and fusion: which rows may answer, and how dense and lexical rankings combine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .errors import QueryError
+from .models import DocumentInfo
+
+FusionMethod = Literal["rrf", "weighted"]
+
+
+class Filters(BaseModel):
+    """Restrictions applied inside the search, so k results still come back.
+
+    Text fields match when the document's value contains the given one (a region filter
+    广东省 matches 广东省潮州市); lists mean "any of".
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: list[str] | None = None
+    region: list[str] | None = None
+    issuer: list[str] | None = None
+    year: list[int] | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    date_from: str | None = None  # ISO, inclusive
+    date_to: str | None = None
+    doc_id: list[str] | None = None
+    path_prefix: str | None = None  # section path, headings joined by " › " (prefix match)
+    status: list[str] | None = None
+
+    @field_validator("doc_type", "region", "issuer", "doc_id", "status", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _listify_int(cls, v: Any) -> Any:
+        return [v] if isinstance(v, int | str) else v
+
+    def is_empty(self) -> bool:
+        return not any(v not in (None, []) for v in self.model_dump().values())
+
+    def doc_matches(self, doc: DocumentInfo) -> bool:
+        if self.doc_type and doc.doc_type not in self.doc_type:
+            return False
+        if self.region and not any(r in (doc.region or "") for r in self.region):
+            return False
+        if self.issuer and not any(i in iss for i in self.issuer for iss in doc.issuers):
+            return False
+        if self.year and doc.year not in self.year:
+            return False
+        if self.year_from is not None and (doc.year is None or doc.year < self.year_from):
+            return False
+        if self.year_to is not None and (doc.year is None or doc.year > self.year_to):
+            return False
+        if self.date_from and (doc.date is None or doc.date < self.date_from):
+            return False
+        if self.date_to and (doc.date is None or doc.date > self.date_to):
+            return False
+        if self.doc_id and doc.id not in self.doc_id:
+            return False
+        return not (self.status and doc.status not in self.status)
+
+
+FILTER_KEYS = {
+    "doc_type": "doc_type",
+    "type": "doc_type",
+    "region": "region",
+    "issuer": "issuer",
+    "year": "year",
+    "year_from": "year_from",
+    "year_to": "year_to",
+    "date_from": "date_from",
+    "date_to": "date_to",
+    "doc": "doc_id",
+    "doc_id": "doc_id",
+    "path": "path_prefix",
+    "path_prefix": "path_prefix",
+    "section": "path_prefix",
+    "status": "status",
+}
+
+
+def parse_filters(items: Sequence[str] | Mapping[str, Any] | Filters | None) -> Filters:
+    """Build Filters from KEY=VALUE strings (CLI), a mapping (API, HTTP) or Filters itself.
+
+    `year=2019..2021` is a range; repeating a key means "any of".
+    """
+    if items is None:
+        return Filters()
+    if isinstance(items, Filters):
+        return items
+    if isinstance(items, Mapping):
+        pairs = list(items.items())
+    else:
+        pairs = []
+        for item in items:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise QueryError(f"filter {item!r} is not KEY=VALUE")
+            pairs.append((key.strip(), value.strip()))
+    fields: dict[str, Any] = {}
+    for key, value in pairs:
+        name = FILTER_KEYS.get(key)
+        if name is None:
+            raise QueryError(f"unknown filter {key!r}; known: {', '.join(sorted(set(FILTER_KEYS)))}")
+        if name == "year" and isinstance(value, str) and ".." in value:
+            lo, _, hi = value.partition("..")
+            try:
+                if lo:
+                    fields["year_from"] = int(lo)
+                if hi:
+                    fields["year_to"] = int(hi)
+            except ValueError as exc:
+                raise QueryError(f"year range {value!r} is not YEAR..YEAR") from exc
+            continue
+        if name in ("doc_type", "region", "issuer", "doc_id", "status", "year"):
+            values = value if isinstance(value, list) else [value]
+            fields.setdefault(name, []).extend(values)
+        else:
+            fields[name] = value
+    try:
+        return Filters(**fields)
+    except ValueError as exc:
+        raise QueryError(f"invalid filter: {exc}") from exc
+
+
+class FusionConfig(BaseModel):
+    """How the hybrid mode combines rankings; stored in the index manifest."""
+
+    method: FusionMethod = "rrf"
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    candidates: int = Field(default=100, ge=1)
+
+
+def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:
+    """Row numbers of the k best scores (mask false rows excluded), best first."""
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    k = min(k, int(np.isfinite(scores).sum()))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
+def fuse(
+    dense: Sequence[tuple[int, float]],
+    lexical: Sequence[tuple[int, float]],
+    config: FusionConfig,
+) -> list[tuple[int, float]]:
+    """Combine two ranked lists of (row, score) into one, best first."""
+    fused: dict[int, float] = {}
+    if config.method == "rrf":
+        for weight, ranked in ((config.dense_weight, dense), (config.lexical_weight, lexical)):
+            for rank, (row, _) in enumerate(ranked):
+                fused[row] = fused.get(row, 0.0) + weight / (config.rrf_k + rank + 1)
+    else:  # weighted sum of min-max normalised scores
+        for weight, ranked in ((config.dense_weight, dense), (config.lexical_weight, lexical)):
+            if not ranked:
+                continue
+            values = np.array([s for _, s in ranked], dtype=np.float64)
+            lo, hi = float(values.min()), float(values.max())
+            span = (hi - lo) or 1.0
+            for row, score in ranked:
+                fused[row] = fused.get(row, 0.0) + weight * (score - lo) / span
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
