@@ -314,5 +314,14 @@ def show(
         out.print(f"[{style}]{head}  {c.text}[/{style}]  [dim]{c.id}[/dim]", highlight=False)
 
 
+# -- eval commands (evaluation; keep this marker) -------------------------------------------------
+
+
+# -- ask and serve commands (answers, HTTP service; keep this marker) -----------------------------
+
+
+# -- finetune commands (domain adaptation; keep this marker) ---------------------------------------
+
+
 def main() -> None:
     app()
