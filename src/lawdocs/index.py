@@ -224,8 +224,14 @@ class Index:
         if isinstance(paths, str | Path):
             paths = [paths]
         report = AddReport()
+        files: list[Path] = []
+        for target in paths:
+            try:
+                files.extend(iter_files([target]))
+            except LawdocsError as exc:
+                report.failed.append((str(target), str(exc)))
         pending: list[Document] = []
-        for path in iter_files(list(paths)):
+        for path in dict.fromkeys(files):
             try:
                 for raw in load_path(Path(path).resolve()):
                     pending.append(parse_raw(raw))

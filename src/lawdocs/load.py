@@ -1,14 +1,55 @@
 """Files to text: every supported format becomes one or more RawDocuments.
 
-(Contract skeleton; the implementation fills the bodies.)
+`load_path(path, **options)` yields the documents of one file; `iter_files(paths)` expands files and
+folders into the files lawdocs reads. The readers live in `lawdocs.loaders` (one module per format
+family) and are imported when first needed, so `import lawdocs` pulls in neither pypdf, python-docx
+nor lxml.
+
+Options of `load_path` (all optional):
+
+- `max_bytes` (int, default 50 MB): a larger file raises FileTooLargeError without being read.
+- `encoding` (str): force the encoding of a text file (`.txt`, `.md`, `.csv`, `.jsonl`, `.sql`, `.html`).
+- `text_field`, `title_field`, `label_field` (str): the columns / keys of a CSV or JSONL file.
+- `group` (bool): JSONL only; group records per title (default: when records carry labels).
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .errors import (
+    EmptyDocumentError,
+    FileTooLargeError,
+    LoadError,
+    QueryError,
+    UnsupportedFormatError,
+)
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+# extension → RawDocument.fmt
+FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".sql": "sql",
+}
+_OPTIONS = {"max_bytes", "encoding", "text_field", "title_field", "label_field", "group"}
 
 
 @dataclass
@@ -41,11 +82,171 @@ class RawDocument:
     fmt: str = "txt"  # txt, md, html, pdf, docx, csv, jsonl, sql
 
 
+def normalize_for_match(text: str) -> str:
+    """Matching key: NFKC, CJK radicals folded, punctuation unified, all whitespace removed."""
+    from .loaders.text import normalize_for_match as _normalize
+
+    return _normalize(text)
+
+
+def fold_radicals(text: str) -> str:
+    """Replace CJK radical look-alikes (U+2E80-U+2EFF, U+2F00-U+2FDF) by the ideographs they stand for."""
+    from .loaders.text import fold_radicals as _fold
+
+    return _fold(text)
+
+
+def detect_format(path: str | Path) -> str | None:
+    """The `fmt` lawdocs reads a file as, from its extension (None when unsupported)."""
+    return FORMATS.get(Path(path).suffix.lower())
+
+
+def _read_checked(path: Path, max_bytes: int) -> bytes:
+    """Read a file's bytes after checking, without reading, that it exists and is small enough."""
+    try:
+        st = path.stat()
+    except FileNotFoundError as exc:
+        raise LoadError("no such file", path=path) from exc
+    except OSError as exc:
+        raise LoadError(f"cannot stat file: {exc}", path=path) from exc
+    if not path.is_file():
+        raise LoadError("not a regular file", path=path)
+    if st.st_size > max_bytes:
+        raise FileTooLargeError(
+            f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit (option max_bytes)", path=path
+        )
+    if st.st_size == 0:
+        raise EmptyDocumentError("the file is empty", path=path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise LoadError(f"cannot read file: {exc}", path=path) from exc
+    if len(data) > max_bytes:  # grew while we looked
+        raise FileTooLargeError(f"file is over the {max_bytes:,}-byte limit (option max_bytes)", path=path)
+    if not data.strip():
+        raise EmptyDocumentError("the file holds only whitespace", path=path)
+    return data
+
+
 def load_path(path: str | Path, **options: Any) -> Iterator[RawDocument]:
-    """Yield the documents in one file (a CSV, JSONL or SQL file may hold many)."""
-    raise NotImplementedError
+    """Yield the documents in one file (a CSV, JSONL or SQL file may hold many).
+
+    Raises a LoadError subclass naming the file (and line or page where it applies):
+    UnsupportedFormatError, FileTooLargeError, EmptyDocumentError, EncodingError, CorruptFileError,
+    EncryptedPDFError, NoTextLayerError; a malformed JSONL line or CSV row raises LoadError with its line.
+    """
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise QueryError(f"unknown load option(s): {', '.join(sorted(unknown))}")
+    p = Path(path)
+    fmt = detect_format(p)
+    if fmt is None:
+        raise UnsupportedFormatError(
+            f"unsupported file type {p.suffix or '(no extension)'!r}; lawdocs reads "
+            + ", ".join(sorted(set(FORMATS))),
+            path=p,
+        )
+    max_bytes = int(options.get("max_bytes") or DEFAULT_MAX_BYTES)
+    encoding = options.get("encoding")
+    data = _read_checked(p, max_bytes)
+    src = str(p)
+    return _generate(p, src, fmt, data, encoding, options)
+
+
+def _generate(
+    p: Path, src: str, fmt: str, data: bytes, encoding: str | None, options: dict[str, Any]
+) -> Iterator[RawDocument]:
+    # Checks above run when load_path is called; the reading below runs as the caller iterates.
+    if fmt in ("txt", "md"):
+        from .loaders.plain import load_text
+
+        text, meta = load_text(p, data, fmt, encoding)
+        yield RawDocument(source=src, text=text, meta=meta, fmt=fmt)
+    elif fmt == "html":
+        from .loaders.html import load_html
+        from .loaders.text import decode_bytes
+
+        text, meta = load_html(p, _decode_html(data, p, encoding, decode_bytes))
+        yield RawDocument(source=src, text=text, meta=meta, fmt=fmt)
+    elif fmt == "pdf":
+        from .loaders.pdf import load_pdf
+
+        text, pages, meta = load_pdf(p, data)
+        yield RawDocument(source=src, text=text, pages=pages, meta=meta, fmt=fmt)
+    elif fmt == "docx":
+        from .loaders.office import load_docx
+
+        text, meta = load_docx(p, data)
+        yield RawDocument(source=src, text=text, meta=meta, fmt=fmt)
+    elif fmt == "csv":
+        from .loaders.tabular import iter_csv
+        from .loaders.text import decode_bytes
+
+        for source, text, meta in iter_csv(p, decode_bytes(data, p, encoding), options):
+            yield RawDocument(source=source, text=text, meta=meta, fmt=fmt)
+    elif fmt == "jsonl":
+        from .loaders.tabular import load_jsonl
+        from .loaders.text import decode_bytes
+
+        for source, text, meta, recs in load_jsonl(p, decode_bytes(data, p, encoding), options):
+            records = None
+            if recs is not None:
+                records = [
+                    RecordClause(text=r["text"], label=r["label"], article=r["article"], meta=r["meta"])
+                    for r in recs
+                ]
+            yield RawDocument(source=source, text=text, meta=meta, records=records, fmt=fmt)
+    elif fmt == "sql":
+        from .loaders.sql import load_sql
+        from .loaders.text import decode_bytes
+
+        for source, text, meta in load_sql(p, decode_bytes(data, p, encoding)):
+            yield RawDocument(source=source, text=text, meta=meta, fmt=fmt)
+    else:  # pragma: no cover - FORMATS and this dispatch move together
+        raise UnsupportedFormatError(f"no reader for {fmt}", path=p)
+
+
+def _decode_html(data: bytes, p: Path, encoding: str | None, decode_bytes: Any) -> str:
+    """HTML: honour a <meta charset> declaration, else the usual detection."""
+    if encoding is None:
+        m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", data[:4096], re.I)
+        if m:
+            declared = m.group(1).decode("ascii", "replace").lower()
+            if declared in ("gb2312", "gbk"):
+                declared = "gb18030"
+            try:
+                return str(data.decode(declared)).lstrip("\ufeff")
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return str(decode_bytes(data, p, encoding))
 
 
 def iter_files(paths: list[str | Path]) -> Iterator[Path]:
-    """Expand files and directories (recursively) into the files lawdocs reads, sorted."""
-    raise NotImplementedError
+    """Expand files and directories (recursively) into the files lawdocs reads, sorted.
+
+    Inside a directory, hidden files and folders (a leading dot) and files of an unknown type are
+    skipped. A file named explicitly is yielded as given, whatever its type, so that `load_path`
+    reports an unsupported one. A path that does not exist raises LoadError. Each file comes once.
+    """
+    seen: set[Path] = set()
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            found: list[Path] = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in files:
+                    if name.startswith(".") or detect_format(name) is None:
+                        continue
+                    found.append(Path(root) / name)
+            for f in sorted(found, key=lambda x: x.relative_to(p).parts):
+                if f not in seen:
+                    seen.add(f)
+                    yield f
+        elif p.exists():
+            if p not in seen:
+                seen.add(p)
+                yield p
+        else:
+            raise LoadError("no such file or directory", path=p)

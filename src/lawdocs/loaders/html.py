@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,19 @@ _CHROME_ATTR_RE = re.compile(
     r"skip|search|login)(?:$|[\s_-])",
     re.I,
 )
-_SPACE_RE = re.compile(r"[ \t\r\f\v\xa0\u2002\u2003\u2009\u200b]+")
+_SPACE_RE = re.compile(r"[ \r\f\v\xa0\u2002\u2003\u2009\u200b]+")
+
+
+_SEGMENT_BREAK_RE = re.compile(r"(.?)[ \t]*\r?\n[\s]*(.?)", re.S)
+
+
+def _segment_break(m: re.Match[str]) -> str:
+    a, b = m.group(1), m.group(2)
+    if not a or not b:
+        return a + " " + b
+    if unicodedata.east_asian_width(a) in "WF" and unicodedata.east_asian_width(b) in "WF":
+        return a + b
+    return a + " " + b
 
 
 def _lxml():  # type: ignore[no-untyped-def]
@@ -46,40 +59,44 @@ def html_to_lines(markup: str, path: str | Path) -> tuple[list[str], str | None]
         root = lh.document_fromstring(markup)
     except Exception as exc:  # lxml raises ParserError / ValueError on hopeless input
         raise CorruptFileError(f"cannot parse HTML: {exc}", path=path) from exc
-    title_el = root.find(".//title")
-    page_title = title_el.text_content().strip() if title_el is not None else None
+    page_title = None
+    for xpath in (".//h1", ".//title"):  # the page's own heading is a better title than <title>
+        el = root.find(xpath)
+        if el is not None and el.text_content().strip():
+            page_title = _SPACE_RE.sub(" ", el.text_content()).strip()
+            break
 
     parts: list[str] = []
+
+    def add(text: str | None) -> None:
+        # a line break inside a text node is whitespace: gone between CJK characters, else one space
+        if text:
+            parts.append(_SEGMENT_BREAK_RE.sub(_segment_break, text))
 
     def walk(el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower()
         if not tag:  # comments, processing instructions
-            if el.tail:
-                parts.append(el.tail)
+            add(el.tail)
             return
         if tag in _DROP_TAGS:
-            if el.tail:
-                parts.append(el.tail)
+            add(el.tail)
             return
         attrs = f"{el.get('class', '')} {el.get('id', '')}"
         if attrs.strip() and _CHROME_ATTR_RE.search(attrs) and tag not in ("body", "html"):
-            if el.tail:
-                parts.append(el.tail)
+            add(el.tail)
             return
         block = tag in _BLOCK_TAGS
         if block:
             parts.append("\n")
-        if el.text:
-            parts.append(el.text)
+        add(el.text)
         for child in el:
             walk(child)
         if tag in _CELL_TAGS:
             parts.append("\t")
         if block:
             parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
+        add(el.tail)
 
     body = root.find("body")
     walk(body if body is not None else root)
@@ -93,14 +110,61 @@ def html_to_lines(markup: str, path: str | Path) -> tuple[list[str], str | None]
     return lines, page_title
 
 
+# gov.cn policy pages open with a metadata table: 索引号 / 主题分类 / 发文机关 / 成文日期 / 标题 / 发文字号 / 发布日期
+_GOVCN_LABELS = {
+    "索引号": "index_number",
+    "主题分类": "subject",
+    "发文机关": "issuers",
+    "成文日期": "date",
+    "标题": "title",
+    "发文字号": "number",
+    "发布日期": "release_date",
+    "主题词": "keywords",
+}
+_LABEL_CELL_RE = re.compile(r"^([\u4e00-\u9fff\s\u3000]{2,10})[:：]$")
+
+
+def govcn_table(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """Split the gov.cn metadata table off a page's lines: (remaining lines, meta)."""
+    from .text import iso_date
+
+    meta: dict[str, Any] = {}
+    keep: list[str] = []
+    for i, line in enumerate(lines):
+        cells = line.split("\t")
+        m = _LABEL_CELL_RE.match(cells[0]) if i < 30 else None
+        key = _GOVCN_LABELS.get(re.sub(r"[\s\u3000]", "", m.group(1))) if m else None
+        if key is None:
+            keep.append(line)
+            continue
+        # cells alternate label, value, label, value ...
+        for j in range(0, len(cells), 2):
+            lm = _LABEL_CELL_RE.match(cells[j])
+            k = _GOVCN_LABELS.get(re.sub(r"[\s\u3000]", "", lm.group(1))) if lm else None
+            value = cells[j + 1].strip() if j + 1 < len(cells) else ""
+            if not k or not value:
+                continue
+            if k in ("date", "release_date"):
+                d = iso_date(value)
+                if d:
+                    meta[k] = d
+            elif k == "issuers":
+                meta[k] = [x for x in re.split(r"[、,，\s]+", value) if x]
+            else:
+                meta[k] = value
+    return keep, meta
+
+
 def load_html(path: Path, markup: str) -> tuple[str, dict[str, Any]]:
     """Text and meta of one HTML page: chrome lines dropped, blocks one per line."""
     meta: dict[str, Any] = {}
     lines, page_title = html_to_lines(markup, path)
+    lines, table_meta = govcn_table(lines)
     lines = strip_chrome(lines, meta)
+    meta.update(table_meta)
     text = "\n".join(lines)
     if not text.strip():
         raise EmptyDocumentError("the page holds no text", path=path)
-    if page_title:
+    if page_title and "title" not in meta:
         meta["title"] = page_title
     return text, meta

@@ -99,8 +99,9 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
     counts: Counter[str] = Counter()
     for lines in pages:
-        edge = set(lines[:2] + lines[-2:])
-        counts.update({key(s) for s in edge if len(s) <= 60})
+        edge_lines = set(lines[:2] + lines[-2:])
+        # headers and footers are short and are not sentences
+        counts.update({key(s) for s in edge_lines if len(s) <= 40 and s[-1] not in "。；;！？!?"})
     limit = max(3, (n + 1) // 2)
     running = {k for k, c in counts.items() if c >= limit}
     if not running:
@@ -109,8 +110,8 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
     for lines in pages:
         keep = []
         for i, s in enumerate(lines):
-            edge = i < 2 or i >= len(lines) - 2
-            if edge and key(s) in running:
+            at_edge = i < 2 or i >= len(lines) - 2
+            if at_edge and key(s) in running:
                 continue
             keep.append(s)
         out.append(keep)
@@ -192,7 +193,7 @@ def rejoin(items: list[tuple[int, str]], n_pages: int) -> tuple[str, list[int]]:
 
 def _title_of(stem: str, lines: list[str], info_title: str | None) -> str | None:
     name = re.sub(r"[（(]\d{4}[-.年].*?[)）]$", "", stem).strip("《》 ")
-    head = [s for s in lines[:12]]
+    head = lines[:12]
     for s in head:
         if _squash(s).strip("《》") == _squash(name):
             return s.strip("《》")

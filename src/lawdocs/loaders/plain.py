@@ -71,6 +71,8 @@ def _front_matter_meta(fm: dict[str, Any]) -> dict[str, Any]:
         d = iso_date(fm.get(key))
         if d:
             meta["date"] = d
+            if key != "date":
+                meta[key] = d
             break
     for key in ("effective_date", "valid_from", "effect_date"):
         d = iso_date(fm.get(key))
@@ -82,8 +84,8 @@ def _front_matter_meta(fm: dict[str, Any]) -> dict[str, Any]:
     issuer = fm.get("issuing_authority") or fm.get("issuer") or fm.get("office")
     if issuer:
         meta["issuers"] = [str(x) for x in issuer] if isinstance(issuer, list) else [str(issuer)]
-    if fm.get("category"):
-        meta["category_hint"] = str(fm["category"])
+    if fm.get("category"):  # "法律/行政法" → "行政法"; a category folder on the path wins
+        meta["category_hint"] = str(fm["category"]).strip("/").split("/")[-1]
     if fm.get("number"):
         meta["number"] = str(fm["number"])
     meta["front_matter"] = {k: (v if isinstance(v, (str, int, float, bool, list)) else str(v)) for k, v in fm.items()}
@@ -115,10 +117,10 @@ def load_text(path: Path, data: bytes, fmt: str, encoding: str | None = None) ->
         if t and "title" not in meta:
             meta["title"] = t.group(1).strip()
         hint = category_from_path(path)
-        if hint and "category_hint" not in meta:
+        if hint:
             meta["category_hint"] = hint
         fd = _FILENAME_DATE_RE.search(path.stem)
-        if fd and "date" not in meta:
+        if fd:  # LawRefBook names a file after the version it holds: 名称(2021-01-22).md
             meta["date"] = fd.group(1)
         text = text.strip("\n")
     else:

@@ -201,11 +201,24 @@ def normalize_for_match(text: str) -> str:
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
-def _looks_like_text(text: str) -> bool:
+_COMMON_RE = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u00ff\u0370-\u04ff\u2000-\u206f\u2100-\u22ff\u2460-\u26ff"
+    "\u3000-\u303f\u3040-\u30ff\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+)
+
+
+def _looks_like_text(text: str, *, strict: bool = False) -> bool:
+    """No control characters; with `strict` (legacy encodings, which decode almost any bytes) also
+    mostly common characters: random high bytes decode as GB18030 into rare symbols and private use."""
     if not text:
         return True
     bad = len(_CONTROL_RE.findall(text))
-    return bad <= max(2, len(text) // 200)
+    if bad > max(2, len(text) // 200):
+        return False
+    if strict:
+        common = len(_COMMON_RE.findall(text))
+        return common >= 0.9 * len(text)
+    return True
 
 
 def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> str:
@@ -228,7 +241,7 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> 
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if _looks_like_text(text):
+        if _looks_like_text(text, strict=enc == "gb18030"):
             return text.lstrip("\ufeff")
     try:
         from charset_normalizer import from_bytes
@@ -238,7 +251,7 @@ def decode_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> 
         best = from_bytes(data).best()
     if best is not None:
         text = str(best)
-        if _looks_like_text(text):
+        if _looks_like_text(text, strict=True):
             return text.lstrip("\ufeff")
     raise EncodingError("bytes are not text in UTF-8, GB18030 or any detected encoding", path=path)
 
@@ -262,6 +275,7 @@ _EDGE_ONLY = frozenset({"大", "中", "小", "默认", "微信", "微博", "QQ",
 _CHROME_SUBSTR = (
     "浏览量", "浏览次数", "阅读量：", "阅读次数", "【字号", "【字体", "【浏览字体", "字号：大", "字体：大", "稿件作者",
     "打印本页", "关闭窗口", "扫一扫在手机", "分享到", "【打印", "【关闭", "【收藏", "责任编辑", "点击数：",
+    "点击图片进入", "进入专题",
 )
 _CHROME_PREFIX_RE = re.compile(
     r"^[（(]?\s*(?:来源|信息来源|文章来源|稿件来源|发布时间|发表时间|更新时间|时间|日期|作者|编辑|责任编辑|供稿|"
@@ -307,8 +321,18 @@ def is_chrome_line(line: str, *, edge: bool = False) -> bool:
     return bool(_DATETIME_ONLY_RE.match(s))
 
 
-_TAIL_MARKERS = ("相关报道：", "相关报道:", "相关文档：", "相关文档:", "相关链接：", "相关链接:", "相关阅读", "延伸阅读")
+_TAIL_MARKERS = ("相关报道", "相关文档", "相关链接", "相关附件", "相关阅读", "相关新闻", "延伸阅读", "相关稿件")
 _HEAD_LINES = 25
+_CRUMB_SEPARATORS = frozenset({">", "＞", "»", "›", ">>", "/"})
+_BARE_LABELS = frozenset(
+    {"来源：", "来源:", "时间：", "时间:", "发表时间：", "发表时间:", "发布时间：", "发布时间:", "阅读量：", "阅读量:",
+     "作者：", "作者:", "编辑：", "编辑:"}
+)
+
+
+def _is_crumb(line: str) -> bool:
+    s = line.strip()
+    return 0 < len(s) <= 12 and not any(c in s for c in "。，,；;：:！？")
 
 
 def strip_chrome(lines: list[str], meta: dict[str, object] | None = None) -> list[str]:
@@ -318,17 +342,38 @@ def strip_chrome(lines: list[str], meta: dict[str, object] | None = None) -> lis
     """
     # cut "related reports" and what follows when it sits in the last part of the text
     n = len(lines)
-    for i in range(n - 1, max(-1, int(n * 0.6) - 1), -1):
-        if lines[i].strip() in _TAIL_MARKERS:
+    for i in range(int(n * 0.6), n):
+        t = lines[i].strip()
+        if len(t) <= 10 and t.startswith(_TAIL_MARKERS):
             lines = lines[:i]
             break
     n = len(lines)
     # the head: everything before the first long line counts as the page's edge
     first_body = next((i for i, ln in enumerate(lines) if len(ln.strip()) > 60), n)
     head_end = min(first_body, _HEAD_LINES)
+    # breadcrumbs in the head: "首页 > 云南要闻 > ..." split one item a line
+    # and bare labels whose value sits on the next line ("来源：" / "四川日报")
+    crumbs: set[int] = set()
+    for i in range(head_end):
+        s = lines[i].strip()
+        if s in _CRUMB_SEPARATORS:
+            for j in (i - 1, i + 1):
+                if 0 <= j < head_end and _is_crumb(lines[j]):
+                    crumbs.add(j)
+        elif s in _BARE_LABELS and i + 1 < n and 0 < len(lines[i + 1].strip()) <= 24:
+            crumbs.add(i + 1)
     out: list[str] = []
+    head_seen: set[str] = set()
     for i, ln in enumerate(lines):
         edge = i < head_end or i >= n - 8
+        if i < head_end:
+            s = ln.strip()
+            dup = s in head_seen and len(s) <= 40
+            head_seen.add(s)
+            if i in crumbs or dup:
+                if meta is not None and "date" not in meta and iso_date(s):
+                    meta["date"] = iso_date(s)
+                continue
         if is_chrome_line(ln, edge=edge):
             if meta is not None and "date" not in meta:
                 d = iso_date(ln)

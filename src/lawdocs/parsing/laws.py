@@ -29,8 +29,11 @@ _ARTICLE_HEAD_RE = re.compile(rf"[ \t\u3000\xa0]*(第({NUM})条({SUFFIX})?)")
 # Characters after 第X条 that mean the text refers to an article rather than starts one.
 _REFERENCE_NEXT = frozenset("规的中第款项、，,和与及或至到所以。；;:：)）》」”\"'之等前后")
 
-_STRUCT_RE = re.compile(rf"[ \t\u3000\xa0]*第({NUM})(分编|编|章|节)(?=$|[\s\u3000]|[^\s\u3000规的中第、，,。；])")
+_STRUCT_RE = re.compile(
+    rf"[ \t\u3000\xa0]*第({NUM})(分编|编|章|节)(?=$|[\s\u3000]|[^\s\u3000规的中第、，,。；])"
+)
 _STRUCT_RANK = {"编": 1, "分编": 2, "章": 3, "节": 4}
+_SECTION_WORDS = frozenset({"序言", "总则", "附则"})
 _MD_HEADING_RE = re.compile(r"(#{1,6})[ \t\u3000]+(.*?)[ \t#]*$")
 _MD_FAMILY_RE = re.compile(rf"第{NUM}(分编|编|章|节)")
 _REPORT_FAMILY_RE = re.compile(r"[一二三四五六七八九十]+、")
@@ -90,6 +93,8 @@ def struct_heading(line: str) -> StructHeading | None:
     """A plain-text line like "第一章  总    则" or "第二分编 合同"; short, without a sentence end."""
     m = _STRUCT_RE.match(line)
     if m is None:
+        if "".join(line.split()) in _SECTION_WORDS:  # "序言", "总　则" standing alone
+            return StructHeading("章", _STRUCT_RANK["章"])
         return None
     s = line.strip()
     if len(s) > 40 or any(ch in s for ch in "。；;，,："):

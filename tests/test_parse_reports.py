@@ -1,0 +1,143 @@
+"""Reports on the real corpora: the founding report, 31 provincial 政府工作报告 (CSV), 60 State Council documents (SQL)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lawdocs.load import RawDocument
+from lawdocs.models import Document
+from lawdocs.parse import coverage_gaps, parse_file, parse_raw
+
+SEED = "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
+PART_ONE = "一、2020年度主要工作成效"
+SECTION_ONE = "(一)坚持深化改革,全面提升政府依法履职效能"
+
+
+@pytest.fixture(scope="module")
+def seed(shared: Path) -> Document:
+    docs = parse_file(shared / SEED)
+    assert len(docs) == 1
+    return docs[0]
+
+
+def test_founding_report_metadata(seed: Document) -> None:
+    assert seed.title == "潮州市湘桥区关于2020年度法治政府建设的年度报告"
+    assert seed.doc_type == "rule_of_law_report"
+    assert seed.issuers == ["中共潮州市湘桥区委", "潮州市湘桥区人民政府"]
+    assert seed.date == "2021-02-04"
+    assert seed.year == 2020
+    assert seed.region == "潮州市湘桥区"
+    assert coverage_gaps(seed) == []
+
+
+def test_founding_report_from_plain_read_matches_loader(shared: Path, seed: Document) -> None:
+    path = shared / SEED
+    doc = parse_raw(RawDocument(source=str(path), text=path.read_text(encoding="utf-8"), fmt="txt"))
+    assert (doc.title, doc.issuers, doc.date, doc.year, doc.region) == (
+        seed.title, seed.issuers, seed.date, seed.year, seed.region
+    )  # fmt: skip
+    assert [c.text for c in doc.clauses] == [c.text for c in seed.clauses]
+    assert coverage_gaps(doc) == []
+
+
+def test_founding_report_page_chrome_is_not_a_clause(seed: Document) -> None:
+    assert "稿件作者" not in seed.body and "浏览字体" not in seed.body
+    assert not any("浏览量" in c.text for c in seed.clauses)
+    assert seed.clauses[0].kind == "preamble" and seed.clauses[0].text.startswith("2020年,我区")
+
+
+def test_founding_report_parts_and_sections(seed: Document) -> None:
+    top = [h for h in seed.headings if h.level == 1]
+    assert [h.text for h in top] == [PART_ONE, "二、存在问题", "三、下一步工作打算"]
+    assert [h.role for h in top] == ["achievements", "problems", "plans"]
+    sections = [h.text for h in seed.headings if h.level == 2]
+    assert len(sections) == 8
+    assert [s[:3] for s in sections] == [f"({n})" for n in "一二三四五六七八"]
+    assert sections[0] == SECTION_ONE
+    # the plans part numbers its measures (一)…(十一) in running text: clauses, not headings
+    plans = [c for c in seed.clauses if c.role == "plans" and c.kind == "measure"]
+    assert [c.article for c in plans][:2] == ["(一)", "(二)"] and len(plans) == 11
+    assert all(c.path == ["三、下一步工作打算"] for c in plans)
+    problems = [c for c in seed.clauses if c.role == "problems"]
+    assert len(problems) == 1 and problems[0].text.startswith("尽管我区法治建设工作")
+
+
+def test_founding_report_yishi_measures(seed: Document) -> None:
+    ordinals = [c for c in seed.clauses if c.kind == "measure" and (c.article or "").endswith("是")]
+    # every 一是/二是… at a paragraph start or after a sentence end in the text is its own clause
+    expected = re.findall(r"(?:^|(?<=[。；;：:\s]))[一二三四五六七八九十]是", seed.body, re.M)
+    assert len(ordinals) == len(expected) == 24
+    for c in ordinals:
+        assert c.text.startswith(c.article or "")
+    first = next(c for c in ordinals if c.text.startswith("一是深化行政审批制度改革。"))
+    assert first.path == [PART_ONE, SECTION_ONE, "1、提升效率,完善行政审批运行管理机制"]
+    assert first.article == "一是" and first.role == "achievements"
+    second = next(c for c in ordinals if c.text.startswith("二是扎实推进“互联网+监管”工作"))
+    assert second.path[-1] == "2、推进“数字政府”改革,加强政务服务标准化建设"
+    fourth = next(c for c in ordinals if c.text.startswith("四是为优化乡镇街道党政机构设置"))
+    assert fourth.path[-1] == "6、充分运用法治思维,推进乡镇街道综合行政执法改革工作"
+    # the numbered measure itself keeps its lead sentence(s) and sits under the section
+    lead = next(c for c in seed.clauses if c.article == "1、" and c.path == [PART_ONE, SECTION_ONE])
+    assert lead.kind == "measure"
+    assert lead.text.startswith("1、提升效率") and "一是" not in lead.text
+
+
+def test_founding_report_signature_and_attachment(seed: Document) -> None:
+    sig = [c for c in seed.clauses if c.kind == "signature"]
+    assert len(sig) == 1 and "中共潮州市湘桥区委" in sig[0].text and sig[0].text.endswith("4 日")
+    assert seed.clauses[-1].kind == "attachment" and seed.clauses[-1].text.startswith("附件")
+
+
+@pytest.fixture(scope="module")
+def gov_reports(shared: Path) -> list[Document]:
+    files = sorted((shared / "corpora/reports/gov-work-reports-2026").glob("*.csv"))
+    return [d for f in files for d in parse_file(f)]
+
+
+def test_provincial_work_reports(gov_reports: list[Document]) -> None:
+    assert len(gov_reports) == 31
+    regions = set()
+    for doc in gov_reports:
+        assert "政府工作报告" in doc.title, doc.source
+        assert doc.doc_type == "government_work_report"
+        assert doc.year == 2026
+        assert doc.region, doc.title
+        regions.add(doc.region)
+        tops = [h for h in doc.headings if h.level == 1]
+        assert len(tops) >= 2, (doc.title, [h.text for h in doc.headings])
+        assert coverage_gaps(doc) == [], doc.title
+    assert len(regions) == 31
+    # sections on plans / the past year are recognised in (nearly) all: 福建 titles its parts poetically
+    with_plans = [d.title for d in gov_reports if any(c.role == "plans" for c in d.clauses)]
+    with_review = [d.title for d in gov_reports if any(c.role == "achievements" for c in d.clauses)]
+    assert len(with_plans) >= 29 and len(with_review) >= 29
+
+
+@pytest.fixture(scope="module")
+def state_council(shared: Path) -> list[Document]:
+    return parse_file(shared / "corpora/reports/state-council-2018-2019/ge_policy_raw20190217.sql")
+
+
+def test_state_council_documents(state_council: list[Document]) -> None:
+    assert len(state_council) == 60
+    for doc in state_council:
+        assert doc.title and doc.title != "ge_policy_raw20190217"
+        assert doc.headings, doc.title
+        assert doc.clauses, doc.title
+        assert doc.number, doc.title
+        assert coverage_gaps(doc) == [], doc.title
+    notices = [d for d in state_council if d.doc_type == "notice"]
+    assert len(notices) >= 55
+
+
+def test_guobanfa_2018_118(state_council: list[Document]) -> None:
+    hits = [d for d in state_council if d.number == "国办发〔2018〕118号"]
+    assert len(hits) == 1
+    doc = hits[0]
+    assert "行政执法公示制度" in doc.title and doc.doc_type == "notice"
+    assert doc.issuers == ["国务院办公厅"] and doc.date and doc.date.startswith("2018-")
+    assert len([h for h in doc.headings if h.level == 1]) >= 4
+    assert any(c.kind == "signature" for c in doc.clauses)
