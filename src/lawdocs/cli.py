@@ -315,12 +315,196 @@ def show(
 
 
 # -- eval commands (evaluation; keep this marker) -------------------------------------------------
+@app.command("eval")
+def eval_command(
+    queries: Annotated[
+        Path,
+        typer.Argument(help='JSONL questions: {"query", "gold": [labels]} or {"query", "gold_keys": [...]}.'),
+    ],
+    index_dir: IndexOpt = Path("indexes/default"),
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or lexical.")] = "hybrid",
+    k: Annotated[int, typer.Option("-k", help="How many hits to retrieve per question.")] = 100,
+    filters: FilterOpt = None,
+    per_query: Annotated[bool, typer.Option("--per-query", help="Show each question's gold ranks.")] = False,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score retrieval on questions with gold answers: recall@k, MRR@10, nDCG@10."""
+    from .evaluate import evaluate, load_queries
+    from .index import Index
+
+    with failures():
+        questions = load_queries(queries)
+        ix = Index.open(index_dir, model=model)
+        report = evaluate(ix, questions, mode=mode, k=k, filters=filters, per_query=per_query)  # type: ignore[arg-type]
+    if as_json:
+        dump(report.model_dump())
+        return
+    table = Table(title=f"{queries.name} · {report.n} questions · {mode} · {index_dir}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in report.metrics.items():
+        table.add_row(name, f"{value:.3f}")
+    out.print(table)
+    if report.gold_absent:
+        err.print(
+            f"[yellow]note:[/yellow] {report.gold_absent} of {report.gold_total} gold answers are not in the index"
+        )
+    if per_query:
+        rows = Table(show_lines=False, expand=True)
+        rows.add_column("qid")
+        rows.add_column("query", ratio=3)
+        rows.add_column("gold: rank", ratio=3)
+        rows.add_column("top hit", ratio=2)
+        for result in report.per_query:
+            ranks = "; ".join(f"{g.gold}: {g.rank if g.rank is not None else '-'}" for g in result.gold)
+            rows.add_row(str(result.qid or ""), result.query, ranks, result.hits[0] if result.hits else "")
+        out.print(rows)
 
 
 # -- ask and serve commands (answers, HTTP service; keep this marker) -----------------------------
+def answer_tree(answer: Any) -> Tree:
+    """An Answer as a tree: question › document › section › cited clauses, matched terms highlighted."""
+    from rich.text import Text
+
+    head = Text(answer.question, style="bold")
+    head.append(f"  [{answer.kind}]", style="dim")
+    root = Tree(head)
+    if not answer.answered:
+        root.add(Text(f"not answered: {answer.reason}", style="yellow"))
+    if answer.figure is not None:
+        root.add(Text.assemble(("figure: ", "bold"), (answer.figure.value, "bold green"), f"  {answer.figure.citation}"))
+    if answer.summary:
+        root.add(Text.assemble(("summary: ", "bold"), answer.summary))
+    for group in answer.groups:
+        meta = " · ".join(str(x) for x in (group.doc.region, "、".join(group.doc.issuers), group.doc.date) if x)
+        doc_node = root.add(Text.assemble((group.doc.title, "bold cyan"), (f"  {meta}" if meta else "", "dim")))
+        for section in group.sections:
+            node = doc_node.add(Text(section.title or "(no section)", style="cyan")) if section.path else doc_node
+            for cited in section.clauses:
+                text = Text(cited.text.replace("\n", " "))
+                for h in cited.highlights:
+                    text.stylize("bold yellow", h.start, h.end)
+                shown = cited.article and not cited.text.lstrip().startswith(cited.article)
+                line = Text.assemble((f"{cited.article} " if shown else "", "green"))
+                line.append(text)
+                line.append(f"  {cited.clause_id} ({cited.score:.2f})", style="dim")
+                node.add(line)
+    if answer.prose:
+        root.add(Text.assemble(("prose: ", "bold"), answer.prose))
+    return root
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, e.g. 哪些措施涉及行政执法？")],
+    index_dir: IndexOpt = Path("indexes/default"),
+    filters: FilterOpt = None,
+    k: Annotated[int, typer.Option("-k", help="Candidates per retriever before the relevance cut-off.")] = 50,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
+    from .answer import ask as answer_question
+    from .index import Index
+
+    with failures():
+        ix = Index.open(index_dir, model=model)
+        answer = answer_question(ix, question, filters=filters, k=k)
+    if as_json:
+        dump(answer.model_dump(mode="json"))
+    else:
+        Console(soft_wrap=False).print(answer_tree(answer), highlight=False)
+
+
+@app.command()
+def serve(
+    index_dir: IndexOpt = Path("indexes/default"),
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port.")] = 8000,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
+) -> None:
+    """Serve the index over HTTP (search, ask, documents, clauses, health; OpenAPI at /openapi.json)."""
+    from .server import serve as run_server
+
+    with failures():
+        err.print(f"lawdocs: serving {index_dir} on http://{host}:{port} (OpenAPI at /openapi.json)", highlight=False)
+        run_server(index_dir, host=host, port=port, log_level=log_level)
+
 
 
 # -- finetune commands (domain adaptation; keep this marker) ---------------------------------------
+
+
+@app.command()
+def finetune(
+    questions: Annotated[
+        Path, typer.Argument(help='JSONL of {"query", "gold": [labels]} or gold_keys lines.')
+    ],
+    index_dir: IndexOpt = Path("indexes/default"),
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the adapted model to.")
+    ] = Path("models/adapted"),
+    base: Annotated[
+        str | None, typer.Option("--base", help="Model to start from (default: the index's).")
+    ] = None,
+    epochs: Annotated[
+        int, typer.Option("--epochs", help="Epochs to train; the best on kept-back questions is kept.")
+    ] = 2,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
+    learning_rate: Annotated[float, typer.Option("--lr")] = 3e-5,
+    holdout: Annotated[float, typer.Option("--holdout", help="Share of questions kept back.")] = 0.1,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Adapt an embedding model to your labelled questions (hard negatives mined from the index)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .finetune import FinetuneConfig
+    from .finetune import finetune as run_finetune
+    from .index import Index
+
+    config = FinetuneConfig(
+        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, holdout=holdout, seed=seed
+    )
+    with failures():
+        ix = Index.open(index_dir)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=as_json or not err.is_terminal,
+        ) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done)
+
+            report = run_finetune(questions, ix, out_dir, base=base, config=config, progress=progress)
+    if as_json:
+        dump(report.model_dump())
+        return
+    table = Table(
+        title=f"fine-tuning on {report.train_questions} questions, {report.heldout_questions} kept back"
+    )
+    for column in ("epoch", "loss", "recall@10", "recall@100", "MRR@10", "seconds"):
+        table.add_column(column)
+    for e in report.epochs:
+        loss = "-" if e.loss is None else f"{e.loss:.3f}"
+        table.add_row(
+            str(e.epoch),
+            loss,
+            f"{e.recall_at_10:.3f}",
+            f"{e.recall_at_100:.3f}",
+            f"{e.mrr_at_10:.3f}",
+            str(e.seconds),
+        )
+    out.print(table)
+    out.print(f"best epoch {report.best_epoch} written to {report.out}; use it with --model {report.out}")
 
 
 def main() -> None:

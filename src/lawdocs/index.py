@@ -75,9 +75,9 @@ def _now() -> str:
 def _resolve_embedder(model: str | None) -> Embedder:
     if model and model.startswith("hash-"):
         return HashEmbedder(int(model.split("-", 1)[1]))
-    from .embed import load_embedder
+    from .embed import DEFAULT_MODEL_NAME, load_embedder
 
-    return load_embedder(model)
+    return load_embedder(None if model in (None, DEFAULT_MODEL_NAME) else model)
 
 
 class Index:

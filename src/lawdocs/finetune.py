@@ -1,0 +1,277 @@
+"""Domain adaptation: fine-tune a sentence-transformers model on a user's labelled questions.
+
+The recipe (measured in shared/docs/domain-adaptation.md and here): for every (question, gold clause)
+pair, hard negatives are mined from the index with its own model (the best non-gold clauses after
+skipping the first few, which are often unlabelled answers); the model is trained with an in-batch
+multiple-negatives ranking loss (softmax over the batch's positives and negatives, scale 20), the
+large word-embedding matrix frozen, AdamW with warm-up and linear decay, bf16 autocast on the CPU.
+
+A part of the questions is kept back. After every epoch the model re-embeds a candidate pool (the
+kept-back questions' gold clauses and the index's top dense hits for them, plus a random sample of
+the index) and its recall@10 on the kept-back questions is measured there; the best epoch is saved.
+The pool keeps this to seconds per epoch instead of re-embedding a whole corpus.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from .embedding.st_backend import prompts_of
+from .errors import EvalError, ModelError
+from .evaluate import Query, load_queries, normalise_label, normalise_text
+from .index import Index, passage_text
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class FinetuneConfig(BaseModel):
+    epochs: int = 2
+    learning_rate: float = 3e-5
+    batch_size: int = 32
+    max_seq_length: int = 192
+    holdout: float = 0.1
+    seed: int = 0
+    negatives: int = 1
+    skip_top: int = 3
+    mine_depth: int = 30
+    scale: float = 20.0
+    warmup: float = 0.1
+    freeze_word_embeddings: bool = True
+    pool_random: int = 2000
+
+
+class EpochResult(BaseModel):
+    epoch: int
+    loss: float | None
+    recall_at_10: float
+    recall_at_100: float
+    mrr_at_10: float
+    seconds: float
+
+
+class FinetuneReport(BaseModel):
+    base: str
+    out: str
+    questions: int
+    train_questions: int
+    heldout_questions: int
+    pairs: int
+    pool_size: int
+    best_epoch: int
+    epochs: list[EpochResult]
+    config: FinetuneConfig
+
+
+def _base_folder(index: Index, base: str | None) -> Path:
+    """The sentence-transformers folder to start from: `base`, else the index's own model."""
+    from .embed import load_embedder
+
+    embedder: Any = load_embedder(base) if base else index.embedder
+    folder = getattr(embedder, "folder", None)
+    if folder is None:
+        raise ModelError(
+            f"model {embedder.name!r} is not a sentence-transformers folder that can be fine-tuned; pass --base"
+        )
+    return Path(folder)
+
+
+def match_gold(index: Index, questions: Sequence[Query]) -> list[tuple[Query, list[int]]]:
+    """Each question with the index rows of its gold clauses, by the evaluation's matching rule."""
+    by_label: dict[str, list[int]] = {}
+    texts: list[tuple[int, str]] = []
+    need_keys = any(q.gold_keys for q in questions)
+    for row, clause in enumerate(index.clauses):
+        if not index.lexical.alive[row]:
+            continue
+        title = index.documents[clause.doc_id].title
+        by_label.setdefault(normalise_label(clause.label or title + (clause.article or "")), []).append(row)
+        if need_keys:
+            texts.append((row, normalise_text(clause.text)))
+    out = []
+    for q in questions:
+        rows: list[int] = []
+        for kind, value in q.gold_items():
+            if kind == "label":
+                rows += by_label.get(value, [])
+            else:
+                rows += [row for row, text in texts if value in text]
+        out.append((q, list(dict.fromkeys(rows))))
+    return out
+
+
+def finetune(
+    questions: Sequence[Query] | str | Path,
+    index: Index,
+    out: str | Path,
+    *,
+    base: str | None = None,
+    config: FinetuneConfig | None = None,
+    progress: Progress | None = None,
+) -> FinetuneReport:
+    """Fine-tune `base` (default: the index's model) on `questions`; write the best epoch to `out`."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    cfg = config or FinetuneConfig()
+    if isinstance(questions, str | Path):
+        questions = load_queries(questions)
+    rng = random.Random(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    matched = [(q, rows) for q, rows in match_gold(index, questions) if rows]
+    if len(matched) < max(4, len(questions) // 2):
+        raise EvalError(
+            f"only {len(matched)} of {len(questions)} questions have a gold clause in this index: "
+            "the questions do not match the index (check labels and the matching rule)",
+            path=index.folder,
+        )
+    rng.shuffle(matched)
+    n_hold = max(2, round(len(matched) * cfg.holdout))
+    heldout, train = matched[:n_hold], matched[n_hold:]
+
+    texts = {row: passage_text(index.documents[c.doc_id], c) for row, c in enumerate(index.clauses)}
+    pairs: list[tuple[str, str, list[str]]] = []
+    for i, (q, gold) in enumerate(train):
+        hits = index.search(q.query, k=cfg.mine_depth, mode="dense")
+        gold_set = set(gold)
+        gold_texts = {index.clauses[r].text for r in gold}
+        candidates = [
+            index.row_of[h.clause_id]
+            for h in hits[cfg.skip_top :]
+            if index.row_of[h.clause_id] not in gold_set and h.text not in gold_texts
+        ]
+        negs = [texts[r] for r in candidates[: cfg.negatives]]
+        pairs.extend((q.query, texts[g], negs) for g in gold)
+        if progress:
+            progress("mining", i + 1, len(train))
+
+    pool = set(r for _, gold in heldout for r in gold)
+    for q, _ in heldout:
+        pool.update(index.row_of[h.clause_id] for h in index.search(q.query, k=100, mode="dense"))
+    alive = np.flatnonzero(index.lexical.alive)
+    pool.update(int(r) for r in rng.sample(list(alive), min(cfg.pool_random, len(alive))))
+    pool_rows = sorted(pool)
+
+    folder = _base_folder(index, base)
+    model = SentenceTransformer(
+        str(folder), device="cpu", local_files_only=True, model_kwargs={"torch_dtype": torch.float32}
+    )
+    model.float()
+    model.max_seq_length = cfg.max_seq_length
+    query_prompt, passage_prompt = prompts_of({k: v or "" for k, v in (model.prompts or {}).items()})
+
+    def evaluate(epoch: int, loss: float | None, started: float) -> EpochResult:
+        model.eval()
+        with torch.inference_mode():
+            docs = model.encode(
+                [texts[r] for r in pool_rows],
+                prompt=passage_prompt,
+                batch_size=64,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+            )
+            qs = model.encode(
+                [q.query for q, _ in heldout],
+                prompt=query_prompt,
+                batch_size=64,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+            )
+        order = np.argsort(-(qs @ docs.T), axis=1)[:, :100]
+        r10 = r100 = mrr = 0.0
+        for (_, gold), ranked in zip(heldout, order, strict=True):
+            rows = [pool_rows[j] for j in ranked]
+            gold_set = set(gold)
+            r10 += len(gold_set & set(rows[:10])) / len(gold_set)
+            r100 += len(gold_set & set(rows)) / len(gold_set)
+            first = next((i for i, r in enumerate(rows[:10]) if r in gold_set), None)
+            mrr += 0.0 if first is None else 1.0 / (first + 1)
+        n = len(heldout)
+        return EpochResult(
+            epoch=epoch,
+            loss=loss,
+            recall_at_10=r10 / n,
+            recall_at_100=r100 / n,
+            mrr_at_10=mrr / n,
+            seconds=round(time.time() - started, 1),
+        )
+
+    results = [evaluate(0, None, time.time())]
+    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    best = results[0]
+
+    transformer: Any = model[0].auto_model
+    if cfg.freeze_word_embeddings:
+        transformer.embeddings.word_embeddings.weight.requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=cfg.learning_rate)
+    steps_per_epoch = max(1, (len(pairs) + cfg.batch_size - 1) // cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    warm = max(1, int(total * cfg.warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+
+    def embed(batch: list[str]) -> Any:
+        features = model.tokenize(batch)
+        return model(features)["sentence_embedding"]
+
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        started = time.time()
+        model.train()
+        rng.shuffle(pairs)
+        losses = []
+        for start in range(0, len(pairs), cfg.batch_size):
+            batch = pairs[start : start + cfg.batch_size]
+            if len(batch) < 2:
+                continue
+            queries = [query_prompt + q for q, _, _ in batch]
+            docs = [passage_prompt + p for _, p, _ in batch] + [
+                passage_prompt + n for *_, negs in batch for n in negs
+            ]
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                qv = embed(queries)
+                dv = embed(docs)
+            scores = (qv.float() @ dv.float().T) * cfg.scale
+            loss = torch.nn.functional.cross_entropy(scores, torch.arange(len(batch)))
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            scheduler.step()
+            losses.append(float(loss))
+            step += 1
+            if progress:
+                progress(f"epoch {epoch}", step - (epoch - 1) * steps_per_epoch, steps_per_epoch)
+        result = evaluate(epoch, float(np.mean(losses)) if losses else None, started)
+        results.append(result)
+        if (result.recall_at_10, result.mrr_at_10) > (best.recall_at_10, best.mrr_at_10):
+            best = result
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    model.load_state_dict(best_state)
+    model.eval()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(str(out))
+    report = FinetuneReport(
+        base=str(folder),
+        out=str(out),
+        questions=len(questions),
+        train_questions=len(train),
+        heldout_questions=len(heldout),
+        pairs=len(pairs),
+        pool_size=len(pool_rows),
+        best_epoch=best.epoch,
+        epochs=results,
+        config=cfg,
+    )
+    (out / "lawdocs_finetune.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    return report
