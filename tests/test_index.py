@@ -229,3 +229,41 @@ def test_concurrent_writer_is_refused_not_lost(index: Index, tmp_path: Path) -> 
 def test_vectors_are_normalised(index: Index) -> None:
     norms = np.linalg.norm(index.vectors, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+READER = textwrap.dedent(
+    """
+    import sys, time
+    from lawdocs.embed import HashEmbedder
+    from lawdocs.index import Index
+    seen = set()
+    deadline = time.time() + 20
+    opened = 0
+    while time.time() < deadline and opened < 200:
+        ix = Index.open({folder!r}, embedder=HashEmbedder())
+        hits = ix.search("条文", k=3)
+        assert ix.manifest.clauses == len(ix), "half-written index"
+        seen.add(ix.manifest.generation)
+        opened += 1
+        if ix.manifest.generation >= {last}:
+            break
+    print(len(seen), opened)
+    """
+)
+
+
+def test_readers_never_see_a_half_written_index(index: Index, tmp_path: Path) -> None:
+    index.save()
+    saves = 6
+    script = READER.format(folder=str(tmp_path / "ix"), last=saves + 1)
+    readers = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    writer = Index.open(tmp_path / "ix")
+    for i in range(saves):
+        writer.add_documents([make_doc(f"法{i}", [f"条文{i}-{j}" for j in range(300)], source=f"w{i}.md")])
+        writer.save()
+    for proc in readers:
+        stdout, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 0, stderr
+        generations, opened = map(int, stdout.split())
+        assert opened >= 1

@@ -481,6 +481,12 @@ class Index:
             scores={name: scores[row] for name, scores in per.items() if row in scores},
         )
 
+    def ask(self, question: str, **options: Any) -> Any:
+        """A grouped, cited answer to `question` (see `lawdocs.answer.ask` for the options)."""
+        from .answer import ask
+
+        return ask(self, question, **options)
+
     # -- lookups --------------------------------------------------------------------------------
     def get_clause(self, clause_id: str) -> Clause:
         row = self.row_of.get(clause_id)

@@ -1,0 +1,330 @@
+"""Grouped, cited answers: every clause that addresses a question, by document and section, and nothing else.
+
+`ask(index, question)` works like an analyst with the index:
+
+1. It reads the question (`answering.question`): its kind (measures, figure, problems, plans, metadata, law,
+   other) from general rules on the wording, and its content terms.
+2. It retrieves generously: hybrid top-k and lexical top-k (k = 50 by default) plus every clause that contains
+   a content term, within the filters. Problems and plans questions look only at the sections whose headings
+   say so (存在问题, 下一步工作打算), when the documents have them; measures questions leave out 存在问题.
+3. It keeps the clauses whose evidence clears the calibrated cut-off (`answering.evidence`, which states the
+   threshold values and how they were calibrated). Nothing kept means ``answered=False`` with a reason.
+4. It groups the kept clauses by document (best document first, and by region in `regions`) and by section
+   (heading path, in document order), highlights the matched terms, and writes a short extractive summary
+   from the clauses' lead phrases. Figure questions get the figure and its clause (`answering.figures`);
+   metadata questions (who issued, when, which number) are answered from the documents' metadata.
+
+An application can pass ``generator(question, cited_clauses) -> str`` to write prose over the cited clauses
+(stored in ``Answer.prose``); lawdocs itself never calls a network service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .answering import evidence as ev
+from .answering.figures import figures_in
+from .answering.grouping import citation_of, cite, cite_clause, group, lead_phrase, summarise
+from .answering.question import Question, analyse, join_phrases
+from .answering.records import (
+    Answer,
+    CitedClause,
+    DocumentGroup,
+    Figure,
+    Generator,
+    Highlight,
+    RegionGroup,
+    SectionGroup,
+)
+from .errors import QueryError
+from .models import DocumentInfo
+from .search import Filters, parse_filters
+
+if TYPE_CHECKING:
+    from .index import Index
+
+__all__ = [
+    "Answer",
+    "CitedClause",
+    "DocumentGroup",
+    "Figure",
+    "Generator",
+    "Highlight",
+    "RegionGroup",
+    "SectionGroup",
+    "ask",
+    "citation_of",
+    "cite",
+    "lead_phrase",
+]
+
+MAX_QUESTION = 500
+ROLE_SCAN = 2000  # problems / plans sections up to this many clauses are all candidates
+
+
+# -- retrieval and cut-off ---------------------------------------------------------------------------
+def _candidates(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
+    rows: dict[int, None] = {}
+    for hit in index.search(q.text, k=k, mode="hybrid", filters=flt):
+        rows[index.row_of[hit.clause_id]] = None
+    content = " ".join(t.text for t in q.terms)
+    if content.strip():
+        for hit in index.search(content, k=k, mode="lexical", filters=flt):
+            rows[index.row_of[hit.clause_id]] = None
+        corpus = ev.corpus_of(index)
+        for row in np.flatnonzero(mask):
+            text = corpus.texts[row]
+            if any(t.text in text for t in q.terms):
+                rows[int(row)] = None
+    if q.kind in ("problems", "plans") and int(mask.sum()) <= ROLE_SCAN:
+        for row in np.flatnonzero(mask):  # their sections are small: read them whole
+            rows[int(row)] = None
+    return [r for r in rows if mask[r]]
+
+
+def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Restrict the rows to the sections a problems / plans question asks about (if the documents have them)."""
+    kinds = np.fromiter((c.kind != "signature" for c in index.clauses), dtype=bool, count=len(index.clauses))
+    mask = mask & kinds
+    if q.kind in ("problems", "plans"):
+        role = np.fromiter((c.role == q.kind for c in index.clauses), dtype=bool, count=len(index.clauses))
+        if (mask & role).any():
+            return mask & role, None
+        return mask, f"no 存在问题 / 下一步 section found for a {q.kind} question; searched all sections"
+    if q.kind == "measures":
+        problems = np.fromiter(
+            (c.role == "problems" for c in index.clauses), dtype=bool, count=len(index.clauses)
+        )
+        return mask & ~problems, None
+    return mask, None
+
+
+def _dense_relative(index: Index, q: Question, rows: Sequence[int]) -> list[float | None]:
+    from .embed import HashEmbedder
+
+    if not rows or isinstance(index.embedder, HashEmbedder) or index.vectors.shape[0] != len(index.clauses):
+        return [None] * len(rows)
+    qvec = index.embedder.encode_queries([q.text]).astype(np.float32)[0]
+    dense = index.vectors[list(rows)] @ qvec
+    best = float(dense.max())
+    if best <= 0:
+        return [None] * len(rows)
+    return [float(d) / best for d in dense]
+
+
+def _scope(index: Index, doc_id: str) -> str:
+    doc = index.documents[doc_id]
+    return ev.normalise_text(f"{doc.title} {doc.region or ''}")
+
+
+def select(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, float, list[str]]]:
+    """(row, evidence, matched words) of the candidate rows that clear the cut-off, best first."""
+    corpus = ev.corpus_of(index)
+    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
+    scored = []
+    for row in rows:
+        clause = index.clauses[row]
+        doc = index.documents[clause.doc_id]
+        context = ev.normalise_text(" ".join([*clause.path, clause.article or ""]))
+        e = ev.clause_evidence(
+            q.terms,
+            idf,
+            corpus.texts[row],
+            context,
+            _scope(index, clause.doc_id),
+            q.years,
+            doc.year,
+            scope_answers=q.kind in ("problems", "plans"),
+        )
+        scored.append((row, e))
+    dense = _dense_relative(index, q, [r for r, _ in scored])
+    kept = ev.keep([e.coverage for _, e in scored], dense)
+    out = [(row, e.coverage, e.matched) for (row, e), ok in zip(scored, kept, strict=True) if ok]
+    return sorted(out, key=lambda x: (-x[1], x[0]))
+
+
+# -- special kinds --------------------------------------------------------------------------------
+def _title_key(title: str) -> str:
+    return ev.normalise_text(title).replace("中华人民共和国", "")
+
+
+def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
+    """Rows of the article a law question names (劳动合同法第十九条), in the law the question names."""
+    if not q.article:
+        return []
+    text = ev.normalise_text(q.text)
+    docs = [d for d, doc in index.documents.items() if (key := _title_key(doc.title)) and key in text]
+    if not docs:
+        return []
+    longest = max(len(_title_key(index.documents[d].title)) for d in docs)
+    docs = [d for d in docs if len(_title_key(index.documents[d].title)) == longest]
+    return [
+        r
+        for d in docs
+        for r in index.doc_rows.get(d, [])
+        if mask[r] and index.clauses[r].article == q.article
+    ]
+
+
+def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
+    scope = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
+    answer = Answer(
+        question=q.text, kind="metadata", answered=False, asked=q.meta_fields, terms=[t.text for t in q.terms]
+    )
+    if not scope:
+        answer.reason = "no document in the index matches the filters"
+        return answer
+    chosen = scope
+    if len(scope) > 1:
+        if not q.terms:
+            answer.reason = f"{len(scope)} documents match; name the document or filter by doc_id"
+            return answer
+        corpus = ev.corpus_of(index)
+        idf = {t.text: corpus.idf(t.text) for t in q.terms}
+        total = sum(idf.values()) or 1.0
+        shares = {d: sum(idf[t.text] for t in q.terms if t.text in _scope(index, d)) / total for d in scope}
+        best = max(shares.values())
+        chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
+        if not chosen:  # the question names the document by its content: use the clauses that answer
+            rows = _candidates(index, q, flt, k, mask)
+            chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
+        if not chosen:
+            answer.reason = "no document matches the question"
+            return answer
+    cited = []
+    facts = []
+    labels = {"issuers": "发布机关", "date": "日期", "number": "文号"}
+    for doc_id in chosen:
+        doc = index.documents[doc_id]
+        values = {"issuers": "、".join(doc.issuers), "date": doc.date or "", "number": doc.number or ""}
+        shown = [f"{labels[f]} {values[f]}" for f in q.meta_fields if values[f]]
+        missing = [labels[f] for f in q.meta_fields if not values[f]]
+        if shown:
+            answer.answered = True
+        facts.append(
+            f"《{doc.title}》：{'；'.join(shown) if shown else '未记载'}"
+            + (f"（未记载{'、'.join(missing)}）" if shown and missing else "")
+            + "。"
+        )
+        for r in index.doc_rows.get(doc_id, []):
+            if index.clauses[r].kind == "signature":
+                cited.append(
+                    cite_clause(index, index.clauses[r], 1.0, doc.issuers + ([doc.date] if doc.date else []))
+                )
+    answer.summary = "".join(facts)
+    if not answer.answered:
+        answer.reason = "the matching document does not record " + "、".join(labels[f] for f in q.meta_fields)
+    answer.groups, answer.regions = group(index, cited)
+    if not cited:  # still name the documents
+        for doc_id in chosen:
+            stored = index.documents[doc_id]
+            info = DocumentInfo.model_validate(stored.model_dump(include=set(DocumentInfo.model_fields)))
+            answer.groups.append(DocumentGroup(doc=info, score=1.0))
+        answer.regions = [RegionGroup(region=g.doc.region, documents=[g.doc.id]) for g in answer.groups]
+    return answer
+
+
+# -- the entry point ------------------------------------------------------------------------------
+def ask(
+    index: Index,
+    question: str,
+    *,
+    filters: Filters | Mapping[str, Any] | Sequence[str] | None = None,
+    k: int = 50,
+    generator: Generator | None = None,
+) -> Answer:
+    """Answer `question` from `index`: every clause that addresses it, grouped by document and section, cited.
+
+    `k` is how many candidates each retriever (hybrid, lexical) contributes before the cut-off; clauses that
+    contain a content term are always candidates. `generator` may write prose over the cited clauses.
+    """
+    if not question or not question.strip():
+        raise QueryError("the question is empty")
+    if len(question) > MAX_QUESTION:
+        raise QueryError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION}")
+    if k < 1:
+        raise QueryError(f"k must be at least 1, got {k}")
+    q = analyse(question.strip())
+    flt = parse_filters(filters)  # type: ignore[arg-type]
+    if not len(index):
+        return Answer(question=q.text, kind=q.kind, answered=False, reason="the index is empty")
+    mask = index._row_mask(flt)
+    if q.pairs:
+        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df)
+    if q.kind == "metadata":
+        answer = _metadata(index, q, flt, mask, k)
+    else:
+        answer = _answer(index, q, flt, mask, k)
+    if generator is not None and answer.cited:
+        answer.prose = generator(answer.question, answer.cited)
+    return answer
+
+
+def _answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
+    answer = Answer(question=q.text, kind=q.kind, answered=False, terms=[t.text for t in q.terms])
+    mask, note = _role_rows(index, q, mask)
+    if not mask.any():
+        answer.reason = "no clause in the index matches the filters"
+        return answer
+    kept: list[tuple[int, float, list[str]]] = []
+    if q.kind == "law":
+        kept = [(r, 1.0, [index.clauses[r].article or ""]) for r in _law_article(index, q, mask)]
+    if not kept:
+        if not q.terms:
+            if q.kind in ("problems", "plans") and note is None:
+                kept = [(int(r), 1.0, []) for r in np.flatnonzero(mask)]
+            else:
+                answer.reason = "the question names nothing to look for (no content words)"
+                return answer
+        else:
+            kept = select(index, q, _candidates(index, q, flt, k, mask))
+    if not kept:
+        answer.reason = (
+            "no clause clears the relevance cut-off: none mentions "
+            + "、".join(t.text for t in q.terms)
+            + (f" ({note})" if note else "")
+        )
+        return answer
+    cited = [cite_clause(index, index.clauses[r], score, words) for r, score, words in kept]
+    answer.answered = True
+    answer.reason = note
+    answer.groups, answer.regions = group(index, cited)
+    answer.summary = summarise(index, cited)
+    if q.kind == "figure":
+        _add_figure(index, q, answer, kept)
+    return answer
+
+
+def _add_figure(
+    index: Index, q: Question, answer: Answer, kept: Sequence[tuple[int, float, list[str]]]
+) -> None:
+    corpus = ev.corpus_of(index)
+    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
+    found = []
+    for row, score, _ in kept:
+        clause = index.clauses[row]
+        for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years):
+            found.append((f.score + score, f, clause))
+    found.sort(key=lambda x: -x[0])
+    figures = []
+    for _, f, clause in found[:6]:
+        title = index.documents[clause.doc_id].title
+        figures.append(
+            Figure(
+                value=f.value,
+                number=f.number,
+                unit=f.unit,
+                sentence=f.sentence,
+                clause_id=clause.id,
+                citation=citation_of(title, clause),
+            )
+        )
+    if not figures:
+        answer.answered = False
+        answer.reason = "the matching clauses state no figure"
+        return
+    answer.figure, answer.figures = figures[0], figures[1:]
+    answer.summary = f"{figures[0].value}（{figures[0].citation}）：{figures[0].sentence}"

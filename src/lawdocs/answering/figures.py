@@ -1,0 +1,104 @@
+"""Figures: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns.
+
+Every number with a unit in a clause is a candidate. Chinese numerals (六千多名) count only when a total
+word (共, 累计, 达) precedes them or 多/余 follows, so 三项制度 and 第三次会议 are not figures. A candidate is
+scored by the weighted share of the question's terms found in its sentence (up to the next 。；), plus
+bonuses for the unit the question asks for (多少件 → 件) and for a total word (共5件 beats the 2件 and 3件 of
+its breakdown), minus a little for distance from the nearest question term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..parsing.numerals import to_int
+from .evidence import find_spans, normalise_text
+from .question import Term
+
+_UNITS = (
+    "%|％|‰|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|平方公里|平方米|公里|千米|小时|个百分点|百分点"
+    "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台"
+)
+_FIGURE = re.compile(
+    rf"(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
+    rf"(?P<num>\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+)\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})"
+)
+_SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
+_TOTAL = ("共计", "总计", "合计", "累计", "共")
+
+
+@dataclass
+class FigureMatch:
+    value: str  # as written, e.g. "共5件", "97.39%"
+    number: float | None
+    unit: str
+    sentence: str
+    start: int  # span of the figure in the clause text
+    end: int
+    score: float
+
+
+def _number(raw: str) -> float | None:
+    raw = raw.replace(",", "")
+    try:
+        return float(raw)
+    except ValueError:
+        value = to_int(raw)
+        return float(value) if value is not None else None
+
+
+def figures_in(
+    text: str,
+    terms: Sequence[Term],
+    idf: dict[str, float],
+    measure_word: str | None,
+    years: Sequence[int] = (),
+) -> list[FigureMatch]:
+    """Every figure of `text`, best first."""
+    total_weight = sum(idf[t.text] for t in terms) or 1.0
+    found: list[FigureMatch] = []
+    for sent in _SENTENCE.finditer(text):
+        sentence = sent.group(0)
+        norm = normalise_text(sentence)
+        weight = sum(idf[t.text] for t in terms if t.text in norm)
+        weight += sum(
+            0.5 * idf[t.text] for t in terms if t.text not in norm and any(p in norm for p in t.parts)
+        )
+        share = weight / total_weight
+        spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
+        year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
+        for m in _FIGURE.finditer(sentence):
+            num = m.group("num")
+            chinese = not num[0].isdigit()
+            if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
+                continue
+            if chinese and not (m.group("total") or m.group("more")):
+                continue
+            if m.group("unit") in ("万", "亿") and not m.group("total"):
+                continue  # 万 alone is mostly part of a word (万众), not a quantity
+            pos = m.start("num")
+            distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
+            score = share + year_bonus - 0.002 * distance
+            if measure_word and m.group("unit") == measure_word:
+                score += 0.5
+            if m.group("total") in _TOTAL:
+                score += 0.2
+            start = sent.start() + m.start()
+            value = m.group(0).strip()
+            if m.group("total") in ("达到", "达", "为"):
+                value = value[len(m.group("total")) :].strip()
+                start = sent.start() + m.start("num")
+            found.append(
+                FigureMatch(
+                    value=value,
+                    number=_number(num),
+                    unit=m.group("unit"),
+                    sentence=sentence.strip(),
+                    start=start,
+                    end=sent.start() + m.end(),
+                    score=score,
+                )
+            )
+    return sorted(found, key=lambda f: -f.score)

@@ -1,0 +1,140 @@
+"""Citations, lead phrases, grouping by document / section / region, and the extractive summary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..models import Clause, DocumentInfo
+from . import evidence as ev
+from .records import CitedClause, DocumentGroup, Highlight, RegionGroup, SectionGroup
+
+if TYPE_CHECKING:
+    from ..index import Index
+
+SUMMARY_LEADS = 6
+
+
+def citation_of(title: str, clause: Clause) -> str:
+    """title › section › article (laws) or measure (reports: its marker and lead phrase, 一是深化行政审批制度改革)."""
+    return cite(title, clause.path, clause.article, clause.text)
+
+
+def cite(title: str, path: Sequence[str], article: str | None, text: str) -> str:
+    """The citation string of a clause (or a search Hit: ``cite(h.doc.title, h.path, h.article, h.text)``)."""
+    parts = [title, *path]
+    if article and (not path or not path[-1].startswith(article)):
+        if article.startswith("第") or not text.lstrip().startswith(article):
+            parts.append(article)  # a law's article, or a clause that does not open with its marker
+        else:
+            parts.append(f"{article}{lead_phrase(text, limit=30)}")
+    return " › ".join(parts)
+
+
+def cite_clause(index: Index, clause: Clause, score: float, words: Sequence[str]) -> CitedClause:
+    doc = index.documents[clause.doc_id]
+    return CitedClause(
+        clause_id=clause.id,
+        doc_id=clause.doc_id,
+        text=clause.text,
+        label=clause.label,
+        path=list(clause.path),
+        article=clause.article,
+        page=clause.page,
+        role=clause.role,
+        citation=citation_of(doc.title, clause),
+        score=round(float(score), 4),
+        highlights=[Highlight(start=s, end=e, term=t) for s, e, t in ev.find_spans(clause.text, words)],
+    )
+
+
+_LEAD_MARK = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}是|[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|[①-⑳])\s*"
+)
+
+
+def lead_phrase(text: str, limit: int = 60) -> str:
+    """The first clause of a text up to 。 or ；, without its numbering, at most `limit` characters."""
+    body = _LEAD_MARK.sub("", text.strip())
+    m = re.search(r"[。；;！？!?\n]", body)
+    lead = body[: m.start()] if m else body
+    if len(lead) > limit:
+        cut = max(lead.rfind("，", 0, limit), lead.rfind(",", 0, limit))
+        lead = lead[: cut if cut > 10 else limit]
+    return lead.strip()
+
+
+def ordinal(clause_id: str) -> int:
+    tail = clause_id.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def group(index: Index, cited: Sequence[CitedClause]) -> tuple[list[DocumentGroup], list[RegionGroup]]:
+    """Cited clauses by document (best first), then section (document order); and documents by region."""
+    by_doc: dict[str, list[CitedClause]] = {}
+    for c in cited:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    groups = []
+    for doc_id, clauses in by_doc.items():
+        stored = index.documents[doc_id]
+        info = DocumentInfo.model_validate(stored.model_dump(include=set(DocumentInfo.model_fields)))
+        sections: dict[tuple[str, ...], list[CitedClause]] = {}
+        for c in sorted(clauses, key=lambda c: ordinal(c.clause_id)):
+            sections.setdefault(tuple(c.path), []).append(c)
+        groups.append(
+            DocumentGroup(
+                doc=info,
+                score=max(c.score for c in clauses),
+                sections=[
+                    SectionGroup(path=list(p), title=" › ".join(p), clauses=cs) for p, cs in sections.items()
+                ],
+            )
+        )
+    groups.sort(key=lambda g: (-g.score, g.doc.title))
+    regions: dict[str | None, RegionGroup] = {}
+    for g in groups:
+        rg = regions.setdefault(g.doc.region, RegionGroup(region=g.doc.region))
+        rg.documents.append(g.doc.id)
+        rg.clauses += sum(len(s.clauses) for s in g.sections)
+    return groups, list(regions.values())
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def summary_phrase(cited: CitedClause, limit: int = 60) -> str:
+    """The clause's lead phrase; when the lead does not mention a matched term (a long paragraph of a work
+    report), the sentence that mentions the most matched terms, cut to `limit` characters around them."""
+    lead = lead_phrase(cited.text, limit)
+    if not cited.highlights or any(
+        ev.normalise_text(h.term) in ev.normalise_text(lead) for h in cited.highlights
+    ):
+        return lead
+    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(cited.text)), len(cited.text)]
+    best: tuple[int, int, int] | None = None  # (-distinct terms, start, end)
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        terms = {h.term for h in cited.highlights if a <= h.start < b}
+        if terms and (best is None or (-len(terms), a) < best[:2]):
+            best = (-len(terms), a, b)
+    if best is None:
+        return lead
+    _, a, b = best
+    first = min(h.start for h in cited.highlights if a <= h.start < b)
+    sentence = cited.text[a:b].rstrip("。；;！？!?\n ").strip()
+    if len(sentence) > limit:
+        offset = max(0, min(first - a - limit // 3, len(sentence) - limit))
+        sentence = sentence[offset : offset + limit]
+    return sentence
+
+
+def summarise(index: Index, cited: Sequence[CitedClause], limit: int = SUMMARY_LEADS) -> str:
+    """Lead phrases of the best cited clauses, by document: 《title》：lead；lead。"""
+    best = sorted(cited, key=lambda c: (-c.score, ordinal(c.clause_id)))[:limit]
+    per_doc: dict[str, list[str]] = {}
+    for c in sorted(best, key=lambda c: (c.doc_id != best[0].doc_id, c.doc_id, ordinal(c.clause_id))):
+        lead = summary_phrase(c)
+        if lead and lead not in per_doc.setdefault(c.doc_id, []):
+            per_doc[c.doc_id].append(lead)
+    parts = [f"《{index.documents[d].title}》：{'；'.join(leads)}。" for d, leads in per_doc.items() if leads]
+    return "".join(parts)

@@ -1,0 +1,264 @@
+"""What a question asks: its kind (by general rules on the wording) and its content terms.
+
+Kinds, tried in this order (the first rule that fires wins):
+
+- ``metadata``: who issued a document, when, or its number: 谁/哪个机关/哪个部门 … 发布/印发/制定,
+  发布/印发 … 什么时候/何时/日期, 文号/发文字号, 发文机关/落款.
+- ``figure``: 多少, 几个/几件/几项…, 数量, 比例/占比, 金额, 总数.
+- ``problems``: 问题/不足/短板/薄弱/困难 asked for (存在…问题, 哪些问题, 不足).
+- ``plans``: 下一步, 计划, 打算, 今后, 未来, 明年, 工作安排/思路.
+- ``law``: an article reference (第十九条), or what a rule says (怎么规定, 有何规定, 规定了什么, 法律如何…).
+- ``measures``: 哪些, 什么措施/举措/做法, 如何, 怎样, 怎么, 采取.
+- ``other``: anything else.
+
+Content terms are the question's words (jieba, precise mode, with the legal dictionary) minus stop words and
+the words that only frame a question (哪些, 措施, 涉及, 多少, 件, 下一步 …). Consecutive single characters
+are joined (粤/康/码 → 粤康码). Each term keeps its head and longer inner dictionary words as *parts* (行政执法 → 执法), which
+count as weaker evidence when the whole term is absent (see `_parts`). Years (2020年) are kept apart: they match a clause's
+text or its document's year.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..lexical import _STOP, _jieba
+
+AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
+MetaField = Literal["issuers", "date", "number"]
+
+_ISSUER_Q = re.compile(
+    r"(谁|(哪个|哪些|哪家|什么|何)(机关|部门|单位|机构|政府|人))的?.{0,10}(发布|印发|制定|出台|颁布|签发|发文|公布|作出|撰写|起草|出具)"
+    r"|(发布|印发|制定|出台|颁布|签发|发文|公布)(机关|单位|部门|主体|者)"
+    r"|发文机关|落款|署名"
+)
+_DATE_Q = re.compile(
+    r"(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过).{0,6}(时间|日期|什么时候|何时|哪天|哪一天|哪年|哪一年)"
+    r"|(什么时候|何时|哪天|哪一天|哪年|哪一年).{0,8}(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过)"
+    r"|成文日期|发布日期|落款日期"
+)
+_NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
+_FIGURE_Q = re.compile(
+    r"多少|几[个件项条次名家所人批类套处座万亿]|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计"
+)
+_PROBLEMS_Q = re.compile(
+    r"不足|短板|薄弱|存在.{0,8}(问题|困难)|(哪些|什么|主要|突出)(的)?(问题|困难)|问题(有哪些|是什么)"
+)
+_PLANS_Q = re.compile(
+    r"下一步|下步|计划|打算|今后|未来|明年|下一年|下阶段|下一阶段|工作安排|工作思路|将如何|将要"
+)
+_ARTICLE_Q = re.compile(r"第([零〇一二两三四五六七八九十百千\d]+)条(之[一二三四五六七八九十]+)?")
+_LAW_Q = re.compile(
+    r"(怎么|怎样|如何|有何|有什么|有哪些|作了|作出|做了|是否)(的)?规定|规定(了)?(什么|哪些|些什么)|(法律|法规|条例)(上)?(是)?(怎么|如何|有何)"
+)
+_MEASURES_Q = re.compile(
+    r"哪些|什么(措施|举措|做法|办法|工作|行动)|如何|怎样|怎么|采取|措施|举措|做法|做了什么|干了什么|开展了什么"
+)
+
+# Words that frame a question rather than name its subject.
+FRAME_WORDS = frozenset(
+    """
+    哪些 哪个 哪家 哪里 哪儿 哪 什么 怎么 怎样 如何 多少 几 是否 是不是 有没有 有何 何 何时 什么时候 时候 时间 日期
+    措施 举措 做法 方法 手段 途径 工作 情况 进展 工作进展 进度 内容 主要 具体 有关 关于 相关 方面 涉及 提到 提及 包括
+    包含 提出 提出了 采取 采用 开展了 做了 做好 有 哪天 哪年 哪一年 一年 地区 地方 省份 省市 城市 哪些地方 各地
+    数量 数目 总数 比例 比率 占比 共 共计 合计 一共 总共 件 项 个 次 名 家 所 条 类 批 套 处 座 人 年 天 月 日 万 亿 元
+    问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 将 将要 安排 思路
+    谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
+    规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别
+    """.split()
+)
+# Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
+# down (GENERIC_WEIGHT) so they never carry a clause on their own.
+GENERIC_WORDS = frozenset(
+    """
+    推进 加强 开展 做好 落实 推动 实施 提升 提高 完善 健全 深化 强化 建立 促进 优化 规范 加快 加大 坚持 全面 进一步
+    积极 扎实 切实 不断 持续 继续 建设 工作 推行 贯彻 组织 依法 有效 创新 改革
+    """.split()
+)
+GENERIC_WEIGHT = 0.3
+PHRASE_SHARE = 0.5
+
+# Words that stay content in the kind where they are not just framing.
+_KEEP_FOR: dict[str, frozenset[str]] = {
+    "measures": frozenset(
+        {"报告", "文件", "发布", "制定", "印发", "规定", "单位", "部门", "机关", "问题", "计划"}
+    ),
+    "figure": frozenset(
+        {"报告", "文件", "发布", "制定", "印发", "规定", "单位", "部门", "机关", "问题", "计划"}
+    ),
+    "law": frozenset({"报告", "文件", "单位", "部门", "机关", "问题", "计划", "发布", "制定"}),
+    "other": frozenset(
+        {"报告", "文件", "发布", "制定", "印发", "规定", "单位", "部门", "机关", "问题", "计划"}
+    ),
+    "problems": frozenset({"报告", "文件", "发布", "制定", "规定", "单位", "部门", "机关", "计划"}),
+    "plans": frozenset({"报告", "文件", "发布", "制定", "规定", "单位", "部门", "机关", "问题"}),
+    "metadata": frozenset(),
+}
+_YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
+_COUNT = re.compile(r"(多少|几)[个件项条次名家所人批类套处座]?")
+_PUNCT = re.compile(r"^[\W_]+$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content term of the question and the dictionary words inside it."""
+
+    text: str
+    parts: tuple[str, ...] = ()
+
+    @property
+    def weight(self) -> float:
+        """Multiplier of the term's idf: generic verbs count less."""
+        return GENERIC_WEIGHT if self.text in GENERIC_WORDS else 1.0
+
+
+@dataclass
+class Question:
+    text: str
+    kind: AnswerKind
+    terms: list[Term] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    article: str | None = None  # "第十九条" when the question names an article
+    meta_fields: list[MetaField] = field(default_factory=list)
+    measure_word: str | None = None  # 件 in 多少件: the unit a figure question expects
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # neighbouring terms, see `join_phrases`
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
+    q = normalise(question)
+    fields: list[MetaField] = []
+    if _ISSUER_Q.search(q):
+        fields.append("issuers")
+    if _DATE_Q.search(q):
+        fields.append("date")
+    if _NUMBER_Q.search(q):
+        fields.append("number")
+    if fields:
+        return "metadata", fields
+    if _FIGURE_Q.search(q):
+        return "figure", []
+    if _PROBLEMS_Q.search(q):
+        return "problems", []
+    if _PLANS_Q.search(q):
+        return "plans", []
+    if _ARTICLE_Q.search(q) or _LAW_Q.search(q):
+        return "law", []
+    if _MEASURES_Q.search(q):
+        return "measures", []
+    return "other", []
+
+
+def _parts(word: str) -> tuple[str, ...]:
+    """The dictionary words inside `word` that can stand for it: its head (the word it ends with: 执法 of
+    行政执法, 调解 of 人民调解, 法典 of 民法典) and any inner word of four or more characters (行政执法 of
+    行政执法三项制度). Modifiers (行政, 人民, 民法) are not parts: 全民法治 is not about the 民法典."""
+    if len(word) < 3 or not _CJK.search(word):
+        return ()
+    freq = _jieba().FREQ
+    found: list[str] = []
+    for size in range(len(word) - 1, 1, -1):
+        for start in range(len(word) - size + 1):
+            sub = word[start : start + size]
+            head = start + size == len(word)
+            if not (head or size >= 4) or sub in found or sub in FRAME_WORDS or sub in _STOP:
+                continue
+            if freq.get(sub) or (
+                head and size == 2 and not any(freq.get(word[i : i + 2]) for i in range(len(word) - 1))
+            ):
+                found.append(sub)
+    return tuple(found)
+
+
+def content_terms(
+    question: str, kind: AnswerKind = "other"
+) -> tuple[list[Term], list[int], list[tuple[str, str]]]:
+    """The question's content terms (with parts), the years it names, and its neighbouring term pairs."""
+    q = normalise(question)
+    years = [int(y) for y in _YEAR.findall(q)]
+    q = _YEAR.sub(" ", q)
+    q = _ARTICLE_Q.sub(" ", q)
+    q = _COUNT.sub(" ", q)
+    keep = _KEEP_FOR.get(kind, frozenset())
+    words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
+    for word in _jieba().cut(q, HMM=False):
+        word = word.strip()
+        if not word or _PUNCT.match(word):
+            words.append(None)
+        elif word in _STOP or (word in FRAME_WORDS and word not in keep):
+            words.append(None)
+        else:
+            words.append(word)
+    merged: list[str] = []
+    pairs: list[tuple[str, str]] = []  # neighbouring content words (低空 + 经济), candidates for a phrase
+    run = ""
+    previous: str | None = None
+    for word in [*words, None]:
+        if word is not None and len(word) == 1 and _CJK.match(word):
+            run += word
+            continue
+        if run:
+            merged.append(run)
+            previous = run if len(run) > 1 else None
+            run = ""
+        if word is not None:
+            if previous is not None and word != previous:
+                pairs.append((previous, word))
+            merged.append(word)
+        previous = word
+    merged = list(dict.fromkeys(merged))
+    if any(len(w) > 1 for w in merged):
+        merged = [w for w in merged if len(w) > 1]
+    return [Term(w, _parts(w)) for w in merged], years, pairs
+
+
+def join_phrases(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
+    """Join neighbouring terms into the phrase they make when the texts use it as one (低空 + 经济 → 低空经济).
+
+    A pair is joined when the phrase occurs and covers at least ``PHRASE_SHARE`` of the clauses holding
+    the rarer word: then the words mostly occur as that phrase, and a clause with both words apart (民营经济
+    … 低空飞行) is not about it. Generic words are never joined.
+    """
+    out = list(terms)
+    for a, b in pairs:
+        if a in GENERIC_WORDS or b in GENERIC_WORDS:
+            continue
+        texts = [t.text for t in out]
+        if a not in texts or b not in texts:
+            continue
+        phrase = a + b
+        together = df(phrase)
+        if together == 0 or together < PHRASE_SHARE * min(df(a), df(b)):
+            continue
+        at = texts.index(a)
+        out = [t for t in out if t.text not in (a, b)]
+        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (b,)))
+    return out
+
+
+def analyse(question: str) -> Question:
+    kind, fields = detect_kind(question)
+    terms, years, pairs = content_terms(question, kind)
+    article = None
+    m = _ARTICLE_Q.search(normalise(question))
+    if m:
+        article = m.group(0)
+    unit = re.search(r"(?:多少|几)([个件项条次名家所人批类套处座])", normalise(question))
+    return Question(
+        text=question,
+        kind=kind,
+        terms=terms,
+        years=years,
+        article=article,
+        meta_fields=fields,
+        measure_word=unit.group(1) if unit else None,
+        pairs=pairs,
+    )
