@@ -267,3 +267,16 @@ def test_readers_never_see_a_half_written_index(index: Index, tmp_path: Path) ->
         assert proc.returncode == 0, stderr
         generations, opened = map(int, stdout.split())
         assert opened >= 1
+
+
+def test_queries_asking_for_measures_prefer_report_measures(tmp_path: Path) -> None:
+    law = make_doc("某执法条例", ["行政执法机关应当依法履行行政执法职责，规范行政执法行为。"], source="law.md")
+    report = make_doc("某区法治政府建设年度报告", ["推行执法公示，规范执法。"], source="r.txt",
+                      doc_type="rule_of_law_report")
+    report.clauses[0].kind = "measure"
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([law, report])
+    assert ix.search("行政执法", k=2)[0].doc.title == "某执法条例"
+    assert ix.search("哪些措施涉及行政执法", k=2)[0].doc.title == "某区法治政府建设年度报告"
+    ix.fusion.measure_weight = 0.0
+    assert ix.search("哪些措施涉及行政执法", k=2)[0].doc.title == "某执法条例"

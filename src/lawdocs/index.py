@@ -28,7 +28,7 @@ from .errors import (
 )
 from .lexical import LexicalIndex, Tokenizer
 from .models import Clause, Document, DocumentInfo, Hit, Manifest, SearchMode
-from .search import Filters, FusionConfig, fuse, parse_filters, top_k
+from .search import Filters, FusionConfig, asks_for_measures, fuse, parse_filters, top_k
 
 IndexType = Literal["auto", "flat", "hnsw", "ivf"]
 DEFAULT_INDEX = Path("indexes/default")
@@ -462,7 +462,11 @@ class Index:
             dense = self.dense_scores(query, mask, depth)
             lexical = self.lexical_scores(query, mask, depth)
             per = {"dense": dict(dense), "lexical": dict(lexical)}
-            ranked = fuse(dense, lexical, self.fusion)[:k]
+            preferred: list[tuple[int, float]] = []
+            if self.fusion.measure_weight and asks_for_measures(query):
+                fused = fuse(dense, lexical, self.fusion)
+                preferred = [(row, score) for row, score in fused if self.clauses[row].kind == "measure"]
+            ranked = fuse(dense, lexical, self.fusion, preferred)[:k]
         return [self._hit(rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
 
     def _hit(self, rank: int, row: int, score: float, per: dict[str, dict[int, float]]) -> Hit:
