@@ -19,7 +19,8 @@ Metadata (`parsing.metadata`): what `raw.meta` says wins, except that a signatur
 to a container date (the web posting date is kept in `extra["published"]`); LawRefBook date lines go to
 `extra["history"]`; date falls back to the latest adoption/revision date, effective_date to 施行 lines.
 
-Ids: `Document.id` is the first 16 hex digits of sha256(body) (the same text under two paths gets the same id);
+Ids: `Document.id` is the first 16 hex digits of sha256(title, body) (the same document under two paths gets the same
+id; two laws whose articles read alike but whose titles differ do not);
 `Clause.id` is f"{doc_id}:{ordinal:05d}" with the 0-based position of the clause in `Document.clauses`.
 Labels: title + article ("中华人民共和国民法典第五十四条") for articles; the record's label for records;
 None for measures and paragraphs.
@@ -133,7 +134,7 @@ def _parse(raw: RawDocument, max_chars: int) -> Document:
             if region:
                 break
     chash = md.content_hash(body)
-    doc_id = chash[:16]
+    doc_id = md.document_id(title, body)
 
     headings: list[Heading] = []
     clauses: list[Clause] = []
@@ -202,8 +203,8 @@ def _parse_records(raw: RawDocument, meta: dict[str, Any]) -> Document:
     """One clause per pre-cut record; spans found in `raw.text` (the records' join)."""
     body = raw.text
     chash = md.content_hash(body)
-    doc_id = chash[:16]
     title = str(meta.get("title") or md.title_from_source(raw.source))
+    doc_id = md.document_id(title, body)
     clauses: list[Clause] = []
     cursor = 0
     for rec in raw.records or []:

@@ -131,6 +131,11 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def document_id(title: str, body: str) -> str:
+    """Stable id: the same title and text give the same id, wherever the file lies."""
+    return hashlib.sha256(f"{title}\x00{body}".encode()).hexdigest()[:16]
+
+
 def title_from_source(source: str) -> str:
     stem = PurePath(source.split("#", 1)[0]).stem
     stem = re.sub(r"[（(]\d{4}-\d{2}-\d{2}[)）]$", "", stem)
