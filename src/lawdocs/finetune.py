@@ -44,7 +44,8 @@ class FinetuneConfig(BaseModel):
     scale: float = 20.0
     warmup: float = 0.1
     freeze_word_embeddings: bool = True
-    pool_random: int = 2000
+    pool_random: int = 1000
+    pool_depth: int = 50
 
 
 class EpochResult(BaseModel):
@@ -153,7 +154,7 @@ def finetune(
 
     pool = set(r for _, gold in heldout for r in gold)
     for q, _ in heldout:
-        pool.update(index.row_of[h.clause_id] for h in index.search(q.query, k=100, mode="dense"))
+        pool.update(index.row_of[h.clause_id] for h in index.search(q.query, k=cfg.pool_depth, mode="dense"))
     alive = np.flatnonzero(index.lexical.alive)
     pool.update(int(r) for r in rng.sample(list(alive), min(cfg.pool_random, len(alive))))
     pool_rows = sorted(pool)

@@ -485,6 +485,24 @@ class Index:
             scores={name: scores[row] for name, scores in per.items() if row in scores},
         )
 
+    def with_model(self, folder: str | Path, embedder: Embedder, *, batch_size: int = 64) -> Index:
+        """A copy of this index at `folder` whose vectors come from `embedder` (nothing is re-parsed).
+
+        The lexical index and the clause records are shared with this one; call `save` on the copy.
+        """
+        self._compact()
+        copy = Index(folder, embedder=embedder, index_type=self.index_type, fusion=self.fusion.model_copy())
+        texts = [passage_text(self.documents[c.doc_id], c) for c in self.clauses]
+        copy.vectors = embedder.encode_passages(texts, batch_size=batch_size).astype(np.float32)
+        copy.lexical = self.lexical
+        copy.clauses = list(self.clauses)
+        copy.row_doc = list(self.row_doc)
+        copy.row_of = dict(self.row_of)
+        copy.doc_rows = {d: list(r) for d, r in self.doc_rows.items()}
+        copy.documents = {d: doc.model_copy(deep=True) for d, doc in self.documents.items()}
+        copy.by_source = dict(self.by_source)
+        return copy
+
     def ask(self, question: str, **options: Any) -> Any:
         """A grouped, cited answer to `question` (see `lawdocs.answer.ask` for the options)."""
         from .answer import ask

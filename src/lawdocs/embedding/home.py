@@ -42,8 +42,11 @@ def weight_files(folder: Path) -> list[Path]:
     found = [
         p
         for p in folder.rglob("*")
-        if p.is_file() and p.suffix in WEIGHT_SUFFIXES and "onnx" not in p.relative_to(folder).parts
-        and p.suffix != ".onnx" and p.name != "training_args.bin"
+        if p.is_file()
+        and p.suffix in WEIGHT_SUFFIXES
+        and "onnx" not in p.relative_to(folder).parts
+        and p.suffix != ".onnx"
+        and p.name != "training_args.bin"
     ]
     return sorted(found)
 

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .home import sha256_file
-from .st_backend import default_threads, l2_normalise, prompts_of, set_offline_default
+from .st_backend import default_threads, fp32_kwargs, l2_normalise, prompts_of, set_offline_default
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _export_fp32(folder: Path, out: Path) -> None:
     from transformers import AutoModel
 
     model = AutoModel.from_pretrained(
-        str(folder), torch_dtype=torch.float32, attn_implementation="eager", local_files_only=True
+        str(folder), **fp32_kwargs(), attn_implementation="eager", local_files_only=True
     )
     model.eval()
 
@@ -53,7 +54,10 @@ def _export_fp32(folder: Path, out: Path) -> None:
 
     ids = torch.tensor([[0, 35378, 12, 6, 2], [0, 35378, 2, 1, 1]], dtype=torch.long)
     mask = (ids != 1).long()
-    with torch.inference_mode():
+    with torch.inference_mode(), warnings.catch_warnings():
+        # the TorchScript exporter is deprecated in favour of dynamo, which needs onnxscript; its tracer warnings
+        # are about shapes this graph does not branch on (checked by the int8-vs-fp32 comparison afterwards)
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             _Hidden(model),
             (ids, mask),
@@ -71,8 +75,13 @@ def _export_fp32(folder: Path, out: Path) -> None:
         )
 
 
-def quantize_int8(src: Path, dst: Path, *, per_channel: bool = False, exclude: Sequence[str] = ()) -> None:
-    """Dynamic int8 quantisation (signed int8 weights) of an fp32 ONNX file."""
+def quantize_int8(src: Path, dst: Path, *, per_channel: bool = True, exclude: Sequence[str] = ()) -> None:
+    """Dynamic int8 quantisation (signed int8 weights, per output channel) of an fp32 ONNX file.
+
+    Measured on 1,000 STARD clauses against fp32 (multilingual-e5-small, 2 cores): QInt8 per-tensor min cosine
+    0.979 (fails 0.99); QInt8 per-channel 0.995 and the fastest; QUInt8 0.990 / 0.996 per-channel but 4x slower
+    (no VNNI path); keeping the last layer or the word embeddings in fp32 gained nothing measurable.
+    """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
@@ -84,7 +93,9 @@ def quantize_int8(src: Path, dst: Path, *, per_channel: bool = False, exclude: S
     )
 
 
-def export_onnx(folder: str | Path, *, check: bool = True, texts: Sequence[str] | None = None) -> dict[str, Any]:
+def export_onnx(
+    folder: str | Path, *, check: bool = True, texts: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Export ``folder``'s transformer to ``onnx/model_int8.onnx`` (atomically) and return facts for the manifest.
 
     With ``check``, the int8 model must agree with the fp32 sentence-transformers model at cosine >= 0.99 on
@@ -105,14 +116,16 @@ def export_onnx(folder: str | Path, *, check: bool = True, texts: Sequence[str] 
         "onnx_int8": f"{ONNX_DIR}/{INT8_FILE}",
         "onnx_int8_sha256": sha256_file(dest),
         "onnx_opset": OPSET,
-        "onnx_quantisation": "onnxruntime quantize_dynamic, QInt8 weights, per-tensor",
+        "onnx_quantisation": "onnxruntime quantize_dynamic, QInt8 weights, per-channel",
     }
     if check:
         info["min_cosine_int8_vs_fp32"] = check_int8(folder, texts)
     return info
 
 
-def check_int8(folder: Path, texts: Sequence[str] | None = None, *, min_cosine: float = MIN_INT8_COSINE) -> float:
+def check_int8(
+    folder: Path, texts: Sequence[str] | None = None, *, min_cosine: float = MIN_INT8_COSINE
+) -> float:
     """Min cosine between the int8 ONNX model and the fp32 sentence-transformers model (queries and passages)."""
     from .samples import SAMPLE_CLAUSES
     from .st_backend import SentenceTransformerEmbedder
@@ -129,7 +142,9 @@ def check_int8(folder: Path, texts: Sequence[str] | None = None, *, min_cosine: 
     worst = float(cos.min())
     log.info("int8 vs fp32 over %d texts: min cosine %.5f, mean %.5f", len(items), worst, float(cos.mean()))
     if not worst >= min_cosine:
-        raise ModelError(f"int8 ONNX model disagrees with fp32: min cosine {worst:.4f} < {min_cosine}", path=folder)
+        raise ModelError(
+            f"int8 ONNX model disagrees with fp32: min cosine {worst:.4f} < {min_cosine}", path=folder
+        )
     return worst
 
 
@@ -148,6 +163,14 @@ def _st_settings(folder: Path) -> tuple[str, str, int | None]:
             max_len = int(bert_cfg["max_seq_length"])
     except (OSError, ValueError):
         pass
+    if max_len is None:  # sentence-transformers >= 6 keeps it in the tokenizer's config
+        try:
+            tok_cfg = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+            value = tok_cfg.get("model_max_length")
+            if isinstance(value, int) and 0 < value <= 1 << 20:
+                max_len = value
+        except (OSError, ValueError):
+            pass
     return query, passage, max_len
 
 

@@ -111,7 +111,7 @@ def read_q4_model(path: str | Path) -> Q4Model:
         data = np.fromfile(path, dtype=np.uint8)
     except OSError as exc:
         raise ModelError(f"cannot read the packaged weights: {exc}", path=path) from exc
-    buf = memoryview(data)
+    buf = data.data
     if bytes(buf[:4]) != MAGIC:
         raise ModelError("not an E5S1 model file (bad magic)", path=path)
     cur = _Cursor(buf, path)

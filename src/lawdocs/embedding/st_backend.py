@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
 import numpy as np
 
 from ..errors import ModelError
@@ -17,6 +20,30 @@ def set_offline_default() -> None:
     Must run before ``huggingface_hub`` is first imported; a user who has a hub can set HF_HUB_OFFLINE=0.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@contextmanager
+def quiet_progress() -> Iterator[None]:
+    """Hide transformers' per-load progress bars ("Loading weights", "Writing model shards") for a while."""
+    from transformers.utils import logging as hf_logging
+
+    shown = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
+
+
+def fp32_kwargs() -> dict[str, Any]:
+    """``from_pretrained`` kwargs for fp32 weights (``dtype`` since transformers 4.56, ``torch_dtype`` before)."""
+    import torch
+    import transformers
+
+    major, minor = (int(p) for p in transformers.__version__.split(".")[:2])
+    key = "dtype" if (major, minor) >= (4, 56) else "torch_dtype"
+    return {key: torch.float32}
 
 
 def l2_normalise(x: np.ndarray) -> np.ndarray:
@@ -87,12 +114,13 @@ class SentenceTransformerEmbedder:
         self.threads = threads or default_threads()
         torch.set_num_threads(self.threads)
         try:
-            self._st = SentenceTransformer(
-                str(folder),
-                device="cpu",
-                local_files_only=True,
-                model_kwargs={"torch_dtype": torch.float32},
-            )
+            with quiet_progress():
+                self._st = SentenceTransformer(
+                    str(folder),
+                    device="cpu",
+                    local_files_only=True,
+                    model_kwargs=fp32_kwargs(),
+                )
         except Exception as exc:
             raise ModelError(f"cannot load a sentence-transformers model: {exc}", path=folder) from exc
         self._st.float().eval()

@@ -1,0 +1,130 @@
+"""Embedding speed of the default model: torch fp32 vs ONNX int8, on real STARD clauses.
+
+Measures passages/s over ~2,000 clauses (batch 32, texts sorted by length inside each backend) and single-query
+latency (p50/p95 over the STARD training questions, one query per call), and writes
+``benchmarks/results/embed_speed.json``. The machine may be shared: nproc and load average are recorded.
+
+    /work/venv/bin/python benchmarks/embed_speed.py [--n 2000] [--queries 200] [--backends onnx,torch]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import time
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from lawdocs.embed import Embedder, build_default_model, load_embedder
+
+ROOT = Path(__file__).resolve().parents[1]
+STARD = ROOT.parent / "shared" / "bench" / "stard"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def load_texts(n: int, n_queries: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    with (STARD / "corpus.jsonl").open(encoding="utf-8") as fh:
+        corpus = [json.loads(line)["content"] for line in fh]
+    with (STARD / "train.jsonl").open(encoding="utf-8") as fh:
+        questions = [json.loads(line)["query"] for line in fh]
+    rng = random.Random(seed)
+    return rng.sample(corpus, n), rng.sample(questions, n_queries)
+
+
+def bench(emb: Embedder, passages: list[str], queries: list[str]) -> dict[str, float]:
+    emb.encode_passages(passages[:64])  # warm-up: allocations, ORT graph, torch kernels
+    for q in queries[:5]:
+        emb.encode_queries([q])
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    emb.encode_passages(passages, batch_size=32)
+    elapsed = time.perf_counter() - start
+    lat = []
+    for q in queries:
+        t = time.perf_counter()
+        emb.encode_queries([q])
+        lat.append((time.perf_counter() - t) * 1000)
+    lat_sorted = sorted(lat)
+    return {
+        "passages": len(passages),
+        "passages_seconds": round(elapsed, 2),
+        "passages_per_second": round(len(passages) / elapsed, 1),
+        "query_ms_p50": round(statistics.median(lat), 2),
+        "query_ms_p95": round(lat_sorted[int(0.95 * (len(lat_sorted) - 1))], 2),
+        "queries": len(queries),
+        "load_avg_1min_before": round(load_before, 2),
+        "load_avg_1min_after": round(os.getloadavg()[0], 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000, help="clauses to embed per backend")
+    ap.add_argument("--queries", type=int, default=200, help="single queries for the latency percentiles")
+    ap.add_argument("--backends", default="onnx,torch")
+    ap.add_argument("--threads", type=int, default=None, help="default: the CPUs this process may use")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "embed_speed.json")
+    args = ap.parse_args()
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    t = time.perf_counter()
+    folder = build_default_model()
+    build_s = time.perf_counter() - t
+    passages, queries = load_texts(args.n, args.queries)
+    chars = [len(p) for p in passages]
+    result: dict[str, object] = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": "python benchmarks/embed_speed.py "
+        + " ".join(
+            f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None and k != "out"
+        ),
+        "model_folder": str(folder),
+        "build_or_reuse_seconds": round(build_s, 1),
+        "nproc": os.cpu_count(),
+        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": _cpu_model(),
+        "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "versions": {
+            p: version(p) for p in ("torch", "onnxruntime", "sentence-transformers", "transformers")
+        },
+        "clauses": {
+            "source": "shared/bench/stard/corpus.jsonl, random sample seed 0",
+            "count": len(passages),
+            "chars_median": int(np.median(chars)),
+            "chars_p95": int(np.percentile(chars, 95)),
+        },
+        "results": {},
+    }
+    results: dict[str, dict[str, float]] = {}
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        emb = load_embedder(backend=backend, threads=args.threads)  # type: ignore[arg-type]
+        results[backend] = bench(emb, passages, queries)
+        results[backend]["threads"] = getattr(emb, "threads", 0)
+        results[backend]["max_seq_length"] = getattr(emb, "max_seq_length", 0) or 0
+        print(backend, json.dumps(results[backend]), flush=True)
+        del emb
+    result["results"] = results
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
