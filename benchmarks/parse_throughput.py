@@ -18,7 +18,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import SHARED, md_table, write_results  # noqa: E402
-
 from lawdocs.load import RawDocument  # noqa: E402
 from lawdocs.parse import DEFAULT_MAX_CHARS, coverage_gaps, parse_raw  # noqa: E402
 

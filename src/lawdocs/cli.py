@@ -319,7 +319,7 @@ def show(
 def eval_command(
     queries: Annotated[
         Path,
-        typer.Argument(help='JSONL questions: {"query", "gold": [labels]} or {"query", "gold_keys": [...]}.'),
+        typer.Argument(help='JSONL, one question a line: {"query", "gold": list of labels} or {"query", "gold_keys": list of substrings}.'),
     ],
     index_dir: IndexOpt = Path("indexes/default"),
     mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or lexical.")] = "hybrid",

@@ -68,6 +68,13 @@ class StoredDocument(DocumentInfo):
     effective_date: str | None = None
 
 
+def _faiss() -> Any:
+    """faiss, imported on first use (its bundled type stubs lag behind its Python API)."""
+    import faiss
+
+    return faiss
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -186,7 +193,7 @@ class Index:
                 path=gen,
             )
         if (gen / "dense.faiss").exists():
-            import faiss
+            faiss = _faiss()
 
             try:
                 self._faiss = faiss.read_index(str(gen / "dense.faiss"))
@@ -378,7 +385,7 @@ class Index:
 
     def _dense_index(self) -> Any:
         if self._faiss is None:
-            import faiss
+            faiss = _faiss()
 
             n, dim = self.vectors.shape
             kind = self.index_type
@@ -409,7 +416,7 @@ class Index:
         )
 
     def dense_scores(self, query: str, mask: np.ndarray, k: int) -> list[tuple[int, float]]:
-        import faiss
+        faiss = _faiss()
 
         if not mask.any():
             return []
@@ -574,7 +581,7 @@ class Index:
             def write(tmp: Path) -> None:
                 np.save(tmp / "vectors.npy", self.vectors.astype(np.float32), allow_pickle=False)
                 if self.factory_string() != "Flat":
-                    import faiss
+                    faiss = _faiss()
 
                     faiss.write_index(dense, str(tmp / "dense.faiss"))
                 self.lexical.save(tmp)

@@ -236,7 +236,7 @@ def _save_sentence_transformers(bert: Any, tokenizer: Any, out: Path) -> None:
     try:  # sentence-transformers >= 6
         from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     except ImportError:  # older releases
-        from sentence_transformers.models import Normalize, Pooling, Transformer
+        from sentence_transformers.models import Normalize, Pooling, Transformer  # type: ignore[no-redef]
 
     from .st_backend import fp32_kwargs
 
