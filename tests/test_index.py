@@ -352,7 +352,7 @@ def test_queries_asking_for_measures_prefer_report_measures(tmp_path: Path) -> N
     ix.add_documents([law, report])
     assert ix.search("行政执法", k=2)[0].doc.title == "某执法条例"
     assert ix.search("哪些措施涉及行政执法", k=2)[0].doc.title == "某区法治政府建设年度报告"
-    ix.fusion.measure_weight = 0.0
+    ix.fusion = ix.fusion_config().model_copy(update={"measure_weight": 0.0})
     assert ix.search("哪些措施涉及行政执法", k=2)[0].doc.title == "某执法条例"
 
 
@@ -366,3 +366,25 @@ def test_with_model_reembeds_without_reparsing(index: Index, tmp_path: Path) -> 
     assert [h.clause_id for h in again.search("试用期工资", k=2, mode="lexical")] == [
         h.clause_id for h in index.search("试用期工资", k=2, mode="lexical")
     ]
+
+
+def test_fusion_preset_follows_the_collection(tmp_path: Path) -> None:
+    from lawdocs.search import FUSION_PRESETS, FusionConfig
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([LABOUR, TRAFFIC])
+    assert ix.fusion_config() == FUSION_PRESETS["laws"]
+    report = REPORT.model_copy(deep=True)
+    for clause in report.clauses:
+        clause.kind = "measure"
+    more = [make_doc(f"报告{i}", [f"措施{i}-{j}" for j in range(3)], source=f"r{i}.txt") for i in range(3)]
+    for doc in more:
+        for clause in doc.clauses:
+            clause.kind = "measure"
+    ix.add_documents([report, *more])
+    assert ix.fusion_config() == FUSION_PRESETS["reports"]
+    ix.save()
+    assert Index.open(tmp_path / "ix").fusion is None  # still automatic after a round trip
+    ix.fusion = FusionConfig(method="weighted")
+    ix.save()
+    assert Index.open(tmp_path / "ix").fusion_config().method == "weighted"

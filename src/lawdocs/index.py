@@ -28,7 +28,16 @@ from .errors import (
 )
 from .lexical import LexicalIndex, Tokenizer
 from .models import Clause, Document, DocumentInfo, Hit, Manifest, SearchMode
-from .search import Filters, FusionConfig, asks_for_measures, fuse, parse_filters, top_k
+from .search import (
+    FUSION_PRESETS,
+    Filters,
+    FusionConfig,
+    asks_for_measures,
+    collection_preset,
+    fuse,
+    parse_filters,
+    top_k,
+)
 
 IndexType = Literal["auto", "flat", "hnsw", "ivf"]
 DEFAULT_INDEX = Path("indexes/default")
@@ -104,7 +113,8 @@ class Index:
         self._embedder = embedder
         self._model = model
         self.index_type: IndexType = index_type
-        self.fusion = fusion or FusionConfig()
+        self.fusion: FusionConfig | None = fusion  # None: the measured preset for this collection
+        self._preset: tuple[int, FusionConfig] | None = None
         self.lexical = LexicalIndex(scheme=lexical)
         self.clauses: list[Clause] = []
         self.row_doc: list[str] = []  # document id of each row
@@ -155,7 +165,7 @@ class Index:
         cls, folder: Path, manifest: Manifest, raw: dict[str, Any], embedder: Embedder | None, verify: bool
     ) -> Index:
         gen = store.generation_dir(folder, raw, verify=verify)
-        fusion = FusionConfig.model_validate(raw.get("fusion", {}))
+        fusion = FusionConfig.model_validate(raw["fusion"]) if raw.get("fusion") else None
         self = cls(folder, embedder=embedder, model=manifest.model_name, fusion=fusion)
         self.manifest = manifest
         self._generation = manifest.generation
@@ -415,6 +425,20 @@ class Index:
             name, "Flat"
         )
 
+    def fusion_config(self) -> FusionConfig:
+        """The fusion in force: the one set on the index, else the measured preset for its collection."""
+        if self.fusion is not None:
+            return self.fusion
+        live = len(self)
+        if self._preset is None or self._preset[0] != live:
+            alive = self.lexical.alive
+            articles = sum(
+                1 for i, c in enumerate(self.clauses) if alive[i] and c.kind in ("article", "record")
+            )
+            preset = collection_preset(articles / live if live else 1.0)
+            self._preset = (live, FUSION_PRESETS[preset])
+        return self._preset[1]
+
     def dense_scores(self, query: str, mask: np.ndarray, k: int) -> list[tuple[int, float]]:
         faiss = _faiss()
 
@@ -465,15 +489,16 @@ class Index:
             ranked = self.lexical_scores(query, mask, k)
             per["lexical"] = dict(ranked)
         else:
-            depth = max(k, self.fusion.candidates)
+            depth = max(k, self.fusion_config().candidates)
             dense = self.dense_scores(query, mask, depth)
             lexical = self.lexical_scores(query, mask, depth)
             per = {"dense": dict(dense), "lexical": dict(lexical)}
             preferred: list[tuple[int, float]] = []
-            if self.fusion.measure_weight and asks_for_measures(query):
-                fused = fuse(dense, lexical, self.fusion)
+            fusion = self.fusion_config()
+            if fusion.measure_weight and asks_for_measures(query):
+                fused = fuse(dense, lexical, fusion)
                 preferred = [(row, score) for row, score in fused if self.clauses[row].kind == "measure"]
-            ranked = fuse(dense, lexical, self.fusion, preferred)[:k]
+            ranked = fuse(dense, lexical, fusion, preferred)[:k]
         return [self._hit(rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
 
     def _hit(self, rank: int, row: int, score: float, per: dict[str, dict[int, float]]) -> Hit:
@@ -498,7 +523,7 @@ class Index:
         The lexical index and the clause records are shared with this one; call `save` on the copy.
         """
         self._compact()
-        copy = Index(folder, embedder=embedder, index_type=self.index_type, fusion=self.fusion.model_copy())
+        copy = Index(folder, embedder=embedder, index_type=self.index_type, fusion=self.fusion)
         texts = [passage_text(self.documents[c.doc_id], c) for c in self.clauses]
         copy.vectors = embedder.encode_passages(texts, batch_size=batch_size).astype(np.float32)
         copy.lexical = self.lexical
@@ -588,7 +613,13 @@ class Index:
                 store.write_jsonl(tmp / "clauses.jsonl", (c.model_dump() for c in self.clauses))
                 store.write_jsonl(tmp / "documents.jsonl", (d.model_dump() for d in self.documents.values()))
 
-            extra = {"fusion": self.fusion.model_dump(), "index_option": self.index_type, "pid": os.getpid()}
+            fusion = self.fusion.model_dump() if self.fusion is not None else None
+            extra = {
+                "fusion": fusion,
+                "fusion_in_force": self.fusion_config().model_dump(),
+                "index_option": self.index_type,
+                "pid": os.getpid(),
+            }
             store.write_generation(self.folder, manifest, extra, write)
             self.manifest = manifest
             self._generation = generation

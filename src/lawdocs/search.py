@@ -151,6 +151,21 @@ class FusionConfig(BaseModel):
     candidates: int = Field(default=100, ge=1)
 
 
+# Measured fusion presets (benchmarks/results/stard.md and reports.md), chosen per collection when an index
+# has no fusion set explicitly: statute collections (STARD: seeded 80/20 split of train.jsonl, tuned on the 80 %)
+# gain from a sharper RRF (k=10) with the lexical list at 0.75; report collections, where the default model
+# tells policy paragraphs apart poorly and exact wording decides, from the lexical list at 3.
+FUSION_PRESETS: dict[str, FusionConfig] = {
+    "laws": FusionConfig(rrf_k=10, dense_weight=1.0, lexical_weight=0.75),
+    "reports": FusionConfig(rrf_k=10, dense_weight=1.0, lexical_weight=3.0),
+}
+
+
+def collection_preset(article_share: float) -> str:
+    """The preset for a collection whose clauses are `article_share` statute articles (records included)."""
+    return "laws" if article_share >= 0.5 else "reports"
+
+
 _ASKS_FOR_MEASURES = re.compile(r"措施|举措|做法")
 
 
