@@ -29,6 +29,7 @@ from .embedding.default_model import (
     verify_default_model,
 )
 from .embedding.home import default_model_dir, lawdocs_home
+from .embedding.legal import LEGAL_MODEL_NAME, build_legal_model, packaged_delta
 from .embedding.onnx_backend import OnnxEmbedder, export_onnx, int8_path
 from .embedding.st_backend import SentenceTransformerEmbedder, resolve_local_model
 from .errors import ModelError
@@ -37,6 +38,9 @@ Backend = Literal["auto", "torch", "onnx"]
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
+    "LEGAL_MODEL_NAME",
+    "build_legal_model",
+    "packaged_delta",
     "Backend",
     "Embedder",
     "HashEmbedder",
@@ -122,6 +126,29 @@ def load_embedder(
     """
     if backend not in get_args(Backend):
         raise ModelError(f"unknown backend {backend!r}; expected one of {', '.join(get_args(Backend))}")
+    if model is not None and str(model) in (LEGAL_MODEL_NAME, "legal"):
+        folder = build_legal_model(home)
+        info = read_model_info(folder) or {}
+        if backend == "torch":
+            legal_t = SentenceTransformerEmbedder(
+                folder,
+                name=LEGAL_MODEL_NAME,
+                query_prompt=query_prompt,
+                passage_prompt=passage_prompt,
+                max_seq_length=max_seq_length,
+                threads=threads,
+            )
+            legal_t.fingerprint = str(info.get("fingerprint") or legal_t.fingerprint)
+            return legal_t
+        return OnnxEmbedder(
+            folder,
+            name=LEGAL_MODEL_NAME,
+            fingerprint=info.get("onnx_int8_sha256"),
+            query_prompt=query_prompt,
+            passage_prompt=passage_prompt,
+            max_seq_length=max_seq_length,
+            threads=threads,
+        )
     if model is None:
         folder = build_default_model(home)
         info = read_model_info(folder) or {}

@@ -247,7 +247,7 @@ def finetune(
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
             scheduler.step()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             step += 1
             if progress:
                 progress(f"epoch {epoch}", step - (epoch - 1) * steps_per_epoch, steps_per_epoch)
