@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import tarfile
-import time
 from collections import Counter
 from fnmatch import fnmatch
 from pathlib import Path
@@ -30,11 +29,8 @@ def laws_all(shared: Path) -> dict[str, tuple[str, Document]]:
                 fh = tar.extractfile(member)
                 assert fh is not None
                 texts.append((member.name, fh.read().decode("utf-8")))
-    started = time.perf_counter()
-    docs = {name: (text, parse_raw(RawDocument(source=name, text=text, fmt="md"))) for name, text in texts}
-    elapsed = time.perf_counter() - started
-    assert elapsed < 60, f"parsing {len(docs)} files took {elapsed:.1f} s"
-    return docs
+    # parse speed is measured by benchmarks/parse_throughput.py, never asserted in a test
+    return {name: (text, parse_raw(RawDocument(source=name, text=text, fmt="md"))) for name, text in texts}
 
 
 def test_every_file_parses_with_its_articles_and_full_coverage(

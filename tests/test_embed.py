@@ -146,9 +146,8 @@ def test_default_model_builds_offline_and_is_reused(model_dir: Path) -> None:
     assert (model_dir / "onnx" / "model_int8.onnx").is_file()
     assert not [p for p in model_dir.parent.iterdir() if p.name.startswith(".")]  # no staging left behind
     mtime = weights.stat().st_mtime_ns
-    started = time.perf_counter()
     assert build_default_model() == model_dir
-    assert time.perf_counter() - started < 5 and weights.stat().st_mtime_ns == mtime
+    assert weights.stat().st_mtime_ns == mtime  # reused, not rebuilt
 
 
 @pytest.mark.slow

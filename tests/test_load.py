@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -534,10 +533,7 @@ def test_stard_corpus_groups_records(corpora: Path) -> None:
     path = SHARED / "bench" / "stard" / "corpus.jsonl"
     if not path.exists():
         pytest.skip("STARD corpus not present")
-    start = time.perf_counter()
-    docs = list(load_path(path))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0
+    docs = list(load_path(path))  # its speed is measured in benchmarks, not asserted here
     assert sum(len(d.records or []) for d in docs) == 58_637
     assert len(docs) == 1339
     civil = [d for d in docs if d.meta["title"] == "民法典"]
