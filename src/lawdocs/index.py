@@ -41,7 +41,7 @@ from .search import (
 
 IndexType = Literal["auto", "flat", "hnsw", "ivf"]
 DEFAULT_INDEX = Path("indexes/default")
-HNSW_ABOVE = 200_000  # rows; below this exact search is fast enough on a laptop
+HNSW_ABOVE = 100_000  # rows; exact search took 32 ms at 58,570 (benchmarks/results/ann_recall.md)
 
 
 def passage_text(doc: DocumentInfo, clause: Clause) -> str:
