@@ -58,10 +58,18 @@ def dump(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
-def default_index() -> Path:
-    from .index import DEFAULT_INDEX
+def progress_bar(*, quiet: bool) -> Any:
+    """A progress bar on stderr, shown only on a terminal and never with --json."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return DEFAULT_INDEX
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+    )
 
 
 # -- parse ---------------------------------------------------------------------------------------
@@ -134,8 +142,6 @@ def index(
     as_json: JsonOpt = False,
 ) -> None:
     """Add documents to an index (created if missing); unchanged files are skipped."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from .index import Index
     from .load import iter_files
 
@@ -145,14 +151,7 @@ def index(
         else:
             ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)  # type: ignore[arg-type]
         files = list(iter_files(list(paths)))
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=as_json or not err.is_terminal,
-        ) as bar:
+        with progress_bar(quiet=as_json) as bar:
             task = bar.add_task("indexing", total=len(files))
             report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
         manifest = ix.save()
@@ -319,7 +318,9 @@ def show(
 def eval_command(
     queries: Annotated[
         Path,
-        typer.Argument(help='JSONL, one question a line: {"query", "gold": list of labels} or {"query", "gold_keys": list of substrings}.'),
+        typer.Argument(
+            help='JSONL, one question a line: {"query", "gold": list of labels} or {"query", "gold_keys": list of substrings}.'
+        ),
     ],
     index_dir: IndexOpt = Path("indexes/default"),
     mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or lexical.")] = "hybrid",
@@ -373,14 +374,26 @@ def answer_tree(answer: Any) -> Tree:
     if not answer.answered:
         root.add(Text(f"not answered: {answer.reason}", style="yellow"))
     if answer.figure is not None:
-        root.add(Text.assemble(("figure: ", "bold"), (answer.figure.value, "bold green"), f"  {answer.figure.citation}"))
+        root.add(
+            Text.assemble(
+                ("figure: ", "bold"), (answer.figure.value, "bold green"), f"  {answer.figure.citation}"
+            )
+        )
     if answer.summary:
         root.add(Text.assemble(("summary: ", "bold"), answer.summary))
     for group in answer.groups:
-        meta = " · ".join(str(x) for x in (group.doc.region, "、".join(group.doc.issuers), group.doc.date) if x)
-        doc_node = root.add(Text.assemble((group.doc.title, "bold cyan"), (f"  {meta}" if meta else "", "dim")))
+        meta = " · ".join(
+            str(x) for x in (group.doc.region, "、".join(group.doc.issuers), group.doc.date) if x
+        )
+        doc_node = root.add(
+            Text.assemble((group.doc.title, "bold cyan"), (f"  {meta}" if meta else "", "dim"))
+        )
         for section in group.sections:
-            node = doc_node.add(Text(section.title or "(no section)", style="cyan")) if section.path else doc_node
+            node = (
+                doc_node.add(Text(section.title or "(no section)", style="cyan"))
+                if section.path
+                else doc_node
+            )
             for cited in section.clauses:
                 text = Text(cited.text.replace("\n", " "))
                 for h in cited.highlights:
@@ -428,9 +441,11 @@ def serve(
     from .server import serve as run_server
 
     with failures():
-        err.print(f"lawdocs: serving {index_dir} on http://{host}:{port} (OpenAPI at /openapi.json)", highlight=False)
+        err.print(
+            f"lawdocs: serving {index_dir} on http://{host}:{port} (OpenAPI at /openapi.json)",
+            highlight=False,
+        )
         run_server(index_dir, host=host, port=port, log_level=log_level)
-
 
 
 # -- finetune commands (domain adaptation; keep this marker) ---------------------------------------
@@ -458,8 +473,6 @@ def finetune(
     as_json: JsonOpt = False,
 ) -> None:
     """Adapt an embedding model to your labelled questions (hard negatives mined from the index)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from .finetune import FinetuneConfig
     from .finetune import finetune as run_finetune
     from .index import Index
@@ -469,14 +482,7 @@ def finetune(
     )
     with failures():
         ix = Index.open(index_dir)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=as_json or not err.is_terminal,
-        ) as bar:
+        with progress_bar(quiet=as_json) as bar:
             tasks: dict[str, Any] = {}
 
             def progress(stage: str, done: int, total: int) -> None:

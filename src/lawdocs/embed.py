@@ -126,53 +126,23 @@ def load_embedder(
     """
     if backend not in get_args(Backend):
         raise ModelError(f"unknown backend {backend!r}; expected one of {', '.join(get_args(Backend))}")
-    if model is not None and str(model) in (LEGAL_MODEL_NAME, "legal"):
-        folder = build_legal_model(home)
+    settings = {
+        "query_prompt": query_prompt,
+        "passage_prompt": passage_prompt,
+        "max_seq_length": max_seq_length,
+        "threads": threads,
+    }
+    if model is None or str(model) in (DEFAULT_MODEL_NAME, LEGAL_MODEL_NAME, "legal"):
+        # the models lawdocs builds itself: folder in the home, fingerprints recorded at build time
+        legal = model is not None and str(model) != DEFAULT_MODEL_NAME
+        folder = build_legal_model(home) if legal else build_default_model(home)
+        name = LEGAL_MODEL_NAME if legal else DEFAULT_MODEL_NAME
         info = read_model_info(folder) or {}
         if backend == "torch":
-            legal_t = SentenceTransformerEmbedder(
-                folder,
-                name=LEGAL_MODEL_NAME,
-                query_prompt=query_prompt,
-                passage_prompt=passage_prompt,
-                max_seq_length=max_seq_length,
-                threads=threads,
-            )
-            legal_t.fingerprint = str(info.get("fingerprint") or legal_t.fingerprint)
-            return legal_t
-        return OnnxEmbedder(
-            folder,
-            name=LEGAL_MODEL_NAME,
-            fingerprint=info.get("onnx_int8_sha256"),
-            query_prompt=query_prompt,
-            passage_prompt=passage_prompt,
-            max_seq_length=max_seq_length,
-            threads=threads,
-        )
-    if model is None:
-        folder = build_default_model(home)
-        info = read_model_info(folder) or {}
-        name = DEFAULT_MODEL_NAME
-        if backend == "torch":
-            emb_t = SentenceTransformerEmbedder(
-                folder,
-                name=name,
-                query_prompt=query_prompt,
-                passage_prompt=passage_prompt,
-                max_seq_length=max_seq_length,
-                threads=threads,
-            )
+            emb_t = SentenceTransformerEmbedder(folder, name=name, **settings)  # type: ignore[arg-type]
             emb_t.fingerprint = str(info.get("fingerprint") or emb_t.fingerprint)
             return emb_t
-        return OnnxEmbedder(
-            folder,
-            name=name,
-            fingerprint=info.get("onnx_int8_sha256"),
-            query_prompt=query_prompt,
-            passage_prompt=passage_prompt,
-            max_seq_length=max_seq_length,
-            threads=threads,
-        )
+        return OnnxEmbedder(folder, name=name, fingerprint=info.get("onnx_int8_sha256"), **settings)  # type: ignore[arg-type]
 
     folder = resolve_local_model(model)
     exported = int8_path(folder).is_file()

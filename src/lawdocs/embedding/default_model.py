@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .home import MODEL_INFO_FILE, default_model_dir, publish_dir, sha256_file, write_json_atomic
+from .home import MODEL_INFO_FILE, default_model_dir, replace_dir, sha256_file, write_json_atomic
 from .st_backend import quiet_progress
 
 log = logging.getLogger(__name__)
@@ -129,11 +129,7 @@ def build_default_model(home: str | Path | None = None, *, verify: bool = True, 
         if target.exists() and not force and _is_current(target):
             shutil.rmtree(staging, ignore_errors=True)  # someone else finished first
             return target
-        if target.exists():  # an old or broken build: move it aside, then drop it
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.rename(target, old)
-            shutil.rmtree(old, ignore_errors=True)
-        publish_dir(staging, target)
+        replace_dir(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

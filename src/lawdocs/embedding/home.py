@@ -118,3 +118,12 @@ def publish_dir(staging: Path, target: Path) -> Path:
         else:
             raise
     return target
+
+
+def replace_dir(staging: Path, target: Path) -> Path:
+    """Publish ``staging`` as ``target``, dropping an older ``target`` first (a stale or broken build)."""
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.rename(target, old)
+        shutil.rmtree(old, ignore_errors=True)
+    return publish_dir(staging, target)

@@ -14,7 +14,6 @@ on STARD's training questions only, never the held-apart ones).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from importlib import resources
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .home import MODEL_INFO_FILE, lawdocs_home, publish_dir, sha256_file, write_json_atomic
+from .home import MODEL_INFO_FILE, lawdocs_home, replace_dir, sha256_file, write_json_atomic
 
 LEGAL_MODEL_NAME = "lawdocs/legal-e5-small"
 LEGAL_DIRNAME = "legal-e5-small"
@@ -137,11 +136,7 @@ def build_legal_model(home: str | Path | None = None) -> Path:
         info = {**about, **export_onnx(staging, check=False), "weights": WEIGHTS}
         write_json_atomic(staging / MODEL_INFO_FILE, info)
         staging.chmod(0o755)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.rename(target, old)
-            shutil.rmtree(old, ignore_errors=True)
-        publish_dir(staging, target)
+        replace_dir(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
