@@ -47,6 +47,9 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+START_LOAD = [round(x, 2) for x in os.getloadavg()]  # when the script started: the machine is shared
+
+
 def command_line() -> str:
     return " ".join(shlex.quote(a) for a in [Path(sys.executable).as_posix(), *sys.argv])
 
@@ -76,6 +79,7 @@ def machine() -> dict[str, Any]:
         "nproc": cores,
         "cpu": cpu_model(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_start": START_LOAD,
         "python": platform.python_version(),
         "lawdocs": lawdocs_version,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -103,7 +107,8 @@ def write_results(name: str, data: dict[str, Any], markdown: str) -> tuple[Path,
     m = info["machine"]
     head = (
         f"Command: `{info['command']}`\n\n"
-        f"Machine: {m['nproc']} cores, {m['cpu']}, load average {m['load_average']}, "
+        f"Machine: {m['nproc']} cores, {m['cpu']}, load average {m['load_average_at_start']} at the start, "
+        f"{m['load_average']} at the end, "
         f"Python {m['python']}, lawdocs {m['lawdocs']}, {m['date']}\n\n"
     )
     md_path.write_text(head + markdown.rstrip() + "\n", encoding="utf-8")
@@ -161,13 +166,16 @@ class ProgressEmbedder:
         return np.concatenate(out)
 
 
-def get_embedder(model: str | None) -> Any:
-    """The default model (None), a model name or folder, or "hash-256" (a fake, for dry runs of the script)."""
+def get_embedder(model: str | None, backend: str = "auto") -> Any:
+    """The default model (None), a model name or folder, or "hash-256" (a fake, for dry runs of the script).
+
+    `backend`: "auto" (int8 ONNX when exported), "torch" (fp32) or "onnx", as `load_embedder`.
+    """
     from lawdocs.embed import HashEmbedder, load_embedder
 
     if model and model.startswith("hash-"):
         return HashEmbedder(int(model.split("-", 1)[1]))
-    return load_embedder(model)
+    return load_embedder(model, backend=backend)  # type: ignore[arg-type]
 
 
 # -- candidates, fusion, scoring --------------------------------------------------------------------

@@ -63,8 +63,10 @@ def subset_corpus(records: int, queries: list[Query], seed: int) -> Path:
     return out
 
 
-def build_index(corpus: Path, folder: Path, model: str | None = None) -> tuple[Index, dict[str, Any]]:
-    base = get_embedder(model)
+def build_index(
+    corpus: Path, folder: Path, model: str | None = None, backend: str = "auto"
+) -> tuple[Index, dict[str, Any]]:
+    base = get_embedder(model, backend)
     info_file = folder / "bench_build.json"
     if (folder / "manifest.json").exists():
         log(f"using the cached index {folder}")
@@ -122,6 +124,12 @@ def main() -> None:
     )
     parser.add_argument("--name", default="stard", help="results/<name>.json and .md")
     parser.add_argument(
+        "--backend",
+        default="auto",
+        choices=["auto", "torch", "onnx"],
+        help="embedder backend (auto: int8 ONNX)",
+    )
+    parser.add_argument(
         "--model", default=None, help="model (default: lawdocs' default; hash-256 for a dry run)"
     )
     args = parser.parse_args()
@@ -137,7 +145,9 @@ def main() -> None:
         folder = CACHE / "stard-index-all"
     if args.model:
         folder = folder.with_name(folder.name + "-" + args.model.replace("/", "_"))
-    ix, build = build_index(corpus, folder, args.model)
+    if args.backend != "auto":
+        folder = folder.with_name(folder.name + "-" + args.backend)
+    ix, build = build_index(corpus, folder, args.model, args.backend)
     tune, held = split(queries, seed=args.seed, held=args.held)
     parts = {"all": list(range(len(queries))), "tune": tune, "held": held}
     log(f"{len(queries)} questions: {len(tune)} to tune, {len(held)} held back")
@@ -324,7 +334,7 @@ def main() -> None:
     )
     if checks:
         text.append(
-            "## Library path (`evaluate(index, ...)`, default fusion), timings\n\n"
+            "## Library path (`evaluate(index, ...)` with FusionConfig(): rrf k=60 1:1), timings\n\n"
             + md_table(
                 ["mode", "same as cached path", "ms/query", "gold absent"],
                 [
