@@ -29,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 IndexOpt = Annotated[Path, typer.Option("--index", "-i", help="Index folder.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
@@ -217,8 +217,8 @@ def hits_table(query: str, hits: list[Hit]) -> Table:
     table = Table(title=f"{query}", show_lines=True, expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("score", width=7)
-    table.add_column("citation", ratio=2)
-    table.add_column("text", ratio=5)
+    table.add_column("citation", ratio=2, overflow="fold")
+    table.add_column("text", ratio=5, overflow="fold")
     for hit in hits:
         text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
         table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, text)
@@ -253,14 +253,14 @@ def search(
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
                 else:
-                    out.print(hits_table(f"{number}: {row['query']}", hits))
+                    out.print(hits_table(f"{number}: {row['query']}", hits), soft_wrap=False)
             return
         assert query is not None
         hits = ix.search(query, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
-        out.print(hits_table(query, hits))
+        out.print(hits_table(query, hits), soft_wrap=False)
 
 
 def read_query_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -346,7 +346,7 @@ def eval_command(
     table.add_column("value", justify="right")
     for name, value in report.metrics.items():
         table.add_row(name, f"{value:.3f}")
-    out.print(table)
+    out.print(table, soft_wrap=False)
     if report.gold_absent:
         err.print(
             f"[yellow]note:[/yellow] {report.gold_absent} of {report.gold_total} gold answers are not in the index"
@@ -509,7 +509,7 @@ def finetune(
             f"{e.mrr_at_10:.3f}",
             str(e.seconds),
         )
-    out.print(table)
+    out.print(table, soft_wrap=False)
     out.print(f"best epoch {report.best_epoch} written to {report.out}; use it with --model {report.out}")
 
 
