@@ -1,0 +1,79 @@
+"""`lawdocs finetune` end to end on a small real STARD subset (real default model, a minute or two of CPU)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lawdocs.cli import app
+from lawdocs.errors import EvalError
+from lawdocs.evaluate import load_queries
+from lawdocs.finetune import FinetuneConfig, finetune
+from lawdocs.index import Index
+
+
+@pytest.fixture(scope="module")
+def subset(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """24 training questions and a corpus of their gold articles plus 300 others, indexed with the default model."""
+    folder = tmp_path_factory.mktemp("ft")
+    questions = [json.loads(line) for line in (shared / "bench/stard/train.jsonl").open(encoding="utf-8")][
+        :24
+    ]
+    gold = {g for q in questions for g in q["gold"]}
+    records = []
+    with (shared / "bench/stard/corpus.jsonl").open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            row = json.loads(line)
+            if row["name"] in gold or n % 200 == 0:
+                records.append(line)
+    (folder / "corpus.jsonl").write_text("".join(records), encoding="utf-8")
+    (folder / "questions.jsonl").write_text(
+        "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8"
+    )
+    ix = Index.create(folder / "index")
+    report = ix.add(folder / "corpus.jsonl")
+    assert not report.failed
+    ix.save()
+    return folder, folder / "index"
+
+
+@pytest.mark.slow
+def test_finetune_writes_a_model_that_indexes_and_searches(subset: tuple[Path, Path]) -> None:
+    folder, index_dir = subset
+    ix = Index.open(index_dir)
+    config = FinetuneConfig(epochs=1, batch_size=8, pool_random=100, pool_depth=20, holdout=0.25)
+    report = finetune(load_queries(folder / "questions.jsonl"), ix, folder / "model", config=config)
+    assert report.train_questions + report.heldout_questions == 24 and report.pairs >= report.train_questions
+    assert [e.epoch for e in report.epochs] == [0, 1] and report.epochs[1].loss is not None
+    assert (folder / "model" / "model.safetensors").is_file()
+    assert json.loads((folder / "model" / "lawdocs_finetune.json").read_text())["best_epoch"] in (0, 1)
+
+    adapted = Index.create(folder / "adapted", model=str(folder / "model"))
+    adapted.add(folder / "corpus.jsonl")
+    adapted.save()
+    again = Index.open(folder / "adapted")
+    assert again.manifest is not None and again.manifest.model_name == str(folder / "model")
+    hits = again.search("试用期工资", k=3, mode="dense")
+    assert len(hits) == 3
+
+
+@pytest.mark.slow
+def test_finetune_refuses_questions_that_do_not_match(subset: tuple[Path, Path], tmp_path: Path) -> None:
+    _, index_dir = subset
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text(
+        "".join(
+            json.dumps({"query": f"问题{i}", "gold": [f"不存在的法第{i}条"]}, ensure_ascii=False) + "\n"
+            for i in range(10)
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(EvalError, match="do not match"):
+        finetune(load_queries(wrong), Index.open(index_dir), tmp_path / "model")
+    result = CliRunner().invoke(
+        app, ["finetune", str(wrong), "--index", str(index_dir), "--out", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 1 and "do not match" in result.stderr
