@@ -57,3 +57,20 @@ def test_delta_round_trip(adapted: tuple[Path, Path], tmp_path: Path, monkeypatc
     shutil.rmtree(built)
     with pytest.raises(ModelError, match="corrupted"):
         legal.build_legal_model(home)
+
+
+@pytest.mark.slow
+def test_packaged_legal_model_builds_and_ranks() -> None:
+    found = legal.packaged_delta()
+    assert found is not None, "the package ships its legal delta"
+    emb = load_embedder("legal")
+    assert emb.name == legal.LEGAL_MODEL_NAME
+    info = json.loads((legal.legal_model_dir() / "lawdocs_model.json").read_text())
+    assert info["fingerprint"] == found[1]["fingerprint"]
+    articles = [
+        "劳动者在试用期的工资不得低于本单位相同岗位最低档工资的百分之八十，并不得低于用人单位所在地的最低工资标准。",
+        "建筑物中抛掷物品造成他人损害的，由侵权人依法承担侵权责任。",
+        "当事人对自己提出的主张，有责任提供证据。",
+    ]
+    scores = emb.encode_queries(["楼上扔东西砸伤人谁赔？"]) @ emb.encode_passages(articles).T
+    assert int(np.argmax(scores)) == 1
