@@ -1,62 +1,60 @@
 """Over-long clauses cut into parts, and the coverage checker.
 
-Cutting works like langchain-text-splitters' RecursiveCharacterTextSplitter with the Chinese separators
-["\\n\\n", "\\n", "。", "；", "！", "？"] and keep_separator="end", but on offsets, so the parts tile the
-clause exactly: a text longer than `max_chars` is cut at its coarsest separator (款 = blank line or line
-break, then sentence ends), the pieces that are still too long are cut at the next separator, and
-neighbouring pieces are packed back together while they fit. A sentence longer than `max_chars` without any
-separator stays whole: a clause is never cut inside a sentence.
+Cutting is langchain-text-splitters' RecursiveCharacterTextSplitter with Chinese separators (款 = blank line
+or line break, then 。；！？ with any closing quote) kept at the end of each part and no overlap, so the parts
+tile the clause exactly and map back to offsets.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..models import Document
 
-SEPARATORS = ("\n\n", "\n", "。", "；", "！", "？")
-_CLOSERS = frozenset("”’」』）)》")
+_CLOSERS = "”’」』）)》"
+# 款 (blank line, then line break), then sentence ends; a closing quote or bracket stays with its sentence.
+SEPARATORS = (r"\n\n", r"\n", *(f"{p}[{_CLOSERS}]*" for p in "。；！？"))
 
 
-def _cuts(text: str, lo: int, hi: int, max_chars: int, seps: tuple[str, ...]) -> list[int]:
-    """Offsets (in `text`, strictly inside (lo, hi)) where text[lo:hi] is cut."""
-    if hi - lo <= max_chars or not seps:
-        return []
-    sep, rest = seps[0], seps[1:]
-    bounds = [lo]
-    i = text.find(sep, lo, hi)
-    while i != -1:
-        j = i + len(sep)
-        while j < hi and text[j] in _CLOSERS:  # 。” stays together
-            j += 1
-        while j < hi and text[j].isspace():  # leading whitespace of the next piece stays with this one
-            j += 1
-        if lo < j < hi and j != bounds[-1]:
-            bounds.append(j)
-        i = text.find(sep, j, hi) if j > i else -1
-    bounds.append(hi)
-    if len(bounds) == 2:
-        return _cuts(text, lo, hi, max_chars, rest)
-    # refine pieces that are still too long, then pack neighbours greedily
-    fine: list[int] = [lo]
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        fine.extend(_cuts(text, a, b, max_chars, rest))
-        fine.append(b)
-    out: list[int] = []
-    start = lo
-    for k in range(1, len(fine)):
-        if fine[k] - start > max_chars and fine[k - 1] > start:
-            out.append(fine[k - 1])
-            start = fine[k - 1]
-    return out
+@lru_cache(maxsize=8)
+def _splitter(max_chars: int) -> Any:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(
+        separators=list(SEPARATORS),
+        is_separator_regex=True,
+        keep_separator="end",
+        chunk_size=max_chars,
+        chunk_overlap=0,
+        strip_whitespace=False,
+    )
 
 
 def split_offsets(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """(start, end) of each part of `text`; one part when it fits. The parts tile the text."""
-    cuts = _cuts(text, 0, len(text), max_chars, SEPARATORS)
-    edges = [0, *cuts, len(text)]
-    return [(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+    """(start, end) of each part of `text`; one part when it fits. The parts tile the text.
+
+    langchain-text-splitters' RecursiveCharacterTextSplitter cuts at the coarsest separator that brings
+    parts under `max_chars` (no overlap, separators kept at the end of their part); a sentence longer
+    than `max_chars` stays whole, so a clause is never cut inside a sentence. Parts that hold only
+    whitespace join the part before them.
+    """
+    if len(text) <= max_chars:
+        return [(0, len(text))]
+    chunks = _splitter(max_chars).split_text(text)
+    if "".join(chunks) != text:  # never lose or invent text: keep the clause whole instead
+        return [(0, len(text))]
+    edges = [0]
+    for chunk in chunks:
+        end = edges[-1] + len(chunk)
+        if chunk.strip() or len(edges) == 1:
+            edges.append(end)
+        else:
+            edges[-1] = end
+    if len(edges) > 2 and not text[: edges[1]].strip():
+        del edges[1]
+    return list(zip(edges, edges[1:], strict=False))
 
 
 def coverage_gaps(doc: Document) -> list[tuple[int, int]]:
