@@ -388,3 +388,12 @@ def test_fusion_preset_follows_the_collection(tmp_path: Path) -> None:
     ix.fusion = FusionConfig(method="weighted")
     ix.save()
     assert Index.open(tmp_path / "ix").fusion_config().method == "weighted"
+
+
+def test_citations_name_the_article_or_the_measure(index: Index) -> None:
+    law_hit = index.search("试用期工资", k=1, mode="lexical")[0]
+    assert law_hit.citation == "劳动合同法 › 第一章 总则 › 第2条"
+    hit = law_hit.model_copy(update={"article": "1、", "text": "1、全面推行行政执法“三项制度”。启用平台。"})
+    assert hit.citation.endswith("› 1、全面推行行政执法“三项制度”")
+    hit = law_hit.model_copy(update={"article": "一是", "text": "一是" + "很长的措施" * 20})
+    assert hit.citation.endswith("…") and len(hit.citation.rsplit(" › ", 1)[1]) == 41

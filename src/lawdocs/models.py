@@ -124,10 +124,21 @@ class Hit(BaseModel):
 
     @property
     def citation(self) -> str:
+        """document › section › article, or › the measure's lead phrase for a numbered measure (1、推行…)."""
         parts = [self.doc.title, *self.path]
         if self.article:
-            parts.append(self.article)
+            parts.append(self.article if self.article.startswith("第") else _lead(self.text, self.article))
         return " › ".join(parts)
+
+
+def _lead(text: str, marker: str) -> str:
+    """A measure's marker and first phrase ("1、全面推行行政执法“三项制度”"), at most 40 characters."""
+    head = text.strip()
+    for stop in "。；：:":
+        head = head.split(stop, 1)[0]
+    if not head.startswith(marker):
+        head = marker + head
+    return head if len(head) <= 40 else head[:40] + "…"
 
 
 class Manifest(BaseModel):
