@@ -265,21 +265,9 @@ def search(
 
 def read_query_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     from .errors import QueryError
+    from .evaluate import iter_query_rows
 
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise QueryError(f"cannot read queries: {exc.strerror}", path=path) from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise QueryError(f"invalid JSON: {exc.msg}", path=path, line=number) from exc
-        if not isinstance(row, dict) or not isinstance(row.get("query"), str):
-            raise QueryError('each line must be an object with a "query" string', path=path, line=number)
-        yield number, row
+    return iter_query_rows(path, error=QueryError)
 
 
 @app.command()

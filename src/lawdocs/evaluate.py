@@ -31,13 +31,13 @@ import math
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from .errors import EvalError, QueryError
+from .errors import EvalError, LawdocsError, QueryError
 from .models import Hit, SearchMode
 
 if TYPE_CHECKING:
@@ -221,28 +221,41 @@ def _str_list(value: Any, field: str, path: Path, line: int) -> list[str]:
     return value
 
 
-def load_queries(path: str | Path) -> list[Query]:
-    """Read a JSONL question file; a malformed line is an EvalError naming the file and line."""
+def iter_query_rows(
+    path: str | Path, *, error: type[LawdocsError] = EvalError
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSONL question file with a "query" string.
+
+    A line that is not JSON, not an object, or has no non-empty "query" raises `error` naming file and line.
+    """
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError as exc:
-        raise EvalError("question file not found", path=path) from exc
+        raise error("question file not found", path=path) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"cannot read the question file: {exc}", path=path) from exc
-    queries: list[Query] = []
+        raise error(f"cannot read the question file: {exc}", path=path) from exc
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise EvalError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=number) from exc
+            raise error(f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=number) from exc
         if not isinstance(row, dict):
-            raise EvalError("each line must be a JSON object", path=path, line=number)
+            raise error("each line must be a JSON object", path=path, line=number)
         query = row.get("query")
         if not isinstance(query, str) or not query.strip():
-            raise EvalError('missing or empty "query" string', path=path, line=number)
+            raise error('missing or empty "query" string', path=path, line=number)
+        yield number, row
+
+
+def load_queries(path: str | Path) -> list[Query]:
+    """Read a JSONL question file; a malformed line is an EvalError naming the file and line."""
+    path = Path(path)
+    queries: list[Query] = []
+    for number, row in iter_query_rows(path):
+        query = row["query"]
         gold = _str_list(row.get("gold"), "gold", path, number)
         keys = _str_list(row.get("gold_keys"), "gold_keys", path, number)
         qid = row.get("qid", row.get("id"))

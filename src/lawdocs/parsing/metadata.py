@@ -21,21 +21,12 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePath
-from typing import Any
+from typing import Any, get_args
 
+from ..models import DocType
 from .reports import date_of_line
 
-DOC_TYPES = {
-    "law",
-    "administrative_regulation",
-    "judicial_interpretation",
-    "departmental_rule",
-    "local_regulation",
-    "rule_of_law_report",
-    "government_work_report",
-    "notice",
-    "other",
-}
+DOC_TYPES = frozenset(get_args(DocType))
 _CN_DOC_TYPES = {
     "法律": "law",
     "宪法": "law",
