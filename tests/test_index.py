@@ -397,3 +397,12 @@ def test_citations_name_the_article_or_the_measure(index: Index) -> None:
     assert hit.citation.endswith("› 1、全面推行行政执法“三项制度”")
     hit = law_hit.model_copy(update={"article": "一是", "text": "一是" + "很长的措施" * 20})
     assert hit.citation.endswith("…") and len(hit.citation.rsplit(" › ", 1)[1]) == 41
+
+
+def test_model_aliases_open_the_index_they_built(index: Index, tmp_path: Path) -> None:
+    from lawdocs.index import canonical_model_name
+
+    assert canonical_model_name("legal") == "lawdocs/legal-e5-small"
+    assert canonical_model_name("hash-256") == "hash-256" and canonical_model_name(None) is None
+    index.save()
+    assert Index.open(tmp_path / "ix", model="hash-256").manifest is not None

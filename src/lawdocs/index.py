@@ -88,6 +88,15 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def canonical_model_name(model: str | None) -> str | None:
+    """The name an index records for `model` ("legal" is lawdocs/legal-e5-small)."""
+    if model == "legal":
+        from .embed import LEGAL_MODEL_NAME
+
+        return LEGAL_MODEL_NAME
+    return model
+
+
 def _resolve_embedder(model: str | None) -> Embedder:
     if model and model.startswith("hash-"):
         return HashEmbedder(int(model.split("-", 1)[1]))
@@ -146,7 +155,7 @@ class Index:
         folder = Path(folder)
         for attempt in range(3):
             manifest, raw = store.read_manifest(folder)
-            wanted = embedder.name if embedder is not None else model
+            wanted = embedder.name if embedder is not None else canonical_model_name(model)
             if wanted is not None and wanted != manifest.model_name:
                 raise ModelMismatchError(
                     f"index was built with model {manifest.model_name!r}, not {wanted!r}; "
