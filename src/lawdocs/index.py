@@ -522,7 +522,7 @@ class Index:
             path=clause.path,
             article=clause.article,
             page=clause.page,
-            doc=DocumentInfo.model_validate(doc.model_dump(include=set(DocumentInfo.model_fields))),
+            doc=DocumentInfo.of(doc),
             scores={name: scores[row] for name, scores in per.items() if row in scores},
         )
 

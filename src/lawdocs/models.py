@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from .citation import cite
 
 DocType = Literal[
     "law",
@@ -79,18 +81,7 @@ class Document(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def summary(self) -> DocumentInfo:
-        return DocumentInfo(
-            id=self.id,
-            title=self.title,
-            doc_type=self.doc_type,
-            issuers=self.issuers,
-            region=self.region,
-            date=self.date,
-            year=self.year,
-            number=self.number,
-            status=self.status,
-            source=self.source,
-        )
+        return DocumentInfo.of(self)
 
 
 class DocumentInfo(BaseModel):
@@ -107,6 +98,11 @@ class DocumentInfo(BaseModel):
     status: Literal["in_force", "repealed", "amended", "unknown"] = "unknown"
     source: str = ""
 
+    @classmethod
+    def of(cls, record: BaseModel) -> DocumentInfo:
+        """The metadata fields of any document record (a parsed Document, a stored one)."""
+        return cls.model_validate(record.model_dump(include=set(cls.model_fields)))
+
 
 class Hit(BaseModel):
     """One search result: a clause, its score and its document."""
@@ -122,23 +118,11 @@ class Hit(BaseModel):
     doc: DocumentInfo
     scores: dict[str, float] = Field(default_factory=dict)  # per-retriever scores: dense, lexical, rerank
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def citation(self) -> str:
-        """document › section › article, or › the measure's lead phrase for a numbered measure (1、推行…)."""
-        parts = [self.doc.title, *self.path]
-        if self.article:
-            parts.append(self.article if self.article.startswith("第") else _lead(self.text, self.article))
-        return " › ".join(parts)
-
-
-def _lead(text: str, marker: str) -> str:
-    """A measure's marker and first phrase ("1、全面推行行政执法“三项制度”"), at most 40 characters."""
-    head = text.strip()
-    for stop in "。；：:":
-        head = head.split(stop, 1)[0]
-    if not head.startswith(marker):
-        head = marker + head
-    return head if len(head) <= 40 else head[:40] + "…"
+        """document › section › article, or › the measure's marker and lead phrase (1、全面推行…)."""
+        return cite(self.doc.title, self.path, self.article, self.text)
 
 
 class Manifest(BaseModel):

@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .answer import Answer, ask, cite
+from .answer import Answer, ask
 from .errors import IndexStoreError, LawdocsError, ModelError, QueryError
 from .index import Index
 from .models import Clause, DocumentInfo, Hit, SearchMode
@@ -90,31 +90,11 @@ class AskRequest(BaseModel):
         return _check_filters(v)
 
 
-class SearchHit(BaseModel):
-    """A search hit with its citation string (title › section › article or measure)."""
-
-    rank: int
-    score: float
-    clause_id: str
-    label: str | None
-    text: str
-    path: list[str]
-    article: str | None
-    page: int | None = None
-    doc: DocumentInfo
-    scores: dict[str, float] = Field(default_factory=dict)
-    citation: str
-
-    @classmethod
-    def of(cls, hit: Hit) -> SearchHit:
-        return cls(**hit.model_dump(), citation=cite(hit.doc.title, hit.path, hit.article, hit.text))
-
-
 class SearchResponse(BaseModel):
     query: str
     k: int
     mode: SearchMode
-    hits: list[SearchHit]
+    hits: list[Hit]  # each with its citation (title › section › article or measure)
 
 
 class ClauseResponse(BaseModel):
@@ -254,8 +234,7 @@ def create_app(index: Index | str | Path) -> FastAPI:
     def run_search(query: str, k: int, mode: SearchMode, filters: Any) -> SearchResponse:
         index = service.get()
         hits = index.search(query, k=k, mode=mode, filters=filters)
-        out = [SearchHit.of(h) for h in hits]
-        return SearchResponse(query=query, k=k, mode=mode, hits=out)
+        return SearchResponse(query=query, k=k, mode=mode, hits=hits)
 
     @app.get("/search", response_model=SearchResponse, summary="Search clauses (query string)")
     def search_get(

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..citation import cite, lead_phrase
 from ..models import Clause, DocumentInfo
 from . import evidence as ev
 from .records import CitedClause, DocumentGroup, Highlight, RegionGroup, SectionGroup
@@ -19,17 +20,6 @@ SUMMARY_LEADS = 6
 def citation_of(title: str, clause: Clause) -> str:
     """title › section › article (laws) or measure (reports: its marker and lead phrase, 一是深化行政审批制度改革)."""
     return cite(title, clause.path, clause.article, clause.text)
-
-
-def cite(title: str, path: Sequence[str], article: str | None, text: str) -> str:
-    """The citation string of a clause (or a search Hit: ``cite(h.doc.title, h.path, h.article, h.text)``)."""
-    parts = [title, *path]
-    if article and (not path or not path[-1].startswith(article)):
-        if article.startswith("第") or not text.lstrip().startswith(article):
-            parts.append(article)  # a law's article, or a clause that does not open with its marker
-        else:
-            parts.append(f"{article}{lead_phrase(text, limit=30)}")
-    return " › ".join(parts)
 
 
 def cite_clause(index: Index, clause: Clause, score: float, words: Sequence[str]) -> CitedClause:
@@ -47,22 +37,6 @@ def cite_clause(index: Index, clause: Clause, score: float, words: Sequence[str]
         score=round(float(score), 4),
         highlights=[Highlight(start=s, end=e, term=t) for s, e, t in ev.find_spans(clause.text, words)],
     )
-
-
-_LEAD_MARK = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}是|[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|[①-⑳])\s*"
-)
-
-
-def lead_phrase(text: str, limit: int = 60) -> str:
-    """The first clause of a text up to 。 or ；, without its numbering, at most `limit` characters."""
-    body = _LEAD_MARK.sub("", text.strip())
-    m = re.search(r"[。；;！？!?\n]", body)
-    lead = body[: m.start()] if m else body
-    if len(lead) > limit:
-        cut = max(lead.rfind("，", 0, limit), lead.rfind(",", 0, limit))
-        lead = lead[: cut if cut > 10 else limit]
-    return lead.strip()
 
 
 def ordinal(clause_id: str) -> int:

@@ -30,7 +30,6 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from pydantic import ConfigDict, Field
 
-from ..answer import cite
 from ..models import Hit, SearchMode
 
 __all__ = ["LawdocsRetriever", "hit_to_document"]
@@ -43,7 +42,7 @@ def hit_to_document(hit: Hit) -> Document:
         metadata={
             "clause_id": hit.clause_id,
             "label": hit.label,
-            "citation": cite(hit.doc.title, hit.path, hit.article, hit.text),
+            "citation": hit.citation,
             "path": list(hit.path),
             "article": hit.article,
             "score": hit.score,
