@@ -15,6 +15,7 @@ import os
 import platform
 import random
 import statistics
+import sys
 import time
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -24,18 +25,11 @@ import numpy as np
 
 from lawdocs.embed import Embedder, build_default_model, load_embedder
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import cpu_model  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 STARD = ROOT.parent / "shared" / "bench" / "stard"
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 def load_texts(n: int, n_queries: int, seed: int = 0) -> tuple[list[str], list[str]]:
@@ -98,7 +92,7 @@ def main() -> None:
         "build_or_reuse_seconds": round(build_s, 1),
         "nproc": os.cpu_count(),
         "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "cpu": _cpu_model(),
+        "cpu": cpu_model(),
         "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "versions": {

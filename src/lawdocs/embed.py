@@ -152,19 +152,5 @@ def load_embedder(
                 "backend='onnx' needs an ONNX export of this model: run lawdocs.embed.export_onnx(folder) once",
                 path=int8_path(folder),
             )
-        return OnnxEmbedder(
-            folder,
-            name=str(model),
-            query_prompt=query_prompt,
-            passage_prompt=passage_prompt,
-            max_seq_length=max_seq_length,
-            threads=threads,
-        )
-    return SentenceTransformerEmbedder(
-        folder,
-        name=str(model),
-        query_prompt=query_prompt,
-        passage_prompt=passage_prompt,
-        max_seq_length=max_seq_length,
-        threads=threads,
-    )
+        return OnnxEmbedder(folder, name=str(model), **settings)  # type: ignore[arg-type]
+    return SentenceTransformerEmbedder(folder, name=str(model), **settings)  # type: ignore[arg-type]
