@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+
+from lawdocs.index import Index
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -15,3 +18,28 @@ def shared() -> Path:
     if not (SHARED / "corpora").is_dir():
         pytest.skip(f"real corpora not found at {SHARED}")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def stard_subset(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """24 training questions and a corpus of their gold articles plus 300 others, indexed with the default model."""
+    folder = tmp_path_factory.mktemp("ft")
+    questions = [json.loads(line) for line in (shared / "bench/stard/train.jsonl").open(encoding="utf-8")][
+        :24
+    ]
+    gold = {g for q in questions for g in q["gold"]}
+    records = []
+    with (shared / "bench/stard/corpus.jsonl").open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            row = json.loads(line)
+            if row["name"] in gold or n % 200 == 0:
+                records.append(line)
+    (folder / "corpus.jsonl").write_text("".join(records), encoding="utf-8")
+    (folder / "questions.jsonl").write_text(
+        "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8"
+    )
+    ix = Index.create(folder / "index")
+    report = ix.add(folder / "corpus.jsonl")
+    assert not report.failed
+    ix.save()
+    return folder, folder / "index"

@@ -15,34 +15,9 @@ from lawdocs.finetune import FinetuneConfig, finetune
 from lawdocs.index import Index
 
 
-@pytest.fixture(scope="module")
-def subset(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """24 training questions and a corpus of their gold articles plus 300 others, indexed with the default model."""
-    folder = tmp_path_factory.mktemp("ft")
-    questions = [json.loads(line) for line in (shared / "bench/stard/train.jsonl").open(encoding="utf-8")][
-        :24
-    ]
-    gold = {g for q in questions for g in q["gold"]}
-    records = []
-    with (shared / "bench/stard/corpus.jsonl").open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            row = json.loads(line)
-            if row["name"] in gold or n % 200 == 0:
-                records.append(line)
-    (folder / "corpus.jsonl").write_text("".join(records), encoding="utf-8")
-    (folder / "questions.jsonl").write_text(
-        "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8"
-    )
-    ix = Index.create(folder / "index")
-    report = ix.add(folder / "corpus.jsonl")
-    assert not report.failed
-    ix.save()
-    return folder, folder / "index"
-
-
 @pytest.mark.slow
-def test_finetune_writes_a_model_that_indexes_and_searches(subset: tuple[Path, Path]) -> None:
-    folder, index_dir = subset
+def test_finetune_writes_a_model_that_indexes_and_searches(stard_subset: tuple[Path, Path]) -> None:
+    folder, index_dir = stard_subset
     ix = Index.open(index_dir)
     config = FinetuneConfig(epochs=1, batch_size=8, pool_random=100, pool_depth=20, holdout=0.25)
     report = finetune(load_queries(folder / "questions.jsonl"), ix, folder / "model", config=config)
@@ -61,8 +36,8 @@ def test_finetune_writes_a_model_that_indexes_and_searches(subset: tuple[Path, P
 
 
 @pytest.mark.slow
-def test_finetune_refuses_questions_that_do_not_match(subset: tuple[Path, Path], tmp_path: Path) -> None:
-    _, index_dir = subset
+def test_finetune_refuses_questions_that_do_not_match(stard_subset: tuple[Path, Path], tmp_path: Path) -> None:
+    _, index_dir = stard_subset
     wrong = tmp_path / "wrong.jsonl"
     wrong.write_text(
         "".join(

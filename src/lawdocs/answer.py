@@ -21,6 +21,7 @@ An application can pass ``generator(question, cited_clauses) -> str`` to write p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +46,7 @@ from .search import Filters, parse_filters
 
 if TYPE_CHECKING:
     from .index import Index
+    from .rerank import Reranker
 
 __all__ = [
     "Answer",
@@ -62,6 +64,7 @@ __all__ = [
 ]
 
 MAX_QUESTION = 500
+RERANK_CITED = 5  # at most this many clauses cited on the reranker's word alone
 ROLE_SCAN = 2000  # problems / plans sections up to this many clauses are all candidates
 
 
@@ -235,11 +238,17 @@ def ask(
     filters: Filters | Mapping[str, Any] | Sequence[str] | None = None,
     k: int = 50,
     generator: Generator | None = None,
+    rerank: Reranker | str | Path | bool | None = None,
 ) -> Answer:
     """Answer `question` from `index`: every clause that addresses it, grouped by document and section, cited.
 
     `k` is how many candidates each retriever (hybrid, lexical) contributes before the cut-off; clauses that
     contain a content term are always candidates. `generator` may write prose over the cited clauses.
+
+    `rerank` (True for the legal reranker, or a reranker folder) scores the best hybrid candidates with a
+    cross-encoder: kept clauses it scored are cited in its order, and when no clause clears the cut-off,
+    candidates it scores at or above its calibrated `accept` logit are cited instead (a lay question that
+    shares no words with the article that answers it).
     """
     if not question or not question.strip():
         raise QueryError("the question is empty")
@@ -257,13 +266,46 @@ def ask(
     if q.kind == "metadata":
         answer = _metadata(index, q, flt, mask, k)
     else:
-        answer = _answer(index, q, flt, mask, k)
+        reranker = None
+        if rerank is not None and rerank is not False:
+            from .rerank import load_reranker
+
+            reranker = load_reranker(None if rerank is True else rerank)
+        answer = _answer(index, q, flt, mask, k, reranker)
     if generator is not None and answer.cited:
         answer.prose = generator(answer.question, answer.cited)
     return answer
 
 
-def _answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
+def _reranked(
+    index: Index, q: Question, flt: Filters, kept: list[tuple[int, float, list[str]]], reranker: Reranker
+) -> list[tuple[int, float, list[str]]]:
+    """`kept` scored and ordered by the reranker, or, when `kept` is empty, the candidates it accepts alone.
+
+    A clause the reranker scored gets its probability (the sigmoid of its logit) as score; kept clauses
+    outside its top candidates follow, their evidence scaled below the lowest such probability.
+    """
+    hits = index.search(q.text, k=reranker.fusion.depth, mode="hybrid", filters=flt, rerank=reranker)
+    prob = {
+        index.row_of[h.clause_id]: 1.0 / (1.0 + float(np.exp(-h.scores["rerank"])))
+        for h in hits
+        if "rerank" in h.scores
+    }
+    if kept:
+        floor = min((prob[row] for row, _, _ in kept if row in prob), default=1.0)
+        rescored = [(row, prob[row] if row in prob else floor * e * 0.99, words) for row, e, words in kept]
+        return sorted(rescored, key=lambda x: (-x[1], x[0]))
+    accept = reranker.info.accept
+    if accept is None:
+        return []
+    floor = 1.0 / (1.0 + float(np.exp(-accept)))
+    best = sorted(((row, p) for row, p in prob.items() if p >= floor), key=lambda x: -x[1])
+    return [(row, p, []) for row, p in best[:RERANK_CITED]]
+
+
+def _answer(
+    index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int, reranker: Reranker | None = None
+) -> Answer:
     answer = Answer(question=q.text, kind=q.kind, answered=False, terms=[t.text for t in q.terms])
     mask, note = _role_rows(index, q, mask)
     if not mask.any():
@@ -281,6 +323,8 @@ def _answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -
                 return answer
         else:
             kept = select(index, q, _candidates(index, q, flt, k, mask))
+        if reranker is not None:
+            kept = _reranked(index, q, flt, kept, reranker)
     if not kept:
         answer.reason = (
             "no clause clears the relevance cut-off: none mentions "

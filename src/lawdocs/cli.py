@@ -44,6 +44,24 @@ FilterOpt = Annotated[
 ]
 
 
+RerankOpt = Annotated[
+    bool, typer.Option("--rerank", help="Reorder the best candidates with the legal cross-encoder reranker.")
+]
+RerankerOpt = Annotated[
+    Path | None,
+    typer.Option("--reranker", help="A reranker folder (lawdocs finetune --reranker); implies --rerank."),
+]
+
+
+def rerank_choice(rerank: bool, reranker: Path | None) -> Any:
+    """What `Index.search(rerank=...)` gets: a loaded reranker folder, True (the legal one) or None."""
+    from .rerank import load_reranker
+
+    if reranker is not None:
+        return load_reranker(reranker)
+    return load_reranker(None) if rerank else None
+
+
 @contextmanager
 def failures() -> Iterator[None]:
     """Map library errors to a clean message and exit code 1."""
@@ -236,6 +254,8 @@ def search(
         Path | None, typer.Option("--queries", help='JSONL file of {"query": ...} lines, answered in order.')
     ] = None,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
+    rerank: RerankOpt = False,
+    reranker: RerankerOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the clauses that answer a query."""
@@ -246,17 +266,18 @@ def search(
         raise typer.Exit(2)
     with failures():
         ix = Index.open(index_dir, model=model)
+        chosen = rerank_choice(rerank, reranker)
         if queries is not None:
             for number, row in read_query_lines(queries):
                 with failures():
-                    hits = ix.search(row["query"], k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+                    hits = ix.search(row["query"], k=k, mode=mode, filters=filters, rerank=chosen)  # type: ignore[arg-type]
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
                 else:
                     out.print(hits_table(f"{number}: {row['query']}", hits), soft_wrap=False)
             return
         assert query is not None
-        hits = ix.search(query, k=k, mode=mode, filters=filters)  # type: ignore[arg-type]
+        hits = ix.search(query, k=k, mode=mode, filters=filters, rerank=chosen)  # type: ignore[arg-type]
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
@@ -403,6 +424,8 @@ def ask(
     filters: FilterOpt = None,
     k: Annotated[int, typer.Option("-k", help="Candidates per retriever before the relevance cut-off.")] = 50,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
+    rerank: RerankOpt = False,
+    reranker: RerankerOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
@@ -411,7 +434,7 @@ def ask(
 
     with failures():
         ix = Index.open(index_dir, model=model)
-        answer = answer_question(ix, question, filters=filters, k=k)
+        answer = answer_question(ix, question, filters=filters, k=k, rerank=rerank_choice(rerank, reranker))
     if as_json:
         dump(answer.model_dump(mode="json"))
     else:
@@ -424,6 +447,9 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", help="TCP port.")] = 8000,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
+    reranker: Annotated[
+        Path | None, typer.Option("--reranker", help="Reranker folder for rerank requests (default: the legal one).")
+    ] = None,
 ) -> None:
     """Serve the index over HTTP (search, ask, documents, clauses, health; OpenAPI at /openapi.json)."""
     from .server import serve as run_server
@@ -433,7 +459,7 @@ def serve(
             f"lawdocs: serving {index_dir} on http://{host}:{port} (OpenAPI at /openapi.json)",
             highlight=False,
         )
-        run_server(index_dir, host=host, port=port, log_level=log_level)
+        run_server(index_dir, host=host, port=port, log_level=log_level, reranker=reranker)
 
 
 # -- finetune commands (domain adaptation; keep this marker) ---------------------------------------
@@ -454,20 +480,31 @@ def finetune(
     epochs: Annotated[
         int, typer.Option("--epochs", help="Epochs to train; the best on kept-back questions is kept.")
     ] = 2,
-    batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
-    learning_rate: Annotated[float, typer.Option("--lr")] = 3e-5,
+    batch_size: Annotated[
+        int | None,
+        typer.Option("--batch-size", help="Pairs per step (embedding, 32) or question groups (reranker, 4)."),
+    ] = None,
+    learning_rate: Annotated[float | None, typer.Option("--lr", help="3e-5 (embedding), 4e-5 (reranker).")] = None,
     holdout: Annotated[float, typer.Option("--holdout", help="Share of questions kept back.")] = 0.1,
     seed: Annotated[int, typer.Option("--seed")] = 0,
+    train_reranker: Annotated[
+        bool,
+        typer.Option("--reranker", help="Train a cross-encoder reranker (for search --reranker) instead."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Adapt an embedding model to your labelled questions (hard negatives mined from the index)."""
+    """Adapt an embedding model, or train a reranker, on your labelled questions (negatives mined from the index)."""
     from .finetune import FinetuneConfig
     from .finetune import finetune as run_finetune
     from .index import Index
 
-    config = FinetuneConfig(
-        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, holdout=holdout, seed=seed
-    )
+    if train_reranker:
+        return finetune_reranker(questions, index_dir, out_dir, base, epochs, batch_size, learning_rate, holdout, seed, as_json)
+    config = FinetuneConfig(epochs=epochs, holdout=holdout, seed=seed)
+    if batch_size is not None:
+        config.batch_size = batch_size
+    if learning_rate is not None:
+        config.learning_rate = learning_rate
     with failures():
         ix = Index.open(index_dir)
         with progress_bar(quiet=as_json) as bar:
@@ -499,6 +536,64 @@ def finetune(
         )
     out.print(table, soft_wrap=False)
     out.print(f"best epoch {report.best_epoch} written to {report.out}; use it with --model {report.out}")
+
+
+def finetune_reranker(
+    questions: Path,
+    index_dir: Path,
+    out_dir: Path,
+    base: str | None,
+    epochs: int,
+    groups: int | None,
+    learning_rate: float | None,
+    holdout: float,
+    seed: int,
+    as_json: bool,
+) -> None:
+    from .index import Index
+    from .rerank import RerankConfig, train_reranker
+
+    config = RerankConfig(epochs=epochs, holdout=holdout, seed=seed)
+    if groups is not None:
+        config.groups_per_batch = groups
+    if learning_rate is not None:
+        config.learning_rate = learning_rate
+    with failures():
+        ix = Index.open(index_dir)
+        with progress_bar(quiet=as_json) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done)
+
+            report = train_reranker(questions, ix, out_dir, base=base, config=config, progress=progress)
+    if as_json:
+        dump(report.model_dump())
+        return
+    table = Table(
+        title=f"reranker on {report.train_questions} questions, {report.heldout_questions} kept back "
+        f"(top {report.fusion.depth} of the first stage reranked)"
+    )
+    for column in ("epoch", "loss", "first-stage weight", "recall@10", "MRR@10", "seconds"):
+        table.add_column(column)
+    first = report.first_stage
+    table.add_row("first stage", "-", "-", f"{first['recall_at_10']:.3f}", f"{first['mrr_at_10']:.3f}", "-")
+    for e in report.epochs:
+        table.add_row(
+            str(e.epoch),
+            "-" if e.loss is None else f"{e.loss:.3f}",
+            str(e.first_stage_weight),
+            f"{e.recall_at_10:.3f}",
+            f"{e.mrr_at_10:.3f}",
+            str(e.seconds),
+        )
+    out.print(table, soft_wrap=False)
+    out.print(
+        f"best: epoch {report.best_epoch}, first-stage weight {report.fusion.first_stage_weight}; written to "
+        f"{report.out}; use it with --reranker {report.out}"
+    )
 
 
 def main() -> None:

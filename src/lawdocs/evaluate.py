@@ -310,8 +310,11 @@ def evaluate(
     k: int = 100,
     filters: Filters | dict[str, Any] | Sequence[str] | None = None,
     per_query: bool = False,
+    rerank: Any = None,
 ) -> EvalReport:
     """Search every question in `index` and score the top k hits (see the module docstring for metrics).
+
+    `rerank` is passed to `Index.search` (True for the legal reranker, or a reranker folder).
 
     Raises EvalError when no gold item of the questions exists in the index (the questions were written
     for another collection); the report says how many gold items are absent otherwise.
@@ -330,7 +333,7 @@ def evaluate(
             path=index.folder,
         )
     start = time.perf_counter()
-    rankings = [index.search(q.query, k=k, mode=mode, filters=filters) for q in queries]
+    rankings = [index.search(q.query, k=k, mode=mode, filters=filters, rerank=rerank) for q in queries]
     seconds = time.perf_counter() - start
     report = score(queries, rankings, k=k, per_query=per_query, mode=mode)
     report.gold_total = total

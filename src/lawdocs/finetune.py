@@ -107,6 +107,41 @@ def match_gold(index: Index, questions: Sequence[Query]) -> list[tuple[Query, li
     return out
 
 
+Matched = list[tuple[Query, list[int]]]
+
+
+def ranking_metrics(golds: Sequence[Sequence[int]], rankings: Sequence[Sequence[int]]) -> dict[str, float]:
+    """Mean recall@10, recall@100 and MRR@10 of `rankings` (index rows, best first) against `golds`."""
+    r10 = r100 = mrr = 0.0
+    for gold, rows in zip(golds, rankings, strict=True):
+        gold_set = set(gold)
+        r10 += len(gold_set & set(rows[:10])) / len(gold_set)
+        r100 += len(gold_set & set(rows[:100])) / len(gold_set)
+        first = next((i for i, r in enumerate(rows[:10]) if r in gold_set), None)
+        mrr += 0.0 if first is None else 1.0 / (first + 1)
+    n = max(1, len(golds))
+    return {"recall_at_10": r10 / n, "recall_at_100": r100 / n, "mrr_at_10": mrr / n}
+
+
+def split_questions(
+    index: Index, questions: Sequence[Query], holdout: float, rng: random.Random
+) -> tuple[Matched, Matched]:
+    """(train, kept back): the questions that have gold clauses in `index`, shuffled and split.
+
+    Refuses when fewer than half of them match: the questions were written for another index.
+    """
+    matched = [(q, rows) for q, rows in match_gold(index, questions) if rows]
+    if len(matched) < max(4, len(questions) // 2):
+        raise EvalError(
+            f"only {len(matched)} of {len(questions)} questions have a gold clause in this index: "
+            "the questions do not match the index (check labels and the matching rule)",
+            path=index.folder,
+        )
+    rng.shuffle(matched)
+    n_hold = max(2, round(len(matched) * holdout))
+    return matched[n_hold:], matched[:n_hold]
+
+
 def finetune(
     questions: Sequence[Query] | str | Path,
     index: Index,
@@ -125,16 +160,7 @@ def finetune(
         questions = load_queries(questions)
     rng = random.Random(cfg.seed)
     torch.manual_seed(cfg.seed)
-    matched = [(q, rows) for q, rows in match_gold(index, questions) if rows]
-    if len(matched) < max(4, len(questions) // 2):
-        raise EvalError(
-            f"only {len(matched)} of {len(questions)} questions have a gold clause in this index: "
-            "the questions do not match the index (check labels and the matching rule)",
-            path=index.folder,
-        )
-    rng.shuffle(matched)
-    n_hold = max(2, round(len(matched) * cfg.holdout))
-    heldout, train = matched[:n_hold], matched[n_hold:]
+    train, heldout = split_questions(index, questions, cfg.holdout, rng)
 
     texts = {row: passage_text(index.documents[c.doc_id], c) for row, c in enumerate(index.clauses)}
     pairs: list[tuple[str, str, list[str]]] = []
@@ -185,21 +211,11 @@ def finetune(
                 convert_to_numpy=True,
             )
         order = np.argsort(-(qs @ docs.T), axis=1)[:, :100]
-        r10 = r100 = mrr = 0.0
-        for (_, gold), ranked in zip(heldout, order, strict=True):
-            rows = [pool_rows[j] for j in ranked]
-            gold_set = set(gold)
-            r10 += len(gold_set & set(rows[:10])) / len(gold_set)
-            r100 += len(gold_set & set(rows)) / len(gold_set)
-            first = next((i for i, r in enumerate(rows[:10]) if r in gold_set), None)
-            mrr += 0.0 if first is None else 1.0 / (first + 1)
-        n = len(heldout)
+        rankings = [[pool_rows[j] for j in ranked] for ranked in order]
         return EpochResult(
             epoch=epoch,
             loss=loss,
-            recall_at_10=r10 / n,
-            recall_at_100=r100 / n,
-            mrr_at_10=mrr / n,
+            **ranking_metrics([gold for _, gold in heldout], rankings),
             seconds=round(time.time() - started, 1),
         )
 

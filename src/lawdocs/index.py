@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -38,6 +38,9 @@ from .search import (
     parse_filters,
     top_k,
 )
+
+if TYPE_CHECKING:
+    from .rerank import Reranker
 
 IndexType = Literal["auto", "flat", "hnsw", "ivf"]
 DEFAULT_INDEX = Path("indexes/default")
@@ -479,26 +482,37 @@ class Index:
         *,
         mode: SearchMode = "hybrid",
         filters: Filters | dict[str, Any] | Sequence[str] | None = None,
+        rerank: Reranker | str | Path | bool | None = None,
     ) -> list[Hit]:
-        """The k clauses that best answer `query`, best first, within `filters`."""
+        """The k clauses that best answer `query`, best first, within `filters`.
+
+        `rerank` reorders the first stage's best candidates with a cross-encoder: True for lawdocs' legal
+        reranker, or a reranker folder (`lawdocs finetune --reranker`) or `Reranker`.
+        """
         if not query or not query.strip():
             raise QueryError("the query is empty")
         if k < 1:
             raise QueryError(f"k must be at least 1, got {k}")
         if mode not in ("hybrid", "dense", "lexical"):
             raise QueryError(f"unknown mode {mode!r}: use hybrid, dense or lexical")
+        reranker = None
+        if rerank is not None and rerank is not False:
+            from .rerank import load_reranker
+
+            reranker = load_reranker(None if rerank is True else rerank)
         flt = parse_filters(filters)
         mask = self._row_mask(flt)
+        wanted = max(k, reranker.fusion.depth) if reranker else k
         ranked: list[tuple[int, float]]
         per: dict[str, dict[int, float]] = {}
         if mode == "dense":
-            ranked = self.dense_scores(query, mask, k)
+            ranked = self.dense_scores(query, mask, wanted)
             per["dense"] = dict(ranked)
         elif mode == "lexical":
-            ranked = self.lexical_scores(query, mask, k)
+            ranked = self.lexical_scores(query, mask, wanted)
             per["lexical"] = dict(ranked)
         else:
-            depth = max(k, self.fusion_config().candidates)
+            depth = max(wanted, self.fusion_config().candidates)
             dense = self.dense_scores(query, mask, depth)
             lexical = self.lexical_scores(query, mask, depth)
             per = {"dense": dict(dense), "lexical": dict(lexical)}
@@ -507,8 +521,20 @@ class Index:
             if fusion.measure_weight and asks_for_measures(query):
                 fused = fuse(dense, lexical, fusion)
                 preferred = [(row, score) for row, score in fused if self.clauses[row].kind == "measure"]
-            ranked = fuse(dense, lexical, fusion, preferred)[:k]
+            ranked = fuse(dense, lexical, fusion, preferred)[:wanted]
+        if reranker is not None and ranked:
+            from .rerank import fuse_reranked
+
+            head = [row for row, _ in ranked[: reranker.fusion.depth]]
+            scores = reranker.score(query, [self.passage(row) for row in head])
+            per["rerank"] = {row: float(s) for row, s in zip(head, scores, strict=True)}
+            ranked = fuse_reranked(head, scores.tolist(), reranker.fusion) + ranked[len(head) :]
         return [self._hit(rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
+
+    def passage(self, row: int) -> str:
+        """The text embedded (and reranked) for the clause in `row`."""
+        clause = self.clauses[row]
+        return passage_text(self.documents[clause.doc_id], clause)
 
     def _hit(self, rank: int, row: int, score: float, per: dict[str, dict[int, float]]) -> Hit:
         clause = self.clauses[row]

@@ -70,6 +70,7 @@ class SearchRequest(BaseModel):
     k: int = Field(default=10, ge=1, le=MAX_K)
     mode: SearchMode = "hybrid"
     filters: dict[str, FilterValue] | None = None
+    rerank: bool = False  # reorder the best candidates with the service's cross-encoder reranker
 
     @field_validator("filters")
     @classmethod
@@ -83,6 +84,7 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUERY)
     k: int = Field(default=50, ge=1, le=MAX_K)
     filters: dict[str, FilterValue] | None = None
+    rerank: bool = False
 
     @field_validator("filters")
     @classmethod
@@ -185,12 +187,16 @@ def _doc_info(index: Index, doc_id: str) -> DocumentInfo:
     return DocumentInfo.model_validate(doc.model_dump(include=set(DocumentInfo.model_fields)))
 
 
-def create_app(index: Index | str | Path) -> FastAPI:
-    """The FastAPI app serving `index` (an open Index, or the folder of a saved one, opened now)."""
+def create_app(index: Index | str | Path, *, reranker: str | Path | None = None) -> FastAPI:
+    """The FastAPI app serving `index` (an open Index, or the folder of a saved one, opened now).
+
+    Requests with ``rerank`` use `reranker` (a reranker folder), else lawdocs' legal reranker.
+    """
     from . import __version__
 
     ix = index if isinstance(index, Index) else Index.open(Path(index))
     service = _Service(ix)
+    rerank_with: str | Path | bool = reranker if reranker is not None else True
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
@@ -231,9 +237,9 @@ def create_app(index: Index | str | Path) -> FastAPI:
         detail = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors]
         return JSONResponse(status_code=422, content={"error": message, "detail": detail})
 
-    def run_search(query: str, k: int, mode: SearchMode, filters: Any) -> SearchResponse:
+    def run_search(query: str, k: int, mode: SearchMode, filters: Any, rerank: bool) -> SearchResponse:
         index = service.get()
-        hits = index.search(query, k=k, mode=mode, filters=filters)
+        hits = index.search(query, k=k, mode=mode, filters=filters, rerank=rerank_with if rerank else None)
         return SearchResponse(query=query, k=k, mode=mode, hits=hits)
 
     @app.get("/search", response_model=SearchResponse, summary="Search clauses (query string)")
@@ -247,16 +253,23 @@ def create_app(index: Index | str | Path) -> FastAPI:
             list[Annotated[str, Query(max_length=200)]] | None,
             Query(max_length=MAX_FILTERS, description="KEY=VALUE, repeatable (doc_type, region, year, ...)."),
         ] = None,
+        rerank: Annotated[bool, Query(description="Reorder the best candidates with the reranker.")] = False,
     ) -> SearchResponse:
-        return run_search(query, k, mode, filter or None)
+        return run_search(query, k, mode, filter or None, rerank)
 
     @app.post("/search", response_model=SearchResponse, summary="Search clauses (JSON body)")
     def search_post(request: SearchRequest) -> SearchResponse:
-        return run_search(request.query, request.k, request.mode, request.filters)
+        return run_search(request.query, request.k, request.mode, request.filters, request.rerank)
 
     @app.post("/ask", response_model=Answer, summary="Answer a question with grouped, cited clauses")
     def ask_post(request: AskRequest) -> Answer:
-        return ask(service.get(), request.question, filters=request.filters, k=request.k)
+        return ask(
+            service.get(),
+            request.question,
+            filters=request.filters,
+            k=request.k,
+            rerank=rerank_with if request.rerank else None,
+        )
 
     @app.get(
         "/documents/{doc_id}", response_model=DocumentResponse, summary="A document's metadata and clauses"
@@ -309,9 +322,13 @@ def create_app(index: Index | str | Path) -> FastAPI:
 
 
 def serve(
-    index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning"
+    index_dir: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    log_level: str = "warning",
+    reranker: str | Path | None = None,
 ) -> None:
     """Open the index and serve it with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(index_dir), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_app(index_dir, reranker=reranker), host=host, port=port, log_level=log_level)

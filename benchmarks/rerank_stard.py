@@ -1,0 +1,121 @@
+"""Train the cross-encoder reranker on STARD's tune questions and measure it on the held-back part.
+
+Uses the split of `stard.py` (seed 13: 988 tune, 247 held back) and the legal index that
+`finetune_stard.py` built (`benchmarks/cache/stard-index-adapted-onnx`, the whole corpus). The reranker
+starts from the legal model and learns from the tune questions only (10 % of them kept back inside
+`train_reranker` to choose the epoch and the fusion weight); the held-back questions are then searched
+with and without reranking.
+
+    python benchmarks/rerank_stard.py               # ~1 hour on 2 cores
+    python benchmarks/rerank_stard.py --limit 40 --epochs 1 --held-limit 20   # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import CACHE, STARD, log, md_table, split, write_results  # noqa: E402
+from lawdocs.embed import load_embedder  # noqa: E402
+from lawdocs.embedding.legal import legal_model_dir  # noqa: E402
+from lawdocs.evaluate import evaluate, load_queries  # noqa: E402
+from lawdocs.finetune import split_questions  # noqa: E402
+from lawdocs.index import Index  # noqa: E402
+from lawdocs.rerank import (  # noqa: E402
+    RERANKER_INFO,
+    RerankConfig,
+    Reranker,
+    RerankFusion,
+    acceptance_threshold,
+    train_reranker,
+)
+from lawdocs.search import FUSION_PRESETS  # noqa: E402
+
+KEYS = ("recall@1", "recall@10", "recall@20", "recall@100", "mrr@10")
+
+
+def calibrate_accept(reranker: Reranker, ix: Index, tune: list) -> float | None:
+    """`train_reranker`'s acceptance threshold, recomputed on the same kept-back questions."""
+    cfg = RerankConfig()
+    _, heldout = split_questions(ix, tune, cfg.holdout, random.Random(cfg.seed))
+    rows = [[ix.row_of[h.clause_id] for h in ix.search(q.query, k=reranker.fusion.depth)] for q, _ in heldout]
+    scores = [reranker.score(q.query, [ix.passage(r) for r in rs]) for (q, _), rs in zip(heldout, rows, strict=True)]
+    return acceptance_threshold(scores, rows, [gold for _, gold in heldout])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--index", type=Path, default=CACHE / "stard-index-adapted-onnx")
+    parser.add_argument("--model", type=Path, default=CACHE / "legal-e5-small", help="the index's model")
+    parser.add_argument("--base", type=Path, default=None, help="reranker start (default: the legal model)")
+    parser.add_argument("--out", type=Path, default=CACHE / "legal-reranker")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--negatives", type=int, default=3)
+    parser.add_argument("--depths", default="30,50", help="rerank depths measured on the held-back part")
+    parser.add_argument("--limit", type=int, default=0, help="train on only this many tune questions")
+    parser.add_argument("--held-limit", type=int, default=0, help="evaluate only this many held-back questions")
+    parser.add_argument("--skip-train", action="store_true", help="reuse the reranker already in --out")
+    parser.add_argument("--name", default="rerank_stard")
+    args = parser.parse_args()
+
+    queries = load_queries(STARD / "train.jsonl")
+    tune_idx, held_idx = split(queries, seed=13)
+    tune = [queries[i] for i in tune_idx][: args.limit or None]
+    held = [queries[i] for i in held_idx][: args.held_limit or None]
+    ix = Index.open(args.index, embedder=load_embedder(str(args.model), backend="onnx"), verify=False)
+    ix.fusion = FUSION_PRESETS["laws"]
+    training = None
+    if not args.skip_train:
+        started = time.time()
+        report = train_reranker(
+            tune,
+            ix,
+            args.out,
+            base=str(args.base or legal_model_dir()),
+            config=RerankConfig(epochs=args.epochs, negatives=args.negatives),
+            progress=lambda stage, done, total: log(f"{stage} {done}/{total}") if done % 50 == 0 or done == total else None,
+        )
+        training = {"seconds": round(time.time() - started), **report.model_dump()}
+        log(f"trained in {training['seconds']} s; best epoch {report.best_epoch}, fusion {report.fusion}")
+    reranker = Reranker(args.out)
+    if reranker.info.accept is None:  # a folder trained before `accept` was calibrated in training
+        reranker.info.accept = calibrate_accept(reranker, ix, tune)
+        (args.out / RERANKER_INFO).write_text(reranker.info.model_dump_json(indent=2), encoding="utf-8")
+        log(f"calibrated accept = {reranker.info.accept}")
+    chosen = reranker.fusion
+    rows = []
+    results = {}
+    for mode in ("dense", "lexical", "hybrid"):
+        started = time.time()
+        m = evaluate(ix, held, mode=mode, k=100).metrics  # type: ignore[arg-type]
+        results[mode] = m
+        rows.append(["legal", mode, "–", *(f"{m[key]:.3f}" for key in KEYS), f"{(time.time() - started) / len(held):.2f}"])
+        log(rows[-1])
+    for depth in (int(d) for d in args.depths.split(",")):
+        for weight in sorted({0.0, chosen.first_stage_weight}):
+            reranker.info.fusion = RerankFusion(depth=depth, k=chosen.k, first_stage_weight=weight)
+            started = time.time()
+            m = evaluate(ix, held, mode="hybrid", k=100, rerank=reranker).metrics
+            label = f"top {depth}, first-stage weight {weight}" + (" (chosen)" if weight == chosen.first_stage_weight else "")
+            results[f"rerank {label}"] = m
+            rows.append(["legal + reranker", "hybrid", label, *(f"{m[key]:.3f}" for key in KEYS), f"{(time.time() - started) / len(held):.2f}"])
+            log(rows[-1])
+    table = md_table(["model", "first stage", "reranking", "R@1", "R@10", "R@20", "R@100", "MRR@10", "s/query"], rows)
+    print(table)
+    write_results(
+        args.name,
+        {"held_back": len(held), "tuned_on": len(tune), "results": results, "training": training},
+        f"# Cross-encoder reranking on STARD: trained on {len(tune)} tune questions, "
+        f"{len(held)} held back, whole corpus ({len(ix)} clauses)\n\n{table}",
+    )
+
+
+if __name__ == "__main__":
+    main()

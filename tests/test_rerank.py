@@ -1,0 +1,212 @@
+"""The cross-encoder reranker: fusion and calibration rules, training end to end on real STARD questions,
+search / ask / CLI use, and the packaged legal reranker's delta."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from lawdocs.answer import ask
+from lawdocs.cli import app
+from lawdocs.embed import build_default_model
+from lawdocs.embedding import legal
+from lawdocs.errors import ModelError, QueryError
+from lawdocs.index import Index
+from lawdocs.rerank import (
+    FUSION_WEIGHTS,
+    RERANKER_INFO,
+    Reranker,
+    RerankFusion,
+    acceptance_threshold,
+    fuse_reranked,
+    load_reranker,
+)
+
+LAY_QUESTION = "楼上扔东西砸伤人谁赔？"
+ARTICLES = [
+    "劳动者在试用期的工资不得低于本单位相同岗位最低档工资的百分之八十，并不得低于用人单位所在地的最低工资标准。",
+    "从建筑物中抛掷物品或者从建筑物上坠落的物品造成他人损害，难以确定具体侵权人的，除能够证明自己不是侵权人的外，"
+    "由可能加害的建筑物使用人给予补偿。",
+    "当事人对自己提出的主张，有责任提供证据。",
+]
+
+
+def test_fusion_weight_trades_the_cross_encoder_order_against_the_first_stage() -> None:
+    rows, scores = [10, 11, 12, 13], [0.1, 3.0, 2.0, -1.0]
+    alone = fuse_reranked(rows, scores, RerankFusion(k=10, first_stage_weight=0.0))
+    assert [r for r, _ in alone] == [11, 12, 10, 13]
+    # row 10: 1/(10+3) + 2/(10+1) = 0.2587 beats row 11: 1/(10+1) + 2/(10+2) = 0.2576
+    mixed = fuse_reranked(rows, scores, RerankFusion(k=10, first_stage_weight=2.0))
+    assert [r for r, _ in mixed] == [10, 11, 12, 13]
+    assert mixed[0][1] == pytest.approx(1 / 13 + 2 / 11)
+
+
+def test_acceptance_threshold_is_the_lowest_logit_with_half_gold_above_it() -> None:
+    scores = [np.array([5.0, 1.0, 0.0]), np.array([4.0, 3.0, -2.0])]
+    # ranked: 5 gold, 4, 3 gold, 1, 0, -2 -> precision 2/3 at 3, 2/4 at 1, then below one half
+    assert acceptance_threshold(scores, [[1, 2, 3], [4, 5, 6]], [[1], [5]]) == 1.0
+    assert acceptance_threshold(scores, [[1, 2, 3], [4, 5, 6]], [[9], [9]]) is None
+
+
+def test_a_folder_that_is_not_a_reranker_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=RERANKER_INFO):
+        Reranker(tmp_path)
+    with pytest.raises(QueryError, match="no reranker folder"):
+        load_reranker(tmp_path / "missing")
+
+
+# -- trained on real questions ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def trained(stard_subset: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A reranker trained through the CLI on 24 STARD questions (one epoch, a minute of CPU)."""
+    folder, index_dir = stard_subset
+    out = tmp_path_factory.mktemp("rr") / "reranker"
+    result = CliRunner().invoke(
+        app,
+        [
+            "finetune",
+            str(folder / "questions.jsonl"),
+            "--index",
+            str(index_dir),
+            "--out",
+            str(out),
+            "--reranker",
+            "--epochs",
+            "1",
+            "--holdout",
+            "0.25",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return out, json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_training_reports_every_fusion_weight_and_writes_a_loadable_folder(trained: tuple[Path, dict]) -> None:
+    out, report = trained
+    assert report["train_questions"] + report["heldout_questions"] == 24
+    assert [e["first_stage_weight"] for e in report["epochs"]] == list(FUSION_WEIGHTS)
+    assert all(e["loss"] is not None and 0 <= e["recall_at_10"] <= 1 for e in report["epochs"])
+    best = max(report["epochs"], key=lambda e: (e["recall_at_10"], e["mrr_at_10"]))
+    assert report["fusion"]["first_stage_weight"] == best["first_stage_weight"]
+    info = json.loads((out / RERANKER_INFO).read_text())
+    assert info["query_prompt"] == "query: " and info["passage_prompt"] == "passage: "
+    reranker = Reranker(out)
+    scores = reranker.score(LAY_QUESTION, ARTICLES)
+    assert scores.shape == (3,) and np.isfinite(scores).all() and len(set(scores.tolist())) == 3
+
+
+@pytest.mark.slow
+def test_search_reranks_the_first_stage_head(trained: tuple[Path, dict], stard_subset: tuple[Path, Path]) -> None:
+    out, _ = trained
+    ix = Index.open(stard_subset[1])
+    reranker = load_reranker(out)
+    reranker.info.fusion = RerankFusion(depth=8, first_stage_weight=0.5)
+    query = "试用期工资最低多少"
+    first = ix.search(query, k=20)
+    hits = ix.search(query, k=12, rerank=reranker)
+    head = [ix.row_of[h.clause_id] for h in first[:8]]
+    logits = reranker.score(query, [ix.passage(r) for r in head])
+    expected = [row for row, _ in fuse_reranked(head, logits.tolist(), reranker.fusion)]
+    assert [ix.row_of[h.clause_id] for h in hits[:8]] == expected
+    assert [h.clause_id for h in hits[8:]] == [h.clause_id for h in first[8:12]]  # the rest as they were
+    assert all("rerank" in h.scores for h in hits[:8]) and all("rerank" not in h.scores for h in hits[8:])
+    by_row = dict(zip(head, logits.tolist(), strict=True))
+    assert all(math.isclose(h.scores["rerank"], by_row[ix.row_of[h.clause_id]], abs_tol=1e-4) for h in hits[:8])
+
+    result = CliRunner().invoke(
+        app, ["search", query, "--index", str(stard_subset[1]), "--reranker", str(out), "-k", "3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert all("rerank" in h["scores"] for h in json.loads(result.stdout)["hits"])
+
+
+@pytest.mark.slow
+def test_ask_cites_in_the_rerankers_order_and_accepts_on_its_word(
+    trained: tuple[Path, dict], stard_subset: tuple[Path, Path]
+) -> None:
+    out, _ = trained
+    ix = Index.open(stard_subset[1])
+    reranker = load_reranker(out)
+    answer = ask(ix, "什么情况下注册商标会被宣告无效？", rerank=reranker)
+    assert answer.answered
+    scored = [c.score for c in answer.cited]
+    assert all(0 < s < 1 for s in scored)
+
+    reranker.info.accept = None  # nothing is accepted on the reranker's word alone
+    plain = ask(ix, "嗯嗯嗯啊啊啊", rerank=reranker)
+    assert not plain.answered
+    reranker.info.accept = -1e9  # everything the reranker scored is accepted
+    anything = ask(ix, "嗯嗯嗯啊啊啊", rerank=reranker)
+    assert anything.answered and 0 < len(anything.cited) <= 5
+
+
+# -- the packaged legal reranker --------------------------------------------------------------------
+@pytest.mark.slow
+def test_reranker_delta_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cross-encoder's tensors (prefix "bert." and a new head) survive make_delta + build_legal_reranker."""
+    from safetensors.numpy import load_file, save_file
+
+    base = build_default_model()
+    weights = load_file(str(base / "model.safetensors"))
+    rng = np.random.default_rng(0)
+    adapted = tmp_path / "adapted"
+    adapted.mkdir()
+    cross = {"bert." + name: value for name, value in weights.items()}
+    for name in cross:
+        if ".attention.output.dense.weight" in name:
+            cross[name] = cross[name] + rng.normal(0, 0.02, cross[name].shape).astype(np.float32)
+    cross["classifier.weight"] = rng.normal(0, 0.05, (1, 384)).astype(np.float32)
+    cross["classifier.bias"] = np.zeros(1, dtype=np.float32)
+    save_file(cross, str(adapted / "model.safetensors"))
+    info = legal.make_delta(
+        base,
+        adapted,
+        tmp_path / "data",
+        {"trained_on": "test"},
+        prefix="bert.",
+        files=(legal.RERANKER_DELTA, legal.RERANKER_DELTA_INFO),
+        name=legal.RERANKER_NAME,
+    )
+    assert info["tensors"] == 12 + 2  # the changed layers and the new head, not the word embeddings
+    files = tmp_path / "data" / legal.RERANKER_FILES
+    files.mkdir()
+    config = json.loads((base / "config.json").read_text())
+    config.update(architectures=["BertForSequenceClassification"], id2label={"0": "LABEL_0"}, label2id={"LABEL_0": 0})
+    (files / "config.json").write_text(json.dumps(config))
+    (files / RERANKER_INFO).write_text(json.dumps({"name": legal.RERANKER_NAME, "query_prompt": "query: "}))
+    delta = tmp_path / "data" / legal.RERANKER_DELTA
+    monkeypatch.setattr(legal, "packaged_reranker", lambda: (delta, info, files))
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / base.name).symlink_to(base)
+    built = legal.build_legal_reranker(home)
+    merged = load_file(str(built / "model.safetensors"))
+    assert set(merged) == set(cross)
+    assert max(float(np.abs(merged[n] - cross[n]).max()) for n in cross) < 1e-3  # fp16 deltas
+    assert np.array_equal(merged["bert.embeddings.word_embeddings.weight"], weights["embeddings.word_embeddings.weight"])
+    assert np.isfinite(Reranker(built).score(LAY_QUESTION, ARTICLES)).all()
+
+    corrupt = tmp_path / "bad.safetensors"
+    corrupt.write_bytes(delta.read_bytes()[:-10] + b"0123456789")
+    monkeypatch.setattr(legal, "packaged_reranker", lambda: (corrupt, info, files))
+    shutil.rmtree(built)
+    with pytest.raises(ModelError, match="corrupted"):
+        legal.build_legal_reranker(home)
+
+
+@pytest.mark.slow
+def test_packaged_legal_reranker_ranks_a_lay_question() -> None:
+    found = legal.packaged_reranker()
+    assert found is not None, "the package ships its legal reranker"
+    reranker = load_reranker(None)
+    assert reranker.name == legal.RERANKER_NAME and reranker.info.accept is not None
+    scores = reranker.score(LAY_QUESTION, ARTICLES)
+    assert int(np.argmax(scores)) == 1
