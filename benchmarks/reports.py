@@ -90,7 +90,9 @@ def mean_top5_chars(rankings: list[list[Hit]]) -> float:
     return statistics.fmean(lengths) if lengths else 0.0
 
 
-def run_table(ix: Index, queries: list[Query]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def run_table(
+    ix: Index, queries: list[Query], reranker: Any = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     runs = Runs(ix, queries)
     for scheme in SCHEMES:
         runs.add_scheme(scheme)
@@ -120,6 +122,11 @@ def run_table(ix: Index, queries: list[Query]) -> tuple[list[dict[str, Any]], li
         runs.rankings("hybrid", "jieba", in_force),
         in_force,
     )
+    if reranker is not None:
+        for weight in sorted({0.0, reranker.fusion.first_stage_weight}):
+            reranker.info.fusion = reranker.fusion.model_copy(update={"first_stage_weight": weight})
+            rankings = [ix.search(q.query, k=100, rerank=reranker) for q in queries]
+            add(f"hybrid library default + reranker (top {reranker.fusion.depth}, first-stage weight {weight})", rankings, in_force)
     add("hybrid rrf k=60 1:1 (jieba)", runs.rankings("hybrid", "jieba", FusionConfig()), FusionConfig())
     weighted = FusionConfig(method="weighted")
     add("hybrid weighted 1:1 (jieba)", runs.rankings("hybrid", "jieba", weighted), weighted)
@@ -214,7 +221,16 @@ def main() -> None:
         "--model", default=None, help="model (default: lawdocs' default; hash-256 for a dry run)"
     )
     parser.add_argument("--name", default="reports", help="results/<name>.json and .md")
+    parser.add_argument(
+        "--rerank", default=None, help="also rerank the library's hybrid: 'legal' or a reranker folder"
+    )
     args = parser.parse_args()
+    reranker = None
+    if args.rerank:
+        from lawdocs.rerank import load_reranker
+
+        reranker = load_reranker(None if args.rerank == "legal" else args.rerank)
+        chosen = reranker.fusion
 
     queries = load_queries(args.queries)
     if args.limit:
@@ -230,7 +246,9 @@ def main() -> None:
     text = [f"# The founding report: {len(queries)} questions ({args.queries.name}), gold keys\n"]
     for name, paths in tables.items():
         ix, info = build(name, paths, args.model)
-        rows, sweep = run_table(ix, queries)
+        if reranker is not None:
+            reranker.info.fusion = chosen
+        rows, sweep = run_table(ix, queries, reranker)
         title = "Founding report alone" if name == "seed" else "Founding report + distractor reports"
         text.append(render(title, info, rows, sweep))
         results[name] = {"index": info, "rows": rows, "sweep": sweep}

@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="train on only this many tune questions")
     parser.add_argument("--held-limit", type=int, default=0, help="evaluate only this many held-back questions")
     parser.add_argument("--skip-train", action="store_true", help="reuse the reranker already in --out")
+    parser.add_argument("--torch", action="store_true", help="also run the chosen setting on fp32 torch")
     parser.add_argument("--name", default="rerank_stard")
     args = parser.parse_args()
 
@@ -98,15 +99,20 @@ def main() -> None:
         results[mode] = m
         rows.append(["legal", mode, "–", *(f"{m[key]:.3f}" for key in KEYS), f"{(time.time() - started) / len(held):.2f}"])
         log(rows[-1])
-    for depth in (int(d) for d in args.depths.split(",")):
-        for weight in sorted({0.0, chosen.first_stage_weight}):
-            reranker.info.fusion = RerankFusion(depth=depth, k=chosen.k, first_stage_weight=weight)
-            started = time.time()
-            m = evaluate(ix, held, mode="hybrid", k=100, rerank=reranker).metrics
-            label = f"top {depth}, first-stage weight {weight}" + (" (chosen)" if weight == chosen.first_stage_weight else "")
-            results[f"rerank {label}"] = m
-            rows.append(["legal + reranker", "hybrid", label, *(f"{m[key]:.3f}" for key in KEYS), f"{(time.time() - started) / len(held):.2f}"])
-            log(rows[-1])
+    depths = [int(d) for d in args.depths.split(",")]
+    runs = [("onnx", d, w) for d in depths for w in sorted({0.0, chosen.first_stage_weight})]
+    if args.torch:  # int8 against fp32: the chosen setting once more on the fp32 weights
+        runs.append(("torch", depths[0], chosen.first_stage_weight))
+    for backend, depth, weight in runs:
+        scorer = Reranker(args.out, backend=backend)  # type: ignore[arg-type]
+        scorer.info.fusion = RerankFusion(depth=depth, k=chosen.k, first_stage_weight=weight)
+        started = time.time()
+        m = evaluate(ix, held, mode="hybrid", k=100, rerank=scorer).metrics
+        label = f"top {depth}, first-stage weight {weight}" + (" (chosen)" if weight == chosen.first_stage_weight else "")
+        label += ", fp32 torch" if backend == "torch" else ", int8 ONNX"
+        results[f"rerank {label}"] = m
+        rows.append(["legal + reranker", "hybrid", label, *(f"{m[key]:.3f}" for key in KEYS), f"{(time.time() - started) / len(held):.2f}"])
+        log(rows[-1])
     table = md_table(["model", "first stage", "reranking", "R@1", "R@10", "R@20", "R@100", "MRR@10", "s/query"], rows)
     print(table)
     write_results(

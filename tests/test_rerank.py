@@ -104,6 +104,18 @@ def test_training_reports_every_fusion_weight_and_writes_a_loadable_folder(train
 
 
 @pytest.mark.slow
+def test_int8_onnx_and_fp32_torch_rerankers_agree(trained: tuple[Path, dict], stard_subset: tuple[Path, Path]) -> None:
+    out, _ = trained
+    ix = Index.open(stard_subset[1])
+    fast, exact = Reranker(out), Reranker(out, backend="torch")
+    assert fast.backend == "onnx" and exact.backend == "torch"
+    query = "什么情况下注册商标会被宣告无效？"
+    passages = [ix.passage(ix.row_of[h.clause_id]) for h in ix.search(query, k=12)]
+    a, b = fast.score(query, passages), exact.score(query, passages)
+    assert float(np.corrcoef(a, b)[0, 1]) > 0.95 and float(np.abs(a - b).max()) < 1.0
+
+
+@pytest.mark.slow
 def test_search_reranks_the_first_stage_head(trained: tuple[Path, dict], stard_subset: tuple[Path, Path]) -> None:
     out, _ = trained
     ix = Index.open(stard_subset[1])
@@ -202,11 +214,31 @@ def test_reranker_delta_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         legal.build_legal_reranker(home)
 
 
+def test_without_a_shipped_reranker_rerank_asks_for_one(
+    monkeypatch: pytest.MonkeyPatch, stard_subset: tuple[Path, Path]
+) -> None:
+    monkeypatch.setattr(legal, "packaged_reranker", lambda: None)
+    with pytest.raises(ModelError, match="finetune QUESTIONS.jsonl --reranker"):
+        load_reranker(None)
+    result = CliRunner().invoke(app, ["search", "试用期工资", "--index", str(stard_subset[1]), "--rerank"])
+    assert result.exit_code == 1 and "--reranker DIR" in result.stderr
+
+
 @pytest.mark.slow
-def test_packaged_legal_reranker_ranks_a_lay_question() -> None:
-    found = legal.packaged_reranker()
-    assert found is not None, "the package ships its legal reranker"
-    reranker = load_reranker(None)
-    assert reranker.name == legal.RERANKER_NAME and reranker.info.accept is not None
-    scores = reranker.score(LAY_QUESTION, ARTICLES)
-    assert int(np.argmax(scores)) == 1
+def test_the_service_reranks_with_its_reranker(trained: tuple[Path, dict], stard_subset: tuple[Path, Path]) -> None:
+    from fastapi.testclient import TestClient
+
+    from lawdocs.server import create_app
+
+    out, _ = trained
+    with TestClient(create_app(stard_subset[1], reranker=out)) as client:
+        query = {"query": "什么情况下注册商标会被宣告无效？", "k": 5}
+        plain = client.post("/search", json=query).json()["hits"]
+        reranked = client.post("/search", json={**query, "rerank": True})
+        assert reranked.status_code == 200, reranked.text
+        hits = reranked.json()["hits"]
+        assert all("rerank" in h["scores"] for h in hits) and all("rerank" not in h["scores"] for h in plain)
+        got = client.get("/search", params={**query, "rerank": "true"}).json()["hits"]
+        assert [h["clause_id"] for h in got] == [h["clause_id"] for h in hits]
+        answer = client.post("/ask", json={"question": query["query"], "rerank": True}).json()
+        assert answer["answered"]

@@ -119,6 +119,14 @@ def test_search_get_and_post_agree(client: httpx.Client) -> None:
     assert lexical.status_code == 200 and len(lexical.json()["hits"]) == 2
 
 
+def test_rerank_without_a_reranker_is_a_clear_client_error(client: httpx.Client) -> None:
+    for r in (
+        client.post("/search", json={"query": "如何规范行政执法", "rerank": True}),
+        client.post("/ask", json={"question": "哪些措施涉及行政执法？", "rerank": True}),
+    ):
+        assert r.status_code == 400 and "--reranker DIR" in r.json()["error"]
+
+
 def test_ask_answers_with_grouped_citations(client: httpx.Client) -> None:
     r = client.post("/ask", json={"question": "哪些措施涉及行政执法？"})
     assert r.status_code == 200

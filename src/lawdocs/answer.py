@@ -20,6 +20,7 @@ An application can pass ``generator(question, cited_clauses) -> str`` to write p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -277,6 +278,10 @@ def ask(
     return answer
 
 
+def _sigmoid(logit: float) -> float:
+    return 0.5 * (1.0 + math.tanh(0.5 * logit))  # no overflow for any logit
+
+
 def _reranked(
     index: Index, q: Question, flt: Filters, kept: list[tuple[int, float, list[str]]], reranker: Reranker
 ) -> list[tuple[int, float, list[str]]]:
@@ -287,7 +292,7 @@ def _reranked(
     """
     hits = index.search(q.text, k=reranker.fusion.depth, mode="hybrid", filters=flt, rerank=reranker)
     prob = {
-        index.row_of[h.clause_id]: 1.0 / (1.0 + float(np.exp(-h.scores["rerank"])))
+        index.row_of[h.clause_id]: _sigmoid(h.scores["rerank"])
         for h in hits
         if "rerank" in h.scores
     }
@@ -298,7 +303,7 @@ def _reranked(
     accept = reranker.info.accept
     if accept is None:
         return []
-    floor = 1.0 / (1.0 + float(np.exp(-accept)))
+    floor = _sigmoid(accept)
     best = sorted(((row, p) for row, p in prob.items() if p >= floor), key=lambda x: -x[1])
     return [(row, p, []) for row, p in best[:RERANK_CITED]]
 

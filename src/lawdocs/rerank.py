@@ -22,7 +22,7 @@ import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -157,10 +157,19 @@ def weights_fingerprint(folder: Path) -> str:
 
 
 class Reranker:
-    """A trained cross-encoder folder (see `train_reranker`), scoring (question, passage) pairs."""
+    """A trained cross-encoder folder (see `train_reranker`), scoring (question, passage) pairs.
 
-    def __init__(self, folder: str | Path, *, batch_size: int = 32) -> None:
+    The folder's int8 ONNX export (`onnx/model_int8.onnx`, written by training) runs when present
+    (`backend="auto"`); `backend="torch"` runs the fp32 weights through sentence-transformers' CrossEncoder.
+    """
+
+    def __init__(
+        self, folder: str | Path, *, batch_size: int = 32, backend: Literal["auto", "onnx", "torch"] = "auto"
+    ) -> None:
+        from .embedding.onnx_backend import int8_path
+
         self.folder = Path(folder)
+        self.backend = "onnx" if backend == "onnx" or (backend == "auto" and int8_path(self.folder).is_file()) else "torch"
         info_path = self.folder / RERANKER_INFO
         if not info_path.is_file():
             raise ModelError(f"not a lawdocs reranker folder (no {RERANKER_INFO})", path=self.folder)
@@ -170,6 +179,7 @@ class Reranker:
             raise ModelError(f"unreadable {RERANKER_INFO}: {exc}", path=info_path) from exc
         self.batch_size = batch_size
         self._model: Any = None
+        self._onnx: tuple[Any, Any, int] | None = None
 
     @property
     def name(self) -> str:
@@ -194,12 +204,45 @@ class Reranker:
                 raise ModelError(f"cannot load the reranker: {exc}", path=self.folder) from exc
         return self._model
 
+    def _onnx_parts(self) -> tuple[Any, Any, int]:
+        if self._onnx is None:
+            from tokenizers import Tokenizer
+
+            from .embedding.onnx_backend import cpu_session, int8_path
+            from .embedding.st_backend import default_threads
+
+            tok_file = self.folder / "tokenizer.json"
+            if not tok_file.is_file():
+                raise ModelError("the reranker folder has no tokenizer.json", path=tok_file)
+            tok = Tokenizer.from_file(str(tok_file))
+            tok.no_padding()
+            tok.enable_truncation(max_length=self.info.max_seq_length, strategy="longest_first")
+            pad = tok.token_to_id("<pad>")
+            self._onnx = (cpu_session(int8_path(self.folder), default_threads()), tok, 1 if pad is None else pad)
+        return self._onnx
+
+    def _score_onnx(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        from .embedding.onnx_backend import padded
+
+        session, tok, pad = self._onnx_parts()
+        encodings = tok.encode_batch(pairs)
+        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
+        out = np.empty(len(pairs), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            ids, mask = padded([encodings[i].ids for i in chunk], pad)
+            (logits,) = session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
+            out[chunk] = logits.reshape(-1)
+        return out
+
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
-        """One relevance score per passage (higher is better)."""
+        """One relevance score (a logit) per passage; higher is better."""
         if not passages:
             return np.zeros(0, dtype=np.float32)
         q = self.info.query_prompt + query
         pairs = [(q, self.info.passage_prompt + p) for p in passages]
+        if self.backend == "onnx":
+            return self._score_onnx(pairs)
         import torch
 
         scores = self._cross_encoder().predict(
@@ -414,4 +457,7 @@ def train_reranker(
         report=report.model_dump(),
     )
     (out / RERANKER_INFO).write_text(info.model_dump_json(indent=2), encoding="utf-8")
+    from .embedding.onnx_backend import export_onnx
+
+    export_onnx(out, classifier=True)
     return report

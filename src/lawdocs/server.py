@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .answer import Answer, ask
+from .embedding.legal import packaged_reranker
 from .errors import IndexStoreError, LawdocsError, ModelError, QueryError
 from .index import Index
 from .models import Clause, DocumentInfo, Hit, SearchMode
@@ -198,6 +199,13 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
     service = _Service(ix)
     rerank_with: str | Path | bool = reranker if reranker is not None else True
 
+    def reranker_for(rerank: bool) -> str | Path | bool | None:
+        if not rerank:
+            return None
+        if reranker is None and packaged_reranker() is None:
+            raise QueryError("this service has no reranker: start it with `lawdocs serve --reranker DIR`")
+        return rerank_with
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):  # type: ignore[no-untyped-def]
         threading.Thread(target=service.warm, name="lawdocs-warm", daemon=True).start()
@@ -239,7 +247,7 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
 
     def run_search(query: str, k: int, mode: SearchMode, filters: Any, rerank: bool) -> SearchResponse:
         index = service.get()
-        hits = index.search(query, k=k, mode=mode, filters=filters, rerank=rerank_with if rerank else None)
+        hits = index.search(query, k=k, mode=mode, filters=filters, rerank=reranker_for(rerank))
         return SearchResponse(query=query, k=k, mode=mode, hits=hits)
 
     @app.get("/search", response_model=SearchResponse, summary="Search clauses (query string)")
@@ -268,7 +276,7 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
             request.question,
             filters=request.filters,
             k=request.k,
-            rerank=rerank_with if request.rerank else None,
+            rerank=reranker_for(request.rerank),
         )
 
     @app.get(

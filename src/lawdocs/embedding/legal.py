@@ -201,12 +201,18 @@ def packaged_reranker() -> tuple[Path, dict[str, Any], Path] | None:
 def build_legal_reranker(home: str | Path | None = None) -> Path:
     """Build (once) and return the legal reranker's folder: the default model's weights + the packaged delta,
     the base's tokenizer, and the packaged cross-encoder config and `lawdocs_reranker.json`."""
+    from .onnx_backend import export_onnx
+
     target = lawdocs_home(home) / "models" / RERANKER_DIRNAME
     found = packaged_reranker()
     if found is None:
-        raise ModelError(f"this lawdocs build ships no {RERANKER_DELTA}; the legal reranker is not available")
+        raise ModelError(
+            "this lawdocs build ships no legal reranker (the one trained on STARD's 988 tune questions did not "
+            "beat the legal model's hybrid ranking at the top; see the README): train one on your questions with "
+            "`lawdocs finetune QUESTIONS.jsonl --reranker --out DIR` and pass --reranker DIR"
+        )
     delta_path, about, files = found
-    if _is_built(target, about, WEIGHTS):
+    if _is_built(target, about, "onnx/model_int8.onnx"):
         return target
     base = _checked_base(about, delta_path, home)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +224,8 @@ def build_legal_reranker(home: str | Path | None = None) -> Path:
         for item in files.iterdir():
             shutil.copy2(item, staging / item.name)
         _write_merged(base, delta_path, about, staging)
-        write_json_atomic(staging / MODEL_INFO_FILE, {**about, "weights": WEIGHTS})
+        onnx = export_onnx(staging, classifier=True)
+        write_json_atomic(staging / MODEL_INFO_FILE, {**about, **onnx, "weights": WEIGHTS})
         staging.chmod(0o755)
         replace_dir(staging, target)
     except BaseException:

@@ -34,23 +34,24 @@ def int8_path(folder: Path) -> Path:
     return folder / ONNX_DIR / INT8_FILE
 
 
-def _export_fp32(folder: Path, out: Path) -> None:
+def _export_fp32(folder: Path, out: Path, *, classifier: bool = False) -> None:
+    """The transformer's last hidden state, or with `classifier` a sequence-classification model's logits."""
     set_offline_default()
     import torch
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoModelForSequenceClassification
 
-    model = AutoModel.from_pretrained(
-        str(folder), **fp32_kwargs(), attn_implementation="eager", local_files_only=True
-    )
+    loader: Any = AutoModelForSequenceClassification if classifier else AutoModel
+    model = loader.from_pretrained(str(folder), **fp32_kwargs(), attn_implementation="eager", local_files_only=True)
     model.eval()
+    output = "logits" if classifier else "last_hidden_state"
 
-    class _Hidden(torch.nn.Module):
+    class _Output(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:
             super().__init__()
             self.inner = inner
 
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            return getattr(self.inner(input_ids=input_ids, attention_mask=attention_mask), output)
 
     ids = torch.tensor([[0, 35378, 12, 6, 2], [0, 35378, 2, 1, 1]], dtype=torch.long)
     mask = (ids != 1).long()
@@ -59,15 +60,15 @@ def _export_fp32(folder: Path, out: Path) -> None:
         # are about shapes this graph does not branch on (checked by the int8-vs-fp32 comparison afterwards)
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            _Hidden(model),
+            _Output(model),
             (ids, mask),
             str(out),
             input_names=["input_ids", "attention_mask"],
-            output_names=["last_hidden_state"],
+            output_names=[output],
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "sequence"},
                 "attention_mask": {0: "batch", 1: "sequence"},
-                "last_hidden_state": {0: "batch", 1: "sequence"},
+                output: {0: "batch"} if classifier else {0: "batch", 1: "sequence"},
             },
             opset_version=OPSET,
             do_constant_folding=True,
@@ -94,19 +95,21 @@ def quantize_int8(src: Path, dst: Path, *, per_channel: bool = True, exclude: Se
 
 
 def export_onnx(
-    folder: str | Path, *, check: bool = True, texts: Sequence[str] | None = None
+    folder: str | Path, *, check: bool = True, texts: Sequence[str] | None = None, classifier: bool = False
 ) -> dict[str, Any]:
     """Export ``folder``'s transformer to ``onnx/model_int8.onnx`` (atomically) and return facts for the manifest.
 
     With ``check``, the int8 model must agree with the fp32 sentence-transformers model at cosine >= 0.99 on
-    every one of ``texts`` (default: lawdocs' sample clauses), or ModelError is raised.
+    every one of ``texts`` (default: lawdocs' sample clauses), or ModelError is raised. With ``classifier``
+    the folder is a sequence-classification model (a reranker) and the export gives its logits (no check:
+    the reranker benchmark compares int8 and fp32 rankings).
     """
     folder = Path(folder)
     dest = int8_path(folder)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".onnx-", dir=dest.parent) as tmp:
         fp32 = Path(tmp) / "model_fp32.onnx"
-        _export_fp32(folder, fp32)
+        _export_fp32(folder, fp32, classifier=classifier)
         staged = Path(tmp) / INT8_FILE
         quantize_int8(fp32, staged)
         with staged.open("rb") as fh:
@@ -118,7 +121,7 @@ def export_onnx(
         "onnx_opset": OPSET,
         "onnx_quantisation": "onnxruntime quantize_dynamic, QInt8 weights, per-channel",
     }
-    if check:
+    if check and not classifier:
         info["min_cosine_int8_vs_fp32"] = check_int8(folder, texts)
     return info
 
@@ -174,6 +177,33 @@ def _st_settings(folder: Path) -> tuple[str, str, int | None]:
     return query, passage, max_len
 
 
+def cpu_session(path: Path, threads: int) -> Any:
+    """An ONNX Runtime CPU session tuned for one process on a few cores; ModelError if it cannot load."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    except Exception as exc:
+        raise ModelError(f"ONNX Runtime cannot load the model: {exc}", path=path) from exc
+
+
+def padded(batch: Sequence[Sequence[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask) of token-id lists, right-padded to the longest."""
+    width = max(len(ids) for ids in batch)
+    ids = np.full((len(batch), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(batch), width), dtype=np.int64)
+    for row, seq in enumerate(batch):
+        ids[row, : len(seq)] = seq
+        mask[row, : len(seq)] = 1
+    return ids, mask
+
+
 class OnnxEmbedder:
     """Mean-pooled, L2-normalised embeddings from an ONNX export run by ONNX Runtime on the CPU."""
 
@@ -189,7 +219,6 @@ class OnnxEmbedder:
         max_seq_length: int | None = None,
         threads: int | None = None,
     ) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.folder = Path(folder)
@@ -213,16 +242,7 @@ class OnnxEmbedder:
         self._pad_id = pad_id if pad_id is not None else 0
 
         self.threads = threads or default_threads()
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = self.threads
-        opts.inter_op_num_threads = 1
-        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.log_severity_level = 3
-        try:
-            self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-        except Exception as exc:
-            raise ModelError(f"ONNX Runtime cannot load the model: {exc}", path=path) from exc
+        self._session = cpu_session(path, self.threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         dim = self._session.get_outputs()[0].shape[-1]
         self.dimension = int(dim) if isinstance(dim, int) else int(self._run([[0, 2]]).shape[1])
@@ -230,12 +250,7 @@ class OnnxEmbedder:
         self.fingerprint = fingerprint or sha256_file(path)
 
     def _run(self, batch: list[list[int]]) -> np.ndarray:
-        width = max(len(ids) for ids in batch)
-        ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
-        mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, seq in enumerate(batch):
-            ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = 1
+        ids, mask = padded(batch, self._pad_id)
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
