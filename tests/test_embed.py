@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lawdocs.embed import (
-    DEFAULT_MODEL_NAME,
+    BASE_MODEL_NAME,
     Embedder,
     HashEmbedder,
     OnnxEmbedder,
@@ -124,12 +124,12 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def onnx_emb(model_dir: Path) -> Embedder:
-    return load_embedder()
+    return load_embedder(BASE_MODEL_NAME)
 
 
 @pytest.fixture(scope="session")
 def torch_emb(model_dir: Path) -> Embedder:
-    return load_embedder(backend="torch")
+    return load_embedder(BASE_MODEL_NAME, backend="torch")
 
 
 @pytest.mark.slow
@@ -175,7 +175,7 @@ def test_int8_matches_fp32(onnx_emb: Embedder, torch_emb: Embedder, clauses: lis
 def test_contract(onnx_emb: Embedder, torch_emb: Embedder) -> None:
     for emb in (onnx_emb, torch_emb):
         assert isinstance(emb, Embedder)
-        assert emb.name == DEFAULT_MODEL_NAME and emb.dimension == 384 and len(emb.fingerprint) == 64
+        assert emb.name == BASE_MODEL_NAME and emb.dimension == 384 and len(emb.fingerprint) == 64
         out = emb.encode_passages(["第一条 为了保护劳动者的合法权益，制定本法。", "短"], batch_size=1)
         assert out.shape == (2, 384) and out.dtype == np.float32 and out.flags.c_contiguous
         assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)

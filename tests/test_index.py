@@ -403,6 +403,7 @@ def test_model_aliases_open_the_index_they_built(index: Index, tmp_path: Path) -
     from lawdocs.index import canonical_model_name
 
     assert canonical_model_name("legal") == "lawdocs/legal-e5-small"
+    assert canonical_model_name("base") == "lawdocs/multilingual-e5-small"
     assert canonical_model_name("hash-256") == "hash-256" and canonical_model_name(None) is None
     index.save()
     assert Index.open(tmp_path / "ix", model="hash-256").manifest is not None

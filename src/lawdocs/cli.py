@@ -90,6 +90,20 @@ def progress_bar(*, quiet: bool) -> Any:
     )
 
 
+@contextmanager
+def stage_progress(*, quiet: bool) -> Iterator[Any]:
+    """A `progress(stage, done, total)` callback drawing one bar per stage (see `progress_bar`)."""
+    with progress_bar(quiet=quiet) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        yield progress
+
+
 # -- parse ---------------------------------------------------------------------------------------
 @app.command()
 def parse(
@@ -153,7 +167,7 @@ def index(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to index (recursively).")],
     index_dir: IndexOpt = Path("indexes/default"),
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name or folder (default: bundled).")
+        str | None, typer.Option("--model", "-m", help="Model: legal (the default), base, a name or a folder.")
     ] = None,
     index_type: Annotated[str, typer.Option("--index-type", help="auto, flat, hnsw or ivf.")] = "auto",
     lexical: Annotated[str, typer.Option("--lexical", help="jieba, bigram or jieba+bigram.")] = "jieba",
@@ -507,14 +521,7 @@ def finetune(
         config.learning_rate = learning_rate
     with failures():
         ix = Index.open(index_dir)
-        with progress_bar(quiet=as_json) as bar:
-            tasks: dict[str, Any] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done)
-
+        with stage_progress(quiet=as_json) as progress:
             report = run_finetune(questions, ix, out_dir, base=base, config=config, progress=progress)
     if as_json:
         dump(report.model_dump())
@@ -560,14 +567,7 @@ def finetune_reranker(
         config.learning_rate = learning_rate
     with failures():
         ix = Index.open(index_dir)
-        with progress_bar(quiet=as_json) as bar:
-            tasks: dict[str, Any] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done)
-
+        with stage_progress(quiet=as_json) as progress:
             report = train_reranker(questions, ix, out_dir, base=base, config=config, progress=progress)
     if as_json:
         dump(report.model_dump())

@@ -142,6 +142,32 @@ def split_questions(
     return matched[n_hold:], matched[:n_hold]
 
 
+def adamw_with_warmup(params: list[Any], lr: float, total: int, warmup: float) -> tuple[Any, Any]:
+    """AdamW and a schedule rising linearly over the first `warmup` share of `total` steps, then decaying to 0."""
+    import torch
+
+    optimizer = torch.optim.AdamW(params, lr=lr)
+    warm = max(1, int(total * warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    return optimizer, scheduler
+
+
+def prepare(
+    questions: Sequence[Query] | str | Path, index: Index, holdout: float, seed: int
+) -> tuple[Sequence[Query], random.Random, Matched, Matched]:
+    """The questions (read when given a path), the seeded generator (torch seeded too), and the split."""
+    import torch
+
+    if isinstance(questions, str | Path):
+        questions = load_queries(questions)
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    train, heldout = split_questions(index, questions, holdout, rng)
+    return questions, rng, train, heldout
+
+
 def finetune(
     questions: Sequence[Query] | str | Path,
     index: Index,
@@ -156,11 +182,7 @@ def finetune(
     from sentence_transformers import SentenceTransformer
 
     cfg = config or FinetuneConfig()
-    if isinstance(questions, str | Path):
-        questions = load_queries(questions)
-    rng = random.Random(cfg.seed)
-    torch.manual_seed(cfg.seed)
-    train, heldout = split_questions(index, questions, cfg.holdout, rng)
+    questions, rng, train, heldout = prepare(questions, index, cfg.holdout, cfg.seed)
 
     texts = {row: passage_text(index.documents[c.doc_id], c) for row, c in enumerate(index.clauses)}
     pairs: list[tuple[str, str, list[str]]] = []
@@ -227,13 +249,8 @@ def finetune(
     if cfg.freeze_word_embeddings:
         transformer.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=cfg.learning_rate)
     steps_per_epoch = max(1, (len(pairs) + cfg.batch_size - 1) // cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
-    warm = max(1, int(total * cfg.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    optimizer, scheduler = adamw_with_warmup(params, cfg.learning_rate, steps_per_epoch * cfg.epochs, cfg.warmup)
 
     def embed(batch: list[str]) -> Any:
         features = model.tokenize(batch)

@@ -92,20 +92,18 @@ def _now() -> str:
 
 
 def canonical_model_name(model: str | None) -> str | None:
-    """The name an index records for `model` ("legal" is lawdocs/legal-e5-small)."""
-    if model == "legal":
-        from .embed import LEGAL_MODEL_NAME
+    """The name an index records for `model` ("legal" is lawdocs/legal-e5-small, "base" the base model)."""
+    from .embed import BASE_MODEL_NAME, LEGAL_MODEL_NAME
 
-        return LEGAL_MODEL_NAME
-    return model
+    return {"legal": LEGAL_MODEL_NAME, "base": BASE_MODEL_NAME}.get(model or "", model)
 
 
 def _resolve_embedder(model: str | None) -> Embedder:
     if model and model.startswith("hash-"):
         return HashEmbedder(int(model.split("-", 1)[1]))
-    from .embed import DEFAULT_MODEL_NAME, load_embedder
+    from .embed import load_embedder
 
-    return load_embedder(None if model in (None, DEFAULT_MODEL_NAME) else model)
+    return load_embedder(model)
 
 
 class Index:

