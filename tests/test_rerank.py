@@ -119,7 +119,7 @@ def test_int8_onnx_and_fp32_torch_rerankers_agree(trained: tuple[Path, dict], st
 def test_search_reranks_the_first_stage_head(trained: tuple[Path, dict], stard_subset: tuple[Path, Path]) -> None:
     out, _ = trained
     ix = Index.open(stard_subset[1])
-    reranker = load_reranker(out)
+    reranker = Reranker(out)  # a fresh one: this test changes its settings
     reranker.info.fusion = RerankFusion(depth=8, first_stage_weight=0.5)
     query = "试用期工资最低多少"
     first = ix.search(query, k=20)
@@ -146,7 +146,7 @@ def test_ask_cites_in_the_rerankers_order_and_accepts_on_its_word(
 ) -> None:
     out, _ = trained
     ix = Index.open(stard_subset[1])
-    reranker = load_reranker(out)
+    reranker = Reranker(out)  # a fresh one: this test changes its settings
     answer = ask(ix, "什么情况下注册商标会被宣告无效？", rerank=reranker)
     assert answer.answered
     scored = [c.score for c in answer.cited]
@@ -220,8 +220,22 @@ def test_without_a_shipped_reranker_rerank_asks_for_one(
     monkeypatch.setattr(legal, "packaged_reranker", lambda: None)
     with pytest.raises(ModelError, match="finetune QUESTIONS.jsonl --reranker"):
         load_reranker(None)
+    monkeypatch.delenv("LAWDOCS_RERANKER", raising=False)
     result = CliRunner().invoke(app, ["search", "试用期工资", "--index", str(stard_subset[1]), "--rerank"])
     assert result.exit_code == 1 and "--reranker DIR" in result.stderr
+
+
+@pytest.mark.slow
+def test_rerank_uses_the_reranker_named_in_the_environment(
+    trained: tuple[Path, dict], stard_subset: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, _ = trained
+    monkeypatch.setenv("LAWDOCS_RERANKER", str(out))
+    assert load_reranker(None).folder == out
+    args = ["search", "什么情况下注册商标会被宣告无效？", "--index", str(stard_subset[1]), "--rerank", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert all("rerank" in h["scores"] for h in json.loads(result.stdout)["hits"])
 
 
 @pytest.mark.slow

@@ -45,7 +45,8 @@ FilterOpt = Annotated[
 
 
 RerankOpt = Annotated[
-    bool, typer.Option("--rerank", help="Reorder the best candidates with the legal cross-encoder reranker.")
+    bool,
+    typer.Option("--rerank", help="Reorder the best candidates with the reranker in $LAWDOCS_RERANKER."),
 ]
 RerankerOpt = Annotated[
     Path | None,

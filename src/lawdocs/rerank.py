@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -258,9 +259,12 @@ _LOADED: dict[str, Reranker] = {}
 
 
 def load_reranker(spec: str | Path | Reranker | None = None) -> Reranker:
-    """A reranker from a folder, or lawdocs' packaged legal reranker for None / "legal" (built once)."""
+    """A reranker from a folder; for None, the folder in $LAWDOCS_RERANKER, else a reranker shipped in the
+    package (built once; this build ships none, so that is a ModelError saying how to train one)."""
     if isinstance(spec, Reranker):
         return spec
+    if spec is None and os.environ.get("LAWDOCS_RERANKER"):
+        spec = os.environ["LAWDOCS_RERANKER"]
     if spec in (None, "legal", "default"):
         from .embedding.legal import build_legal_reranker
 

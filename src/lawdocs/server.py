@@ -18,6 +18,7 @@ Endpoints: ``GET|POST /search``, ``POST /ask``, ``GET /documents/{doc_id}``, ``G
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from contextlib import asynccontextmanager
@@ -202,7 +203,7 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
     def reranker_for(rerank: bool) -> str | Path | bool | None:
         if not rerank:
             return None
-        if reranker is None and packaged_reranker() is None:
+        if reranker is None and packaged_reranker() is None and not os.environ.get("LAWDOCS_RERANKER"):
             raise QueryError("this service has no reranker: start it with `lawdocs serve --reranker DIR`")
         return rerank_with
 
