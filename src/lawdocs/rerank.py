@@ -193,13 +193,16 @@ class Reranker:
         if self._model is None:
             from sentence_transformers import CrossEncoder
 
+            from .embedding.st_backend import quiet_progress
+
             try:
-                self._model = CrossEncoder(
-                    str(self.folder),
-                    device="cpu",
-                    max_length=self.info.max_seq_length,
-                    local_files_only=True,
-                )
+                with quiet_progress():
+                    self._model = CrossEncoder(
+                        str(self.folder),
+                        device="cpu",
+                        max_length=self.info.max_seq_length,
+                        local_files_only=True,
+                    )
             except (OSError, ValueError) as exc:
                 raise ModelError(f"cannot load the reranker: {exc}", path=self.folder) from exc
         return self._model
@@ -294,6 +297,7 @@ def train_reranker(
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
+    from .embedding.st_backend import quiet_progress
     from .index import passage_text
 
     cfg = config or RerankConfig()
@@ -318,9 +322,10 @@ def train_reranker(
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # "some weights were newly initialised": the head, as intended
     try:
-        model = AutoModelForSequenceClassification.from_pretrained(
-            str(folder), num_labels=1, local_files_only=True, dtype=torch.float32
-        )
+        with quiet_progress():
+            model = AutoModelForSequenceClassification.from_pretrained(
+                str(folder), num_labels=1, local_files_only=True, dtype=torch.float32
+            )
     finally:
         hf_logging.set_verbosity(verbosity)
 
@@ -423,7 +428,8 @@ def train_reranker(
     model.eval()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(str(out))
+    with quiet_progress():
+        model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
     fusion = RerankFusion(depth=cfg.depth, first_stage_weight=best.first_stage_weight)
     report = RerankReport(

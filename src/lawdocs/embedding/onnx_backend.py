@@ -20,7 +20,14 @@ import numpy as np
 
 from ..errors import ModelError
 from .home import sha256_file
-from .st_backend import default_threads, fp32_kwargs, l2_normalise, prompts_of, set_offline_default
+from .st_backend import (
+    default_threads,
+    fp32_kwargs,
+    l2_normalise,
+    prompts_of,
+    quiet_progress,
+    set_offline_default,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +48,10 @@ def _export_fp32(folder: Path, out: Path, *, classifier: bool = False) -> None:
     from transformers import AutoModel, AutoModelForSequenceClassification
 
     loader: Any = AutoModelForSequenceClassification if classifier else AutoModel
-    model = loader.from_pretrained(str(folder), **fp32_kwargs(), attn_implementation="eager", local_files_only=True)
+    with quiet_progress():
+        model = loader.from_pretrained(
+            str(folder), **fp32_kwargs(), attn_implementation="eager", local_files_only=True
+        )
     model.eval()
     output = "logits" if classifier else "last_hidden_state"
 
@@ -85,13 +95,19 @@ def quantize_int8(src: Path, dst: Path, *, per_channel: bool = True, exclude: Se
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(src),
-        str(dst),
-        weight_type=QuantType.QInt8,
-        per_channel=per_channel,
-        nodes_to_exclude=list(exclude),
-    )
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # its "consider pre-processing" advice: measured above, it gained nothing here
+    try:
+        quantize_dynamic(
+            str(src),
+            str(dst),
+            weight_type=QuantType.QInt8,
+            per_channel=per_channel,
+            nodes_to_exclude=list(exclude),
+        )
+    finally:
+        root.setLevel(level)
 
 
 def export_onnx(
