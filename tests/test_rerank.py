@@ -129,6 +129,7 @@ def test_search_reranks_the_first_stage_head(trained: tuple[Path, dict], stard_s
     expected = [row for row, _ in fuse_reranked(head, logits.tolist(), reranker.fusion)]
     assert [ix.row_of[h.clause_id] for h in hits[:8]] == expected
     assert [h.clause_id for h in hits[8:]] == [h.clause_id for h in first[8:12]]  # the rest as they were
+    assert all(a.score >= b.score for a, b in zip(hits, hits[1:], strict=False))  # and scored below them
     assert all("rerank" in h.scores for h in hits[:8]) and all("rerank" not in h.scores for h in hits[8:])
     by_row = dict(zip(head, logits.tolist(), strict=True))
     assert all(math.isclose(h.scores["rerank"], by_row[ix.row_of[h.clause_id]], abs_tol=1e-4) for h in hits[:8])
@@ -245,6 +246,8 @@ def test_the_service_reranks_with_its_reranker(trained: tuple[Path, dict], stard
     from lawdocs.server import create_app
 
     out, _ = trained
+    with pytest.raises(QueryError, match="no reranker folder"):
+        create_app(stard_subset[1], reranker=out.parent / "missing")  # refused at start-up, not per request
     with TestClient(create_app(stard_subset[1], reranker=out)) as client:
         query = {"query": "什么情况下注册商标会被宣告无效？", "k": 5}
         plain = client.post("/search", json=query).json()["hits"]

@@ -283,7 +283,12 @@ def _sigmoid(logit: float) -> float:
 
 
 def _reranked(
-    index: Index, q: Question, flt: Filters, kept: list[tuple[int, float, list[str]]], reranker: Reranker
+    index: Index,
+    q: Question,
+    flt: Filters,
+    mask: np.ndarray,
+    kept: list[tuple[int, float, list[str]]],
+    reranker: Reranker,
 ) -> list[tuple[int, float, list[str]]]:
     """`kept` scored and ordered by the reranker, or, when `kept` is empty, the candidates it accepts alone.
 
@@ -294,7 +299,7 @@ def _reranked(
     prob = {
         index.row_of[h.clause_id]: _sigmoid(h.scores["rerank"])
         for h in hits
-        if "rerank" in h.scores
+        if "rerank" in h.scores and mask[index.row_of[h.clause_id]]  # the sections the question may use
     }
     if kept:
         floor = min((prob[row] for row, _, _ in kept if row in prob), default=1.0)
@@ -329,7 +334,7 @@ def _answer(
         else:
             kept = select(index, q, _candidates(index, q, flt, k, mask))
         if reranker is not None:
-            kept = _reranked(index, q, flt, kept, reranker)
+            kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:
         answer.reason = (
             "no clause clears the relevance cut-off: none mentions "

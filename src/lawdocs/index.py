@@ -526,7 +526,13 @@ class Index:
             head = [row for row, _ in ranked[: reranker.fusion.depth]]
             scores = reranker.score(query, [self.passage(row) for row in head])
             per["rerank"] = {row: float(s) for row, s in zip(head, scores, strict=True)}
-            ranked = fuse_reranked(head, scores.tolist(), reranker.fusion) + ranked[len(head) :]
+            fused = fuse_reranked(head, scores.tolist(), reranker.fusion)
+            tail = ranked[len(head) :]
+            if tail:  # keep scores falling down the list: the rest scaled below the last reranked one
+                top = max(score for _, score in tail)
+                floor = fused[-1][1] * 0.99
+                tail = [(row, floor * score / top if top > 0 else 0.0) for row, score in tail]
+            ranked = fused + tail
         return [self._hit(rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
 
     def passage(self, row: int) -> str:

@@ -180,6 +180,7 @@ class Reranker:
         self.batch_size = batch_size
         self._model: Any = None
         self._onnx: tuple[Any, Any, int] | None = None
+        self._onnx_types = False  # exports before segment ids were an input take only ids and mask
 
     @property
     def name(self) -> str:
@@ -221,7 +222,9 @@ class Reranker:
             tok.no_padding()
             tok.enable_truncation(max_length=self.info.max_seq_length, strategy="longest_first")
             pad = tok.token_to_id("<pad>")
-            self._onnx = (cpu_session(int8_path(self.folder), default_threads()), tok, 1 if pad is None else pad)
+            session = cpu_session(int8_path(self.folder), default_threads())
+            self._onnx_types = "token_type_ids" in {i.name for i in session.get_inputs()}
+            self._onnx = (session, tok, 1 if pad is None else pad)
         return self._onnx
 
     def _score_onnx(self, pairs: list[tuple[str, str]]) -> np.ndarray:
@@ -234,7 +237,10 @@ class Reranker:
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
             ids, mask = padded([encodings[i].ids for i in chunk], pad)
-            (logits,) = session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if self._onnx_types:
+                feeds["token_type_ids"] = padded([encodings[i].type_ids for i in chunk], 0)[0]
+            (logits,) = session.run(["logits"], feeds)
             out[chunk] = logits.reshape(-1)
         return out
 
@@ -276,7 +282,10 @@ def load_reranker(spec: str | Path | Reranker | None = None) -> Reranker:
         folder = Path(spec)
         if not folder.is_dir():
             raise QueryError(f"no reranker folder at {folder}")
-    key = str(folder.resolve())
+    # one instance per folder and version, shared by every caller (the service's threads included): change
+    # settings on a Reranker(folder) of your own; a retrained folder is loaded afresh
+    stamps = [str(path.stat().st_mtime_ns) for path in (folder / RERANKER_INFO, folder / "model.safetensors") if path.is_file()]
+    key = "|".join([str(folder.resolve()), *stamps])
     if key not in _LOADED:
         _LOADED[key] = Reranker(folder)
     return _LOADED[key]

@@ -37,6 +37,7 @@ from .embedding.legal import packaged_reranker
 from .errors import IndexStoreError, LawdocsError, ModelError, QueryError
 from .index import Index
 from .models import Clause, DocumentInfo, Hit, SearchMode
+from .rerank import load_reranker
 from .search import FILTER_KEYS
 
 MAX_QUERY = 500
@@ -199,6 +200,8 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
     ix = index if isinstance(index, Index) else Index.open(Path(index))
     service = _Service(ix)
     rerank_with: str | Path | bool = reranker if reranker is not None else True
+    if reranker is not None:
+        load_reranker(reranker)  # a bad folder is the operator's error, found at start-up
 
     def reranker_for(rerank: bool) -> str | Path | bool | None:
         if not rerank:

@@ -60,24 +60,27 @@ def _export_fp32(folder: Path, out: Path, *, classifier: bool = False) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-            return getattr(self.inner(input_ids=input_ids, attention_mask=attention_mask), output)
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, *types: torch.Tensor) -> torch.Tensor:
+            segments = {"token_type_ids": types[0]} if types else {}
+            return getattr(self.inner(input_ids=input_ids, attention_mask=attention_mask, **segments), output)
 
     ids = torch.tensor([[0, 35378, 12, 6, 2], [0, 35378, 2, 1, 1]], dtype=torch.long)
     mask = (ids != 1).long()
+    # a reranker reads a pair: BERT-style tokenizers mark the second text with segment ids, which it must get
+    inputs = (ids, mask, torch.zeros_like(ids)) if classifier else (ids, mask)
+    names = ["input_ids", "attention_mask", "token_type_ids"][: len(inputs)]
     with torch.inference_mode(), warnings.catch_warnings():
         # the TorchScript exporter is deprecated in favour of dynamo, which needs onnxscript; its tracer warnings
         # are about shapes this graph does not branch on (checked by the int8-vs-fp32 comparison afterwards)
         warnings.simplefilter("ignore")
         torch.onnx.export(
             _Output(model),
-            (ids, mask),
+            inputs,
             str(out),
-            input_names=["input_ids", "attention_mask"],
+            input_names=names,
             output_names=[output],
             dynamic_axes={
-                "input_ids": {0: "batch", 1: "sequence"},
-                "attention_mask": {0: "batch", 1: "sequence"},
+                **{name: {0: "batch", 1: "sequence"} for name in names},
                 output: {0: "batch"} if classifier else {0: "batch", 1: "sequence"},
             },
             opset_version=OPSET,
