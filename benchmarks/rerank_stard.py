@@ -13,7 +13,6 @@ with and without reranking.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from pathlib import Path
@@ -24,28 +23,16 @@ from common import CACHE, STARD, log, md_table, split, write_results  # noqa: E4
 from lawdocs.embed import load_embedder  # noqa: E402
 from lawdocs.embedding.legal import legal_model_dir  # noqa: E402
 from lawdocs.evaluate import evaluate, load_queries  # noqa: E402
-from lawdocs.finetune import split_questions  # noqa: E402
 from lawdocs.index import Index  # noqa: E402
 from lawdocs.rerank import (  # noqa: E402
-    RERANKER_INFO,
     RerankConfig,
     Reranker,
     RerankFusion,
-    acceptance_threshold,
     train_reranker,
 )
 from lawdocs.search import FUSION_PRESETS  # noqa: E402
 
 KEYS = ("recall@1", "recall@10", "recall@20", "recall@100", "mrr@10")
-
-
-def calibrate_accept(reranker: Reranker, ix: Index, tune: list) -> float | None:
-    """`train_reranker`'s acceptance threshold, recomputed on the same kept-back questions."""
-    cfg = RerankConfig()
-    _, heldout = split_questions(ix, tune, cfg.holdout, random.Random(cfg.seed))
-    rows = [[ix.row_of[h.clause_id] for h in ix.search(q.query, k=reranker.fusion.depth)] for q, _ in heldout]
-    scores = [reranker.score(q.query, [ix.passage(r) for r in rs]) for (q, _), rs in zip(heldout, rows, strict=True)]
-    return acceptance_threshold(scores, rows, [gold for _, gold in heldout])
 
 
 def main() -> None:
@@ -86,10 +73,6 @@ def main() -> None:
         training = {"seconds": round(time.time() - started), **report.model_dump()}
         log(f"trained in {training['seconds']} s; best epoch {report.best_epoch}, fusion {report.fusion}")
     reranker = Reranker(args.out)
-    if reranker.info.accept is None:  # a folder trained before `accept` was calibrated in training
-        reranker.info.accept = calibrate_accept(reranker, ix, tune)
-        (args.out / RERANKER_INFO).write_text(reranker.info.model_dump_json(indent=2), encoding="utf-8")
-        log(f"calibrated accept = {reranker.info.accept}")
     chosen = reranker.fusion
     rows = []
     results = {}

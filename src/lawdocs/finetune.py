@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from .embedding.st_backend import prompts_of
 from .errors import EvalError, ModelError
 from .evaluate import Query, load_queries, normalise_label, normalise_text
-from .index import Index, passage_text
+from .index import Index
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -142,16 +142,39 @@ def split_questions(
     return matched[n_hold:], matched[:n_hold]
 
 
-def adamw_with_warmup(params: list[Any], lr: float, total: int, warmup: float) -> tuple[Any, Any]:
-    """AdamW and a schedule rising linearly over the first `warmup` share of `total` steps, then decaying to 0."""
+def optimiser_for(
+    model: Any, transformer: Any, *, freeze_word_embeddings: bool, lr: float, total: int, warmup: float
+) -> tuple[list[Any], Any, Any]:
+    """(trainable parameters, AdamW, schedule): the word-embedding matrix of `transformer` frozen when asked;
+    the learning rate rises linearly over the first `warmup` share of `total` steps, then decays to 0."""
     import torch
 
+    if freeze_word_embeddings:
+        transformer.embeddings.word_embeddings.weight.requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=lr)
     warm = max(1, int(total * warmup))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
     )
-    return optimizer, scheduler
+    return params, optimizer, scheduler
+
+
+def apply_step(loss: Any, params: list[Any], optimizer: Any, scheduler: Any) -> float:
+    """One optimisation step on `loss` (gradients clipped at norm 1); returns the loss value."""
+    import torch
+
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    scheduler.step()
+    return float(loss.detach())
+
+
+def snapshot(model: Any) -> dict[str, Any]:
+    """A copy of `model`'s weights, to restore the best epoch."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
 def prepare(
@@ -184,7 +207,7 @@ def finetune(
     cfg = config or FinetuneConfig()
     questions, rng, train, heldout = prepare(questions, index, cfg.holdout, cfg.seed)
 
-    texts = {row: passage_text(index.documents[c.doc_id], c) for row, c in enumerate(index.clauses)}
+    texts = {row: index.passage(row) for row in range(len(index.clauses))}
     pairs: list[tuple[str, str, list[str]]] = []
     for i, (q, gold) in enumerate(train):
         hits = index.search(q.query, k=cfg.mine_depth, mode="dense")
@@ -213,7 +236,7 @@ def finetune(
     )
     model.float()
     model.max_seq_length = cfg.max_seq_length
-    query_prompt, passage_prompt = prompts_of({k: v or "" for k, v in (model.prompts or {}).items()})
+    query_prompt, passage_prompt = prompts_of(model.prompts)
 
     def evaluate(epoch: int, loss: float | None, started: float) -> EpochResult:
         model.eval()
@@ -242,15 +265,18 @@ def finetune(
         )
 
     results = [evaluate(0, None, time.time())]
-    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    best_state = snapshot(model)
     best = results[0]
 
-    transformer: Any = model[0].auto_model
-    if cfg.freeze_word_embeddings:
-        transformer.embeddings.word_embeddings.weight.requires_grad_(False)
-    params = [p for p in model.parameters() if p.requires_grad]
     steps_per_epoch = max(1, (len(pairs) + cfg.batch_size - 1) // cfg.batch_size)
-    optimizer, scheduler = adamw_with_warmup(params, cfg.learning_rate, steps_per_epoch * cfg.epochs, cfg.warmup)
+    params, optimizer, scheduler = optimiser_for(
+        model,
+        model[0].auto_model,
+        freeze_word_embeddings=cfg.freeze_word_embeddings,
+        lr=cfg.learning_rate,
+        total=steps_per_epoch * cfg.epochs,
+        warmup=cfg.warmup,
+    )
 
     def embed(batch: list[str]) -> Any:
         features = model.tokenize(batch)
@@ -275,12 +301,7 @@ def finetune(
                 dv = embed(docs)
             scores = (qv.float() @ dv.float().T) * cfg.scale
             loss = torch.nn.functional.cross_entropy(scores, torch.arange(len(batch)))
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            scheduler.step()
-            losses.append(float(loss.detach()))
+            losses.append(apply_step(loss, params, optimizer, scheduler))
             step += 1
             if progress:
                 progress(f"epoch {epoch}", step - (epoch - 1) * steps_per_epoch, steps_per_epoch)
@@ -288,7 +309,7 @@ def finetune(
         results.append(result)
         if (result.recall_at_10, result.mrr_at_10) > (best.recall_at_10, best.mrr_at_10):
             best = result
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            best_state = snapshot(model)
 
     model.load_state_dict(best_state)
     model.eval()

@@ -495,7 +495,7 @@ class Index:
             raise QueryError(f"unknown mode {mode!r}: use hybrid, dense or lexical")
         reranker = None
         if rerank is not None and rerank is not False:
-            from .rerank import load_reranker
+            from .rerank import fuse_reranked, load_reranker
 
             reranker = load_reranker(None if rerank is True else rerank)
         flt = parse_filters(filters)
@@ -521,8 +521,6 @@ class Index:
                 preferred = [(row, score) for row, score in fused if self.clauses[row].kind == "measure"]
             ranked = fuse(dense, lexical, fusion, preferred)[:wanted]
         if reranker is not None and ranked:
-            from .rerank import fuse_reranked
-
             head = [row for row, _ in ranked[: reranker.fusion.depth]]
             scores = reranker.score(query, [self.passage(row) for row in head])
             per["rerank"] = {row: float(s) for row, s in zip(head, scores, strict=True)}
@@ -563,7 +561,7 @@ class Index:
         """
         self._compact()
         copy = Index(folder, embedder=embedder, index_type=self.index_type, fusion=self.fusion)
-        texts = [passage_text(self.documents[c.doc_id], c) for c in self.clauses]
+        texts = [self.passage(row) for row in range(len(self.clauses))]
         copy.vectors = embedder.encode_passages(texts, batch_size=batch_size).astype(np.float32)
         copy.lexical = self.lexical
         copy.clauses = list(self.clauses)

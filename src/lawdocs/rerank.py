@@ -16,8 +16,6 @@ kept and written beside the model (`lawdocs_reranker.json`).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from collections.abc import Sequence
@@ -29,7 +27,7 @@ from pydantic import BaseModel
 
 from .errors import ModelError, QueryError
 from .evaluate import Query
-from .finetune import Progress, _base_folder, adamw_with_warmup, prepare, ranking_metrics
+from .finetune import Progress, _base_folder, apply_step, optimiser_for, prepare, ranking_metrics, snapshot
 from .models import SearchMode
 
 if TYPE_CHECKING:
@@ -136,24 +134,6 @@ def acceptance_threshold(
         if n >= 3 and hits / n >= 0.5:
             threshold = score
     return threshold
-
-
-def prompts_in(folder: Path) -> tuple[str, str]:
-    """The query and passage prompts of a sentence-transformers folder ("", "" when it has none)."""
-    from .embedding.st_backend import prompts_of
-
-    config = folder / "config_sentence_transformers.json"
-    prompts = json.loads(config.read_text(encoding="utf-8")).get("prompts", {}) if config.is_file() else {}
-    return prompts_of({k: v or "" for k, v in prompts.items()})
-
-
-def weights_fingerprint(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for name in ("model.safetensors", "config.json"):
-        path = folder / name
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 class Reranker:
@@ -306,15 +286,12 @@ def train_reranker(
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
+    from .embedding.home import sha256_file
+    from .embedding.onnx_backend import st_settings
     from .embedding.st_backend import quiet_progress
-    from .index import passage_text
 
     cfg = config or RerankConfig()
     questions, rng, train, heldout = prepare(questions, index, cfg.holdout, cfg.seed)
-
-    def text(row: int) -> str:
-        clause = index.clauses[row]
-        return passage_text(index.documents[clause.doc_id], clause)
 
     candidates: list[list[int]] = []
     everyone = train + heldout
@@ -326,7 +303,7 @@ def train_reranker(
     train_candidates, held_candidates = candidates[: len(train)], candidates[len(train) :]
 
     folder = _base_folder(index, base)
-    query_prompt, passage_prompt = prompts_in(folder)
+    query_prompt, passage_prompt, _ = st_settings(folder)
     tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # "some weights were newly initialised": the head, as intended
@@ -358,7 +335,7 @@ def train_reranker(
         scores: list[np.ndarray] = []
         with torch.inference_mode():
             for (q, _), rows in zip(heldout, held_first, strict=True):
-                pairs = [(q.query, text(r)) for r in rows]
+                pairs = [(q.query, index.passage(r)) for r in rows]
                 scores.append(
                     np.concatenate([logits(pairs[s : s + 32]).float().numpy() for s in range(0, len(pairs), 32)])
                     if pairs
@@ -377,12 +354,15 @@ def train_reranker(
         return results, scores
 
     groups = [(q.query, g, i) for i, (q, gold) in enumerate(train) for g in gold]
-    transformer: Any = model.base_model
-    if cfg.freeze_word_embeddings:
-        transformer.embeddings.word_embeddings.weight.requires_grad_(False)
-    params = [p for p in model.parameters() if p.requires_grad]
     steps_per_epoch = max(1, (len(groups) + cfg.groups_per_batch - 1) // cfg.groups_per_batch)
-    optimizer, scheduler = adamw_with_warmup(params, cfg.learning_rate, steps_per_epoch * cfg.epochs, cfg.warmup)
+    params, optimizer, scheduler = optimiser_for(
+        model,
+        model.base_model,
+        freeze_word_embeddings=cfg.freeze_word_embeddings,
+        lr=cfg.learning_rate,
+        total=steps_per_epoch * cfg.epochs,
+        warmup=cfg.warmup,
+    )
     gold_texts = [{index.clauses[r].text for r in gold} for _, gold in train]
 
     def negatives_for(i: int) -> list[int]:
@@ -405,7 +385,7 @@ def train_reranker(
             for query, gold_row, i in groups[start : start + cfg.groups_per_batch]:
                 negs = negatives_for(i)
                 if negs:
-                    batch.append([(query, text(gold_row)), *((query, text(r)) for r in negs)])
+                    batch.append([(query, index.passage(gold_row)), *((query, index.passage(r)) for r in negs)])
             if not batch:
                 continue
             size = min(len(b) for b in batch)  # the same group size within a step
@@ -415,12 +395,7 @@ def train_reranker(
             loss = torch.nn.functional.cross_entropy(
                 out_logits.float().reshape(len(batch), size), torch.zeros(len(batch), dtype=torch.long)
             )
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            scheduler.step()
-            losses.append(float(loss.detach()))
+            losses.append(apply_step(loss, params, optimizer, scheduler))
             step += 1
             if progress:
                 progress(f"epoch {epoch}", step - (epoch - 1) * steps_per_epoch, steps_per_epoch)
@@ -429,7 +404,7 @@ def train_reranker(
         top = max(epoch_results, key=lambda r: (r.recall_at_10, r.mrr_at_10))
         if best is None or (top.recall_at_10, top.mrr_at_10) > (best.recall_at_10, best.mrr_at_10):
             best, best_scores = top, scores
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            best_state = snapshot(model)
     assert best is not None
     accept = acceptance_threshold(best_scores, held_first, held_gold)
 
@@ -462,7 +437,7 @@ def train_reranker(
         max_seq_length=cfg.max_seq_length,
         fusion=fusion,
         accept=accept,
-        fingerprint=weights_fingerprint(out),
+        fingerprint=sha256_file(out / "model.safetensors")[:16],
         report=report.model_dump(),
     )
     (out / RERANKER_INFO).write_text(info.model_dump_json(indent=2), encoding="utf-8")

@@ -170,7 +170,7 @@ def check_int8(
     return worst
 
 
-def _st_settings(folder: Path) -> tuple[str, str, int | None]:
+def st_settings(folder: Path) -> tuple[str, str, int | None]:
     """Prompts and max_seq_length from a sentence-transformers folder's JSON files, without loading torch."""
     query = passage = ""
     max_len: int | None = None
@@ -249,7 +249,7 @@ class OnnxEmbedder:
         tok_file = self.folder / "tokenizer.json"
         if not tok_file.is_file():
             raise ModelError("the model folder has no tokenizer.json", path=tok_file)
-        saved_query, saved_passage, saved_len = _st_settings(self.folder)
+        saved_query, saved_passage, saved_len = st_settings(self.folder)
         self.query_prompt = saved_query if query_prompt is None else query_prompt
         self.passage_prompt = saved_passage if passage_prompt is None else passage_prompt
         self.max_seq_length = max_seq_length or saved_len or 512

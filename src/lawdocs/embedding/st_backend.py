@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -81,11 +81,11 @@ def resolve_local_model(model: str | Path) -> Path:
         ) from exc
 
 
-def prompts_of(prompts: dict[str, str] | None) -> tuple[str, str]:
+def prompts_of(prompts: Mapping[str, str | None] | None) -> tuple[str, str]:
     """(query, passage) prompts from a sentence-transformers ``prompts`` dict ("passage" or "document")."""
     prompts = prompts or {}
-    query = prompts.get("query", "")
-    passage = prompts.get("passage", prompts.get("document", ""))
+    query = prompts.get("query") or ""  # a saved null is no prompt
+    passage = prompts.get("passage") or prompts.get("document") or ""
     return query, passage
 
 
