@@ -1,15 +1,32 @@
-"""Shared fixtures: the real corpora beside the repository (`../shared`), skipped when absent."""
+"""Shared fixtures: the corpora shipped in the repository, and the whole collections beside it (`../shared`).
+
+One model home for the whole run: $LAWDOCS_HOME when set, else lawdocs' default (~/.cache/lawdocs), fixed
+here before any test runs so that which models a run builds never depends on test order.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from lawdocs.embedding.home import HOME_ENV, lawdocs_home
 from lawdocs.index import Index
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+os.environ[HOME_ENV] = str(lawdocs_home())
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT / "corpora"  # shipped with the project: every fresh clone has it
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    """The sample documents shipped in the repository (`corpora/`)."""
+    return CORPORA
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,8 @@ from lawdocs.errors import QueryError
 from lawdocs.index import Index
 from lawdocs.models import Clause, Document
 
-SHARED = Path("/work/shared")
-REPORT = SHARED / "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPORT = Path(__file__).resolve().parents[1] / "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
 DEV = SHARED / "bench/reports/seed_dev.jsonl"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,17 +108,11 @@ def test_truncated_weights_file_names_its_path(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Build the default model once: into $LAWDOCS_HOME when set (CI caches it), else a temporary home."""
-    env = os.environ.get("LAWDOCS_HOME")
-    home = Path(env) if env else tmp_path_factory.mktemp("lawdocs-home")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("HF_HUB_OFFLINE", "1")
-    mp.setenv("LAWDOCS_HOME", str(home))
+    """The default model, built once in the session's model home (conftest.py fixes $LAWDOCS_HOME)."""
     started = time.perf_counter()
     folder = build_default_model()
     print(f"\ndefault model ready in {time.perf_counter() - started:.1f}s at {folder}")
     yield folder
-    mp.undo()
 
 
 @pytest.fixture(scope="session")

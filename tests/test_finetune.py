@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from lawdocs.cli import app
 from lawdocs.errors import EvalError
 from lawdocs.evaluate import load_queries
-from lawdocs.finetune import FinetuneConfig, finetune
 from lawdocs.index import Index
+from lawdocs.train.finetune import FinetuneConfig, finetune
 
 
 @pytest.mark.slow

@@ -291,7 +291,7 @@ def test_concurrent_writer_is_refused_not_lost(index: Index, tmp_path: Path) -> 
 
 
 def test_vectors_are_normalised(index: Index) -> None:
-    norms = np.linalg.norm(index.vectors, axis=1)
+    norms = np.linalg.norm(index.vectors_of(range(len(index))), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
 
 
@@ -359,7 +359,7 @@ def test_queries_asking_for_measures_prefer_report_measures(tmp_path: Path) -> N
 def test_with_model_reembeds_without_reparsing(index: Index, tmp_path: Path) -> None:
     other = HashEmbedder(64)
     copy = index.with_model(tmp_path / "copy", other)
-    assert copy.vectors.shape == (len(index), 64)
+    assert copy.vectors_of(range(len(copy))).shape == (len(index), 64)
     copy.save()
     again = Index.open(tmp_path / "copy")
     assert again.manifest is not None and again.manifest.model_name == "hash-64"
@@ -400,7 +400,7 @@ def test_citations_name_the_article_or_the_measure(index: Index) -> None:
 
 
 def test_model_aliases_open_the_index_they_built(index: Index, tmp_path: Path) -> None:
-    from lawdocs.index import canonical_model_name
+    from lawdocs.embed import canonical_model_name
 
     assert canonical_model_name("legal") == "lawdocs/legal-e5-small"
     assert canonical_model_name("base") == "lawdocs/multilingual-e5-small"

@@ -15,7 +15,7 @@ from lawdocs.embed import HashEmbedder  # noqa: E402
 from lawdocs.index import Index  # noqa: E402
 from lawdocs.integrations.langchain import LawdocsRetriever  # noqa: E402
 
-REPORT = Path("/work/shared/corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt")
+REPORT = Path(__file__).resolve().parents[1] / "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
 KEYS = {
     "clause_id",
     "label",

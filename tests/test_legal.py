@@ -12,6 +12,7 @@ import pytest
 from lawdocs.embed import build_default_model, load_embedder
 from lawdocs.embedding import legal
 from lawdocs.errors import ModelError
+from lawdocs.train.delta import make_delta
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def adapted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.mark.slow
 def test_delta_round_trip(adapted: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base, folder = adapted
-    info = legal.make_delta(base, folder, tmp_path / "data", {"trained_on": "test"})
+    info = make_delta(base, folder, tmp_path / "data", {"trained_on": "test"})
     assert info["tensors"] == 12  # one query matrix per layer changed; nothing else is shipped
     delta_file = tmp_path / "data" / legal.DELTA_FILE
     monkeypatch.setattr(legal, "packaged_delta", lambda: (delta_file, info))

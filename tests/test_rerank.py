@@ -1,11 +1,10 @@
 """The cross-encoder reranker: fusion and calibration rules, training end to end on real STARD questions,
-search / ask / CLI use, and the packaged legal reranker's delta."""
+search / ask / CLI use."""
 
 from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,19 +13,10 @@ from typer.testing import CliRunner
 
 from lawdocs.answer import ask
 from lawdocs.cli import app
-from lawdocs.embed import build_default_model
-from lawdocs.embedding import legal
 from lawdocs.errors import ModelError, QueryError
 from lawdocs.index import Index
-from lawdocs.rerank import (
-    FUSION_WEIGHTS,
-    RERANKER_INFO,
-    Reranker,
-    RerankFusion,
-    acceptance_threshold,
-    fuse_reranked,
-    load_reranker,
-)
+from lawdocs.search.rerank import RERANKER_INFO, Reranker, RerankFusion, fuse_reranked, load_reranker
+from lawdocs.train.reranker import FUSION_WEIGHTS, acceptance_threshold
 
 LAY_QUESTION = "楼上扔东西砸伤人谁赔？"
 ARTICLES = [
@@ -161,67 +151,12 @@ def test_ask_cites_in_the_rerankers_order_and_accepts_on_its_word(
     assert anything.answered and 0 < len(anything.cited) <= 5
 
 
-# -- the packaged legal reranker --------------------------------------------------------------------
-@pytest.mark.slow
-def test_reranker_delta_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cross-encoder's tensors (prefix "bert." and a new head) survive make_delta + build_legal_reranker."""
-    from safetensors.numpy import load_file, save_file
-
-    base = build_default_model()
-    weights = load_file(str(base / "model.safetensors"))
-    rng = np.random.default_rng(0)
-    adapted = tmp_path / "adapted"
-    adapted.mkdir()
-    cross = {"bert." + name: value for name, value in weights.items()}
-    for name in cross:
-        if ".attention.output.dense.weight" in name:
-            cross[name] = cross[name] + rng.normal(0, 0.02, cross[name].shape).astype(np.float32)
-    cross["classifier.weight"] = rng.normal(0, 0.05, (1, 384)).astype(np.float32)
-    cross["classifier.bias"] = np.zeros(1, dtype=np.float32)
-    save_file(cross, str(adapted / "model.safetensors"))
-    info = legal.make_delta(
-        base,
-        adapted,
-        tmp_path / "data",
-        {"trained_on": "test"},
-        prefix="bert.",
-        files=(legal.RERANKER_DELTA, legal.RERANKER_DELTA_INFO),
-        name=legal.RERANKER_NAME,
-    )
-    assert info["tensors"] == 12 + 2  # the changed layers and the new head, not the word embeddings
-    files = tmp_path / "data" / legal.RERANKER_FILES
-    files.mkdir()
-    config = json.loads((base / "config.json").read_text())
-    config.update(architectures=["BertForSequenceClassification"], id2label={"0": "LABEL_0"}, label2id={"LABEL_0": 0})
-    (files / "config.json").write_text(json.dumps(config))
-    (files / RERANKER_INFO).write_text(json.dumps({"name": legal.RERANKER_NAME, "query_prompt": "query: "}))
-    delta = tmp_path / "data" / legal.RERANKER_DELTA
-    monkeypatch.setattr(legal, "packaged_reranker", lambda: (delta, info, files))
-    home = tmp_path / "home"
-    (home / "models").mkdir(parents=True)
-    (home / "models" / base.name).symlink_to(base)
-    built = legal.build_legal_reranker(home)
-    merged = load_file(str(built / "model.safetensors"))
-    assert set(merged) == set(cross)
-    assert max(float(np.abs(merged[n] - cross[n]).max()) for n in cross) < 1e-3  # fp16 deltas
-    assert np.array_equal(merged["bert.embeddings.word_embeddings.weight"], weights["embeddings.word_embeddings.weight"])
-    assert np.isfinite(Reranker(built).score(LAY_QUESTION, ARTICLES)).all()
-
-    corrupt = tmp_path / "bad.safetensors"
-    corrupt.write_bytes(delta.read_bytes()[:-10] + b"0123456789")
-    monkeypatch.setattr(legal, "packaged_reranker", lambda: (corrupt, info, files))
-    shutil.rmtree(built)
-    with pytest.raises(ModelError, match="corrupted"):
-        legal.build_legal_reranker(home)
-
-
-def test_without_a_shipped_reranker_rerank_asks_for_one(
+def test_without_a_reranker_rerank_asks_for_one(
     monkeypatch: pytest.MonkeyPatch, stard_subset: tuple[Path, Path]
 ) -> None:
-    monkeypatch.setattr(legal, "packaged_reranker", lambda: None)
-    with pytest.raises(ModelError, match="finetune QUESTIONS.jsonl --reranker"):
-        load_reranker(None)
     monkeypatch.delenv("LAWDOCS_RERANKER", raising=False)
+    with pytest.raises(QueryError, match="finetune QUESTIONS --reranker"):
+        load_reranker(None)
     result = CliRunner().invoke(app, ["search", "试用期工资", "--index", str(stard_subset[1]), "--rerank"])
     assert result.exit_code == 1 and "--reranker DIR" in result.stderr
 

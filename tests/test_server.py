@@ -18,7 +18,7 @@ import pytest
 from lawdocs.embed import HashEmbedder
 from lawdocs.index import Index
 
-REPORT = Path("/work/shared/corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt")
+REPORT = Path(__file__).resolve().parents[1] / "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
 HOST = "127.0.0.1"
 
 

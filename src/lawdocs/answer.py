@@ -42,12 +42,12 @@ from .answering.records import (
     SectionGroup,
 )
 from .errors import QueryError
+from .filters import Filters, parse_filters
 from .models import DocumentInfo
-from .search import Filters, parse_filters
 
 if TYPE_CHECKING:
     from .index import Index
-    from .rerank import Reranker
+    from .search.rerank import Reranker
 
 __all__ = [
     "Answer",
@@ -109,10 +109,10 @@ def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray,
 def _dense_relative(index: Index, q: Question, rows: Sequence[int]) -> list[float | None]:
     from .embed import HashEmbedder
 
-    if not rows or isinstance(index.embedder, HashEmbedder) or index.vectors.shape[0] != len(index.clauses):
+    if not rows or isinstance(index.embedder, HashEmbedder) or len(index.dense) != len(index):
         return [None] * len(rows)
-    qvec = index.embedder.encode_queries([q.text]).astype(np.float32)[0]
-    dense = index.vectors[list(rows)] @ qvec
+    qvec = index.encode_query(q.text)
+    dense = index.vectors_of(list(rows)) @ qvec
     best = float(dense.max())
     if best <= 0:
         return [None] * len(rows)
@@ -225,7 +225,7 @@ def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int)
     if not cited:  # still name the documents
         for doc_id in chosen:
             stored = index.documents[doc_id]
-            info = DocumentInfo.model_validate(stored.model_dump(include=set(DocumentInfo.model_fields)))
+            info = DocumentInfo.of(stored)
             answer.groups.append(DocumentGroup(doc=info, score=1.0))
         answer.regions = [RegionGroup(region=g.doc.region, documents=[g.doc.id]) for g in answer.groups]
     return answer
@@ -261,7 +261,7 @@ def ask(
     flt = parse_filters(filters)  # type: ignore[arg-type]
     if not len(index):
         return Answer(question=q.text, kind=q.kind, answered=False, reason="the index is empty")
-    mask = index._row_mask(flt)
+    mask = index.rows_matching(flt)
     if q.pairs:
         q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df)
     if q.kind == "metadata":
@@ -269,7 +269,7 @@ def ask(
     else:
         reranker = None
         if rerank is not None and rerank is not False:
-            from .rerank import load_reranker
+            from .search.rerank import load_reranker
 
             reranker = load_reranker(None if rerank is True else rerank)
         answer = _answer(index, q, flt, mask, k, reranker)

@@ -162,3 +162,20 @@ def load_embedder(
             )
         return OnnxEmbedder(folder, name=str(model), **settings)  # type: ignore[arg-type]
     return SentenceTransformerEmbedder(folder, name=str(model), **settings)  # type: ignore[arg-type]
+
+
+def canonical_model_name(model: str | None) -> str | None:
+    """The name an index records for `model` ("legal" is lawdocs/legal-e5-small, "base" the base model)."""
+    return {"legal": LEGAL_MODEL_NAME, "base": BASE_MODEL_NAME}.get(model or "", model)
+
+
+def embedder_for(model: str | None) -> Embedder:
+    """The embedder a model spec names: None/legal/base, `hash-N` (the test stand-in), a name or a folder."""
+    if model and model.startswith("hash-"):
+        size = model.split("-", 1)[1]
+        if not size.isdigit() or not 8 <= int(size) <= 4096:
+            from .errors import ConfigError
+
+            raise ConfigError(f"model {model!r}: a hash embedder is hash-N with N from 8 to 4096")
+        return HashEmbedder(int(size))
+    return load_embedder(model)

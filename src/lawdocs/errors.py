@@ -1,12 +1,21 @@
-"""One error hierarchy: every failure says what went wrong and where."""
+"""One error hierarchy: every failure says what went wrong and where.
+
+Each class carries a `kind` (input, not_found, conflict, unavailable, internal) that the faces map to an
+outcome without reading message text: the HTTP service to a status code, the CLI to an exit code.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar, Literal
+
+ErrorKind = Literal["input", "not_found", "conflict", "unavailable", "internal"]
 
 
 class LawdocsError(Exception):
     """Base class of every error lawdocs raises on purpose."""
+
+    kind: ClassVar[ErrorKind] = "input"
 
     def __init__(
         self,
@@ -70,13 +79,19 @@ class ParseError(LawdocsError):
 class ModelError(LawdocsError):
     """An embedding model could not be built, loaded or used."""
 
+    kind: ClassVar[ErrorKind] = "unavailable"
+
 
 class IndexStoreError(LawdocsError):
     """Base for index problems."""
 
+    kind: ClassVar[ErrorKind] = "unavailable"
+
 
 class IndexNotFoundError(IndexStoreError):
     """No index at the given folder."""
+
+    kind: ClassVar[ErrorKind] = "not_found"
 
 
 class IndexFormatError(IndexStoreError):
@@ -90,6 +105,8 @@ class IndexCorruptError(IndexStoreError):
 class ModelMismatchError(IndexStoreError):
     """The index was built with another model than the one asked for."""
 
+    kind: ClassVar[ErrorKind] = "conflict"
+
 
 class QueryError(LawdocsError):
     """A query, filter or option is invalid."""
@@ -97,3 +114,21 @@ class QueryError(LawdocsError):
 
 class EvalError(LawdocsError):
     """An evaluation file is malformed or does not match the index."""
+
+
+class NotFoundError(QueryError):
+    """A clause, document or other named thing is not in the index."""
+
+    kind: ClassVar[ErrorKind] = "not_found"
+
+
+class ConfigError(LawdocsError):
+    """An option (model, index type, lexical scheme, backend, ...) has a value lawdocs does not know."""
+
+
+class IndexWriteError(IndexStoreError):
+    """A save failed (disk full, permissions, ...); what it wrote was removed and the previous generation kept."""
+
+
+class BackendError(IndexStoreError):
+    """A storage engine (a Milvus server, say) is down or refused a call; `path` names its URI."""

@@ -41,8 +41,8 @@ from .errors import EvalError, LawdocsError, QueryError
 from .models import Hit, SearchMode
 
 if TYPE_CHECKING:
+    from .filters import Filters
     from .index import Index
-    from .search import Filters
 
 CUTOFFS = (1, 5, 10, 20, 100)
 RANK_CUTOFF = 10  # for MRR and nDCG
@@ -282,7 +282,7 @@ def load_queries(path: str | Path) -> list[Query]:
 # -- against an index -------------------------------------------------------------------------------
 def absent_gold(index: Index, queries: Sequence[Query]) -> tuple[int, list[str]]:
     """(number of distinct gold items, those that match no live clause of the index, normalised)."""
-    alive = index.lexical.alive
+    alive = index.alive
     labels: set[str] = set()
     texts: list[str] = []
     need_keys = any(q.gold_keys for q in queries)
@@ -340,3 +340,46 @@ def evaluate(
     report.gold_absent = len(absent)
     report.seconds = round(seconds, 3)
     return report
+
+
+# -- gold clauses as index rows (training and its kept-back checks) ----------------------------------
+def match_gold(index: Index, questions: Sequence[Query]) -> list[tuple[Query, list[int]]]:
+    """Each question with the index rows of its gold clauses, by the evaluation's matching rule."""
+    by_label: dict[str, list[int]] = {}
+    texts: list[tuple[int, str]] = []
+    need_keys = any(q.gold_keys for q in questions)
+    for row, clause in enumerate(index.clauses):
+        if not index.alive[row]:
+            continue
+        title = index.documents[clause.doc_id].title
+        by_label.setdefault(normalise_label(clause.label or title + (clause.article or "")), []).append(row)
+        if need_keys:
+            texts.append((row, normalise_text(clause.text)))
+    out = []
+    for q in questions:
+        rows: list[int] = []
+        for kind, value in q.gold_items():
+            if kind == "label":
+                rows += by_label.get(value, [])
+            else:
+                rows += [row for row, text in texts if value in text]
+        out.append((q, list(dict.fromkeys(rows))))
+    return out
+
+
+Matched = list[tuple[Query, list[int]]]
+
+
+def ranking_metrics(golds: Sequence[Sequence[int]], rankings: Sequence[Sequence[int]]) -> dict[str, float]:
+    """Mean recall@10, recall@100 and MRR@10 of `rankings` (index rows, best first) against `golds` (rows),
+    by the same `query_metrics` as `evaluate`."""
+    totals = {"recall@10": 0.0, "recall@100": 0.0, "mrr@10": 0.0}
+    for gold, rows in zip(golds, rankings, strict=True):
+        at = {row: i for i, row in reversed(list(enumerate(rows[:100], 1)))}
+        ranks = [at.get(g) for g in dict.fromkeys(gold)]
+        found = [r for r in ranks if r is not None]
+        metrics = query_metrics(ranks, min(found) if found else None, 100)
+        for name in totals:
+            totals[name] += metrics[name]
+    n = max(1, len(golds))
+    return {"recall_at_10": totals["recall@10"] / n, "recall_at_100": totals["recall@100"] / n, "mrr_at_10": totals["mrr@10"] / n}

@@ -33,12 +33,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .answer import Answer, ask
-from .embedding.legal import packaged_reranker
-from .errors import IndexStoreError, LawdocsError, ModelError, QueryError
+from .errors import LawdocsError, QueryError
+from .filters import FILTER_KEYS
 from .index import Index
 from .models import Clause, DocumentInfo, Hit, SearchMode
-from .rerank import load_reranker
-from .search import FILTER_KEYS
+from .search.rerank import load_reranker
 
 MAX_QUERY = 500
 MAX_K = 100
@@ -139,14 +138,12 @@ class ErrorResponse(BaseModel):
     error: str
 
 
+STATUS_OF_KIND = {"input": 400, "not_found": 404, "conflict": 409, "unavailable": 503, "internal": 500}
+
+
 def _status(exc: LawdocsError) -> int:
-    if isinstance(exc, QueryError):
-        return 404 if exc.message.startswith("no ") and " in this index" in exc.message else 400
-    if isinstance(exc, ModelError):
-        return 503
-    if isinstance(exc, IndexStoreError):
-        return 500
-    return 400
+    """The HTTP status of a library error, by its kind (never by its message)."""
+    return STATUS_OF_KIND[exc.kind]
 
 
 class _Service:
@@ -166,8 +163,7 @@ class _Service:
             start = time.perf_counter()
             try:
                 if len(self.index):
-                    _ = self.index.embedder  # loads the model
-                    self.index.search("法", k=1, mode="hybrid")  # builds the BM25 and FAISS structures
+                    self.index.warm()  # loads the model, builds the BM25 and FAISS structures
                     from .answering.evidence import corpus_of
 
                     corpus_of(self.index)
@@ -187,7 +183,7 @@ class _Service:
 
 def _doc_info(index: Index, doc_id: str) -> DocumentInfo:
     doc = index.get_document(doc_id)
-    return DocumentInfo.model_validate(doc.model_dump(include=set(DocumentInfo.model_fields)))
+    return DocumentInfo.of(doc)
 
 
 def create_app(index: Index | str | Path, *, reranker: str | Path | None = None) -> FastAPI:
@@ -206,7 +202,7 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
     def reranker_for(rerank: bool) -> str | Path | bool | None:
         if not rerank:
             return None
-        if reranker is None and packaged_reranker() is None and not os.environ.get("LAWDOCS_RERANKER"):
+        if reranker is None and not os.environ.get("LAWDOCS_RERANKER"):
             raise QueryError("this service has no reranker: start it with `lawdocs serve --reranker DIR`")
         return rerank_with
 
@@ -323,8 +319,8 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
             status=status,
             documents=len(ix.documents),
             clauses=len(ix),
-            model=manifest.model_name if manifest else getattr(ix._embedder, "name", "unknown"),
-            model_loaded=ix._embedder is not None,
+            model=manifest.model_name if manifest else "unknown",
+            model_loaded=service.ready.is_set() and service.error is None,
             generation=manifest.generation if manifest else 0,
             lawdocs_version=__version__,
             error=str(service.error) if service.error else None,

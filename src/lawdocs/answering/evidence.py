@@ -119,7 +119,7 @@ class Corpus:
 
     def __init__(self, index: Index) -> None:
         self.texts = [normalise_text(c.text) for c in index.clauses]
-        self.alive = [bool(a) for a in index.lexical.alive[: len(self.texts)]]
+        self.alive = [bool(a) for a in index.alive[: len(self.texts)]]
         self.n = max(1, sum(self.alive))
         self._df: dict[str, int] = {}
 
@@ -142,7 +142,7 @@ _CORPORA: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int, int], Corpus]] 
 def corpus_of(index: Index) -> Corpus:
     key = (
         len(index.clauses),
-        int(index.lexical.alive.sum()),
+        int(index.alive.sum()),
         index.manifest.generation if index.manifest else -1,
     )
     cached = _CORPORA.get(index)

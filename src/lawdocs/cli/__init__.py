@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from .errors import LawdocsError
-from .models import Hit
+from ..errors import LawdocsError
+from ..models import Hit
 
 app = typer.Typer(
     name="lawdocs",
@@ -55,12 +55,13 @@ RerankerOpt = Annotated[
 
 
 def rerank_choice(rerank: bool, reranker: Path | None) -> Any:
-    """What `Index.search(rerank=...)` gets: a loaded reranker folder, True (the legal one) or None."""
-    from .rerank import load_reranker
+    """What `Index.search(rerank=...)` gets: a loaded reranker (from the folder, or from $LAWDOCS_RERANKER
+    with --rerank), or None; nothing of the reranker is imported without either option."""
+    if reranker is None and not rerank:
+        return None
+    from ..search.rerank import load_reranker
 
-    if reranker is not None:
-        return load_reranker(reranker)
-    return load_reranker(None) if rerank else None
+    return load_reranker(reranker)
 
 
 @contextmanager
@@ -112,8 +113,8 @@ def parse(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the clause tree of each document (or print it as JSON)."""
-    from .load import iter_files, load_path
-    from .parse import parse_raw
+    from ..load import iter_files, load_path
+    from ..parse import parse_raw
 
     documents = []
     failed: list[tuple[str, str]] = []
@@ -175,8 +176,8 @@ def index(
     as_json: JsonOpt = False,
 ) -> None:
     """Add documents to an index (created if missing); unchanged files are skipped."""
-    from .index import Index
-    from .load import iter_files
+    from ..index import Index
+    from ..load import iter_files
 
     with failures():
         if (index_dir / "manifest.json").exists():
@@ -223,7 +224,7 @@ def remove(
     index_dir: IndexOpt = Path("indexes/default"),
 ) -> None:
     """Remove documents from an index."""
-    from .index import Index
+    from ..index import Index
 
     with failures():
         ix = Index.open(index_dir)
@@ -274,7 +275,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Find the clauses that answer a query."""
-    from .index import Index
+    from ..index import Index
 
     if (query is None) == (queries is None):
         err.print("[red]error:[/red] give a QUERY or --queries FILE, not both or neither")
@@ -300,8 +301,8 @@ def search(
 
 
 def read_query_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    from .errors import QueryError
-    from .evaluate import iter_query_rows
+    from ..errors import QueryError
+    from ..evaluate import iter_query_rows
 
     return iter_query_rows(path, error=QueryError)
 
@@ -314,7 +315,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Print a clause with its path and its neighbours."""
-    from .index import Index
+    from ..index import Index
 
     with failures():
         ix = Index.open(index_dir)
@@ -355,8 +356,8 @@ def eval_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Score retrieval on questions with gold answers: recall@k, MRR@10, nDCG@10."""
-    from .evaluate import evaluate, load_queries
-    from .index import Index
+    from ..evaluate import evaluate, load_queries
+    from ..index import Index
 
     with failures():
         questions = load_queries(queries)
@@ -444,8 +445,8 @@ def ask(
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
-    from .answer import ask as answer_question
-    from .index import Index
+    from ..answer import ask as answer_question
+    from ..index import Index
 
     with failures():
         ix = Index.open(index_dir, model=model)
@@ -467,7 +468,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the index over HTTP (search, ask, documents, clauses, health; OpenAPI at /openapi.json)."""
-    from .server import serve as run_server
+    from ..server import serve as run_server
 
     with failures():
         err.print(
@@ -509,9 +510,9 @@ def finetune(
     as_json: JsonOpt = False,
 ) -> None:
     """Adapt an embedding model, or train a reranker, on your labelled questions (negatives mined from the index)."""
-    from .finetune import FinetuneConfig
-    from .finetune import finetune as run_finetune
-    from .index import Index
+    from ..index import Index
+    from ..train.finetune import FinetuneConfig
+    from ..train.finetune import finetune as run_finetune
 
     if train_reranker:
         return finetune_reranker(questions, index_dir, out_dir, base, epochs, batch_size, learning_rate, holdout, seed, as_json)
@@ -558,8 +559,8 @@ def finetune_reranker(
     seed: int,
     as_json: bool,
 ) -> None:
-    from .index import Index
-    from .rerank import RerankConfig, train_reranker
+    from ..index import Index
+    from ..train.reranker import RerankConfig, train_reranker
 
     config = RerankConfig(epochs=epochs, holdout=holdout, seed=seed)
     if groups is not None:

@@ -9,73 +9,25 @@ row mask: no rebuild, and no pickle on disk (scipy's .npz plus a JSON vocabulary
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
 
-Tokenizer = Literal["jieba", "bigram", "jieba+bigram"]
-
-_KEEP = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+")
-# Function words that carry no retrieval signal in questions or clauses.
-_STOP = frozenset(
-    "的 了 是 在 和 与 或 及 等 对 为 被 把 将 由 从 于 以 之 其 该 这 那 有 也 都 就 而 并 又 "
-    "吗 呢 吧 啊 么 什么 怎么 怎样 如何 哪些 哪 谁 多少 是否 可以 能否 能 会 要 应该 一个 我 你 他 她 我们 "
-    "如果 因为 所以 但是 但 可 还 没有 没 不 请问 问 一下 一些".split()
-)
-
-
-@lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    with resources.files("lawdocs").joinpath("data/legal_terms.txt").open(encoding="utf-8") as fh:
-        for line in fh:
-            word = line.strip()
-            if word and not word.startswith("#"):
-                tok.add_word(word, freq=20000)
-    return tok
-
-
-def tokenize(text: str, scheme: Tokenizer = "jieba") -> list[str]:
-    """Split text into lexical tokens (NFKC-folded, lower-cased, stop words dropped)."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    tokens: list[str] = []
-    if scheme in ("jieba", "jieba+bigram"):
-        tok = _jieba()
-        for run in _KEEP.findall(text):
-            if run.isascii():
-                tokens.append(run)
-                continue
-            tokens.extend(w for w in tok.cut_for_search(run, HMM=False) if w not in _STOP)
-    if scheme in ("bigram", "jieba+bigram"):
-        for run in _KEEP.findall(text):
-            if run.isascii():
-                if scheme == "bigram":
-                    tokens.append(run)
-                continue
-            if len(run) == 1:
-                if run not in _STOP:
-                    tokens.append(run)
-                continue
-            tokens.extend("~" + run[i : i + 2] for i in range(len(run) - 1))
-    return tokens
+from ..text import TOKENIZERS, Tokenizer, tokenize
+from .backend import RowFields, Where, positions_of, top_k
 
 
 class LexicalIndex:
     """Okapi BM25 over a growing sparse matrix. Row i scores clause row i of the store."""
 
     def __init__(self, scheme: Tokenizer = "jieba", k1: float = 1.2, b: float = 0.75) -> None:
+        if scheme not in TOKENIZERS:
+            from ..errors import ConfigError
+
+            raise ConfigError(f"unknown lexical scheme {scheme!r}: use one of {', '.join(TOKENIZERS)}")
         self.scheme: Tokenizer = scheme
         self.k1 = k1
         self.b = b
@@ -167,10 +119,6 @@ class LexicalIndex:
         out[~self.alive] = 0.0
         return out
 
-    def query_terms(self, query: str) -> list[str]:
-        """The query's tokens that occur in the index (for highlighting)."""
-        return [t.lstrip("~") for t in dict.fromkeys(tokenize(query, self.scheme)) if t in self.vocab]
-
     # -- persistence ----------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
         m = self.matrix()
@@ -189,3 +137,58 @@ class LexicalIndex:
         if lex._matrix.shape[0] != lex.alive.shape[0]:
             raise ValueError("lexical matrix and row mask disagree in length")
         return lex
+
+
+class Bm25Store:
+    """lawdocs' own BM25 as a `LexicalStore`: a `LexicalIndex` whose rows carry the row table's keys."""
+
+    kind: ClassVar[str] = "bm25"
+
+    def __init__(self, scheme: Tokenizer = "jieba") -> None:
+        self.index = LexicalIndex(scheme=scheme)
+        self.keys = np.zeros(0, dtype=np.int64)
+
+    @property
+    def scheme(self) -> Tokenizer:
+        return self.index.scheme
+
+    def __len__(self) -> int:
+        return int(self.index.alive.sum())
+
+    def add(self, keys: np.ndarray, texts: list[str], fields: list[RowFields]) -> None:
+        self.index.add(texts)
+        self.keys = np.concatenate([self.keys, np.asarray(keys, dtype=np.int64)])
+
+    def delete(self, keys: np.ndarray) -> None:
+        rows = positions_of(self.keys, keys)
+        self.index.remove_rows(rows.tolist())
+
+    def search(self, query: str, k: int, where: Where) -> list[tuple[int, float]]:
+        scores = self.index.scores(query)
+        allowed = self.index.alive.copy()
+        if where.keys is not None:
+            allowed = np.zeros_like(allowed)
+            allowed[positions_of(self.keys, where.keys)] = True
+            allowed &= self.index.alive
+        rows = top_k(scores, k, allowed & (scores > 0))
+        return [(int(self.keys[r]), float(scores[r])) for r in rows]
+
+    def save(self, gen: Path) -> dict[str, object]:
+        keep = self.index.alive.copy()
+        if not keep.all():
+            self.index.keep_rows(keep)
+            self.keys = self.keys[keep]
+        self.index.save(gen)
+        np.save(gen / "lexical_keys.npy", self.keys, allow_pickle=False)
+        return {"kind": self.kind, "scheme": self.scheme}
+
+    @classmethod
+    def open(cls, gen: Path, info: dict[str, object]) -> Bm25Store:
+        store = cls.__new__(cls)
+        store.index = LexicalIndex.load(gen)
+        keys_file = gen / "lexical_keys.npy"
+        n = store.index.alive.shape[0]
+        store.keys = np.load(keys_file, allow_pickle=False) if keys_file.exists() else np.arange(n, dtype=np.int64)
+        if store.keys.shape != (n,):
+            raise ValueError(f"{n} lexical rows but {store.keys.shape[0]} keys")
+        return store

@@ -1,0 +1,188 @@
+"""FAISS as a `DenseStore`: normalised vectors, inner-product search, filters as an ID selector.
+
+Exact search (`Flat`) up to `HNSW_ABOVE` rows, HNSW above, IVF when asked. The vector matrix is the
+truth (`vectors.npy`); the FAISS structure is rebuilt from it when rows change and written beside it
+(`dense.faiss`) only for approximate types, whose build is the slow part.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal, get_args
+
+import numpy as np
+
+from ..errors import ConfigError, IndexCorruptError
+from .backend import RowFields, Where, positions_of
+
+IndexType = Literal["auto", "flat", "hnsw", "ivf"]
+INDEX_TYPES: tuple[str, ...] = get_args(IndexType)
+HNSW_ABOVE = 100_000  # rows; exact search took 32 ms at 58,570 (benchmarks/results/ann_recall.md)
+
+
+def faiss_module() -> Any:
+    """faiss, imported on first use (its bundled type stubs lag behind its Python API)."""
+    import faiss
+
+    return faiss
+
+
+def check_index_type(kind: str) -> IndexType:
+    if kind not in INDEX_TYPES:
+        raise ConfigError(f"unknown index type {kind!r}: use one of {', '.join(INDEX_TYPES)}")
+    return kind  # type: ignore[return-value]
+
+
+class FaissDense:
+    kind: ClassVar[str] = "faiss"
+
+    def __init__(self, dimension: int = 0, index_type: IndexType = "auto") -> None:
+        self.index_type: IndexType = check_index_type(index_type)
+        self.matrix = np.zeros((0, dimension), dtype=np.float32)
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.alive = np.zeros(0, dtype=bool)
+        self._faiss: Any = None
+
+    def __len__(self) -> int:
+        return int(self.alive.sum())
+
+    @property
+    def dimension(self) -> int:
+        return int(self.matrix.shape[1])
+
+    def add(self, keys: np.ndarray, vectors: np.ndarray, fields: list[RowFields]) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self.matrix.shape[0] == 0:
+            self.matrix = np.zeros((0, vectors.shape[1]), dtype=np.float32)
+        self.matrix = np.concatenate([self.matrix, vectors])
+        self.keys = np.concatenate([self.keys, np.asarray(keys, dtype=np.int64)])
+        self.alive = np.concatenate([self.alive, np.ones(len(keys), dtype=bool)])
+        self._faiss = None
+
+    def delete(self, keys: np.ndarray) -> None:
+        self.alive[positions_of(self.keys, keys)] = False
+
+    def vectors(self, keys: np.ndarray) -> np.ndarray:
+        return self.matrix[positions_of(self.keys, keys)]
+
+    def kind_in_force(self) -> str:
+        if self.index_type != "auto":
+            return self.index_type
+        return "hnsw" if self.matrix.shape[0] >= HNSW_ABOVE else "flat"
+
+    def factory_string(self) -> str:
+        kind = self.kind_in_force()
+        if kind == "hnsw":
+            return "HNSW32,Flat"
+        if kind == "ivf":
+            return f"IVF{getattr(self._structure(), 'nlist', 0)},Flat"
+        return "Flat"
+
+    def _structure(self) -> Any:
+        if self._faiss is None:
+            faiss = faiss_module()
+            n, dim = self.matrix.shape
+            kind = self.kind_in_force()
+            if kind == "hnsw":
+                index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+                index.hnsw.efConstruction = 80
+                index.hnsw.efSearch = 128
+            elif kind == "ivf":
+                nlist = max(1, min(4096, int(4 * np.sqrt(max(n, 1)))))
+                quantizer = faiss.IndexFlatIP(dim)
+                index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+                index.train(self.matrix if n >= nlist else np.resize(self.matrix, (nlist, dim)))
+                index.nprobe = min(nlist, 32)
+            else:
+                index = faiss.IndexFlatIP(dim)
+            if n:
+                index.add(self.matrix)
+            self._faiss = index
+        return self._faiss
+
+    def search(self, query: np.ndarray, k: int, where: Where) -> list[tuple[int, float]]:
+        faiss = faiss_module()
+        if where.keys is None:
+            allowed = self.alive
+        else:
+            allowed = np.zeros_like(self.alive)
+            allowed[positions_of(self.keys, where.keys)] = True
+            allowed &= self.alive
+        n_allowed = int(allowed.sum())
+        if not n_allowed:
+            return []
+        index = self._structure()
+        params = None
+        if n_allowed < len(allowed):
+            sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
+            if isinstance(index, faiss.IndexHNSWFlat):
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(128, k))
+            elif isinstance(index, faiss.IndexIVFFlat):
+                params = faiss.SearchParametersIVF(sel=sel, nprobe=index.nprobe)
+            else:
+                params = faiss.SearchParameters(sel=sel)
+        qvec = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        scores, rows = index.search(qvec, min(k, n_allowed), params=params)
+        return [
+            (int(self.keys[r]), float(s))
+            for r, s in zip(rows[0], scores[0], strict=True)
+            if r >= 0 and allowed[r]
+        ]
+
+    def compact(self) -> None:
+        if self.alive.all():
+            return
+        self.matrix = self.matrix[self.alive]
+        self.keys = self.keys[self.alive]
+        self.alive = np.ones(len(self.keys), dtype=bool)
+        self._faiss = None
+
+    def save(self, gen: Path) -> dict[str, Any]:
+        self.compact()
+        np.save(gen / "vectors.npy", self.matrix.astype(np.float32), allow_pickle=False)
+        np.save(gen / "dense_keys.npy", self.keys, allow_pickle=False)
+        factory = self.factory_string()
+        if factory != "Flat":
+            faiss_module().write_index(self._structure(), str(gen / "dense.faiss"))
+        return {"kind": self.kind, "index_option": self.index_type, "factory": factory}
+
+    @classmethod
+    def open(cls, gen: Path, info: dict[str, Any], dimension: int) -> FaissDense:
+        option = info.get("index_option", "auto")
+        store = cls(dimension, check_index_type(option if isinstance(option, str) else "auto"))
+        path = gen / "vectors.npy"
+        try:
+            matrix = np.load(path, allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            raise IndexCorruptError(f"cannot read vectors: {exc}", path=path) from exc
+        if matrix.ndim != 2 or matrix.dtype != np.float32 or (len(matrix) and matrix.shape[1] != dimension):
+            raise IndexCorruptError(
+                f"vectors have shape {matrix.shape} and type {matrix.dtype}, the manifest says "
+                f"{dimension} float32 dimensions",
+                path=path,
+            )
+        if not np.isfinite(matrix).all():
+            raise IndexCorruptError("vectors hold NaN or infinite values", path=path)
+        store.matrix = matrix if len(matrix) else np.zeros((0, dimension), dtype=np.float32)
+        keys_path = gen / "dense_keys.npy"
+        if keys_path.exists():
+            try:
+                store.keys = np.load(keys_path, allow_pickle=False).astype(np.int64)
+            except (ValueError, OSError) as exc:
+                raise IndexCorruptError(f"cannot read row keys: {exc}", path=keys_path) from exc
+        else:  # written before rows had keys: keys are positions
+            store.keys = np.arange(len(matrix), dtype=np.int64)
+        if store.keys.shape != (len(matrix),):
+            raise IndexCorruptError(f"{len(matrix)} vectors but {store.keys.shape} keys", path=keys_path)
+        store.alive = np.ones(len(matrix), dtype=bool)
+        if (gen / "dense.faiss").exists():
+            try:
+                store._faiss = faiss_module().read_index(str(gen / "dense.faiss"))
+            except RuntimeError as exc:
+                raise IndexCorruptError(f"cannot read the FAISS index: {exc}", path=gen / "dense.faiss") from exc
+            if store._faiss.ntotal != len(matrix):
+                raise IndexCorruptError(
+                    f"FAISS index holds {store._faiss.ntotal} vectors, vectors.npy {len(matrix)}",
+                    path=gen / "dense.faiss",
+                )
+        return store

@@ -1,0 +1,77 @@
+"""Paths to parsed documents, with every file that could not be read reported, never fatal.
+
+`Index.add` and `lawdocs parse` share this loop, so both catch the same errors and name the same files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LawdocsError
+from .models import Document
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file (or folder) that gave no document, and why."""
+
+    source: str
+    message: str
+
+
+@dataclass
+class AddReport:
+    """What one `Index.add` did."""
+
+    added: list[str] = field(default_factory=list)  # document ids
+    replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+    clauses: int = 0
+
+    def merge(self, other: AddReport) -> None:
+        self.added += other.added
+        self.replaced += other.replaced
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.clauses += other.clauses
+
+
+def expand(paths: Iterable[str | Path] | str | Path) -> tuple[list[Path], list[Failure]]:
+    """Every file under `paths` (folders recursively, duplicates once), and the paths that gave none."""
+    from .load import iter_files
+
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files: list[Path] = []
+    failed: list[Failure] = []
+    for target in paths:
+        try:
+            files.extend(iter_files([target]))
+        except LawdocsError as exc:
+            failed.append(Failure(str(target), str(exc)))
+    return list(dict.fromkeys(files)), failed
+
+
+def iter_documents(
+    paths: Iterable[str | Path] | str | Path, *, progress: Callable[[str, int], None] | None = None
+) -> Iterator[Document | Failure]:
+    """Load and parse every file under `paths`, yielding documents and failures in file order."""
+    from .load import load_path
+    from .parse import parse_raw
+
+    files, failed = expand(paths)
+    yield from failed
+    for path in files:
+        try:
+            docs = [parse_raw(raw) for raw in load_path(Path(path).resolve())]
+        except LawdocsError as exc:
+            yield Failure(str(path), str(exc))
+        except Exception as exc:  # an unexpected bug must not lose the rest of the batch
+            yield Failure(str(path), f"{type(exc).__name__}: {exc}")
+        else:
+            yield from docs
+        if progress:
+            progress(str(path), 1)

@@ -1,0 +1,140 @@
+"""Search: candidates from the index, fused into one ranking, optionally reranked, returned as cited hits.
+
+Modules, one owner each:
+- this module: `search()`, the one place a query becomes a ranked list of `Hit`s.
+- `fusion`: how ranked lists combine (RRF, weighted), the measured presets, the report-measure list.
+- `rerank`: scoring with a trained cross-encoder (`Reranker`) and fusing its order (training is in
+  `lawdocs.train`, which nothing here imports).
+
+`Filters` and `parse_filters` live in `lawdocs.filters` (the index applies them too) and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_args
+
+from ..errors import QueryError
+from ..filters import FILTER_KEYS, Filters, parse_filters
+from ..models import DocumentInfo, Hit, SearchMode
+from .fusion import FUSION_PRESETS, FusionConfig, asks_for_measures, collection_preset, fuse
+
+if TYPE_CHECKING:
+    from ..index import Index
+    from .rerank import Reranker
+
+__all__ = [
+    "FILTER_KEYS",
+    "FUSION_PRESETS",
+    "Filters",
+    "FusionConfig",
+    "collection_preset",
+    "fuse",
+    "parse_filters",
+    "search",
+]
+
+SEARCH_MODES: tuple[str, ...] = get_args(SearchMode)
+Ranked = list[tuple[int, float]]
+
+
+def search(
+    index: Index,
+    query: str,
+    k: int = 10,
+    *,
+    mode: SearchMode = "hybrid",
+    filters: Filters | dict[str, Any] | Sequence[str] | None = None,
+    rerank: Reranker | str | Path | bool | None = None,
+) -> list[Hit]:
+    """The k clauses of `index` that best answer `query`, best first, within `filters`.
+
+    `mode`: hybrid (dense and lexical fused, the default), dense or lexical. `rerank` reorders the first
+    stage's best candidates with a cross-encoder: a reranker folder (`lawdocs finetune --reranker`), a
+    `Reranker`, or True for the one in $LAWDOCS_RERANKER.
+    """
+    if not query or not query.strip():
+        raise QueryError("the query is empty")
+    if k < 1:
+        raise QueryError(f"k must be at least 1, got {k}")
+    if mode not in SEARCH_MODES:
+        raise QueryError(f"unknown mode {mode!r}: use {', '.join(SEARCH_MODES)}")
+    reranker = None
+    if rerank is not None and rerank is not False:
+        from .rerank import load_reranker
+
+        reranker = load_reranker(None if rerank is True else rerank)
+    flt = parse_filters(filters)
+    mask = index.table.mask(flt)
+    wanted = max(k, reranker.fusion.depth) if reranker else k
+    per: dict[str, dict[int, float]] = {}
+    ranked = first_stage(index, query, mask, wanted, mode, flt, per)
+    if reranker is not None and ranked:
+        ranked = rerank_head(index, query, ranked, reranker, per)
+    return [hit(index, rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
+
+
+def first_stage(
+    index: Index,
+    query: str,
+    mask: Any,
+    wanted: int,
+    mode: SearchMode,
+    filters: Filters,
+    per: dict[str, dict[int, float]],
+) -> Ranked:
+    """The ranking before any reranker: one retriever, or dense and lexical fused (with the measures list)."""
+    if mode == "dense":
+        ranked = index.dense_candidates(query, mask, wanted, filters)
+        per["dense"] = dict(ranked)
+        return ranked
+    if mode == "lexical":
+        ranked = index.lexical_candidates(query, mask, wanted, filters)
+        per["lexical"] = dict(ranked)
+        return ranked
+    fusion = index.fusion_config()
+    depth = max(wanted, fusion.candidates)
+    dense = index.dense_candidates(query, mask, depth, filters)
+    lexical = index.lexical_candidates(query, mask, depth, filters)
+    per["dense"], per["lexical"] = dict(dense), dict(lexical)
+    preferred: Ranked = []
+    if fusion.measure_weight and asks_for_measures(query):
+        fused = fuse(dense, lexical, fusion)
+        preferred = [(row, score) for row, score in fused if index.clauses[row].kind == "measure"]
+    return fuse(dense, lexical, fusion, preferred)[:wanted]
+
+
+def rerank_head(
+    index: Index, query: str, ranked: Ranked, reranker: Reranker, per: dict[str, dict[int, float]]
+) -> Ranked:
+    """The first stage's head reordered by the cross-encoder; the tail kept below it, scores still falling."""
+    from .rerank import fuse_reranked
+
+    head = [row for row, _ in ranked[: reranker.fusion.depth]]
+    scores = reranker.score(query, [index.passage(row) for row in head])
+    per["rerank"] = {row: float(s) for row, s in zip(head, scores, strict=True)}
+    fused = fuse_reranked(head, scores.tolist(), reranker.fusion)
+    tail = ranked[len(head) :]
+    if tail:
+        top = max(score for _, score in tail)
+        floor = fused[-1][1] * 0.99
+        tail = [(row, floor * score / top if top > 0 else 0.0) for row, score in tail]
+    return fused + tail
+
+
+def hit(index: Index, rank: int, row: int, score: float, per: dict[str, dict[int, float]]) -> Hit:
+    """The `Hit` for a row of `index`: the clause, its document and citation, the scores behind its rank."""
+    clause = index.clauses[row]
+    return Hit(
+        rank=rank,
+        score=score,
+        clause_id=clause.id,
+        label=clause.label,
+        text=clause.text,
+        path=clause.path,
+        article=clause.article,
+        page=clause.page,
+        doc=DocumentInfo.of(index.documents[clause.doc_id]),
+        scores={name: scores[row] for name, scores in per.items() if row in scores},
+    )
