@@ -3,23 +3,23 @@
 Recall@10 of an approximate index = share of the exact top-10 clauses it also returns, averaged over the
 training questions; latency is per query, warm, dense search only (query encoding excluded).
 
-    python benchmarks/ann_recall.py          # needs benchmarks/cache/stard-index-all (from stard.py)
+    python -m benchmarks.ann_recall          # needs benchmarks/cache/stard-index-all (from stard.py)
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import CACHE, STARD, log, md_table, percentile, write_results  # noqa: E402
-from lawdocs.evaluate import load_queries  # noqa: E402
-from lawdocs.index import Index  # noqa: E402
+from benchmarks.common import CACHE, STARD, log, md_table, percentile, write_results
+from lawdocs.evaluate import load_queries
+from lawdocs.filters import Filters
+from lawdocs.index import Index
+from lawdocs.index.backend import Where
+from lawdocs.index.faiss_store import FaissDense
 
 
 def main() -> None:
@@ -34,26 +34,29 @@ def main() -> None:
     qvecs = ix.embedder.encode_queries(questions).astype(np.float32)
     exact_ids: np.ndarray | None = None
     rows = []
+    keys = ix.table.keys
+    vectors = ix.vectors_of(range(len(ix)))
+    everything = Where(filters=Filters(), keys=None)
     for kind in ("flat", "hnsw", "ivf"):
-        ix.index_type = kind  # type: ignore[assignment]
-        ix._faiss = None
+        store = FaissDense(vectors.shape[1], kind)  # type: ignore[arg-type]
+        store.add(keys, vectors, [])
         started = time.perf_counter()
-        index = ix._dense_index()
+        store.search(qvecs[0], 10, everything)  # builds the structure
         build = time.perf_counter() - started
         latencies = []
         found = []
         for q in qvecs:
             t = time.perf_counter()
-            _, ids = index.search(q[None, :], 10)
+            hits = store.search(q, 10, everything)
             latencies.append((time.perf_counter() - t) * 1000)
-            found.append(ids[0])
+            found.append([key for key, _ in hits])
         ids_all = np.stack(found)
         if exact_ids is None:
             exact_ids = ids_all
         recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids_all, exact_ids, strict=True)]))
         rows.append(
             [
-                ix.factory_string(),
+                store.factory_string(),
                 f"{build:.1f}",
                 f"{recall:.4f}",
                 f"{percentile(latencies, 50):.2f}",

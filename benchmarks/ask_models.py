@@ -4,7 +4,7 @@ For each of the 10 seed_dev questions: answered, every gold key among the cited 
 are cited and their share of the report's characters; then ten questions of the kinds the cut-off was
 calibrated on (measures, problems, plans, a figure) and four the report cannot answer.
 
-    python benchmarks/ask_models.py
+    python -m benchmarks.ask_models
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from common import REPORTS, REPORTS_BENCH, md_table, write_results
+from benchmarks.common import REPORTS, REPORTS_BENCH, md_table, write_results
 from lawdocs.answer import ask
 from lawdocs.embed import load_embedder
 from lawdocs.evaluate import load_queries

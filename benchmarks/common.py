@@ -22,9 +22,11 @@ import numpy as np
 
 from lawdocs.evaluate import Query, score
 from lawdocs.index import Index, passage_text
-from lawdocs.lexical import LexicalIndex, Tokenizer
+from lawdocs.index.backend import top_k
+from lawdocs.index.lexical import LexicalIndex
 from lawdocs.models import Hit
-from lawdocs.search import FusionConfig, fuse, top_k
+from lawdocs.search import FusionConfig, fuse, hit
+from lawdocs.text import Tokenizer
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -32,7 +34,7 @@ CACHE = HERE / "cache"  # git-ignored
 SHARED = HERE.parent.parent / "shared"
 STARD = SHARED / "bench" / "stard"
 REPORTS_BENCH = SHARED / "bench" / "reports"
-REPORTS = SHARED / "corpora" / "reports"
+REPORTS = HERE.parent / "corpora" / "reports"  # shipped with the project
 
 # Reference points from shared/bench/README.md (BM25 over jieba tokens, their dev split of 308 questions).
 BM25_REFERENCE = {"recall@10": 0.414, "recall@100": 0.611, "mrr@10": 0.344}
@@ -51,7 +53,28 @@ START_LOAD = [round(x, 2) for x in os.getloadavg()]  # when the script started: 
 
 
 def command_line() -> str:
-    return " ".join(shlex.quote(a) for a in [Path(sys.executable).as_posix(), *sys.argv])
+    """The command as it can be typed again from the repository root (`python -m benchmarks.NAME ...`)."""
+    script = Path(sys.argv[0])
+    head = ["python", "-m", f"benchmarks.{script.stem}"] if script.suffix == ".py" else ["python", *sys.argv[:1]]
+    return " ".join(shlex.quote(a) for a in [*head, *sys.argv[1:]])
+
+
+def git_commit() -> str:
+    """The commit the benchmark ran at, with "+dirty" when the work tree had uncommitted changes."""
+    import subprocess
+
+    root = HERE.parent
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "src", "benchmarks"],
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return sha + ("+dirty" if dirty else "")
 
 
 def cpu_model() -> str:
@@ -76,6 +99,7 @@ def machine() -> dict[str, Any]:
     except Exception:
         lawdocs_version = "unknown"
     return {
+        "commit": git_commit(),
         "nproc": cores,
         "cpu": cpu_model(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -97,16 +121,22 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+def results_dir() -> Path:
+    """benchmarks/results, or $LAWDOCS_BENCH_RESULTS (the CI smoke run writes there, not over the results)."""
+    return Path(os.environ.get("LAWDOCS_BENCH_RESULTS") or RESULTS)
+
+
 def write_results(name: str, data: dict[str, Any], markdown: str) -> tuple[Path, Path]:
-    """results/<name>.json and .md, each with the command line and machine facts."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    """results/<name>.json and .md, each with the commit, the command line and machine facts."""
+    out = results_dir()
+    out.mkdir(parents=True, exist_ok=True)
     info = {"command": command_line(), "machine": machine()}
-    json_path = RESULTS / f"{name}.json"
-    md_path = RESULTS / f"{name}.md"
+    json_path = out / f"{name}.json"
+    md_path = out / f"{name}.md"
     json_path.write_text(json.dumps({**info, **data}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     m = info["machine"]
     head = (
-        f"Command: `{info['command']}`\n\n"
+        f"Command: `{info['command']}` at commit {m['commit']}\n\n"
         f"Machine: {m['nproc']} cores, {m['cpu']}, load average {m['load_average_at_start']} at the start, "
         f"{m['load_average']} at the end, "
         f"Python {m['python']}, lawdocs {m['lawdocs']}, {m['date']}\n\n"
@@ -171,50 +201,58 @@ def get_embedder(model: str | None, backend: str = "auto") -> Any:
 
     `backend`: "auto" (int8 ONNX when exported), "torch" (fp32) or "onnx", as `load_embedder`.
     """
-    from lawdocs.embed import HashEmbedder, load_embedder
+    from lawdocs.embed import embedder_for, load_embedder
 
     if model and model.startswith("hash-"):
-        return HashEmbedder(int(model.split("-", 1)[1]))
+        return embedder_for(model)
     return load_embedder(model, backend=backend)  # type: ignore[arg-type]
 
 
 # -- candidates, fusion, scoring --------------------------------------------------------------------
+def library_rankings(ix: Index, queries: Sequence[Query], **options: Any) -> list[list[Hit]]:
+    """What the library itself returns: `Index.search` for every question (top DEPTH)."""
+    return [ix.search(q.query, k=DEPTH, **options) for q in queries]
+
+
 class Runs:
-    """Per question: the dense and (per scheme) lexical top-DEPTH rows, computed once, fused many times."""
+    """Per question: the index's dense and (per scheme) lexical top-DEPTH candidates, computed once through
+    its public candidate calls and fused many times with `lawdocs.search.fuse`, for sweeps over fusion
+    settings; `library_rankings` is what `Index.search` gives."""
 
     def __init__(self, ix: Index, queries: list[Query]) -> None:
         self.ix = ix
         self.queries = queries
-        self.mask = ix.lexical.alive.copy()
+        self.mask = ix.rows_matching(None)
         self.dense: list[list[tuple[int, float]]] = []
         self.lexical: dict[str, list[list[tuple[int, float]]]] = {}
         self._hits: dict[int, Hit] = {}
         start = time.perf_counter()
         for q in queries:
-            self.dense.append(ix.dense_scores(q.query, self.mask, DEPTH))
+            self.dense.append(ix.dense_candidates(q.query, self.mask, DEPTH))
         self.dense_seconds = time.perf_counter() - start
         self.lexical_seconds: dict[str, float] = {}
 
     def add_scheme(self, scheme: Tokenizer) -> None:
         ix = self.ix
-        if scheme == ix.lexical.scheme:
-            lex = ix.lexical
+        start = time.perf_counter()
+        rows = []
+        if scheme == getattr(ix.text, "scheme", None):
+            rows = [ix.lexical_candidates(q.query, self.mask, DEPTH) for q in self.queries]
         else:
             log(f"building a {scheme} BM25 index over {len(ix.clauses)} clause texts")
             lex = LexicalIndex(scheme=scheme)
             lex.add([passage_text(ix.documents[c.doc_id], c) for c in ix.clauses])
-        start = time.perf_counter()
-        rows = []
-        for q in self.queries:
-            scores = lex.scores(q.query)
-            best = top_k(scores, DEPTH, self.mask & (scores > 0))
-            rows.append([(int(r), float(scores[r])) for r in best])
+            start = time.perf_counter()
+            for q in self.queries:
+                scores = lex.scores(q.query)
+                best = top_k(scores, DEPTH, self.mask & (scores > 0))
+                rows.append([(int(r), float(scores[r])) for r in best])
         self.lexical_seconds[scheme] = time.perf_counter() - start
         self.lexical[scheme] = rows
 
     def hit(self, row: int) -> Hit:
         if row not in self._hits:
-            self._hits[row] = self.ix._hit(0, row, 0.0, {})
+            self._hits[row] = hit(self.ix, 0, row, 0.0, {})
         return self._hits[row]
 
     def rankings(

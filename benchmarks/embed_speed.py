@@ -4,7 +4,7 @@ Measures passages/s over ~2,000 clauses (batch 32, texts sorted by length inside
 latency (p50/p95 over the STARD training questions, one query per call), and writes
 ``benchmarks/results/embed_speed.json``. The machine may be shared: nproc and load average are recorded.
 
-    /work/venv/bin/python benchmarks/embed_speed.py [--n 2000] [--queries 200] [--backends onnx,torch]
+    /work/venv/bin/python -m benchmarks.embed_speed [--n 2000] [--queries 200] [--backends onnx,torch]
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import os
 import platform
 import random
 import statistics
-import sys
 import time
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -23,10 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.common import cpu_model
 from lawdocs.embed import Embedder, build_default_model, load_embedder
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import cpu_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STARD = ROOT.parent / "shared" / "bench" / "stard"
@@ -84,7 +81,7 @@ def main() -> None:
     chars = [len(p) for p in passages]
     result: dict[str, object] = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": "python benchmarks/embed_speed.py "
+        "command": "python -m benchmarks.embed_speed "
         + " ".join(
             f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None and k != "out"
         ),

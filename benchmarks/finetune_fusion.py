@@ -1,20 +1,15 @@
 """Hybrid fusion settings on the legal (adapted) index that finetune_stard.py built, held-back questions only.
 
-python benchmarks/finetune_fusion.py     # needs benchmarks/cache/stard-index-adapted-onnx and legal-e5-small
+python -m benchmarks.finetune_fusion     # needs benchmarks/cache/stard-index-adapted-onnx and legal-e5-small
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import CACHE, STARD, md_table, split, write_results  # noqa: E402
-from lawdocs.embed import load_embedder  # noqa: E402
-from lawdocs.evaluate import evaluate, load_queries  # noqa: E402
-from lawdocs.index import Index  # noqa: E402
-from lawdocs.search import FUSION_PRESETS, FusionConfig  # noqa: E402
+from benchmarks.common import CACHE, STARD, md_table, split, write_results
+from lawdocs.embed import load_embedder
+from lawdocs.evaluate import evaluate, load_queries
+from lawdocs.index import Index
+from lawdocs.search import FUSION_PRESETS, FusionConfig
 
 SETTINGS = [
     ("laws preset (rrf k=10, lexical 0.75)", FUSION_PRESETS["laws"]),

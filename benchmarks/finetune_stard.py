@@ -4,24 +4,21 @@ Uses the split of `stard.py` (seeded 80/20 of train.jsonl): `lawdocs.finetune` t
 (keeping 10 % of those back to pick the epoch), then the adapted model embeds the whole corpus and the
 20 % held back are evaluated in dense, lexical and hybrid modes next to the base model's index.
 
-    python benchmarks/finetune_stard.py            # ~1 hour on 2 cores: training, int8 export, re-embedding
-    python benchmarks/finetune_stard.py --limit 60 # smoke run on a few questions
+    python -m benchmarks.finetune_stard            # ~1 hour on 2 cores: training, int8 export, re-embedding
+    python -m benchmarks.finetune_stard --limit 60 # smoke run on a few questions
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import CACHE, STARD, log, md_table, split, write_results  # noqa: E402
-from lawdocs.evaluate import evaluate, load_queries  # noqa: E402
-from lawdocs.finetune import FinetuneConfig, finetune  # noqa: E402
-from lawdocs.index import Index  # noqa: E402
+from benchmarks.common import CACHE, STARD, log, md_table, split, write_results
+from lawdocs.evaluate import evaluate, load_queries
+from lawdocs.index import Index
+from lawdocs.train.finetune import FinetuneConfig, finetune
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Parse throughput: every LawRefBook Markdown file of shared/corpora/laws-all.tar.gz on one core.
 
-    /work/venv/bin/python benchmarks/parse_throughput.py [--repeat 3] [--max-chars 1200]
+    /work/venv/bin/python -m benchmarks.parse_throughput [--repeat 3] [--max-chars 1200]
 
 The files are read from the tarball into memory first (not timed); the timed part is `parse_raw` on each
 (structure, metadata, long-clause splitting, pydantic records), in one process. The best of `--repeat`
@@ -10,16 +10,13 @@ runs is reported. Writes benchmarks/results/parse_throughput.json (and .md) and 
 from __future__ import annotations
 
 import argparse
-import sys
 import tarfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import SHARED, md_table, write_results  # noqa: E402
-from lawdocs.load import RawDocument  # noqa: E402
-from lawdocs.parse import DEFAULT_MAX_CHARS, coverage_gaps, parse_raw  # noqa: E402
+from benchmarks.common import SHARED, md_table, write_results
+from lawdocs.load import RawDocument
+from lawdocs.parse import DEFAULT_MAX_CHARS, coverage_gaps, parse_raw
 
 TARBALL = SHARED / "corpora" / "laws-all.tar.gz"
 

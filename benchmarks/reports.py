@@ -6,8 +6,8 @@ For each mode: recall@1/5/10, MRR@10, nDCG@10 and the mean length (characters) o
 Issue target: hybrid finds >= 90 % of the gold keys in the top 5 with hits shorter than 400 characters on
 average. A fusion sweep (same grid as stard.py) is printed too, but 10 questions decide little.
 
-    python benchmarks/reports.py                 # both tables
-    python benchmarks/reports.py --no-distractors
+    python -m benchmarks.reports                 # both tables
+    python -m benchmarks.reports --no-distractors
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import (
+from benchmarks.common import (
     CACHE,
     HERE,
     REPORTS,
@@ -31,6 +31,7 @@ from common import (
     describe,
     fusion_grid,
     get_embedder,
+    library_rankings,
     log,
     md_table,
     write_results,
@@ -119,7 +120,7 @@ def run_table(
     add("dense", runs.rankings("dense"))
     add(  # rows[2]: the library's hybrid, judged against the issue target
         f"hybrid, library default ({describe(in_force)}, jieba)",
-        runs.rankings("hybrid", "jieba", in_force),
+        library_rankings(ix, queries),
         in_force,
     )
     if reranker is not None:
@@ -227,7 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     reranker = None
     if args.rerank:
-        from lawdocs.rerank import load_reranker
+        from lawdocs.search.rerank import load_reranker
 
         reranker = load_reranker(None if args.rerank == "legal" else args.rerank)
         chosen = reranker.fusion

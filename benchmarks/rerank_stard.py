@@ -6,31 +6,24 @@ starts from the legal model and learns from the tune questions only (10 % of the
 `train_reranker` to choose the epoch and the fusion weight); the held-back questions are then searched
 with and without reranking.
 
-    python benchmarks/rerank_stard.py               # ~1 hour on 2 cores
-    python benchmarks/rerank_stard.py --limit 40 --epochs 1 --held-limit 20   # a smoke run
+    python -m benchmarks.rerank_stard               # ~1 hour on 2 cores
+    python -m benchmarks.rerank_stard --limit 40 --epochs 1 --held-limit 20   # a smoke run
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import CACHE, STARD, log, md_table, split, write_results  # noqa: E402
-from lawdocs.embed import load_embedder  # noqa: E402
-from lawdocs.embedding.legal import legal_model_dir  # noqa: E402
-from lawdocs.evaluate import evaluate, load_queries  # noqa: E402
-from lawdocs.index import Index  # noqa: E402
-from lawdocs.rerank import (  # noqa: E402
-    RerankConfig,
-    Reranker,
-    RerankFusion,
-    train_reranker,
-)
-from lawdocs.search import FUSION_PRESETS  # noqa: E402
+from benchmarks.common import CACHE, STARD, log, md_table, split, write_results
+from lawdocs.embed import load_embedder
+from lawdocs.embedding.legal import legal_model_dir
+from lawdocs.evaluate import evaluate, load_queries
+from lawdocs.index import Index
+from lawdocs.search import FUSION_PRESETS
+from lawdocs.search.rerank import Reranker, RerankFusion
+from lawdocs.train.reranker import RerankConfig, train_reranker
 
 KEYS = ("recall@1", "recall@10", "recall@20", "recall@100", "mrr@10")
 

@@ -12,8 +12,8 @@ multilingual-e5-small, prompts "query: " / "passage: "):
 Peak RSS per phase is the kernel's VmHWM, reset before each phase through /proc/self/clear_refs (falls
 back to getrusage's lifetime peak where that is not possible). Writes results/speed.json and .md.
 
-    python benchmarks/speed.py                  # 5,000 records
-    python benchmarks/speed.py --records 0      # all 58,637 records (slow: ~1 h for both sides on 2 cores)
+    python -m benchmarks.speed                  # 5,000 records
+    python -m benchmarks.speed --records 0      # all 58,637 records (slow: ~1 h for both sides on 2 cores)
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from common import CACHE, STARD, get_embedder, log, md_table, percentile, write_results
+from benchmarks.common import CACHE, STARD, get_embedder, log, md_table, percentile, write_results
 from lawdocs.evaluate import load_queries
 from lawdocs.index import Index, passage_text
 

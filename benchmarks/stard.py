@@ -6,8 +6,8 @@ split of train.jsonl (tune on the 80 %, report on the 20 % held back and on all 
 three lexical schemes (jieba, bigram, jieba+bigram) by rebuilding only the BM25 index over the cached
 clause texts. Writes results/stard.json and results/stard.md.
 
-    python benchmarks/stard.py                  # the whole corpus: ~20 min of embedding on 2 cores, once
-    python benchmarks/stard.py --records 3000 --limit 200   # a quick run (gold articles + random others)
+    python -m benchmarks.stard                  # the whole corpus: ~20 min of embedding on 2 cores, once
+    python -m benchmarks.stard --records 3000 --limit 200   # a quick run (gold articles + random others)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from common import (
+from benchmarks.common import (
     BM25_BIGRAM_REFERENCE,
     BM25_REFERENCE,
     CACHE,

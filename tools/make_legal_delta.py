@@ -1,6 +1,6 @@
 """Release tooling: write the packaged legal delta (src/lawdocs/data/legal_delta.*) from a trained model.
 
-    python benchmarks/finetune_stard.py --epochs 2   # trains benchmarks/cache/legal-e5-small on STARD's tune split
+    python -m benchmarks.finetune_stard --epochs 2   # trains benchmarks/cache/legal-e5-small on STARD's tune split
     python tools/make_legal_delta.py                 # delta = adapted - base, fp16, ~43 MB
 """
 
@@ -28,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     about = {
         "how": f"lawdocs.train.finetune (benchmarks/finetune_stard.py) on {TRAINED_ON}",
-        "rebuild": "python benchmarks/finetune_stard.py --epochs 2 && python tools/make_legal_delta.py",
+        "rebuild": "python -m benchmarks.finetune_stard --epochs 2 && python tools/make_legal_delta.py",
         "finetune_report": json.loads((args.adapted / "lawdocs_finetune.json").read_text(encoding="utf-8")),
     }
     info = make_delta(build_default_model(), args.adapted, DATA, about)

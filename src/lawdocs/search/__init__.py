@@ -31,6 +31,7 @@ __all__ = [
     "FusionConfig",
     "collection_preset",
     "fuse",
+    "hit",
     "parse_filters",
     "search",
 ]

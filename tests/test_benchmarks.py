@@ -1,0 +1,34 @@
+"""The benchmark harness runs end to end (hash embedder, seconds) and its result files say how they were made."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_reports_benchmark_smoke_run(tmp_path: Path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    rows = [
+        {"qid": "s1", "query": "哪些措施涉及行政执法", "gold_keys": ["三项制度"]},
+        {"qid": "s2", "query": "规范性文件审核", "gold_keys": ["规范性文件"]},
+    ]
+    questions.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    env = {**os.environ, "LAWDOCS_BENCH_RESULTS": str(tmp_path / "results")}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.reports", "--model", "hash-256", "--no-distractors",
+         "--queries", str(questions), "--name", "smoke"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads((tmp_path / "results" / "smoke.json").read_text(encoding="utf-8"))
+    assert result["command"].startswith("python -m benchmarks.reports --model hash-256")
+    machine = result["machine"]
+    assert len(machine["commit"].split("+")[0]) == 40 and len(machine["load_average_at_start"]) == 3
+    markdown = (tmp_path / "results" / "smoke.md").read_text(encoding="utf-8")
+    assert machine["commit"] in markdown and "hybrid, library default" in markdown
+    assert not (ROOT / "benchmarks" / "results" / "smoke.json").exists()
