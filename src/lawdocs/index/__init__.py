@@ -5,6 +5,7 @@ Modules of this package, one owner each:
 - `backend`: the storage seam (`DenseStore`, `LexicalStore`, `Where`, `RowFields`) and its registry.
 - `faiss_store`: FAISS as the default dense store; `lexical`: lawdocs' BM25 as the default lexical store.
 - `store`: the saved folder (manifest, atomic generations, checksums, the writer lock).
+- `persist`: what a save writes and an open reads (the manifest and its backend blocks, the stores by kind).
 
 This module is the facade that search, answers and the faces use: adding, removing, candidates under a
 filter, lookups, saving and opening. Ranking itself lives in `lawdocs.search`.
@@ -12,22 +13,20 @@ filter, lookups, saving and opening. Ranking itself lives in `lawdocs.search`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..embed import Embedder, canonical_model_name, embedder_for
-from ..errors import IndexCorruptError, IndexNotFoundError, IndexStoreError, ModelMismatchError, NotFoundError
+from ..errors import IndexCorruptError, IndexStoreError, ModelMismatchError
 from ..filters import Filters, parse_filters
 from ..ingest import AddReport, Failure, iter_documents
 from ..models import Clause, Document, Hit, Manifest, SearchMode
 from ..text import TOKENIZERS, Tokenizer
 from . import store
-from .backend import DenseStore, LexicalStore, Where, dense_opener, lexical_opener
+from .backend import DenseStore, LexicalStore, Where
 from .faiss_store import HNSW_ABOVE, FaissDense, IndexType, check_index_type
 from .lexical import Bm25Store
 from .rows import RowTable, StoredDocument, passage_text, text_key
@@ -40,10 +39,6 @@ __all__ = ["DEFAULT_INDEX", "HNSW_ABOVE", "AddReport", "Index", "IndexType", "St
 
 DEFAULT_INDEX = Path("indexes/default")
 ADD_BATCH = 4096  # clauses parsed before they are embedded and stored
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class Index:
@@ -138,32 +133,13 @@ class Index:
     def _load(
         cls, folder: Path, manifest: Manifest, raw: dict[str, Any], embedder: Embedder | None, verify: bool
     ) -> Index:
-        from ..search.fusion import FusionConfig
+        from .persist import load_parts
 
-        gen = store.generation_dir(folder, raw, verify=verify)
-        try:
-            fusion = FusionConfig.model_validate(raw["fusion"]) if raw.get("fusion") else None
-        except ValueError as exc:
-            raise IndexCorruptError(f"invalid fusion settings: {exc}", path=folder / store.MANIFEST) from exc
-        backend = raw.get("backend") or {
-            "dense": {"kind": "faiss", "index_option": raw.get("index_option", "auto")},
-            "lexical": {"kind": "bm25"},
-        }
-        try:
-            dense_info, lexical_info = dict(backend["dense"]), dict(backend["lexical"])
-            dense = dense_opener(str(dense_info["kind"]))(gen, dense_info, manifest.dimension)
-            lexical = lexical_opener(str(lexical_info["kind"]))(gen, lexical_info)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise IndexCorruptError(f"cannot read the index's stores: {exc}", path=gen) from exc
+        fusion, dense, lexical, table = load_parts(folder, manifest, raw, verify)
         self = cls(folder, embedder=embedder, model=manifest.model_name, fusion=fusion, dense=dense, lexical_store=lexical)
         self.manifest = manifest
         self._generation = manifest.generation
-        self.table = RowTable.load(gen, raw.get("rows"))
-        n = len(self.table)
-        if len(dense) != n or len(lexical) != n:
-            raise IndexCorruptError(
-                f"row counts disagree: {n} clauses, {len(dense)} vectors, {len(lexical)} lexical rows", path=gen
-            )
+        self.table = table
         return self
 
     # -- model ----------------------------------------------------------------------------------
@@ -266,15 +242,10 @@ class Index:
                     vecs[i] = reuse[key]
         if vecs.shape[0] != len(clauses) or not np.isfinite(vecs).all():
             raise IndexStoreError(f"got {vecs.shape[0]} finite vectors for {len(clauses)} clauses", path=self.folder)
-        start = 0
-        for stored, cs, _ in new:
-            keys_added = table.append(stored, cs)
-            fields = [table.fields(table.row_of[c.id]) for c in cs]
-            stop = start + len(cs)
-            if cs:
-                self.dense.add(keys_added, vecs[start:stop], fields)
-                self.text.add(keys_added, texts[start:stop], fields)
-            start = stop
+        keys_added = np.concatenate([table.append(stored, cs) for stored, cs, _ in new])
+        fields = [table.fields(table.row_of[c.id]) for _, c in clauses]
+        self.dense.add(keys_added, vecs, fields)
+        self.text.add(keys_added, texts, fields)
         report.clauses = len(clauses)
         return report
 
@@ -385,27 +356,18 @@ class Index:
 
         return ask(self, question, **options)
 
-    # -- lookups --------------------------------------------------------------------------------
+    # -- lookups (the row table's) ----------------------------------------------------------------
     def get_clause(self, clause_id: str) -> Clause:
-        row = self.table.row_of.get(clause_id)
-        if row is None:
-            raise NotFoundError(f"no clause {clause_id!r} in this index")
-        return self.table.clauses[row]
+        return self.table.get_clause(clause_id)
 
     def get_document(self, doc_id: str) -> StoredDocument:
-        doc = self.table.documents.get(doc_id)
-        if doc is None:
-            raise NotFoundError(f"no document {doc_id!r} in this index")
-        return doc
+        return self.table.get_document(doc_id)
 
     def document_clauses(self, doc_id: str) -> list[Clause]:
-        return [self.table.clauses[r] for r in self.table.rows_of(self.get_document(doc_id).id)]
+        return self.table.document_clauses(doc_id)
 
     def neighbours(self, clause_id: str, before: int = 1, after: int = 1) -> list[Clause]:
-        clause = self.get_clause(clause_id)
-        siblings = self.document_clauses(clause.doc_id)
-        at = next(i for i, c in enumerate(siblings) if c.id == clause_id)
-        return siblings[max(0, at - before) : at + after + 1]
+        return self.table.neighbours(clause_id, before, after)
 
     def factory_string(self) -> str:
         factory = getattr(self.dense, "factory_string", None)
@@ -413,60 +375,12 @@ class Index:
 
     # -- saving ---------------------------------------------------------------------------------
     def save(self) -> Manifest:
-        """Write the index atomically; returns the new manifest."""
-        from .. import __version__
+        """Write the index atomically; returns the new manifest (see `persist.save`)."""
+        from .persist import save
 
-        emb = self.embedder
-        with store.writer_lock(self.folder):
-            try:
-                on_disk: Manifest | None = store.read_manifest(self.folder)[0]
-            except IndexNotFoundError:
-                on_disk = None
-            if on_disk is not None and on_disk.generation != self._generation:
-                raise IndexStoreError(
-                    f"the index was saved by another process (generation {on_disk.generation}, this one "
-                    f"opened {self._generation}); reopen it and add again",
-                    path=self.folder,
-                )
-            generation = self._generation + 1
-            blocks: dict[str, Any] = {}
-
-            def write(tmp: Path) -> None:
-                blocks["rows"] = self.table.save(tmp)
-                blocks["dense"] = self.dense.save(tmp)
-                blocks["lexical"] = self.text.save(tmp)
-
-            def manifest_for() -> tuple[Manifest, dict[str, Any]]:
-                scheme = getattr(self.text, "scheme", self.text.kind)
-                manifest = Manifest(
-                    format_version=store.FORMAT_VERSION,
-                    lawdocs_version=__version__,
-                    model_name=emb.name,
-                    model_fingerprint=emb.fingerprint,
-                    dimension=emb.dimension,
-                    query_prompt=emb.query_prompt,
-                    passage_prompt=emb.passage_prompt,
-                    index_type=self.factory_string(),
-                    lexical=f"bm25-{scheme}",
-                    documents=len(self.table.documents),
-                    clauses=len(self.table.clauses),
-                    created=self.manifest.created if self.manifest else _now(),
-                    updated=_now(),
-                    generation=generation,
-                )
-                extra = {
-                    "fusion": self.fusion.model_dump() if self.fusion is not None else None,
-                    "fusion_in_force": self.fusion_config().model_dump(),
-                    "index_option": blocks["dense"].get("index_option", "auto"),
-                    "backend": {"dense": blocks["dense"], "lexical": blocks["lexical"]},
-                    "rows": blocks["rows"],
-                    "pid": os.getpid(),
-                }
-                return manifest, extra
-
-            manifest = store.write_generation(self.folder, generation, write, manifest_for)
-            self.manifest = manifest
-            self._generation = generation
+        manifest = save(self, self._generation)
+        self.manifest = manifest
+        self._generation = manifest.generation
         return manifest
 
     def with_model(self, folder: str | Path, embedder: Embedder, *, batch_size: int = 64) -> Index:

@@ -3,12 +3,12 @@
 The row table (`rows.py`) stays in lawdocs' folder whatever the engine: clause and document records,
 sources, and a stable int64 key per row (assigned in increasing order, never reused). Engines store and
 return keys. A backend is a pair of engines: a `DenseStore` (vectors, k-nearest under a filter) and a
-`LexicalStore` (full-text scoring). FAISS + lawdocs' BM25 is the default; others register by kind.
+`LexicalStore` (full-text scoring). FAISS + lawdocs' BM25 is the default; `persist` opens a saved store
+by the kind its manifest block names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -79,10 +79,6 @@ class LexicalStore(Protocol):
     def save(self, gen: Path) -> dict[str, Any]: ...
 
 
-DenseOpener = Callable[[Path, dict[str, Any], int], DenseStore]
-LexicalOpener = Callable[[Path, dict[str, Any]], LexicalStore]
-
-
 def positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Positions in the sorted `keys` of the `wanted` keys that are present."""
     wanted = np.asarray(wanted, dtype=np.int64)
@@ -91,35 +87,6 @@ def positions_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     at = np.searchsorted(keys, wanted)
     at = np.minimum(at, len(keys) - 1)
     return at[keys[at] == wanted]
-
-
-def dense_opener(kind: str) -> DenseOpener:
-    """The class method that opens a saved dense store of `kind`."""
-    if kind == "faiss":
-        from .faiss_store import FaissDense
-
-        return FaissDense.open
-    if kind == "milvus":
-        from .milvus import MilvusDense
-
-        return MilvusDense.open  # type: ignore[return-value]
-    from ..errors import IndexFormatError
-
-    raise IndexFormatError(f"unknown dense store {kind!r} in the manifest")
-
-
-def lexical_opener(kind: str) -> LexicalOpener:
-    if kind == "bm25":
-        from .lexical import Bm25Store
-
-        return Bm25Store.open  # type: ignore[return-value]
-    if kind == "milvus-bm25":
-        from .milvus import MilvusLexical
-
-        return MilvusLexical.open  # type: ignore[return-value]
-    from ..errors import IndexFormatError
-
-    raise IndexFormatError(f"unknown lexical store {kind!r} in the manifest")
 
 
 def top_k(scores: np.ndarray, k: int, mask: np.ndarray | None = None) -> np.ndarray:

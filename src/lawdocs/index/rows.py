@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import IndexCorruptError
+from ..errors import IndexCorruptError, NotFoundError
 from ..filters import Filters
 from ..models import Clause, DocumentInfo
 from . import store
@@ -101,6 +101,28 @@ class RowTable:
 
     def rows_of(self, doc_id: str) -> list[int]:
         return list(self.doc_rows.get(doc_id, []))
+
+    def get_clause(self, clause_id: str) -> Clause:
+        row = self.row_of.get(clause_id)
+        if row is None:
+            raise NotFoundError(f"no clause {clause_id!r} in this index")
+        return self.clauses[row]
+
+    def get_document(self, doc_id: str) -> StoredDocument:
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            raise NotFoundError(f"no document {doc_id!r} in this index")
+        return doc
+
+    def document_clauses(self, doc_id: str) -> list[Clause]:
+        return [self.clauses[r] for r in self.rows_of(self.get_document(doc_id).id)]
+
+    def neighbours(self, clause_id: str, before: int = 1, after: int = 1) -> list[Clause]:
+        """The clause with up to `before` and `after` clauses of its document around it, in order."""
+        clause = self.get_clause(clause_id)
+        siblings = self.document_clauses(clause.doc_id)
+        at = next(i for i, c in enumerate(siblings) if c.id == clause_id)
+        return siblings[max(0, at - before) : at + after + 1]
 
     def positions(self, keys: np.ndarray) -> np.ndarray:
         return positions_of(self.keys, keys)
