@@ -417,12 +417,22 @@ def test_phone_width_and_cjk_font(browser: Any, server: str, shot: Shots) -> Non
 
 
 def test_as_of_field_follows_the_server_schema(page: Any, server: str) -> None:
-    offered = "as_of" in httpx.get(server + "/openapi.json").text
+    schema = httpx.get(server + "/openapi.json").json()
     page.goto(server + "/")
-    page.wait_for_selector("#status:not(:empty)")
-    page.wait_for_function("() => document.readyState === 'complete'")
-    time.sleep(0.3)  # the schema is read right after load
-    assert page.locator("#as_of_field").is_visible() == offered
+    page.wait_for_selector("body[data-ready]")
+    assert page.locator("#as_of_field").is_visible() == ("as_of" in json.dumps(schema))
+
+    # a schema offering `as_of` on /search: the field shows, a bookmarked value fills it and is sent
+    schema["paths"]["/search"]["get"]["parameters"].append(
+        {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string"}}
+    )
+    page.route("**/openapi.json", lambda route: route.fulfill(json=schema))
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/search?" in r.url else None)
+    page.goto(server + "/?q=执法&as_of=2020-06-01")
+    page.wait_for_selector(".card.hit")
+    assert page.locator("#as_of_field").is_visible() and page.input_value("#as_of") == "2020-06-01"
+    assert any("as_of=2020-06-01" in url for url in sent), sent
 
 
 def test_documents_name_no_server_path(server: str, index_folder: Path) -> None:

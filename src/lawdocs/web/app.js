@@ -21,8 +21,10 @@
   // Question words that are not what a clause is about; left unhighlighted.
   const QUESTION_WORDS = ["哪些", "什么", "多少", "如何", "怎么", "怎样", "是否", "哪个", "哪里", "为什么", "有关", "关于"];
 
-  // How the server takes an as-of date: "param" (its own field), "filter" (a filter key) or null (not at all).
+  // How the server takes an as-of date: "param" (its own field), "filter" (a filter key) or null (not at all),
+  // read from its OpenAPI schema; /search (query parameter) and /ask (body field) are told apart.
   let asOfMode = null;
+  let asOfAsk = null;
   let generation = 0; // the latest request; older answers are dropped
 
   const $ = (id) => document.getElementById(id);
@@ -219,7 +221,7 @@
     const url = new URLSearchParams();
     url.set("query", query);
     url.set("k", params.get("k") || "10");
-    for (const [key, value] of filterPairs(params)) url.append("filter", key + "=" + value);
+    for (const [key, value] of filterPairs(params, asOfMode)) url.append("filter", key + "=" + value);
     if (asOfMode === "param" && params.get("as_of")) url.set("as_of", params.get("as_of"));
     const body = await getJSON("/search?" + url.toString());
     return () => {
@@ -235,13 +237,13 @@
 
   const modeName = (mode) => ({ hybrid: "语义与关键词混合", dense: "语义", lexical: "关键词" })[mode] || mode;
 
-  function filterPairs(params) {
+  function filterPairs(params, asOfHow) {
     const pairs = [];
     for (const key of FILTERS) {
       const value = (params.get(key) || "").trim();
       if (value) pairs.push([key, value]);
     }
-    if (asOfMode === "filter" && params.get("as_of")) pairs.push(["as_of", params.get("as_of")]);
+    if (asOfHow === "filter" && params.get("as_of")) pairs.push(["as_of", params.get("as_of")]);
     return pairs;
   }
 
@@ -249,9 +251,9 @@
   async function runAsk(params) {
     const question = params.get("q");
     const request = { question: question };
-    const filters = Object.fromEntries(filterPairs(params));
+    const filters = Object.fromEntries(filterPairs(params, asOfAsk));
     if (Object.keys(filters).length) request.filters = filters;
-    if (asOfMode === "param" && params.get("as_of")) request.as_of = params.get("as_of");
+    if (asOfAsk === "param" && params.get("as_of")) request.as_of = params.get("as_of");
     const answer = await getJSON("/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -421,7 +423,7 @@
       const value = $(key).value.trim();
       if (value) params.set(key, value);
     }
-    if (asOfMode && $("as_of").value) params.set("as_of", $("as_of").value);
+    if ((asOfMode || asOfAsk) && $("as_of").value) params.set("as_of", $("as_of").value);
     if ($("k").value !== "10") params.set("k", $("k").value);
     return params;
   }
@@ -507,14 +509,14 @@
       const get = ((schema.paths || {})["/search"] || {}).get || {};
       const params = (get.parameters || []).map((p) => p.name);
       const schemas = (schema.components || {}).schemas || {};
-      const fields = Object.keys((schemas.SearchRequest || {}).properties || {}).concat(
-        Object.keys((schemas.AskRequest || {}).properties || {}),
-      );
-      if (params.includes("as_of") || fields.includes("as_of")) asOfMode = "param";
-      else if (text.includes("as_of")) asOfMode = "filter";
-      $("as_of_field").hidden = !asOfMode;
+      const askFields = Object.keys((schemas.AskRequest || {}).properties || {});
+      const named = text.includes("as_of");
+      asOfMode = params.includes("as_of") ? "param" : named ? "filter" : null;
+      asOfAsk = askFields.includes("as_of") ? "param" : named ? "filter" : null;
+      $("as_of_field").hidden = !(asOfMode || asOfAsk);
     } catch (err) {
       asOfMode = null;
+      asOfAsk = null;
     }
   }
 
@@ -545,6 +547,7 @@
     window.addEventListener("popstate", route);
     loadHealth();
     await detectAsOf();
+    document.body.dataset.ready = "1"; // the schema has been read (tests wait for this)
     route();
   }
 
