@@ -13,7 +13,10 @@ search that arrives before the warm-up ends waits for it behind a lock, so the m
 Endpoints are plain functions, which FastAPI runs in its threadpool; searches only read the loaded index.
 
 Endpoints: ``GET|POST /search``, ``POST /ask``, ``GET /documents/{doc_id}``, ``GET /clauses/{clause_id}``
-(with its neighbours), ``GET /health``; the OpenAPI schema is at ``/openapi.json``.
+(with its neighbours), ``GET /health``; the OpenAPI schema is at ``/openapi.json``. ``GET /`` is the search
+page (``lawdocs/web``: static HTML, CSS and JavaScript that call only the endpoints above), served with a
+Content-Security-Policy that allows this origin's scripts and nothing else. No response names a server file:
+a document's ``source`` is its file name (``#row=N`` kept), never the path it was read from.
 """
 
 from __future__ import annotations
@@ -183,7 +186,67 @@ class _Service:
 
 def _doc_info(index: Index, doc_id: str) -> DocumentInfo:
     doc = index.get_document(doc_id)
-    return DocumentInfo.of(doc)
+    return _public(DocumentInfo.of(doc))
+
+
+# -- the search page and what keeps server paths out of responses ------------------------------------
+WEB_FILES = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": PAGE_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+def display_source(source: str) -> str:
+    """What a response may say about where a document came from: the file name, ``#row=N`` kept."""
+    path, sep, row = source.partition("#")
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name + (sep + row if sep else "")
+
+
+def _public(info: DocumentInfo) -> DocumentInfo:
+    return info.model_copy(update={"source": display_source(info.source)})
+
+
+def _public_hits(hits: list[Hit]) -> list[Hit]:
+    return [h.model_copy(update={"doc": _public(h.doc)}) for h in hits]
+
+
+def _public_answer(answer: Answer) -> Answer:
+    groups = [g.model_copy(update={"doc": _public(g.doc)}) for g in answer.groups]
+    return answer.model_copy(update={"groups": groups})
+
+
+def _web_file(name: str) -> str:
+    from importlib.resources import files
+
+    return (files("lawdocs") / "web" / name).read_text(encoding="utf-8")
+
+
+def add_page_routes(app: FastAPI) -> None:
+    """``GET /`` (the search page) and its two static files; read once, from the installed package."""
+    from fastapi.responses import HTMLResponse, Response
+
+    page = _web_file("index.html")
+    assets = {name: _web_file(name) for name in WEB_FILES}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page() -> HTMLResponse:
+        return HTMLResponse(page, headers=PAGE_HEADERS)
+
+    @app.get("/static/app.js", include_in_schema=False)
+    def page_script() -> Response:
+        return Response(assets["app.js"], media_type=WEB_FILES["app.js"], headers=PAGE_HEADERS)
+
+    @app.get("/static/style.css", include_in_schema=False)
+    def page_style() -> Response:
+        return Response(assets["style.css"], media_type=WEB_FILES["style.css"], headers=PAGE_HEADERS)
 
 
 def create_app(index: Index | str | Path, *, reranker: str | Path | None = None) -> FastAPI:
@@ -248,7 +311,7 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
     def run_search(query: str, k: int, mode: SearchMode, filters: Any, rerank: bool) -> SearchResponse:
         index = service.get()
         hits = index.search(query, k=k, mode=mode, filters=filters, rerank=reranker_for(rerank))
-        return SearchResponse(query=query, k=k, mode=mode, hits=hits)
+        return SearchResponse(query=query, k=k, mode=mode, hits=_public_hits(hits))
 
     @app.get("/search", response_model=SearchResponse, summary="Search clauses (query string)")
     def search_get(
@@ -271,13 +334,14 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
 
     @app.post("/ask", response_model=Answer, summary="Answer a question with grouped, cited clauses")
     def ask_post(request: AskRequest) -> Answer:
-        return ask(
+        answer = ask(
             service.get(),
             request.question,
             filters=request.filters,
             k=request.k,
             rerank=reranker_for(request.rerank),
         )
+        return _public_answer(answer)
 
     @app.get(
         "/documents/{doc_id}", response_model=DocumentResponse, summary="A document's metadata and clauses"
@@ -326,6 +390,7 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
             error=str(service.error) if service.error else None,
         )
 
+    add_page_routes(app)
     return app
 
 
