@@ -153,5 +153,9 @@ def parse_filters(items: Sequence[str] | Mapping[str, Any] | Filters | None) -> 
         return Filters(**fields)
     except ValueError as exc:
         errors = getattr(exc, "errors", None)
-        detail = "; ".join(str(e.get("msg", e)) for e in errors()) if callable(errors) else str(exc)
+        detail = (
+            "; ".join(f"{e['loc'][0] if e.get('loc') else 'filter'}: {e.get('msg', '')}" for e in errors())
+            if callable(errors)
+            else str(exc)
+        )
         raise QueryError(f"invalid filter: {detail}") from exc
