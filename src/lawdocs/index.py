@@ -481,8 +481,11 @@ class Index:
         mode: SearchMode = "hybrid",
         filters: Filters | dict[str, Any] | Sequence[str] | None = None,
         rerank: Reranker | str | Path | bool | None = None,
+        expand_references: bool = False,
     ) -> list[Hit]:
         """The k clauses that best answer `query`, best first, within `filters`.
+
+        `expand_references` gives each hit the cross-references of its clause, each with the text it names.
 
         `rerank` reorders the first stage's best candidates with a cross-encoder: True for lawdocs' legal
         reranker, or a reranker folder (`lawdocs finetune --reranker`) or `Reranker`.
@@ -531,7 +534,12 @@ class Index:
                 floor = fused[-1][1] * 0.99
                 tail = [(row, floor * score / top if top > 0 else 0.0) for row, score in tail]
             ranked = fused + tail
-        return [self._hit(rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
+        hits = [self._hit(rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
+        if expand_references:  # cross-references (lawdocs.references)
+            from .references import expand_hits
+
+            expand_hits(self, hits)
+        return hits
 
     def passage(self, row: int) -> str:
         """The text embedded (and reranked) for the clause in `row`."""
