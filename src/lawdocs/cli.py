@@ -262,7 +262,7 @@ def hits_table(query: str, hits: list[Hit]) -> Table:
     table.add_column("text", ratio=5, overflow="fold")
     for hit in hits:
         text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
-        for link in hit.references:
+        for link in distinct(hit.references):
             text += "\n↳ " + link_line(link)
         table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, text)
     return table
@@ -390,12 +390,27 @@ def link_line(link: Any, *, incoming: bool = False) -> str:
     return f"{link.text} → {where}{tail}{text}"
 
 
+def distinct(links: list[Any], *, incoming: bool = False) -> list[Any]:
+    """One link per place named (outgoing) or per referring clause (incoming): a clause may repeat a reference."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    for link in links:
+        key = (
+            (link.source_clause_id,)
+            if incoming
+            else (link.text, link.target_clause_id, link.target_doc_id, link.paragraph, link.item, link.reason)
+        )
+        seen.setdefault(key, link)
+    return list(seen.values())
+
+
 def print_references(refs: dict[str, list[Any]]) -> None:
-    out.print(f"[bold]refers to[/bold] ({len(refs['outgoing'])})", highlight=False)
-    for link in refs["outgoing"]:
+    shown = distinct(refs["outgoing"])
+    out.print(f"[bold]refers to[/bold] ({len(shown)})", highlight=False)
+    for link in shown:
         out.print("  " + link_line(link), highlight=False)
-    out.print(f"[bold]referred to by[/bold] ({len(refs['incoming'])})", highlight=False)
-    for link in refs["incoming"]:
+    back = distinct(refs["incoming"], incoming=True)
+    out.print(f"[bold]referred to by[/bold] ({len(back)} clauses)", highlight=False)
+    for link in back:
         out.print("  " + link_line(link, incoming=True), highlight=False)
 
 
@@ -489,7 +504,7 @@ def answer_tree(answer: Any) -> Tree:
                 line.append(text)
                 line.append(f"  {cited.clause_id} ({cited.score:.2f})", style="dim")
                 leaf = node.add(line)
-                for link in cited.references:
+                for link in distinct(cited.references):
                     leaf.add(Text.from_markup("↳ " + link_line(link)))
     if answer.prose:
         root.add(Text.assemble(("prose: ", "bold"), answer.prose))
