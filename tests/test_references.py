@@ -288,3 +288,19 @@ def test_answers_carry_references(index: Index) -> None:
     assert any(x.target_text for c in answer.cited for x in c.references)
     plain = index.ask("共同诉讼的人数众多是指多少人")
     assert all(not c.references for c in plain.cited)
+
+
+def test_version_choice_prefers_the_same_status_then_the_newest() -> None:
+    from lawdocs.references import _Work
+
+    def work(date: str, status: str) -> _Work:
+        return _Work("中华人民共和国行政复议法", date, status, [date], {}, [])
+
+    old, new, repealed = (
+        work("2017-09-01", "amended"),
+        work("2023-09-01", "in_force"),
+        work("1999-04-29", "repealed"),
+    )
+    assert Resolver._version([old, new, repealed], None) is new
+    assert Resolver._version([old, new, repealed], work("2020-01-01", "repealed")) is repealed
+    assert Resolver._version([old, new], work("2020-01-01", "unknown")) is new
