@@ -240,6 +240,7 @@ def ask(
     k: int = 50,
     generator: Generator | None = None,
     rerank: Reranker | str | Path | bool | None = None,
+    expand_references: bool = False,
 ) -> Answer:
     """Answer `question` from `index`: every clause that addresses it, grouped by document and section, cited.
 
@@ -250,6 +251,8 @@ def ask(
     cross-encoder: kept clauses it scored are cited in its order, and when no clause clears the cut-off,
     candidates it scores at or above its calibrated `accept` logit are cited instead (a lay question that
     shares no words with the article that answers it).
+
+    `expand_references` gives each cited clause its cross-references, each with the text it names.
     """
     if not question or not question.strip():
         raise QueryError("the question is empty")
@@ -275,6 +278,10 @@ def ask(
         answer = _answer(index, q, flt, mask, k, reranker)
     if generator is not None and answer.cited:
         answer.prose = generator(answer.question, answer.cited)
+    if expand_references:  # each cited clause's cross-references with their text (lawdocs.references)
+        from .references import expand_answer
+
+        expand_answer(index, answer)
     return answer
 
 

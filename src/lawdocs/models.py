@@ -104,6 +104,33 @@ class DocumentInfo(BaseModel):
         return cls.model_validate(record.model_dump(include=set(cls.model_fields)))
 
 
+ReferenceScope = Literal["document", "article", "previous_article", "next_article", "other"]
+
+
+class ReferenceLink(BaseModel):
+    """A cross-reference of one clause (本法第三十条, 前款, 《行政处罚法》第三十三条) and the clause it names.
+
+    Unresolved references (a law not in the index, an article past the end) keep their text, with
+    `resolved=False`, no target clause and a `reason`. A reference to a whole document (依照《行政处罚法》的规定)
+    has a target document but no target clause.
+    """
+
+    text: str  # as written, e.g. "本法第三十条第二款"
+    source_clause_id: str
+    source_label: str | None = None
+    span: tuple[int, int]  # in the source clause's text
+    scope: ReferenceScope  # this document, this article, the article before/after, another document
+    resolved: bool
+    target_clause_id: str | None = None  # when unresolved: only a candidate (same number, later version)
+    target_doc_id: str | None = None
+    target_title: str | None = None
+    target_article: str | None = None  # "第三十条"
+    paragraph: int | None = None  # 款 of the target article (1-based), when the reference names one
+    item: int | None = None  # 项, when named
+    reason: str | None = None  # why it is unresolved
+    target_text: str | None = None  # the referenced text, when expanded
+
+
 class Hit(BaseModel):
     """One search result: a clause, its score and its document."""
 
@@ -117,6 +144,7 @@ class Hit(BaseModel):
     page: int | None = None
     doc: DocumentInfo
     scores: dict[str, float] = Field(default_factory=dict)  # per-retriever scores: dense, lexical, rerank
+    references: list[ReferenceLink] = Field(default_factory=list)  # filled by expand_references=True
 
     @computed_field  # type: ignore[prop-decorator]
     @property

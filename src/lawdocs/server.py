@@ -39,7 +39,7 @@ from .answer import Answer, ask
 from .errors import LawdocsError, QueryError
 from .filters import FILTER_KEYS
 from .index import Index
-from .models import Clause, DocumentInfo, Hit, SearchMode
+from .models import Clause, DocumentInfo, Hit, ReferenceLink, SearchMode
 from .search.rerank import load_reranker
 
 MAX_QUERY = 500
@@ -102,6 +102,12 @@ class SearchResponse(BaseModel):
     k: int
     mode: SearchMode
     hits: list[Hit]  # each with its citation (title › section › article or measure)
+
+
+class ReferencesResponse(BaseModel):
+    clause_id: str
+    outgoing: list[ReferenceLink]  # what the clause refers to (unresolved ones keep their text and a reason)
+    incoming: list[ReferenceLink]  # resolved references, anywhere in the index, to this clause's article
 
 
 class ClauseResponse(BaseModel):
@@ -371,6 +377,8 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
             clause=found, doc=info, citation=citation_of(info.title, found), neighbours=around
         )
 
+    _add_reference_routes(app, service)
+
     @app.get("/health", response_model=HealthResponse, summary="Service status")
     def health() -> HealthResponse:
         manifest = ix.manifest
@@ -392,6 +400,27 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
 
     add_page_routes(app)
     return app
+
+
+def _add_reference_routes(app: FastAPI, service: _Service) -> None:
+    """``GET /clauses/{id}/references``: cross-references in both directions (lawdocs.references)."""
+    from .references import incoming, outgoing
+
+    @app.get(
+        "/clauses/{clause_id}/references",
+        response_model=ReferencesResponse,
+        summary="What a clause refers to, and what refers to it",
+    )
+    def clause_references(
+        clause_id: Annotated[str, PathParam(pattern=CLAUSE_ID, max_length=80)],
+        expand: Annotated[bool, Query(description="Carry the text of each linked clause.")] = False,
+    ) -> ReferencesResponse:
+        index = service.get()
+        return ReferencesResponse(
+            clause_id=clause_id,
+            outgoing=outgoing(index, clause_id, expand=expand),
+            incoming=incoming(index, clause_id, expand=expand),
+        )
 
 
 def serve(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
-from ..models import DocumentInfo, SectionRole
+from ..models import DocumentInfo, ReferenceLink, SectionRole
 from .question import AnswerKind, MetaField
 
 __all__ = [
@@ -46,6 +46,7 @@ class CitedClause(BaseModel):
     citation: str  # title › section › article or measure
     score: float  # evidence in [0, 1]: weighted coverage of the question's terms
     highlights: list[Highlight] = Field(default_factory=list)
+    references: list[ReferenceLink] = Field(default_factory=list)  # filled by expand_references=True
 
 
 class SectionGroup(BaseModel):

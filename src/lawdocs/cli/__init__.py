@@ -44,6 +44,12 @@ FilterOpt = Annotated[
 ]
 
 
+ExpandOpt = Annotated[
+    bool,
+    typer.Option(
+        "--expand-references", help="Give each clause its cross-references with the text they name."
+    ),
+]
 RerankOpt = Annotated[
     bool,
     typer.Option("--rerank", help="Reorder the best candidates with the reranker in $LAWDOCS_RERANKER."),
@@ -244,6 +250,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     row["doc"] = hit.doc.model_dump(
         include={"id", "title", "doc_type", "issuers", "region", "date", "source"}
     )
+    if hit.references:
+        row["references"] = [link.model_dump() for link in hit.references]
     return row
 
 
@@ -255,6 +263,8 @@ def hits_table(query: str, hits: list[Hit]) -> Table:
     table.add_column("text", ratio=5, overflow="fold")
     for hit in hits:
         text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
+        for link in distinct(hit.references):
+            text += "\n↳ " + link_line(link)
         table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, text)
     return table
 
@@ -272,6 +282,7 @@ def search(
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
     rerank: RerankOpt = False,
     reranker: RerankerOpt = None,
+    expand_references: ExpandOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the clauses that answer a query."""
@@ -286,14 +297,28 @@ def search(
         if queries is not None:
             for number, row in read_query_lines(queries):
                 with failures():
-                    hits = ix.search(row["query"], k=k, mode=mode, filters=filters, rerank=chosen)  # type: ignore[arg-type]
+                    hits = ix.search(
+                        row["query"],
+                        k=k,
+                        mode=mode,  # type: ignore[arg-type]
+                        filters=filters,
+                        rerank=chosen,
+                        expand_references=expand_references,
+                    )
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
                 else:
                     out.print(hits_table(f"{number}: {row['query']}", hits), soft_wrap=False)
             return
         assert query is not None
-        hits = ix.search(query, k=k, mode=mode, filters=filters, rerank=chosen)  # type: ignore[arg-type]
+        hits = ix.search(
+            query,
+            k=k,
+            mode=mode,  # type: ignore[arg-type]
+            filters=filters,
+            rerank=chosen,
+            expand_references=expand_references,
+        )
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
@@ -322,12 +347,14 @@ def show(
         clause = ix.get_clause(clause_id)
         doc = ix.get_document(clause.doc_id)
         around = ix.neighbours(clause_id, before=context, after=context)
+        refs = clause_references(ix, clause_id)
     if as_json:
         dump(
             {
                 "clause": clause.model_dump(),
                 "doc": doc.model_dump(),
                 "neighbours": [c.model_dump() for c in around],
+                "references": {way: [link.model_dump() for link in links] for way, links in refs.items()},
             }
         )
         return
@@ -336,6 +363,56 @@ def show(
         style = "bold" if c.id == clause_id else "dim"
         head = c.article or c.kind
         out.print(f"[{style}]{head}  {c.text}[/{style}]  [dim]{c.id}[/dim]", highlight=False)
+    print_references(refs)
+
+
+# -- cross-references (show, --expand-references) -----------------------------------------------
+def clause_references(ix: Any, clause_id: str) -> dict[str, list[Any]]:
+    """{"outgoing": links, "incoming": links} of a clause (lawdocs.references)."""
+    from ..references import incoming, outgoing
+
+    return {"outgoing": outgoing(ix, clause_id), "incoming": incoming(ix, clause_id)}
+
+
+def link_line(link: Any, *, incoming: bool = False) -> str:
+    """One reference as a line: its words, then where it points (or why it points nowhere)."""
+    if incoming:
+        who = link.source_label or link.source_clause_id
+        return f"{who}: {link.text}  [dim]{link.source_clause_id}[/dim]"
+    where = " ".join(x for x in (link.target_title, link.target_article) if x)
+    if link.paragraph:
+        where += f"第{link.paragraph}款"
+    if link.item:
+        where += f"第{link.item}项"
+    if not link.resolved:
+        return f"{link.text} → [yellow]unresolved[/yellow]: {link.reason}"
+    tail = f"  [dim]{link.target_clause_id}[/dim]" if link.target_clause_id else ""
+    text = f"\n    {link.target_text[:200]}" if link.target_text else ""
+    return f"{link.text} → {where}{tail}{text}"
+
+
+def distinct(links: list[Any], *, incoming: bool = False) -> list[Any]:
+    """One link per place named (outgoing) or per referring clause (incoming): a clause may repeat a reference."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    for link in links:
+        key = (
+            (link.source_clause_id,)
+            if incoming
+            else (link.text, link.target_clause_id, link.target_doc_id, link.paragraph, link.item, link.reason)
+        )
+        seen.setdefault(key, link)
+    return list(seen.values())
+
+
+def print_references(refs: dict[str, list[Any]]) -> None:
+    shown = distinct(refs["outgoing"])
+    out.print(f"[bold]refers to[/bold] ({len(shown)})", highlight=False)
+    for link in shown:
+        out.print("  " + link_line(link), highlight=False)
+    back = distinct(refs["incoming"], incoming=True)
+    out.print(f"[bold]referred to by[/bold] ({len(back)} clauses)", highlight=False)
+    for link in back:
+        out.print("  " + link_line(link, incoming=True), highlight=False)
 
 
 # -- eval commands (evaluation; keep this marker) -------------------------------------------------
@@ -427,7 +504,9 @@ def answer_tree(answer: Any) -> Tree:
                 line = Text.assemble((f"{cited.article} " if shown else "", "green"))
                 line.append(text)
                 line.append(f"  {cited.clause_id} ({cited.score:.2f})", style="dim")
-                node.add(line)
+                leaf = node.add(line)
+                for link in distinct(cited.references):
+                    leaf.add(Text.from_markup("↳ " + link_line(link)))
     if answer.prose:
         root.add(Text.assemble(("prose: ", "bold"), answer.prose))
     return root
@@ -442,6 +521,7 @@ def ask(
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
     rerank: RerankOpt = False,
     reranker: RerankerOpt = None,
+    expand_references: ExpandOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
@@ -450,7 +530,14 @@ def ask(
 
     with failures():
         ix = Index.open(index_dir, model=model)
-        answer = answer_question(ix, question, filters=filters, k=k, rerank=rerank_choice(rerank, reranker))
+        answer = answer_question(
+            ix,
+            question,
+            filters=filters,
+            k=k,
+            rerank=rerank_choice(rerank, reranker),
+            expand_references=expand_references,
+        )
     if as_json:
         dump(answer.model_dump(mode="json"))
     else:

@@ -344,11 +344,12 @@ class Index:
         mode: SearchMode = "hybrid",
         filters: Filters | dict[str, Any] | Sequence[str] | None = None,
         rerank: Reranker | str | Path | bool | None = None,
+        expand_references: bool = False,
     ) -> list[Hit]:
         """The k clauses that best answer `query`, best first, within `filters` (see `lawdocs.search.search`)."""
         from ..search import search
 
-        return search(self, query, k, mode=mode, filters=filters, rerank=rerank)
+        return search(self, query, k, mode=mode, filters=filters, rerank=rerank, expand_references=expand_references)
 
     def ask(self, question: str, **options: Any) -> Any:
         """A grouped, cited answer to `question` (see `lawdocs.answer.ask` for the options)."""

@@ -48,8 +48,11 @@ def search(
     mode: SearchMode = "hybrid",
     filters: Filters | dict[str, Any] | Sequence[str] | None = None,
     rerank: Reranker | str | Path | bool | None = None,
+    expand_references: bool = False,
 ) -> list[Hit]:
     """The k clauses of `index` that best answer `query`, best first, within `filters`.
+
+    `expand_references` gives each hit the cross-references of its clause, each with the text it names.
 
     `mode`: hybrid (dense and lexical fused, the default), dense or lexical. `rerank` reorders the first
     stage's best candidates with a cross-encoder: a reranker folder (`lawdocs finetune --reranker`), a
@@ -73,7 +76,12 @@ def search(
     ranked = first_stage(index, query, mask, wanted, mode, flt, per)
     if reranker is not None and ranked:
         ranked = rerank_head(index, query, ranked, reranker, per)
-    return [hit(index, rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
+    hits = [hit(index, rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
+    if expand_references:
+        from ..references import expand_hits
+
+        expand_hits(index, hits)
+    return hits
 
 
 def first_stage(
