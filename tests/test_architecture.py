@@ -125,3 +125,25 @@ def test_every_module_is_under_400_lines_and_every_package_says_what_its_modules
         for module in package.glob("*.py"):
             if module.name != "__init__.py":
                 assert f"`{module.stem}`" in doc, f"{init.relative_to(SRC)} does not say what {module.name} owns"
+
+
+def test_the_core_runs_without_the_serve_extra(tmp_path: Path) -> None:
+    script = f"""
+import sys
+sys.modules["fastapi"] = None  # as if the serve extra were not installed
+sys.modules["uvicorn"] = None
+from typer.testing import CliRunner
+from lawdocs.cli import app
+from lawdocs.index import Index
+ix = Index.create({str(tmp_path / "ix")!r}, model="hash-64")
+ix.add({str(PACKAGE.parents[1] / "corpora" / "reports" / "seed")!r})
+ix.save()
+assert Index.open({str(tmp_path / "ix")!r}).search("行政执法", k=3)
+result = CliRunner().invoke(app, ["serve", "--index", {str(tmp_path / "ix")!r}])
+print(result.exit_code)
+print(result.stderr)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    code, *message = done.stdout.strip().splitlines()
+    assert code == "1" and "pip install 'lawdocs[serve]'" in " ".join(message)

@@ -555,7 +555,11 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the index over HTTP (search, ask, documents, clauses, health; OpenAPI at /openapi.json)."""
-    from ..server import serve as run_server
+    try:
+        from ..server import serve as run_server
+    except ModuleNotFoundError as exc:
+        err.print(f"[red]error:[/red] lawdocs serve needs the serve extra ({exc.name} is missing): pip install 'lawdocs\\[serve]'")
+        raise typer.Exit(1) from exc
 
     with failures():
         err.print(
