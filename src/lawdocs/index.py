@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from . import store
+from . import store, versions
 from .embed import Embedder, HashEmbedder
 from .errors import (
     IndexCorruptError,
@@ -301,7 +301,6 @@ class Index:
                 content_hash=doc.content_hash,
                 sources=[doc.source],
                 clause_count=len(doc.clauses),
-                effective_date=doc.effective_date,
             )
             new.append((stored, doc.clauses))
         clauses = [(d, c) for d, cs in new for c in cs]
@@ -333,6 +332,7 @@ class Index:
                 self.clauses.append(clause)
                 self.row_doc.append(clause.doc_id)
         self._faiss = None
+        versions.refresh(self.documents)  # statuses within each law's version group
         report.clauses = len(clauses)
         return report
 
@@ -379,6 +379,7 @@ class Index:
             self.row_of.pop(self.clauses[row].id, None)
         self.doc_rows.pop(doc_id, None)
         self._faiss = None
+        versions.refresh(self.documents)
 
     def _rows_of(self, doc_id: str) -> list[int]:
         return list(self.doc_rows.get(doc_id, []))
@@ -390,6 +391,9 @@ class Index:
     # -- searching ------------------------------------------------------------------------------
     def _row_mask(self, filters: Filters) -> np.ndarray:
         alive = self.lexical.alive.copy()
+        in_force = versions.row_mask(self.documents, self.row_doc, filters.as_of, filters.all_versions)
+        if in_force is not None:
+            alive &= in_force
         if filters.is_empty():
             return alive
         ok_docs = {d for d, doc in self.documents.items() if filters.doc_matches(doc)}
