@@ -51,7 +51,9 @@ def test_effective_date_from_a_real_article(shared: Path) -> None:
     assert md.own_effective_date(text) == "2021-07-15"
 
 
-def test_an_amended_text_keeps_its_old_article_but_takes_effect_when_amended(tmp_path: Path, shared: Path) -> None:
+def test_an_amended_text_keeps_its_old_article_but_takes_effect_when_amended(
+    tmp_path: Path, shared: Path
+) -> None:
     """立法法 2015 修正 still reads "本法自2000年7月1日起施行"; the version took effect on 2015-03-15."""
     src = shared / "corpora/laws/宪法相关法/立法法(2023-03-13).md"
     target = tmp_path / "立法法(2023-03-13).md"  # away from the corpus metadata: the text alone

@@ -242,7 +242,6 @@ def _parse_records(raw: RawDocument, meta: dict[str, Any]) -> Document:
         year=_as_int(meta.get("year")) or (int(date[:4]) if date else None),
         number=number,
         status=md.status_of(meta),  # type: ignore[arg-type]
-        **versioned,
         source=raw.source,
         content_hash=chash,
         body=body,

@@ -148,4 +148,8 @@ def other_versions(docs: Mapping[str, DocumentInfo], doc_id: str) -> list[Docume
     doc = docs[doc_id]
     if not doc.law_id:
         return []
-    return [v for v in groups(d for d in docs.values() if d.law_id == doc.law_id).get(doc.law_id, []) if v.id != doc_id]
+    return [
+        v
+        for v in groups(d for d in docs.values() if d.law_id == doc.law_id).get(doc.law_id, [])
+        if v.id != doc_id
+    ]

@@ -78,7 +78,11 @@ def corpus_meta(path: Path) -> dict[str, Any]:
             rel = ""
         row = _manifest(manifest).get(rel)
         if row:
-            out = {"publish": row.get("publish"), "valid_from": row.get("valid_from"), "expired": row.get("expired")}
+            out = {
+                "publish": row.get("publish"),
+                "valid_from": row.get("valid_from"),
+                "expired": row.get("expired"),
+            }
     if not out:
         db = _found(folder, DB)
         m = _STEM_RE.match(path.stem)

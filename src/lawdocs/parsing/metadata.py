@@ -19,8 +19,8 @@ doc_type rules, first match wins:
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 import re
+import unicodedata
 from pathlib import PurePath
 from typing import Any, get_args
 
@@ -302,7 +302,6 @@ def status_of(meta: dict[str, Any]) -> str:
     return "unknown"
 
 
-
 _HEADER_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -325,7 +324,8 @@ def header_date(body: str) -> str | None:
 VERSIONED_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
-_TITLE_VERSION_RE = re.compile(r"[（(][^（）()]*(?:19|20)\d{2}[^（）()]*[)）]$")  # "（2018年修正）", "(2018-10-26)"
+# a version note at the end of a title: "（2018年修正）", "(2018-10-26)"; not "宪法修正案（2018年）", a document of its own
+_TITLE_VERSION_RE = re.compile(r"[（(](?:[^（）()]*(?:修正|修订|修改|版)[^（）()]*|\d{4}-\d{2}-\d{2})[)）]$")
 _EVENT_RE = re.compile(r"(修订|修正|修改|通过|公布|发布|批准|施行)")
 _OWN_EFFECTIVE_RE = re.compile(
     r"本(?:法|法典|条例|规定|办法|细则|规则|解释|决定|准则|实施细则|实施办法|暂行条例|暂行规定|暂行办法)"
@@ -371,7 +371,9 @@ def is_repealed(meta: dict[str, Any]) -> bool:
     """Whether the container or corpus metadata says the document is repealed or expired."""
     for key in _EXPIRED_KEYS:
         value = meta.get(key)
-        if value is True or (isinstance(value, int | str) and str(value).strip().lower() in ("1", "true", "yes")):
+        if value is True or (
+            isinstance(value, int | str) and str(value).strip().lower() in ("1", "true", "yes")
+        ):
             return True
     return status_of(meta) == "repealed"
 
@@ -405,6 +407,7 @@ def version_fields(
     # a file named for a later version than its header lists (LawRefBook does this) is that later version
     adopted = max((d for d in (recorded, iso(meta.get("publish")), stem_date) if d), default=None) or date
     own = own_effective_date(body) or effective_date_of(body, info_lines)
+    effective: str | None
     if given:
         effective = given
     elif adopted and own:
