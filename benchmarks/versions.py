@@ -90,6 +90,7 @@ def main() -> None:
             row["hand_status"] = truth["status"]
             row["effective_ok"] = truth["effective_date"] == v.effective_date
             row["status_ok"] = truth["status"] == row["status"]
+            row["evidence"] = truth.get("evidence")
         rows.append(row)
     judged = [r for r in rows if "effective_ok" in r]
     data = {

@@ -536,11 +536,15 @@ def ask(
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
     rerank: RerankOpt = False,
     reranker: RerankerOpt = None,
+    as_of: AsOfOpt = None,
+    all_versions: AllVersionsOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
     from .answer import ask as answer_question
     from .index import Index
+
+    filters = version_filters(filters, as_of, all_versions)
 
     with failures():
         ix = Index.open(index_dir, model=model)

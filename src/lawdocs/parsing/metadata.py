@@ -393,7 +393,7 @@ def version_fields(
     promulgation (`version`) = the latest of: the dated adoption / revision lines, the container's publish date,
     the date in the file name "(2018-10-26)"; else the document date. The label adds what the latest dated line
     did (修订, 修正, 通过…) when that line is the version's own;
-    effective date = the corpus metadata's valid-from date; else the later of the promulgation date and the
+    effective date = the corpus metadata's valid-from date; else a dated "X年X月X日 施行" header line; else the later of the promulgation date and the
     date the text gives itself ("本法自…起施行" — an amended text keeps its original 施行 article, and an
     amendment takes effect when adopted unless the text names a later day); else the 施行 line of the header.
     """
@@ -406,10 +406,11 @@ def version_fields(
     recorded = date_from_history(history)
     # a file named for a later version than its header lists (LawRefBook does this) is that later version
     adopted = max((d for d in (recorded, iso(meta.get("publish")), stem_date) if d), default=None) or date
+    header = effective_date_of("", info_lines)  # a dated "施行" line of the header belongs to this version
     own = own_effective_date(body) or effective_date_of(body, info_lines)
     effective: str | None
-    if given:
-        effective = given
+    if given or header:
+        effective = given or header
     elif adopted and own:
         effective = max(adopted, own)
     else:
