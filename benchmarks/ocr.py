@@ -41,17 +41,19 @@ def distance(a: str, b: str) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=3)
-    ap.add_argument("--chars-per-page", type=int, default=700)
+    ap.add_argument("--chars-per-page", type=int, default=520)  # what fits on the rendered page
     args = ap.parse_args()
     if not ocr.available():
         raise SystemExit("the [ocr] extra is not installed: pip install 'lawdocs[ocr]'")
     arts = re.findall(r"^(第[一二三四五六七八九十百]+条 .*)$", LAW.read_text(encoding="utf-8"), re.M)
     pages: list[list[str]] = []
-    it = iter(arts)
+    at = 0
     for _ in range(args.pages):
-        page: list[str] = []
-        while sum(len(p) for p in page) < args.chars_per_page:
-            page.append(next(it))
+        page = [arts[at]]
+        at += 1
+        while sum(len(p) for p in page) + len(arts[at]) <= args.chars_per_page:
+            page.append(arts[at])
+            at += 1
         pages.append(page)
     with tempfile.TemporaryDirectory() as tmp:
         scan = render_pdf(pages, Path(tmp) / "scan.pdf")

@@ -55,15 +55,15 @@ def main() -> None:
     t0 = time.perf_counter()
     docs: dict[str, DocumentInfo] = {}
     source: dict[str, str] = {}
-    failed = 0
+    failed: list[tuple[str, str]] = []
     for f in files:
         try:
             for doc in parse_file(f):
                 info = DocumentInfo.of(doc)
                 docs[info.id] = info
                 source[info.id] = f.relative_to(top).as_posix()
-        except LawdocsError:
-            failed += 1
+        except LawdocsError as exc:
+            failed.append((f.relative_to(top).as_posix(), str(exc)[:200]))
     seconds = time.perf_counter() - t0
     grouped = groups(docs.values())
     multi = {k: v for k, v in grouped.items() if len({d.version for d in v}) > 1}
@@ -96,7 +96,8 @@ def main() -> None:
     data = {
         "commit": subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip(),
         "files": len(files),
-        "failed": failed,
+        "failed": len(failed),
+        "failures": [{"file": f, "error": e} for f, e in failed],
         "documents": len(docs),
         "versioned_documents": sum(1 for d in docs.values() if d.law_id),
         "version_groups": len(grouped),

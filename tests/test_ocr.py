@@ -34,6 +34,8 @@ def render_pdf(pages: list[list[str]], target: Path, *, per_line: int = 30) -> P
         y = 120
         for para in paragraphs:
             for start in range(0, len(para), per_line):
+                if y > 1754 - 120:
+                    raise ValueError("the text does not fit on the page: give fewer characters per page")
                 draw.text((110, y), para[start : start + per_line], fill="black", font=font)
                 y += 54
             y += 20

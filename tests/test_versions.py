@@ -162,3 +162,14 @@ def test_cli_as_of_and_show_lists_the_other_version(holidays: Index) -> None:
     res = runner.invoke(app, ["show", clause_id, "--index", str(holidays.folder), "--json"])
     (other,) = json.loads(res.output)["versions"]
     assert other["change"] == "changed" and other["status_cn"] == "现行有效"
+
+
+def test_a_dated_header_line_is_the_effective_date(tmp_path: Path, shared: Path) -> None:
+    """行政诉讼法解释: adopted 2017-11-13, published 2018-02-06 (file name), header "2018年2月8日 施行"."""
+    src = shared / "corpora/laws/司法解释/最高人民法院关于适用《行政诉讼法》的解释(2018-02-06).md"
+    alone = tmp_path / src.name
+    shutil.copy(src, alone)  # the text alone, no corpus metadata above it
+    for path in (alone, src):  # and in the corpus, where MANIFEST.json says the same
+        doc = parse_file(path)[0]
+        assert (doc.version, doc.effective_date) == ("2018-02-06", "2018-02-08")
+        assert doc.law_id == "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释"
