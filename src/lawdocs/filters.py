@@ -38,6 +38,8 @@ class Filters(BaseModel):
     doc_id: list[str] | None = None
     path_prefix: str | None = None  # section path, headings joined by " › " (prefix match)
     status: list[str] | None = None
+    as_of: str | None = None  # versions of laws in force on this ISO date (default: today); see lawdocs.versions
+    all_versions: bool = False  # every version of every law
 
     @field_validator("doc_type", "region", "issuer", "doc_id", "status", mode="before")
     @classmethod
@@ -68,7 +70,8 @@ class Filters(BaseModel):
         return v
 
     def is_empty(self) -> bool:
-        return not any(v not in (None, []) for v in self.model_dump().values())
+        """No restriction beyond the version selection (as_of / all_versions, applied on their own)."""
+        return not any(v not in (None, []) for v in self.model_dump(exclude={"as_of", "all_versions"}).values())
 
     def doc_matches(self, doc: DocumentInfo) -> bool:
         if self.doc_type and doc.doc_type not in self.doc_type:
@@ -108,6 +111,8 @@ FILTER_KEYS = {
     "path_prefix": "path_prefix",
     "section": "path_prefix",
     "status": "status",
+    "as_of": "as_of",
+    "all_versions": "all_versions",
 }
 
 

@@ -162,6 +162,10 @@ def _generate(
         from .loaders.plain import load_text
 
         text, meta = load_text(p, data, fmt, encoding)
+        if fmt == "md":  # LawRefBook's MANIFEST.json / sqlite DB above the file: dates and expiry
+            from .loaders.lawrefbook import corpus_meta
+
+            meta = {**corpus_meta(p), **meta}
         yield RawDocument(source=src, text=text, meta=meta, fmt=fmt)
     elif fmt == "html":
         from .loaders.html import load_html

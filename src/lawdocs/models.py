@@ -30,6 +30,9 @@ SectionRole = Literal["body", "problems", "plans", "achievements"]
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
 
+# In force (现行有效), amended by a newer version (已修改), repealed (已废止), not yet in force (尚未生效).
+Status = Literal["in_force", "repealed", "amended", "not_yet_in_force", "unknown"]
+
 
 class Heading(BaseModel):
     """A heading of the document tree (编/章/节 for laws, 一、/（一）/1、 for reports)."""
@@ -72,7 +75,13 @@ class Document(BaseModel):
     effective_date: str | None = None
     year: int | None = None  # the year a report covers, else the year of `date`
     number: str | None = None  # 国办发〔2018〕118号
-    status: Literal["in_force", "repealed", "amended", "unknown"] = "unknown"
+    status: Status = "unknown"
+    # versions (see lawdocs.versions): the law this is a version of, and which version
+    law_id: str | None = None  # normalised title shared by every version, e.g. "中华人民共和国立法法"
+    version: str | None = None  # ISO date of this version's adoption / latest revision
+    version_label: str | None = None  # e.g. "2018-10-26 修正"
+    repealed: bool = False  # the text or corpus metadata says it is repealed / expired
+    repealed_on: str | None = None
     source: str  # path (and "#row=N" for one row of a multi-document file)
     content_hash: str  # sha256 of the body text
     body: str = ""
@@ -95,8 +104,14 @@ class DocumentInfo(BaseModel):
     date: str | None = None
     year: int | None = None
     number: str | None = None
-    status: Literal["in_force", "repealed", "amended", "unknown"] = "unknown"
+    status: Status = "unknown"
     source: str = ""
+    effective_date: str | None = None
+    law_id: str | None = None
+    version: str | None = None
+    version_label: str | None = None
+    repealed: bool = False
+    repealed_on: str | None = None
 
     @classmethod
     def of(cls, record: BaseModel) -> DocumentInfo:

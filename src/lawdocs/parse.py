@@ -125,7 +125,8 @@ def _parse(raw: RawDocument, max_chars: int) -> Document:
     issuers = _as_list(meta.get("issuers")) or w.issuers or md.issuers_from_history(history)
     # the signature's date is the document's own; a container date (web posting, CSV column) comes next
     date = w.date or md.iso(meta.get("date")) or md.date_from_history(history) or md.header_date(body)
-    effective = md.iso(meta.get("effective_date")) or md.effective_date_of(body, info_lines)
+    versioned = md.version_fields(title, doc_type, history, date, body, info_lines, meta, raw.source)
+    effective = versioned.pop("effective_date")
     year = _as_int(meta.get("year")) or md.year_of(title, date, doc_type)
     region = meta.get("region") or md.region_of(title)
     if region is None and doc_type not in ("law", "administrative_regulation", "judicial_interpretation"):
@@ -190,6 +191,7 @@ def _parse(raw: RawDocument, max_chars: int) -> Document:
         year=year,
         number=number,
         status=md.status_of(meta),  # type: ignore[arg-type]
+        **versioned,
         source=raw.source,
         content_hash=chash,
         body=body,

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -249,13 +250,14 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     )
     row["doc"] = hit.doc.model_dump(
         include={"id", "title", "doc_type", "issuers", "region", "date", "source"}
+        | {"effective_date", "status", "law_id", "version", "version_label"}
     )
     if hit.references:
         row["references"] = [link.model_dump() for link in hit.references]
     return row
 
 
-def hits_table(query: str, hits: list[Hit]) -> Table:
+def hits_table(query: str, hits: list[Hit], *, versions: bool = False) -> Table:
     table = Table(title=f"{query}", show_lines=True, expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("score", width=7)
@@ -265,8 +267,32 @@ def hits_table(query: str, hits: list[Hit]) -> Table:
         text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
         for link in distinct(hit.references):
             text += "\n↳ " + link_line(link)
-        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, text)
+        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation + version_note(hit, versions), text)
     return table
+
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Search the versions of laws in force on this date (YYYY-MM-DD); default today."),
+]
+AllVersionsOpt = Annotated[
+    bool, typer.Option("--all-versions", help="Search every version of every law, each hit labelled.")
+]
+
+
+def version_filters(filters: list[str] | None, as_of: str | None, all_versions: bool) -> list[str] | None:
+    """--as-of / --all-versions as filters (lawdocs.search.Filters.as_of / all_versions)."""
+    extra = ([f"as_of={as_of}"] if as_of else []) + (["all_versions=true"] if all_versions else [])
+    return [*(filters or []), *extra] or None
+
+
+def version_note(hit: Hit, shown: bool) -> str:
+    """"\n(2018-10-26 修正 · 已修改)" under a citation when versions were asked for."""
+    from ..versions import STATUS_CN
+
+    if not shown or not hit.doc.version_label:
+        return ""
+    return f"\n({hit.doc.version_label} · {STATUS_CN.get(hit.doc.status, hit.doc.status)})"
 
 
 @app.command()
@@ -283,10 +309,15 @@ def search(
     rerank: RerankOpt = False,
     reranker: RerankerOpt = None,
     expand_references: ExpandOpt = False,
+    as_of: AsOfOpt = None,
+    all_versions: AllVersionsOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the clauses that answer a query."""
     from ..index import Index
+
+    filters = version_filters(filters, as_of, all_versions)
+    labelled = bool(as_of or all_versions)
 
     if (query is None) == (queries is None):
         err.print("[red]error:[/red] give a QUERY or --queries FILE, not both or neither")
@@ -308,7 +339,7 @@ def search(
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
                 else:
-                    out.print(hits_table(f"{number}: {row['query']}", hits), soft_wrap=False)
+                    out.print(hits_table(f"{number}: {row['query']}", hits, versions=labelled), soft_wrap=False)
             return
         assert query is not None
         hits = ix.search(
@@ -322,7 +353,7 @@ def search(
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
-        out.print(hits_table(query, hits), soft_wrap=False)
+        out.print(hits_table(query, hits, versions=labelled), soft_wrap=False)
 
 
 def read_query_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -348,6 +379,7 @@ def show(
         doc = ix.get_document(clause.doc_id)
         around = ix.neighbours(clause_id, before=context, after=context)
         refs = clause_references(ix, clause_id)
+        others = article_versions(ix, clause)
     if as_json:
         dump(
             {
@@ -355,6 +387,7 @@ def show(
                 "doc": doc.model_dump(),
                 "neighbours": [c.model_dump() for c in around],
                 "references": {way: [link.model_dump() for link in links] for way, links in refs.items()},
+                "versions": others,
             }
         )
         return
@@ -364,6 +397,7 @@ def show(
         head = c.article or c.kind
         out.print(f"[{style}]{head}  {c.text}[/{style}]  [dim]{c.id}[/dim]", highlight=False)
     print_references(refs)
+    print_article_versions(doc, others)
 
 
 # -- cross-references (show, --expand-references) -----------------------------------------------
@@ -413,6 +447,67 @@ def print_references(refs: dict[str, list[Any]]) -> None:
     out.print(f"[bold]referred to by[/bold] ({len(back)} clauses)", highlight=False)
     for link in back:
         out.print("  " + link_line(link, incoming=True), highlight=False)
+
+
+def article_versions(ix: Any, clause: Any) -> list[dict[str, Any]]:
+    """The same article in the other versions of the law: version, status, clause id and a diff of its text
+    (unified, no context lines: `-` this version's lines, `+` the other's)."""
+    import difflib
+    import unicodedata
+
+    from ..versions import STATUS_CN, other_versions
+
+    if not clause.article:
+        return []
+    rows = []
+    for other in other_versions(ix.documents, clause.doc_id):
+        same = [c for c in ix.document_clauses(other.id) if c.article == clause.article]
+        match = next((c for c in same if c.part == clause.part), same[0] if same else None)
+        row: dict[str, Any] = {
+            "doc_id": other.id,
+            "version": other.version,
+            "version_label": other.version_label,
+            "status": other.status,
+            "status_cn": STATUS_CN.get(other.status, other.status),
+            "effective_date": other.effective_date,
+            "clause_id": match.id if match else None,
+        }
+        if match is None:
+            row["change"] = "absent"
+            row["diff"] = []
+        else:
+            # lines compared with full-/half-width folded, so "(一)" → "（一）" alone is no change
+            a = [ln for ln in clause.text.splitlines() if ln.strip()]
+            b = [ln for ln in match.text.splitlines() if ln.strip()]
+            fold = lambda lines: [unicodedata.normalize("NFKC", ln).strip() for ln in lines]  # noqa: E731
+            diff: list[str] = []
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fold(a), fold(b), autojunk=False).get_opcodes():
+                if op != "equal":
+                    diff += [f"-{ln}" for ln in a[i1:i2]] + [f"+{ln}" for ln in b[j1:j2]]
+            row["change"] = "changed" if diff else "same"
+            row["diff"] = diff
+        rows.append(row)
+    return rows
+
+
+def print_article_versions(doc: Any, rows: list[dict[str, Any]]) -> None:
+    from ..versions import STATUS_CN
+
+    if not rows:
+        return
+    own = STATUS_CN.get(doc.status, doc.status)
+    out.print(f"\n[bold]other versions[/bold] (this one: {doc.version_label or doc.version} · {own})", highlight=False)
+    for row in rows:
+        head = f"{row['version_label'] or row['version']} · {row['status_cn']}"
+        if row["change"] == "absent":
+            out.print(f"  {head}: no such article", highlight=False)
+        elif row["change"] == "same":
+            out.print(f"  {head}: unchanged  [dim]{row['clause_id']}[/dim]", highlight=False)
+        else:
+            out.print(f"  {head}: changed  [dim]{row['clause_id']}[/dim]", highlight=False)
+            for line in row["diff"]:
+                colour = "red" if line.startswith("-") else "green"
+                out.print(f"    [{colour}]{escape(line)}[/{colour}]", highlight=False)
 
 
 # -- eval commands (evaluation; keep this marker) -------------------------------------------------
@@ -522,11 +617,15 @@ def ask(
     rerank: RerankOpt = False,
     reranker: RerankerOpt = None,
     expand_references: ExpandOpt = False,
+    as_of: AsOfOpt = None,
+    all_versions: AllVersionsOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
     from ..answer import ask as answer_question
     from ..index import Index
+
+    filters = version_filters(filters, as_of, all_versions)
 
     with failures():
         ix = Index.open(index_dir, model=model)

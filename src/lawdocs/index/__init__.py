@@ -7,8 +7,7 @@ Modules of this package, one owner each:
 - `store`: the saved folder (manifest, atomic generations, checksums, the writer lock).
 - `persist`: what a save writes and an open reads (the manifest and its backend blocks, the stores by kind).
 
-This module is the facade that search, answers and the faces use: adding, removing, candidates under a
-filter, lookups, saving and opening. Ranking itself lives in `lawdocs.search`.
+This module is the facade that search, answers and the faces use; ranking itself lives in `lawdocs.search`.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import versions
 from ..embed import Embedder, canonical_model_name, embedder_for
 from ..errors import IndexCorruptError, IndexStoreError, ModelMismatchError
 from ..filters import Filters, parse_filters
@@ -92,7 +92,7 @@ class Index:
     def alive(self) -> np.ndarray:
         return self.table.alive
 
-    def __len__(self) -> int:
+    def __len__(self) -> int:  # live clauses
         return len(self.table)
 
     # -- life cycle -----------------------------------------------------------------------------
@@ -222,7 +222,6 @@ class Index:
                 content_hash=doc.content_hash,
                 sources=[doc.source],
                 clause_count=len(doc.clauses),
-                effective_date=doc.effective_date,
             )
             new.append((stored, doc.clauses, None if vectors is None else np.asarray(vectors[i], np.float32)))
         clauses = [(d, c) for d, cs, _ in new for c in cs]
@@ -246,6 +245,7 @@ class Index:
         fields = [table.fields(table.row_of[c.id]) for _, c in clauses]
         self.dense.add(keys_added, vecs, fields)
         self.text.add(keys_added, texts, fields)
+        versions.refresh(table.documents)  # statuses within each law's version group
         report.clauses = len(clauses)
         return report
 
@@ -274,10 +274,11 @@ class Index:
                 self._forget(self.table.drop(doc_id))
         return sorted(hits)
 
-    def _forget(self, keys: np.ndarray) -> None:
+    def _forget(self, keys: np.ndarray) -> None:  # rows the table dropped leave both stores
         if len(keys):
             self.dense.delete(keys)
             self.text.delete(keys)
+            versions.refresh(self.table.documents)
 
     # -- candidates, for lawdocs.search ------------------------------------------------------------
     def rows_matching(self, filters: Filters | dict[str, Any] | Sequence[str] | None) -> np.ndarray:
@@ -387,15 +388,8 @@ class Index:
     def with_model(self, folder: str | Path, embedder: Embedder, *, batch_size: int = 64) -> Index:
         """A copy of this index at `folder` whose vectors come from `embedder` (nothing is re-parsed).
 
-        The lexical store and the clause records are shared with this one; call `save` on the copy.
+        The lexical store is shared with this one; call `save` on the copy.
         """
-        self.table.compact()
-        copy = Index(folder, embedder=embedder, fusion=self.fusion, lexical_store=self.text)
-        if isinstance(self.dense, FaissDense):
-            copy.dense = FaissDense(embedder.dimension, self.dense.index_type)
-        copy.table = self.table.copy()
-        texts = [self.passage(row) for row in range(len(self.table.clauses))]
-        vectors = embedder.encode_passages(texts, batch_size=batch_size).astype(np.float32)
-        fields = [self.table.fields(row) for row in range(len(self.table.clauses))]
-        copy.dense.add(self.table.keys, vectors, fields)
-        return copy
+        from .persist import re_embedded
+
+        return re_embedded(self, Path(folder), embedder, batch_size)

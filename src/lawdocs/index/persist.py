@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import IndexCorruptError, IndexFormatError, IndexNotFoundError, IndexStoreError
 from ..models import Manifest
 from . import store
@@ -16,6 +18,7 @@ from .rows import RowTable
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..embed import Embedder
     from ..search.fusion import FusionConfig
     from . import Index
 
@@ -136,3 +139,19 @@ def save(index: Index, opened_generation: int) -> Manifest:
             return manifest, extra
 
         return store.write_generation(folder, generation, write, manifest_for)
+
+
+def re_embedded(index: Index, folder: Path, embedder: Embedder, batch_size: int) -> Index:
+    """`index` with its rows embedded again by `embedder`, as a new index at `folder` (see `Index.with_model`)."""
+    from . import Index
+    from .faiss_store import FaissDense
+
+    index.table.compact()
+    copy = Index(folder, embedder=embedder, fusion=index.fusion, lexical_store=index.text)
+    if isinstance(index.dense, FaissDense):
+        copy.dense = FaissDense(embedder.dimension, index.dense.index_type)
+    copy.table = index.table.copy()
+    rows = range(len(index.table.clauses))
+    vectors = embedder.encode_passages([index.passage(r) for r in rows], batch_size=batch_size).astype(np.float32)
+    copy.dense.add(index.table.keys, vectors, [index.table.fields(r) for r in rows])
+    return copy

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import versions
 from ..errors import IndexCorruptError, NotFoundError
 from ..filters import Filters
 from ..models import Clause, DocumentInfo
@@ -26,7 +27,6 @@ class StoredDocument(DocumentInfo):
     content_hash: str
     sources: list[str] = []
     clause_count: int = 0
-    effective_date: str | None = None
 
 
 def passage_text(doc: DocumentInfo, clause: Clause) -> str:
@@ -150,6 +150,9 @@ class RowTable:
     def mask(self, filters: Filters) -> np.ndarray:
         """Live rows that `filters` allow (a bool per row position)."""
         alive = self.alive.copy()
+        in_force = versions.row_mask(self.documents, self.row_doc, filters.as_of, filters.all_versions)
+        if in_force is not None:  # laws: only the version in force (today, or on filters.as_of)
+            alive &= in_force
         if filters.is_empty():
             return alive
         ok_docs = {d for d, doc in self.documents.items() if filters.doc_matches(doc)}

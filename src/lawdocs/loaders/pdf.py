@@ -3,6 +3,7 @@
 What is repaired, and nothing else: CJK radical look-alikes, page markers (`—1—`, `- 1 -`, `第1页`,
 bare page numbers), running headers/footers, the 目录 block, padded headings (`第一章  总    则`),
 line indents, and hard line wraps (joined without a space between CJK characters).
+Pages without a text layer are read by OCR when the `[ocr]` extra is installed (`loaders.ocr`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptFileError, EmptyDocumentError, EncryptedPDFError, NoTextLayerError
+from . import ocr
 from .text import fold_radicals
 
 NUM = "一二三四五六七八九十百千零〇两"
@@ -241,7 +243,7 @@ def load_pdf(path: Path, data: bytes) -> tuple[str, list[int], dict[str, Any]]:
     if n_pages == 0:
         raise EmptyDocumentError("the PDF has no pages", path=path)
 
-    pages: list[list[str]] = []
+    raws: list[str] = []
     chars = 0
     empty_pages: list[int] = []
     for i in range(n_pages):
@@ -257,14 +259,23 @@ def load_pdf(path: Path, data: bytes) -> tuple[str, list[int], dict[str, Any]]:
         chars += n
         if n < 5:
             empty_pages.append(i + 1)
-        pages.append(_clean_page_lines(raw))
+        raws.append(raw)
+    ocr_read: list[int] = []
+    if empty_pages and ocr.available():  # pages without a text layer are read by OCR ([ocr] extra)
+        for index, text in ocr.ocr_pages(path, data, [p - 1 for p in empty_pages]).items():
+            raws[index] = text
+            chars += len(_squash(text))
+            ocr_read.append(index + 1)
+        empty_pages = [p for p in empty_pages if len(_squash(raws[p - 1])) < 5]
     if chars < 20 * n_pages and len(empty_pages) * 2 >= n_pages:
         first = empty_pages[0] if empty_pages else 1
+        hint = "OCR found no text on them" if ocr_read else f"a scan needs OCR: {ocr.EXTRA_HINT}"
         raise NoTextLayerError(
-            f"no text layer on {len(empty_pages)} of {n_pages} pages ({chars} characters): a scan needs OCR first",
+            f"no text layer on {len(empty_pages)} of {n_pages} pages ({chars} characters): {hint}",
             path=path,
             page=first,
         )
+    pages = [_clean_page_lines(raw) for raw in raws]
 
     pages = _drop_running_lines(pages)
     items = [(p, normalize_heading(s)) for p, lines in enumerate(pages) for s in lines]
@@ -286,4 +297,6 @@ def load_pdf(path: Path, data: bytes) -> tuple[str, list[int], dict[str, Any]]:
         meta["title"] = title
     if empty_pages:
         meta["empty_pages"] = empty_pages
+    if ocr_read:
+        meta["ocr_pages"] = ocr_read
     return text, starts, meta
