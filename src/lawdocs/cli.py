@@ -112,17 +112,21 @@ def parse(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the clause tree of each document (or print it as JSON)."""
-    from .load import iter_files, load_path
+    from .load import display_path, expand_paths, load_path
     from .parse import parse_raw
 
     documents = []
     failed: list[tuple[str, str]] = []
-    for path in iter_files(list(files)):
+    found, missing = expand_paths(list(files))
+    for problem in missing:  # a missing path or a symlink loop is one failure, not the end of the run
+        failed.append((problem.path or "", str(problem)))
+        err.print(f"[red]failed:[/red] {problem}", highlight=False)
+    for path in found:
         try:
             for raw in load_path(path):
                 documents.append(parse_raw(raw))
         except LawdocsError as exc:
-            failed.append((str(path), str(exc)))
+            failed.append((display_path(path), str(exc)))
             err.print(f"[red]failed:[/red] {exc}", highlight=False)
     if as_json:
         dump({"documents": [document_json(d) for d in documents]})
@@ -176,17 +180,19 @@ def index(
 ) -> None:
     """Add documents to an index (created if missing); unchanged files are skipped."""
     from .index import Index
-    from .load import iter_files
+    from .load import display_path, expand_paths
 
     with failures():
         if (index_dir / "manifest.json").exists():
             ix = Index.open(index_dir, model=model)
         else:
             ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)  # type: ignore[arg-type]
-        files = list(iter_files(list(paths)))
+        files, missing = expand_paths(list(paths))  # a missing path or a symlink loop fails alone
         with progress_bar(quiet=as_json) as bar:
             task = bar.add_task("indexing", total=len(files))
             report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
+        report.failed[:0] = [(problem.path or "", str(problem)) for problem in missing]
+        report.failed = [(display_path(source), display_path(message)) for source, message in report.failed]
         manifest = ix.save()
     summary = {
         "index": str(index_dir),

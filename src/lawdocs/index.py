@@ -154,7 +154,8 @@ class Index:
     ) -> Index:
         """Load a saved index. Asking for another model than it was built with is an error."""
         folder = Path(folder)
-        for attempt in range(3):
+        store.clean_leftovers(folder)  # what killed saves left, when their process is gone
+        for attempt in range(store.OPEN_ATTEMPTS):
             manifest, raw = store.read_manifest(folder)
             wanted = embedder.name if embedder is not None else canonical_model_name(model)
             if wanted is not None and wanted != manifest.model_name:
@@ -165,9 +166,8 @@ class Index:
                 )
             try:
                 return cls._load(folder, manifest, raw, embedder, verify)
-            except FileNotFoundError:
-                if attempt == 2:  # a writer replaced the generation while we read it, three times
-                    raise
+            except (OSError, IndexCorruptError) as exc:  # a writer replaced the generation while we read it
+                store.retry_open_or_raise(exc, attempt, folder)
         raise AssertionError("unreachable")
 
     @classmethod
@@ -175,7 +175,10 @@ class Index:
         cls, folder: Path, manifest: Manifest, raw: dict[str, Any], embedder: Embedder | None, verify: bool
     ) -> Index:
         gen = store.generation_dir(folder, raw, verify=verify)
-        fusion = FusionConfig.model_validate(raw["fusion"]) if raw.get("fusion") else None
+        try:
+            fusion = FusionConfig.model_validate(raw["fusion"]) if raw.get("fusion") else None
+        except ValueError as exc:
+            raise IndexCorruptError(f"invalid fusion block: {exc}", path=folder / store.MANIFEST) from exc
         self = cls(folder, embedder=embedder, model=manifest.model_name, fusion=fusion)
         self.manifest = manifest
         self._generation = manifest.generation
@@ -186,12 +189,17 @@ class Index:
             raise IndexCorruptError(f"cannot read vectors: {exc}", path=gen / "vectors.npy") from exc
         try:
             self.lexical = LexicalIndex.load(gen)
-        except (ValueError, KeyError, OSError) as exc:
+        except (ValueError, KeyError, TypeError, IndexError, OSError) as exc:
             raise IndexCorruptError(
                 f"cannot read the lexical index: {exc}", path=gen / "lexical.npz"
             ) from exc
-        for _, row in store.read_jsonl(gen / "documents.jsonl"):
-            doc = StoredDocument.model_validate(row)
+        for number, row in store.read_jsonl(gen / "documents.jsonl"):
+            try:
+                doc = StoredDocument.model_validate(row)
+            except ValueError as exc:
+                raise IndexCorruptError(
+                    f"invalid document: {exc}", path=gen / "documents.jsonl", line=number
+                ) from exc
             self.documents[doc.id] = doc
             for source in doc.sources:
                 self.by_source[source] = doc.id
@@ -207,6 +215,7 @@ class Index:
             self.clauses.append(clause)
             self.row_doc.append(clause.doc_id)
         n = len(self.clauses)
+        self.vectors = store.check_vectors(self.vectors, manifest.dimension, n, gen / "vectors.npy")
         if self.vectors.shape != (n, manifest.dimension) or len(self.lexical) != n:
             raise IndexCorruptError(
                 f"row counts disagree: {n} clauses, vectors {self.vectors.shape}, lexical {len(self.lexical)}",
