@@ -76,7 +76,7 @@ class SearchFilters(BaseModel):
     type: Text | Texts | None = None
     region: Text | Texts | None = None
     issuer: Text | Texts | None = None
-    year: Year | YearRange | Annotated[list[Year | YearRange], Field(max_length=MAX_FILTERS)] | None = None
+    year: Year | YearRange | Annotated[list[Year], Field(max_length=MAX_FILTERS)] | None = None
     year_from: Year | None = None
     year_to: Year | None = None
     date_from: IsoDate | None = None

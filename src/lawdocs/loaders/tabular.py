@@ -197,7 +197,20 @@ def iter_jsonl_records(
             raise LoadError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=path, line=n) from exc
         if not isinstance(obj, dict):
             raise LoadError(f"a JSONL line must hold an object, not {type(obj).__name__}", path=path, line=n)
+        if "\\ud" in s.lower():  # a \\udcxx escape may leave a lone surrogate, which no file can hold
+            obj = _without_lone_surrogates(obj)
         yield n, obj
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def article_of(label: str | None) -> str | None:
