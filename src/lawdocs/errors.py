@@ -12,6 +12,19 @@ from typing import ClassVar, Literal
 ErrorKind = Literal["input", "not_found", "conflict", "unavailable", "internal"]
 
 
+def printable(text: str) -> str:
+    """`text` with lone surrogates (undecodable bytes of a file name) as `\\xff` escapes, so it always encodes."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class LawdocsError(Exception):
     """Base class of every error lawdocs raises on purpose."""
 
@@ -25,8 +38,8 @@ class LawdocsError(Exception):
         line: int | None = None,
         page: int | None = None,
     ) -> None:
-        self.message = message
-        self.path = str(path) if path is not None else None
+        self.message = printable(message)
+        self.path = printable(str(path)) if path is not None else None
         self.line = line
         self.page = page
         super().__init__(self._render())
@@ -126,9 +139,25 @@ class ConfigError(LawdocsError):
     """An option (model, index type, lexical scheme, backend, ...) has a value lawdocs does not know."""
 
 
-class IndexWriteError(IndexStoreError):
-    """A save failed (disk full, permissions, ...); what it wrote was removed and the previous generation kept."""
-
-
 class BackendError(IndexStoreError):
     """A storage engine (a Milvus server, say) is down or refused a call; `path` names its URI."""
+
+
+class LimitExceededError(LoadError):
+    """A file expands past one of the limits of `lawdocs.load.Limits` (the error names the limit)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        page: int | None = None,
+    ) -> None:
+        self.limit = limit
+        super().__init__(f"{message} (limit {limit}; env LAWDOCS_{limit.upper()})", path=path, line=line, page=page)
+
+
+class IndexWriteError(IndexStoreError):
+    """A save could not be completed (disk full, permissions, ...); the previous generation is intact."""

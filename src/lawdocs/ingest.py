@@ -40,26 +40,21 @@ class AddReport:
 
 
 def expand(paths: Iterable[str | Path] | str | Path) -> tuple[list[Path], list[Failure]]:
-    """Every file under `paths` (folders recursively, duplicates once), and the paths that gave none."""
-    from .load import iter_files
+    """Every file under `paths` (folders recursively, each file once), and the paths that gave none (missing,
+    a symlink loop, an unreadable folder), each its own failure."""
+    from .load import display_path, expand_paths
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    files: list[Path] = []
-    failed: list[Failure] = []
-    for target in paths:
-        try:
-            files.extend(iter_files([target]))
-        except LawdocsError as exc:
-            failed.append(Failure(str(target), str(exc)))
-    return list(dict.fromkeys(files)), failed
+    files, problems = expand_paths(list(paths))
+    return files, [Failure(display_path(e.path or ""), str(e)) for e in problems]
 
 
 def iter_documents(
     paths: Iterable[str | Path] | str | Path, *, progress: Callable[[str, int], None] | None = None
 ) -> Iterator[Document | Failure]:
     """Load and parse every file under `paths`, yielding documents and failures in file order."""
-    from .load import load_path
+    from .load import display_path, load_path
     from .parse import parse_raw
 
     files, failed = expand(paths)
@@ -68,9 +63,9 @@ def iter_documents(
         try:
             docs = [parse_raw(raw) for raw in load_path(Path(path).resolve())]
         except LawdocsError as exc:
-            yield Failure(str(path), str(exc))
+            yield Failure(display_path(path), str(exc))
         except Exception as exc:  # an unexpected bug must not lose the rest of the batch
-            yield Failure(str(path), f"{type(exc).__name__}: {exc}")
+            yield Failure(display_path(path), f"{type(exc).__name__}: {exc}")
         else:
             yield from docs
         if progress:

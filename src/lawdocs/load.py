@@ -8,6 +8,7 @@ nor lxml.
 Options of `load_path` (all optional):
 
 - `max_bytes` (int, default 50 MB): a larger file raises FileTooLargeError without being read.
+- `limits` (`Limits`): what a file may expand to once read (see `Limits`; defaults from `LAWDOCS_MAX_*`).
 - `encoding` (str): force the encoding of a text file (`.txt`, `.md`, `.csv`, `.jsonl`, `.sql`, `.html`).
 - `text_field`, `title_field`, `label_field` (str): the columns / keys of a CSV or JSONL file.
 - `group` (bool): JSONL only; group records per title (default: when records carry labels).
@@ -22,15 +23,65 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from .errors import (
     EmptyDocumentError,
     FileTooLargeError,
     LoadError,
     QueryError,
     UnsupportedFormatError,
+    printable,
 )
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+class Limits(BaseModel):
+    """What one file may expand to once read, beyond its size on disk (`max_bytes`).
+
+    Each field is also read from the environment as `LAWDOCS_<FIELD>` (e.g. `LAWDOCS_MAX_RECORD_CHARS=2000000`);
+    an explicit `Limits(...)` passed as `load_path(..., limits=)` wins. Going past one raises
+    `LimitExceededError` naming the field.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_inflated_bytes: int = Field(default=64 * 1024 * 1024, ge=1)  # XML parts of a DOCX, once inflated
+    max_zip_members: int = Field(default=5_000, ge=1)  # members of a DOCX container
+    max_xml_entities: int = Field(default=0, ge=0)  # <!ENTITY declarations in a DOCX part (none in real files)
+    max_front_matter_chars: int = Field(default=20_000, ge=1)  # any one YAML front-matter value
+    max_yaml_aliases: int = Field(default=0, ge=0)  # `*name` aliases in YAML front matter (alias bombs)
+    max_record_chars: int = Field(default=2_000_000, ge=1)  # one JSONL line / CSV row
+    max_html_depth: int = Field(default=200, ge=1)  # element nesting of an HTML page
+    max_clause_chars: int = Field(default=2_400, ge=50)  # hard cap of a clause part, cut even without a separator
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        values: dict[str, int] = {}
+        for name in cls.model_fields:
+            raw = os.environ.get(f"LAWDOCS_{name.upper()}")
+            if raw is None or not raw.strip():
+                continue
+            try:
+                values[name] = int(raw.replace("_", "").replace(",", ""))
+            except ValueError as exc:
+                raise QueryError(f"LAWDOCS_{name.upper()}={raw!r} is not a whole number") from exc
+        try:
+            return cls(**values)
+        except ValueError as exc:
+            raise QueryError(f"invalid limit in the environment: {exc}") from exc
+
+
+def current_limits(limits: Limits | None = None) -> Limits:
+    """`limits` when given, else the defaults with any `LAWDOCS_MAX_*` environment settings."""
+    return limits if limits is not None else Limits.from_env()
+
+
+def display_path(path: str | Path) -> str:
+    """A path as text that always encodes as UTF-8: undecodable bytes of a file name become `\\xff` escapes."""
+    return printable(str(path))
+
 
 # extension → RawDocument.fmt
 FORMATS: dict[str, str] = {
@@ -49,7 +100,7 @@ FORMATS: dict[str, str] = {
     ".ndjson": "jsonl",
     ".sql": "sql",
 }
-_OPTIONS = {"max_bytes", "encoding", "text_field", "title_field", "label_field", "group"}
+_OPTIONS = {"max_bytes", "encoding", "text_field", "title_field", "label_field", "group", "limits"}
 
 
 @dataclass
@@ -106,9 +157,9 @@ def _read_checked(path: Path, max_bytes: int) -> bytes:
     try:
         st = path.stat()
     except FileNotFoundError as exc:
-        raise LoadError("no such file", path=path) from exc
+        raise LoadError(_missing_reason(path), path=display_path(path)) from exc
     except OSError as exc:
-        raise LoadError(f"cannot stat file: {exc}", path=path) from exc
+        raise LoadError(_missing_reason(path, exc), path=display_path(path)) from exc
     if not path.is_file():
         raise LoadError("not a regular file", path=path)
     if st.st_size > max_bytes:
@@ -149,8 +200,12 @@ def load_path(path: str | Path, **options: Any) -> Iterator[RawDocument]:
         )
     max_bytes = int(options.get("max_bytes") or DEFAULT_MAX_BYTES)
     encoding = options.get("encoding")
+    limits = options.get("limits")
+    if limits is not None and not isinstance(limits, Limits):
+        raise QueryError("option limits must be a lawdocs.load.Limits")
+    options = {**options, "limits": current_limits(limits)}
     data = _read_checked(p, max_bytes)
-    src = str(p)
+    src = display_path(p)
     return _generate(p, src, fmt, data, encoding, options)
 
 
@@ -161,7 +216,7 @@ def _generate(
     if fmt in ("txt", "md"):
         from .loaders.plain import load_text
 
-        text, meta = load_text(p, data, fmt, encoding)
+        text, meta = load_text(p, data, fmt, encoding, limits=options["limits"])
         if fmt == "md":  # LawRefBook's MANIFEST.json / sqlite DB above the file: dates and expiry
             from .loaders.lawrefbook import corpus_meta
 
@@ -171,7 +226,7 @@ def _generate(
         from .loaders.html import load_html
         from .loaders.text import decode_bytes
 
-        text, meta = load_html(p, _decode_html(data, p, encoding, decode_bytes))
+        text, meta = load_html(p, _decode_html(data, p, encoding, decode_bytes), limits=options["limits"])
         yield RawDocument(source=src, text=text, meta=meta, fmt=fmt)
     elif fmt == "pdf":
         from .loaders.pdf import load_pdf
@@ -181,7 +236,7 @@ def _generate(
     elif fmt == "docx":
         from .loaders.office import load_docx
 
-        text, meta = load_docx(p, data)
+        text, meta = load_docx(p, data, limits=options["limits"])
         yield RawDocument(source=src, text=text, meta=meta, fmt=fmt)
     elif fmt == "csv":
         from .loaders.tabular import iter_csv
@@ -231,12 +286,52 @@ def iter_files(paths: list[str | Path]) -> Iterator[Path]:
 
     Inside a directory, hidden files and folders (a leading dot) and files of an unknown type are
     skipped. A file named explicitly is yielded as given, whatever its type, so that `load_path`
-    reports an unsupported one. A path that does not exist raises LoadError. Each file comes once.
+    reports an unsupported one. A path that does not exist (or is a symlink loop) raises LoadError;
+    `expand_paths` reports such paths one by one instead. Each file comes once.
     """
+    files, failed = expand_paths(paths, stop_at_first=True)
+    if failed:
+        raise failed[0]
+    yield from files
+
+
+def _missing_reason(p: Path, exc: OSError | None = None) -> str:
+    """Why `p` cannot be read: missing, a symlink loop, a dangling link, or the OS's own reason."""
+    import errno
+
+    try:
+        os.lstat(p)
+    except OSError:
+        return "no such file or directory"
+    try:
+        os.stat(p)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "a symlink loop (too many levels of symbolic links)"
+        if err.errno == errno.ENOENT:
+            return "a dangling symlink (its target does not exist)"
+        return f"cannot stat: {err.strerror or err}"
+    return f"cannot read: {exc}" if exc is not None else "no such file or directory"
+
+
+def expand_paths(
+    paths: list[str | Path] | tuple[str | Path, ...], *, stop_at_first: bool = False
+) -> tuple[list[Path], list[LoadError]]:
+    """(files, failures): like `iter_files`, but a missing path, a symlink loop or an unreadable folder
+    is one LoadError in `failures` and the other paths are still expanded."""
     seen: set[Path] = set()
+    out: list[Path] = []
+    failed: list[LoadError] = []
     for item in paths:
+        if failed and stop_at_first:
+            break
         p = Path(item)
-        if p.is_dir():
+        try:
+            is_dir = p.is_dir()
+            exists = is_dir or p.exists()
+        except OSError:  # a name too long, a permission problem on a parent
+            is_dir = exists = False
+        if is_dir:
             found: list[Path] = []
             for root, dirs, files in os.walk(p):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -247,10 +342,11 @@ def iter_files(paths: list[str | Path]) -> Iterator[Path]:
             for f in sorted(found, key=lambda x: x.relative_to(p).parts):
                 if f not in seen:
                     seen.add(f)
-                    yield f
-        elif p.exists():
+                    out.append(f)
+        elif exists:
             if p not in seen:
                 seen.add(p)
-                yield p
+                out.append(p)
         else:
-            raise LoadError("no such file or directory", path=p)
+            failed.append(LoadError(_missing_reason(p), path=display_path(p)))
+    return out, failed

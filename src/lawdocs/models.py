@@ -29,6 +29,7 @@ ClauseKind = Literal["article", "measure", "paragraph", "preamble", "signature",
 SectionRole = Literal["body", "problems", "plans", "achievements"]
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
+IndexType = Literal["auto", "flat", "hnsw", "ivf"]  # the FAISS structure (auto: exact up to 100k clauses)
 
 # In force (现行有效), amended by a newer version (已修改), repealed (已废止), not yet in force (尚未生效).
 Status = Literal["in_force", "repealed", "amended", "not_yet_in_force", "unknown"]

@@ -37,7 +37,7 @@ from .errors import LawdocsError, ParseError
 from .load import RawDocument
 from .models import Clause, Document, Heading
 from .parsing import metadata as md
-from .parsing.split import coverage_gaps, split_offsets
+from .parsing.split import coverage_gaps, record_parts, split_offsets
 from .parsing.structure import walk
 
 __all__ = ["DEFAULT_MAX_CHARS", "coverage_gaps", "parse_file", "parse_raw"]
@@ -216,18 +216,22 @@ def _parse_records(raw: RawDocument, meta: dict[str, Any]) -> Document:
         lead = cursor + (len(body[cursor:]) - len(body[cursor:].lstrip())) if at >= 0 else cursor
         span = (min(lead, at), at + len(rec.text)) if at >= 0 else (cursor, cursor)
         cursor = span[1]
-        clauses.append(
-            Clause(
-                id=f"{doc_id}:{len(clauses):05d}",
-                doc_id=doc_id,
-                kind="record",
-                text=rec.text,
-                path=list(rec.path),
-                article=rec.article,
-                label=rec.label or (f"{title}{rec.article}" if rec.article else None),
-                span=span,
+        # a record over the hard clause cap (Limits.max_clause_chars) is cut into parts that keep its label
+        pieces = record_parts(rec.text, span)
+        for k, (piece_text, piece_span) in enumerate(pieces, start=1):
+            clauses.append(
+                Clause(
+                    id=f"{doc_id}:{len(clauses):05d}",
+                    doc_id=doc_id,
+                    kind="record",
+                    text=piece_text,
+                    path=list(rec.path),
+                    article=rec.article,
+                    label=rec.label or (f"{title}{rec.article}" if rec.article else None),
+                    span=piece_span,
+                    part=k if len(pieces) > 1 else None,
+                )
             )
-        )
     number = str(meta["number"]) if meta.get("number") else None
     doc_type = md.doc_type_of(title, meta, raw.source, number)
     date = md.iso(meta.get("date"))

@@ -25,6 +25,7 @@ import os
 import threading
 import time
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,7 +33,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .answer import Answer, ask
@@ -48,53 +49,98 @@ MAX_FILTERS = 20
 DOC_ID = r"^[0-9a-f]{8,64}$"
 CLAUSE_ID = r"^[0-9a-f]{8,64}:[0-9]{1,7}$"
 
-FilterValue = str | int | list[str | int]
+Text = Annotated[str, StringConstraints(max_length=200), Field(strict=True)]
+Texts = Annotated[list[Text], Field(max_length=MAX_FILTERS)]
+Year = Annotated[int, Field(strict=True, ge=0, le=9999)]
+YearRange = Annotated[str, StringConstraints(pattern=r"^(\d{4})?\.\.(\d{4})?$|^\d{4}$"), Field(strict=True)]
+ISO_DATE = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+IsoDate = Annotated[str, StringConstraints(pattern=ISO_DATE), Field(strict=True)]
+# GET /search?filter=KEY=VALUE: the key must be a known one (see FILTER_KEYS), the value not empty
+FILTER_ITEM = r"^(" + "|".join(sorted(FILTER_KEYS)) + r")=.+$"
 
 
-def _check_filters(value: dict[str, Any] | None) -> dict[str, Any] | None:
+def _real_date(value: str | None, key: str) -> str | None:
     if value is None:
         return None
-    if len(value) > MAX_FILTERS:
-        raise ValueError(f"at most {MAX_FILTERS} filters")
-    unknown = sorted(set(value) - set(FILTER_KEYS))
-    if unknown:
-        raise ValueError(f"unknown filter {unknown[0]!r}; known: {', '.join(sorted(FILTER_KEYS))}")
-    for key, v in value.items():
-        if isinstance(v, list) and len(v) > MAX_FILTERS:
-            raise ValueError(f"filter {key!r}: at most {MAX_FILTERS} values")
-        for item in v if isinstance(v, list) else [v]:
-            if isinstance(item, str) and len(item) > 200:
-                raise ValueError(f"filter {key!r}: values are at most 200 characters")
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"filter {key!r}: {value!r} is not a calendar date (YYYY-MM-DD)") from exc
     return value
+
+
+class SearchFilters(BaseModel):
+    """Filters of a JSON request: the known keys only (aliases as in the CLI), each with its type."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: Text | Texts | None = None
+    type: Text | Texts | None = None
+    region: Text | Texts | None = None
+    issuer: Text | Texts | None = None
+    year: Year | YearRange | Annotated[list[Year], Field(max_length=MAX_FILTERS)] | None = None
+    year_from: Year | None = None
+    year_to: Year | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+    doc: Text | Texts | None = None
+    doc_id: Text | Texts | None = None
+    path: Text | None = None
+    path_prefix: Text | None = None
+    section: Text | None = None
+    status: Text | Texts | None = None
+    as_of: IsoDate | None = None  # laws: the versions in force on that day (default: today)
+    all_versions: StrictBool | None = None  # laws: every version, each hit labelled with its version
+
+    @field_validator("date_from", "date_to", "as_of")
+    @classmethod
+    def _calendar(cls, v: str | None, info: Any) -> str | None:
+        return _real_date(v, info.field_name)
+
+    def as_dict(self) -> dict[str, Any] | None:
+        return self.model_dump(exclude_none=True) or None
+
+
+if set(SearchFilters.model_fields) != set(FILTER_KEYS):  # pragma: no cover - the two move together
+    raise ImportError("server.SearchFilters and search.FILTER_KEYS disagree")
+
+
+def check_query_filters(items: list[str] | None) -> list[str] | None:
+    """GET filters (`KEY=VALUE`, key checked by the schema's pattern): dates must be calendar dates."""
+    for item in items or []:
+        key, _, value = item.partition("=")
+        if key in ("date_from", "date_to"):
+            try:
+                _real_date(value, key)
+            except ValueError as exc:
+                raise QueryError(str(exc)) from exc
+    return items
 
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_QUERY)
-    k: int = Field(default=10, ge=1, le=MAX_K)
+    query: str = Field(min_length=1, max_length=MAX_QUERY, strict=True)
+    k: int = Field(default=10, ge=1, le=MAX_K, strict=True)
     mode: SearchMode = "hybrid"
-    filters: dict[str, FilterValue] | None = None
-    rerank: bool = False  # reorder the best candidates with the service's cross-encoder reranker
-
-    @field_validator("filters")
-    @classmethod
-    def _known_filters(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        return _check_filters(v)
+    filters: SearchFilters | None = None
+    rerank: bool = Field(
+        default=False,
+        strict=True,
+        description="Reorder the best candidates with the service's cross-encoder reranker "
+        "(400 when the service has none).",
+    )
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUERY)
-    k: int = Field(default=50, ge=1, le=MAX_K)
-    filters: dict[str, FilterValue] | None = None
-    rerank: bool = False
-
-    @field_validator("filters")
-    @classmethod
-    def _known_filters(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        return _check_filters(v)
+    question: str = Field(min_length=1, max_length=MAX_QUERY, strict=True)
+    k: int = Field(default=50, ge=1, le=MAX_K, strict=True)
+    filters: SearchFilters | None = None
+    rerank: bool = Field(
+        default=False, strict=True, description="Rerank the candidates (400 when the service has no reranker)."
+    )
 
 
 class SearchResponse(BaseModel):
@@ -148,6 +194,19 @@ class ErrorResponse(BaseModel):
 
 
 STATUS_OF_KIND = {"input": 400, "not_found": 404, "conflict": 409, "unavailable": 503, "internal": 500}
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ValidationErrorResponse(BaseModel):
+    """422: the request does not match the schema; `error` is the first problem, `detail` lists them all."""
+
+    error: str
+    detail: list[ValidationIssue]
 
 
 def _status(exc: LawdocsError) -> int:
@@ -285,7 +344,11 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
         version=__version__,
         description="Search and answer Chinese rule-of-law and policy documents, clause by clause, with citations.",
         lifespan=lifespan,
-        responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+        responses={
+            400: {"model": ErrorResponse},
+            404: {"model": ErrorResponse},
+            422: {"model": ValidationErrorResponse, "description": "The request does not match the schema"},
+        },
     )
     app.state.service = service
 
@@ -311,7 +374,10 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
         message = (
             f"{where}: {first.get('msg', 'invalid request')}" if where else str(first.get("msg", "invalid"))
         )
-        detail = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors]
+        detail = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in errors
+        ]
         return JSONResponse(status_code=422, content={"error": message, "detail": detail})
 
     def run_search(query: str, k: int, mode: SearchMode, filters: Any, rerank: bool) -> SearchResponse:
@@ -327,23 +393,27 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
         k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
         mode: SearchMode = "hybrid",
         filter: Annotated[
-            list[Annotated[str, Query(max_length=200)]] | None,
-            Query(max_length=MAX_FILTERS, description="KEY=VALUE, repeatable (doc_type, region, year, ...)."),
+            list[Annotated[str, Query(max_length=200, pattern=FILTER_ITEM)]] | None,
+            Query(
+                max_length=MAX_FILTERS,
+                description="KEY=VALUE, repeatable; KEY one of " + ", ".join(sorted(FILTER_KEYS)) + ".",
+            ),
         ] = None,
         rerank: Annotated[bool, Query(description="Reorder the best candidates with the reranker.")] = False,
     ) -> SearchResponse:
-        return run_search(query, k, mode, filter or None, rerank)
+        return run_search(query, k, mode, check_query_filters(filter) or None, rerank)
 
     @app.post("/search", response_model=SearchResponse, summary="Search clauses (JSON body)")
     def search_post(request: SearchRequest) -> SearchResponse:
-        return run_search(request.query, request.k, request.mode, request.filters, request.rerank)
+        filters = request.filters.as_dict() if request.filters else None
+        return run_search(request.query, request.k, request.mode, filters, request.rerank)
 
     @app.post("/ask", response_model=Answer, summary="Answer a question with grouped, cited clauses")
     def ask_post(request: AskRequest) -> Answer:
         answer = ask(
             service.get(),
             request.question,
-            filters=request.filters,
+            filters=request.filters.as_dict() if request.filters else None,
             k=request.k,
             rerank=reranker_for(request.rerank),
         )

@@ -20,7 +20,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from ..errors import LawdocsError
-from ..models import Hit
+from ..models import Hit, IndexType, SearchMode
+from ..text import Tokenizer
 
 app = typer.Typer(
     name="lawdocs",
@@ -120,18 +121,17 @@ def parse(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the clause tree of each document (or print it as JSON)."""
-    from ..load import iter_files, load_path
-    from ..parse import parse_raw
+    from ..ingest import Failure, iter_documents
 
     documents = []
-    failed: list[tuple[str, str]] = []
-    for path in iter_files(list(files)):
-        try:
-            for raw in load_path(path):
-                documents.append(parse_raw(raw))
-        except LawdocsError as exc:
-            failed.append((str(path), str(exc)))
-            err.print(f"[red]failed:[/red] {exc}", highlight=False)
+    failed: list[Failure] = []
+    for item in iter_documents(list(files)):  # the same loop, and the same errors, as Index.add
+        if isinstance(item, Failure):
+            failed.append(item)
+            where = "" if item.source in item.message else f"{item.source}: "
+            err.print(f"[red]failed:[/red] {where}{item.message}", highlight=False)
+        else:
+            documents.append(item)
     if as_json:
         dump({"documents": [document_json(d) for d in documents]})
     else:
@@ -178,23 +178,26 @@ def index(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Model: legal (the default), base, a name or a folder.")
     ] = None,
-    index_type: Annotated[str, typer.Option("--index-type", help="auto, flat, hnsw or ivf.")] = "auto",
-    lexical: Annotated[str, typer.Option("--lexical", help="jieba, bigram or jieba+bigram.")] = "jieba",
+    index_type: Annotated[IndexType, typer.Option("--index-type", help="FAISS structure (auto: exact up to 100k clauses).")] = "auto",
+    lexical: Annotated[Tokenizer, typer.Option("--lexical", help="BM25 tokens.")] = "jieba",
     as_json: JsonOpt = False,
 ) -> None:
     """Add documents to an index (created if missing); unchanged files are skipped."""
     from ..index import Index
-    from ..load import iter_files
+    from ..ingest import expand
+    from ..load import display_path
 
     with failures():
         if (index_dir / "manifest.json").exists():
             ix = Index.open(index_dir, model=model)
         else:
-            ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)  # type: ignore[arg-type]
-        files = list(iter_files(list(paths)))
+            ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)
+        files, missing = expand(list(paths))  # a missing path or a symlink loop fails alone
         with progress_bar(quiet=as_json) as bar:
             task = bar.add_task("indexing", total=len(files))
             report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
+        report.failed[:0] = [(problem.source, problem.message) for problem in missing]
+        report.failed = [(display_path(source), display_path(message)) for source, message in report.failed]
         manifest = ix.save()
     summary = {
         "index": str(index_dir),
@@ -300,7 +303,7 @@ def search(
     query: Annotated[str | None, typer.Argument(help="The question or keywords.")] = None,
     index_dir: IndexOpt = Path("indexes/default"),
     k: Annotated[int, typer.Option("-k", help="How many hits.")] = 10,
-    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or lexical.")] = "hybrid",
+    mode: Annotated[SearchMode, typer.Option("--mode", help="Retrievers: both fused, or one.")] = "hybrid",
     filters: FilterOpt = None,
     queries: Annotated[
         Path | None, typer.Option("--queries", help='JSONL file of {"query": ...} lines, answered in order.')
@@ -331,7 +334,7 @@ def search(
                     hits = ix.search(
                         row["query"],
                         k=k,
-                        mode=mode,  # type: ignore[arg-type]
+                        mode=mode,
                         filters=filters,
                         rerank=chosen,
                         expand_references=expand_references,
@@ -345,7 +348,7 @@ def search(
         hits = ix.search(
             query,
             k=k,
-            mode=mode,  # type: ignore[arg-type]
+            mode=mode,
             filters=filters,
             rerank=chosen,
             expand_references=expand_references,
@@ -520,7 +523,7 @@ def eval_command(
         ),
     ],
     index_dir: IndexOpt = Path("indexes/default"),
-    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or lexical.")] = "hybrid",
+    mode: Annotated[SearchMode, typer.Option("--mode", help="Retrievers: both fused, or one.")] = "hybrid",
     k: Annotated[int, typer.Option("-k", help="How many hits to retrieve per question.")] = 100,
     filters: FilterOpt = None,
     per_query: Annotated[bool, typer.Option("--per-query", help="Show each question's gold ranks.")] = False,
@@ -534,7 +537,7 @@ def eval_command(
     with failures():
         questions = load_queries(queries)
         ix = Index.open(index_dir, model=model)
-        report = evaluate(ix, questions, mode=mode, k=k, filters=filters, per_query=per_query)  # type: ignore[arg-type]
+        report = evaluate(ix, questions, mode=mode, k=k, filters=filters, per_query=per_query)
     if as_json:
         dump(report.model_dump())
         return

@@ -112,7 +112,8 @@ class Index:
     ) -> Index:
         """Load a saved index. Asking for another model than it was built with is an error."""
         folder = Path(folder)
-        for attempt in range(5):
+        store.clean_leftovers(folder)  # what killed saves left, when their process is gone
+        for attempt in range(store.OPEN_ATTEMPTS):
             manifest, raw = store.read_manifest(folder)
             wanted = embedder.name if embedder is not None else canonical_model_name(model)
             if wanted is not None and wanted != manifest.model_name:
@@ -123,10 +124,8 @@ class Index:
                 )
             try:
                 return cls._load(folder, manifest, raw, embedder, verify)
-            except (FileNotFoundError, IndexCorruptError):
-                # a writer may have replaced the generation while we read it: read the manifest again
-                if attempt == 4 or store.current_generation(folder) == manifest.generation:
-                    raise
+            except (OSError, IndexCorruptError) as exc:  # a writer replaced the generation while we read it
+                store.retry_open_or_raise(exc, attempt, folder)
         raise AssertionError("unreachable")
 
     @classmethod
@@ -390,6 +389,9 @@ class Index:
 
         The lexical store is shared with this one; call `save` on the copy.
         """
-        from .persist import re_embedded
+        from .persist import re_embed
 
-        return re_embedded(self, Path(folder), embedder, batch_size)
+        self.table.compact()
+        copy = Index(folder, embedder=embedder, fusion=self.fusion, lexical_store=self.text)
+        re_embed(self, copy, batch_size)
+        return copy

@@ -8,16 +8,17 @@ truth (`vectors.npy`); the FAISS structure is rebuilt from it when rows change a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, get_args
 
 import numpy as np
 
 from ..errors import ConfigError, IndexCorruptError
-from .backend import RowFields, Where, positions_of
+from ..models import IndexType
+from .backend import RowFields, Where, positions_of, top_k
 
-IndexType = Literal["auto", "flat", "hnsw", "ivf"]
 INDEX_TYPES: tuple[str, ...] = get_args(IndexType)
 HNSW_ABOVE = 100_000  # rows; exact search took 32 ms at 58,570 (benchmarks/results/ann_recall.md)
+EXACT_BELOW = 50_000  # allowed rows under a filter answered by exact inner products
 
 
 def faiss_module() -> Any:
@@ -111,6 +112,14 @@ class FaissDense:
         n_allowed = int(allowed.sum())
         if not n_allowed:
             return []
+        qvec = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        if n_allowed < len(allowed) and n_allowed <= EXACT_BELOW:
+            # a filter that leaves few rows: exact inner products over them beat a graph walk that must
+            # skip most of its neighbours (faster, and recall 1.0; benchmarks/results/scale.md)
+            rows = np.flatnonzero(allowed)
+            scores = self.matrix[rows] @ qvec[0]
+            best = top_k(scores, k)
+            return [(int(self.keys[rows[i]]), float(scores[i])) for i in best]
         index = self._structure()
         params = None
         if n_allowed < len(allowed):
@@ -121,7 +130,6 @@ class FaissDense:
                 params = faiss.SearchParametersIVF(sel=sel, nprobe=index.nprobe)
             else:
                 params = faiss.SearchParameters(sel=sel)
-        qvec = np.asarray(query, dtype=np.float32).reshape(1, -1)
         scores, rows = index.search(qvec, min(k, n_allowed), params=params)
         return [
             (int(self.keys[r]), float(s))
@@ -162,7 +170,8 @@ class FaissDense:
                 path=path,
             )
         if not np.isfinite(matrix).all():
-            raise IndexCorruptError("vectors hold NaN or infinite values", path=path)
+            bad = int((~np.isfinite(matrix)).any(axis=1).sum())
+            raise IndexCorruptError(f"{bad} vector row(s) hold NaN or Inf", path=path)
         store.matrix = matrix if len(matrix) else np.zeros((0, dimension), dtype=np.float32)
         keys_path = gen / "dense_keys.npy"
         if keys_path.exists():

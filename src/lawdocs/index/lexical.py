@@ -184,11 +184,25 @@ class Bm25Store:
 
     @classmethod
     def open(cls, gen: Path, info: dict[str, object]) -> Bm25Store:
+        from ..errors import IndexCorruptError
+
         store = cls.__new__(cls)
-        store.index = LexicalIndex.load(gen)
+        try:
+            store.index = LexicalIndex.load(gen)
+        except FileNotFoundError:
+            raise  # the generation vanished under a reader: Index.open tries again
+        except (ValueError, KeyError, TypeError, IndexError, OSError) as exc:
+            raise IndexCorruptError(
+                f"cannot read the lexical index (lexical.npz, lexical_vocab.json, lexical_alive.npy): {exc!r}",
+                path=gen / "lexical_vocab.json",
+            ) from exc
         keys_file = gen / "lexical_keys.npy"
         n = store.index.alive.shape[0]
-        store.keys = np.load(keys_file, allow_pickle=False) if keys_file.exists() else np.arange(n, dtype=np.int64)
-        if store.keys.shape != (n,):
-            raise ValueError(f"{n} lexical rows but {store.keys.shape[0]} keys")
+        try:
+            keys = np.load(keys_file, allow_pickle=False) if keys_file.exists() else np.arange(n, dtype=np.int64)
+        except (ValueError, OSError) as exc:
+            raise IndexCorruptError(f"cannot read lexical row keys: {exc}", path=keys_file) from exc
+        if keys.shape != (n,):
+            raise IndexCorruptError(f"{n} lexical rows but {keys.shape} keys", path=keys_file)
+        store.keys = keys.astype(np.int64)
         return store

@@ -18,7 +18,6 @@ from .rows import RowTable
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..embed import Embedder
     from ..search.fusion import FusionConfig
     from . import Index
 
@@ -74,7 +73,7 @@ def load_parts(
         dense_info, lexical_info = dict(backend["dense"]), dict(backend["lexical"])
         dense = dense_opener(str(dense_info["kind"]))(gen, dense_info, manifest.dimension)
         lexical = lexical_opener(str(lexical_info["kind"]))(gen, lexical_info)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise IndexCorruptError(f"cannot read the index's stores: {exc}", path=gen) from exc
     table = RowTable.load(gen, raw.get("rows"))
     n = len(table)
@@ -141,17 +140,14 @@ def save(index: Index, opened_generation: int) -> Manifest:
         return store.write_generation(folder, generation, write, manifest_for)
 
 
-def re_embedded(index: Index, folder: Path, embedder: Embedder, batch_size: int) -> Index:
-    """`index` with its rows embedded again by `embedder`, as a new index at `folder` (see `Index.with_model`)."""
-    from . import Index
+def re_embed(index: Index, copy: Index, batch_size: int) -> None:
+    """Give `copy` the rows of `index` (compacted), embedded again by `copy`'s embedder (`Index.with_model`)."""
     from .faiss_store import FaissDense
 
-    index.table.compact()
-    copy = Index(folder, embedder=embedder, fusion=index.fusion, lexical_store=index.text)
+    embedder = copy.embedder
     if isinstance(index.dense, FaissDense):
         copy.dense = FaissDense(embedder.dimension, index.dense.index_type)
     copy.table = index.table.copy()
     rows = range(len(index.table.clauses))
     vectors = embedder.encode_passages([index.passage(r) for r in rows], batch_size=batch_size).astype(np.float32)
     copy.dense.add(index.table.keys, vectors, [index.table.fields(r) for r in rows])
-    return copy

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import CorruptFileError, EmptyDocumentError
+from ..errors import CorruptFileError, EmptyDocumentError, LimitExceededError
 from .text import strip_chrome
+
+if TYPE_CHECKING:
+    from ..load import Limits
 
 _DROP_TAGS = {
     "script", "style", "noscript", "template", "nav", "menu", "header", "footer", "aside", "form",
@@ -50,15 +53,46 @@ def _lxml():  # type: ignore[no-untyped-def]
     return lxml.html
 
 
-def html_to_lines(markup: str, path: str | Path) -> tuple[list[str], str | None]:
-    """Return (lines, <title> text) for an HTML page or fragment."""
+def _max_depth(root: Any) -> int:
+    """The element nesting depth of a tree, without recursion."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in el)
+    return deepest
+
+
+def html_to_lines(
+    markup: str, path: str | Path, *, limits: Limits | None = None
+) -> tuple[list[str], str | None]:
+    """Return (lines, <title> text) for an HTML page or fragment.
+
+    A page nested deeper than `limits.max_html_depth` elements raises LimitExceededError (libxml2 stops
+    reading at 256 levels and would drop the rest without a word).
+    """
+    from ..load import current_limits
+
+    lim = current_limits(limits)
     lh = _lxml()
     if not markup.strip():
         return [], None
+    parser = lh.HTMLParser(huge_tree=False, no_network=True)
     try:
-        root = lh.document_fromstring(markup)
+        root = lh.document_fromstring(markup, parser=parser)
     except Exception as exc:  # lxml raises ParserError / ValueError on hopeless input
         raise CorruptFileError(f"cannot parse HTML: {exc}", path=path) from exc
+    halted = any("depth" in str(e.message).lower() for e in parser.error_log)
+    depth = _max_depth(root)
+    if depth > lim.max_html_depth or halted:
+        raise LimitExceededError(
+            f"HTML nests elements {'more than ' + str(depth) if halted else depth} levels deep, over "
+            f"{lim.max_html_depth}; the content below that depth and after it would be skipped, so the page "
+            "is not read",
+            limit="max_html_depth",
+            path=path,
+        )
     page_title = None
     for xpath in (".//h1", ".//title"):  # the page's own heading is a better title than <title>
         el = root.find(xpath)
@@ -155,10 +189,10 @@ def govcn_table(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
     return keep, meta
 
 
-def load_html(path: Path, markup: str) -> tuple[str, dict[str, Any]]:
+def load_html(path: Path, markup: str, *, limits: Limits | None = None) -> tuple[str, dict[str, Any]]:
     """Text and meta of one HTML page: chrome lines dropped, blocks one per line."""
     meta: dict[str, Any] = {}
-    lines, page_title = html_to_lines(markup, path)
+    lines, page_title = html_to_lines(markup, path, limits=limits)
     lines, table_meta = govcn_table(lines)
     lines = strip_chrome(lines, meta)
     meta.update(table_meta)

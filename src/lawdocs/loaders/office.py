@@ -1,4 +1,11 @@
-"""`.docx` through python-docx: paragraphs and tables in body order, table rows as tab-joined lines."""
+"""`.docx` through python-docx: paragraphs and tables in body order, table rows as tab-joined lines.
+
+The zip container is vetted first (`vetted_zip`): member count and inflated size of its XML parts are checked
+against `Limits` from the central directory and again while each member is read through a bounded reader, a
+part that declares XML entities is refused, and binary parts (images, fonts) are replaced by empty blobs since
+only text is read. python-docx then parses that vetted in-memory copy (its lxml parser resolves no entities and
+keeps lxml's huge-tree protection on), so a zip bomb cannot make it inflate more than the limit.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,12 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import CorruptFileError, EmptyDocumentError, UnsupportedFormatError
+from ..errors import CorruptFileError, EmptyDocumentError, LimitExceededError, UnsupportedFormatError
+
+if TYPE_CHECKING:
+    from ..load import Limits
 
 _WS_RE = re.compile(r"[ \t\xa0]+")
 
@@ -17,8 +27,81 @@ def _cell_text(cell: Any) -> str:
     return _WS_RE.sub(" ", " ".join(p.text for p in cell.paragraphs)).strip()
 
 
-def load_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
-    """Return (text, meta) of a Word document; a damaged or truncated file raises CorruptFileError."""
+_TEXT_PARTS = (".xml", ".rels")
+_ENTITY_RE = re.compile(rb"<!ENTITY", re.I)
+
+
+def _is_text_part(name: str) -> bool:
+    return name.lower().endswith(_TEXT_PARTS) or name == "[Content_Types].xml"
+
+
+def vetted_zip(path: Path, data: bytes, limits: Limits) -> bytes:
+    """A copy of the DOCX container holding its XML parts (read within the limits) and empty binary parts."""
+    try:
+        zin = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise CorruptFileError(f"not a readable DOCX (zip) file: {exc}", path=path) from exc
+    members = zin.infolist()
+    if len(members) > limits.max_zip_members:
+        raise LimitExceededError(
+            f"the DOCX container holds {len(members):,} members, over {limits.max_zip_members:,}",
+            limit="max_zip_members",
+            path=path,
+        )
+    budget = limits.max_inflated_bytes
+    declared = sum(m.file_size for m in members if _is_text_part(m.filename))
+    if declared > budget:
+        raise LimitExceededError(
+            f"the DOCX's XML parts inflate to {declared:,} bytes, over {budget:,}",
+            limit="max_inflated_bytes",
+            path=path,
+        )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+        for info in members:
+            if info.is_dir():
+                continue
+            if not _is_text_part(info.filename):
+                zout.writestr(info.filename, b"")
+                continue
+            chunks: list[bytes] = []
+            try:
+                with zin.open(info) as fh:
+                    while True:
+                        chunk = fh.read(min(1 << 20, budget + 1))
+                        if not chunk:
+                            break
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise LimitExceededError(
+                                f"the DOCX's XML parts inflate past {limits.max_inflated_bytes:,} bytes "
+                                f"(at {info.filename})",
+                                limit="max_inflated_bytes",
+                                path=path,
+                            )
+                        chunks.append(chunk)
+            except LimitExceededError:
+                raise
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                raise CorruptFileError(f"cannot read DOCX member {info.filename}: {exc}", path=path) from exc
+            blob = b"".join(chunks)
+            entities = len(_ENTITY_RE.findall(blob))
+            if entities > limits.max_xml_entities:
+                raise LimitExceededError(
+                    f"DOCX part {info.filename} declares {entities} XML entities, over {limits.max_xml_entities}"
+                    " (entity expansion is refused)",
+                    limit="max_xml_entities",
+                    path=path,
+                )
+            zout.writestr(info.filename, blob)
+    return out.getvalue()
+
+
+def load_docx(path: Path, data: bytes, *, limits: Limits | None = None) -> tuple[str, dict[str, Any]]:
+    """Return (text, meta) of a Word document; a damaged or truncated file raises CorruptFileError,
+    one that expands past `limits` LimitExceededError."""
+    from ..load import current_limits
+
     try:
         import docx
         from docx.oxml.ns import qn
@@ -30,8 +113,9 @@ def load_docx(path: Path, data: bytes) -> tuple[str, dict[str, Any]]:
         raise UnsupportedFormatError("an OLE container (encrypted .docx or binary .doc), not a Word 2007+ file", path=path)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise CorruptFileError("not a readable DOCX (zip) file: damaged or truncated", path=path)
+    vetted = vetted_zip(path, data, current_limits(limits))
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(vetted))
     except Exception as exc:  # python-docx raises KeyError, BadZipFile, ValueError, lxml errors ...
         raise CorruptFileError(f"cannot read DOCX: {type(exc).__name__}: {exc}", path=path) from exc
 

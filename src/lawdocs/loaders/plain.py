@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import EmptyDocumentError
+from ..errors import EmptyDocumentError, LimitExceededError
 from .text import decode_bytes, iso_date, strip_chrome
+
+if TYPE_CHECKING:
+    from ..load import Limits
 
 # LawRefBook top-level folders (and the 法律 sub-folders) that say what kind of text a file is.
 CATEGORY_FOLDERS = (
@@ -37,18 +40,68 @@ _FILENAME_DATE_RE = re.compile(r"[（(](\d{4}-\d{2}-\d{2})[)）]\s*$")
 _TITLE_RE = re.compile(r"^#[ \t]+(.+?)\s*#*\s*$", re.M)
 
 
-def _read_front_matter(block: str) -> dict[str, Any]:
-    """YAML front matter as a dict (PyYAML when present, else `key: value` lines)."""
+def _refuse_aliases(yaml: Any, block: str, path: Path, cap: int) -> None:
+    """Walk the YAML events once: more than `cap` aliases (`*name`, the building block of alias bombs) is refused."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    aliases = 0
+    for event in yaml.parse(block, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > cap:
+                raise LimitExceededError(
+                    f"YAML front matter uses more than {cap} alias(es) (*name); aliases can expand a few "
+                    "bytes into gigabytes",
+                    limit="max_yaml_aliases",
+                    path=path,
+                )
+
+
+def _check_sizes(value: Any, path: Path, cap: int, key: str = "") -> None:
+    stack = [(key, value)]
+    while stack:
+        where, v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend((f"{where}.{k}" if where else str(k), x) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((f"{where}[{i}]", x) for i, x in enumerate(v))
+        size = len(v) if isinstance(v, (dict, list)) else len(str(v))
+        if size > cap:
+            raise LimitExceededError(
+                f"YAML front-matter value {where or '(root)'} is over {cap:,} characters",
+                limit="max_front_matter_chars",
+                path=path,
+            )
+
+
+def _read_front_matter(block: str, path: Path | None = None, limits: Limits | None = None) -> dict[str, Any]:
+    """YAML front matter as a dict (PyYAML when present, else `key: value` lines).
+
+    Anchors and aliases are refused and no value may pass `limits.max_front_matter_chars`
+    (LimitExceededError), so a few hundred bytes cannot expand into gigabytes.
+    """
+    from ..load import current_limits
+
+    lim = current_limits(limits)
+    where = path if path is not None else Path("<front matter>")
+    if len(block) > 4 * lim.max_front_matter_chars:
+        raise LimitExceededError(
+            f"YAML front matter is {len(block):,} characters, over 4 × {lim.max_front_matter_chars:,}",
+            limit="max_front_matter_chars",
+            path=where,
+        )
     try:
         import yaml
     except ImportError:  # pragma: no cover - PyYAML is optional
         yaml = None  # type: ignore[assignment]
     if yaml is not None:
+        data = None
         try:
-            data = yaml.safe_load(block)
+            _refuse_aliases(yaml, block, where, lim.max_yaml_aliases)
+            data = yaml.load(block, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
         except yaml.YAMLError:
             data = None
         if isinstance(data, dict):
+            _check_sizes(data, where, lim.max_front_matter_chars)
             return {str(k): v for k, v in data.items()}
     out: dict[str, Any] = {}
     key = None
@@ -59,6 +112,7 @@ def _read_front_matter(block: str) -> dict[str, Any]:
             out[key] = val if val else []
         elif key and line.strip().startswith("- ") and isinstance(out.get(key), list):
             out[key].append(line.strip()[2:].strip().strip("\"'"))
+    _check_sizes(out, where, lim.max_front_matter_chars)
     return out
 
 
@@ -103,7 +157,9 @@ def category_from_path(path: Path) -> str | None:
     return found
 
 
-def load_text(path: Path, data: bytes, fmt: str, encoding: str | None = None) -> tuple[str, dict[str, Any]]:
+def load_text(
+    path: Path, data: bytes, fmt: str, encoding: str | None = None, *, limits: Limits | None = None
+) -> tuple[str, dict[str, Any]]:
     """Decode a `.txt` / `.md` file; return (text, meta). Markdown keeps its `#` lines for the parser."""
     text = decode_bytes(data, path, encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -111,7 +167,7 @@ def load_text(path: Path, data: bytes, fmt: str, encoding: str | None = None) ->
     if fmt == "md":
         m = _FRONT_MATTER_RE.match(text)
         if m:
-            meta.update(_front_matter_meta(_read_front_matter(m.group(1))))
+            meta.update(_front_matter_meta(_read_front_matter(m.group(1), path, limits)))
             text = text[m.end() :]
         t = _TITLE_RE.search(text)
         if t and "title" not in meta:

@@ -6,12 +6,11 @@ import csv
 import io
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import EmptyDocumentError, LoadError, QueryError
+from ..errors import EmptyDocumentError, LimitExceededError, LoadError, QueryError
 from .plain import CATEGORY_FOLDERS
 from .text import iso_date, strip_chrome
 
@@ -99,7 +98,8 @@ def _doc_type_hint(title: str | None) -> str | None:
 # --- CSV ---------------------------------------------------------------------------------------------
 def iter_csv(path: Path, text: str, options: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield (source, text, meta) per CSV row with text."""
-    csv.field_size_limit(sys.maxsize)
+    max_chars = _limits(options).max_record_chars
+    csv.field_size_limit(max_chars)
     dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
@@ -107,7 +107,7 @@ def iter_csv(path: Path, text: str, options: dict[str, Any]) -> Iterator[tuple[s
     except StopIteration as exc:
         raise EmptyDocumentError("the CSV file has no header", path=path) from exc
     except csv.Error as exc:
-        raise LoadError(f"malformed CSV: {exc}", path=path, line=1) from exc
+        raise _csv_error(exc, path, 1, max_chars) from exc
     header = [h.strip().lstrip("\ufeff") for h in header]
     rows: list[tuple[int, dict[str, str]]] = []
     try:
@@ -120,7 +120,7 @@ def iter_csv(path: Path, text: str, options: dict[str, Any]) -> Iterator[tuple[s
                 )
             rows.append((len(rows) + 1, dict(zip(header, values, strict=True))))
     except csv.Error as exc:
-        raise LoadError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from exc
+        raise _csv_error(exc, path, reader.line_num, max_chars) from exc
     if not rows:
         raise EmptyDocumentError("the CSV file has no rows", path=path)
     text_col = _pick(header, options.get("text_field"), TEXT_FIELDS, "text")
@@ -159,20 +159,58 @@ def iter_csv(path: Path, text: str, options: dict[str, Any]) -> Iterator[tuple[s
         raise EmptyDocumentError(f"no row has text in column {text_col!r}", path=path)
 
 
+def _limits(options: dict[str, Any]) -> Any:
+    from ..load import current_limits
+
+    return current_limits(options.get("limits"))
+
+
+def _csv_error(exc: csv.Error, path: Path, line: int, max_chars: int) -> LoadError:
+    if "field limit" in str(exc):
+        return LimitExceededError(
+            f"a field is over {max_chars:,} characters", limit="max_record_chars", path=path, line=line
+        )
+    return LoadError(f"malformed CSV: {exc}", path=path, line=line)
+
+
 # --- JSONL -------------------------------------------------------------------------------------------
-def iter_jsonl_records(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object); a malformed line raises LoadError naming the file and line."""
+def iter_jsonl_records(
+    path: Path, text: str, max_chars: int | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object); a malformed line raises LoadError naming the file and line,
+    a line over `max_chars` characters (default `Limits.max_record_chars`) LimitExceededError."""
+    if max_chars is None:
+        from ..load import current_limits
+
+        max_chars = current_limits().max_record_chars
     for n, line in enumerate(text.split("\n"), start=1):
         s = line.strip()
         if not s:
             continue
+        if len(s) > max_chars:
+            raise LimitExceededError(
+                f"record is {len(s):,} characters, over {max_chars:,}", limit="max_record_chars", path=path, line=n
+            )
         try:
             obj = json.loads(s)
         except json.JSONDecodeError as exc:
             raise LoadError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=path, line=n) from exc
         if not isinstance(obj, dict):
             raise LoadError(f"a JSONL line must hold an object, not {type(obj).__name__}", path=path, line=n)
+        if "\\ud" in s.lower():  # a \\udcxx escape may leave a lone surrogate, which no file can hold
+            obj = _without_lone_surrogates(obj)
         yield n, obj
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def article_of(label: str | None) -> str | None:
@@ -200,7 +238,7 @@ def load_jsonl(
     Records that carry a label (`name`, `label`, `article_name`) or an article field (`第X条`) are
     grouped per title (and per `source_file` / `version_date` when present) into one document.
     """
-    records = list(iter_jsonl_records(path, text))
+    records = list(iter_jsonl_records(path, text, _limits(options).max_record_chars))
     if not records:
         raise EmptyDocumentError("the JSONL file holds no records", path=path)
     keys: dict[str, None] = {}
