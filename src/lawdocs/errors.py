@@ -97,3 +97,7 @@ class QueryError(LawdocsError):
 
 class EvalError(LawdocsError):
     """An evaluation file is malformed or does not match the index."""
+
+
+class BackendError(LawdocsError):
+    """A storage engine (e.g. a Milvus server) is down, unreachable or refused a call; `path` is its URI."""

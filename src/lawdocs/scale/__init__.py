@@ -1,0 +1,1 @@
+"""Scaling out: ingesting with Ray Data (an optional extra; nothing here imports Ray until it is used)."""
