@@ -170,7 +170,9 @@ def exhaustive(rows: Rows, tmp_path_factory: pytest.TempPathFactory) -> MilvusDe
     """IVF probing every list: an exact search, so results must equal numpy's. (milvus-lite 3.2.2 ignores the
     build parameters pymilvus 3 sends and always builds 128 lists, so nlist = nprobe = 128 is exhaustive on both.)"""
     uri = str(tmp_path_factory.mktemp("milvus-ivf") / "lawdocs.db")
-    dense = MilvusDense(uri, "ivf", dimension=DIM, index_type="IVF_FLAT", params={"nlist": 128, "nprobe": 128})
+    dense = MilvusDense(
+        uri, "ivf", dimension=DIM, index_type="IVF_FLAT", params={"nlist": 128, "nprobe": 128}
+    )
     dense.add(rows.keys, rows.vectors, rows.fields)
     dense.save(Path(uri).parent)
     return dense
@@ -230,7 +232,9 @@ def test_stored_vectors_come_back_in_order(rows: Rows, loaded: tuple[MilvusDense
         dense.vectors(np.array([1]))  # key 1 was never added
 
 
-def test_bm25_finds_the_clause_and_obeys_filters(rows: Rows, loaded: tuple[MilvusDense, MilvusLexical]) -> None:
+def test_bm25_finds_the_clause_and_obeys_filters(
+    rows: Rows, loaded: tuple[MilvusDense, MilvusLexical]
+) -> None:
     _, lexical = loaded
     assert len(lexical) == len(rows.fields)
     i = next(i for i, f in enumerate(rows.fields) if f.doc_type == "law" and len(rows.texts[i]) > 60)
@@ -248,8 +252,17 @@ def test_bm25_finds_the_clause_and_obeys_filters(rows: Rows, loaded: tuple[Milvu
 def test_hostile_values_match_literally(tmp_path: Path) -> None:
     regions = ['a"b', "c\\d", "50%", "x_y", "plain", "5000", "xay"]
     fields = [
-        RowFields(key=i, doc_id=f'd"{i}', doc_type="law", region=r, issuers=r, year=2000 + i, date="",
-                  status="", path=r + " › 节")
+        RowFields(
+            key=i,
+            doc_id=f'd"{i}',
+            doc_type="law",
+            region=r,
+            issuers=r,
+            year=2000 + i,
+            date="",
+            status="",
+            path=r + " › 节",
+        )
         for i, r in enumerate(regions)
     ]
     vecs = np.eye(len(regions), DIM, dtype=np.float32)
@@ -296,7 +309,9 @@ def test_delete_and_persistence_across_reopen(rows: Rows, tmp_path: Path) -> Non
 
     dense = MilvusDense.open(tmp_path, d_info, DIM)
     lexical = MilvusLexical.open(tmp_path, l_info)
-    assert len(dense) == 298 and len(lexical) == 298  # the unsaved add is gone, the unsaved delete never happened
+    assert (
+        len(dense) == 298 and len(lexical) == 298
+    )  # the unsaved add is gone, the unsaved delete never happened
     after = dense.search(vecs[5], 5, Where(Filters(), None))
     assert [k for k, _ in after] == [k for k, _ in before]
     assert [s for _, s in after] == pytest.approx([s for _, s in before], abs=1e-5)
@@ -321,7 +336,16 @@ def test_server_uri_path(rows: Rows, tmp_path: Path) -> None:
     port = free_port()
     exe = Path(sys.executable).with_name("milvus-lite")
     server = subprocess.Popen(
-        [str(exe), "server", "--data-dir", str(tmp_path / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(exe),
+            "server",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

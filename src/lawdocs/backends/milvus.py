@@ -68,7 +68,11 @@ def _likeable(value: str) -> bool:
 def pushable(filters: Filters) -> bool:
     """Whether `filters_to_expr` expresses all of `filters` (else it leaves out the parts it cannot spell, so
     its expression admits a superset and the row table's keys must decide)."""
-    likes = [*(filters.region or []), *(filters.issuer or []), *([filters.path_prefix] if filters.path_prefix else [])]
+    likes = [
+        *(filters.region or []),
+        *(filters.issuer or []),
+        *([filters.path_prefix] if filters.path_prefix else []),
+    ]
     return all(_likeable(v) for v in likes)
 
 
@@ -251,7 +255,9 @@ class _Collection:
             expr = f"({expr}) and ({keys})" if expr else keys
         return expr, allowed
 
-    def _search(self, data: list[Any], k: int, where: Where, params: dict[str, Any]) -> list[tuple[int, float]]:
+    def _search(
+        self, data: list[Any], k: int, where: Where, params: dict[str, Any]
+    ) -> list[tuple[int, float]]:
         if k <= 0 or (where.keys is not None and len(where.keys) == 0):
             return []
         expr, allowed = self._expr(where)
@@ -313,7 +319,11 @@ class MilvusDense(_Collection):
         super().__init__(uri, collection, timeout=timeout)
         self.dimension = dimension
         self.index_type: IndexKind = index_type
-        defaults = {"M": 32, "efConstruction": 200, "ef": 128} if index_type == "HNSW" else {"nlist": 1024, "nprobe": 32}
+        defaults = (
+            {"M": 32, "efConstruction": 200, "ef": 128}
+            if index_type == "HNSW"
+            else {"nlist": 1024, "nprobe": 32}
+        )
         self.params = {**defaults, **(params or {})}
         if create:
             schema = self._base_schema()
@@ -344,11 +354,13 @@ class MilvusDense(_Collection):
         vectors = np.asarray(vectors, dtype=np.float32)
         if len(keys) != len(vectors) or len(keys) != len(fields) or vectors.ndim != 2:
             raise BackendError(
-                f"add: {len(keys)} keys, {len(vectors)} vectors and {len(fields)} field rows disagree", path=self.uri
+                f"add: {len(keys)} keys, {len(vectors)} vectors and {len(fields)} field rows disagree",
+                path=self.uri,
             )
         if vectors.shape[1] != self.dimension:
             raise BackendError(
-                f"add: vectors have {vectors.shape[1]} dimensions, the collection {self.dimension}", path=self.uri
+                f"add: vectors have {vectors.shape[1]} dimensions, the collection {self.dimension}",
+                path=self.uri,
             )
         rows = []
         for key, vec, f in zip(keys, vectors, fields, strict=True):
@@ -369,7 +381,9 @@ class MilvusDense(_Collection):
         with self._call("read vectors"):
             for start in range(0, len(wanted), BATCH):
                 chunk = wanted[start : start + BATCH]
-                for r in self.client.query(self.collection, ids=chunk, output_fields=["key", self.vector_field]):
+                for r in self.client.query(
+                    self.collection, ids=chunk, output_fields=["key", self.vector_field]
+                ):
                     found[int(r["key"])] = np.asarray(r[self.vector_field], dtype=np.float32)
         missing = [k for k in wanted if k not in found or k in self._pending_delete]
         if missing:
@@ -396,7 +410,11 @@ class MilvusDense(_Collection):
         self._attach(info)
         with self._call("describe the collection"):
             desc = self.client.describe_collection(self.collection)
-        dims = [f.get("params", {}).get("dim") for f in desc.get("fields", []) if f.get("name") == cls.vector_field]
+        dims = [
+            f.get("params", {}).get("dim")
+            for f in desc.get("fields", [])
+            if f.get("name") == cls.vector_field
+        ]
         if dims and dims[0] is not None and int(dims[0]) != dimension:
             raise BackendError(
                 f"collection {self.collection!r} holds {dims[0]}-dimensional vectors, the index {dimension}",
@@ -441,7 +459,8 @@ class MilvusLexical(_Collection):
     def add(self, keys: np.ndarray, texts: list[str], fields: list[RowFields]) -> None:
         if len(keys) != len(texts) or len(keys) != len(fields):
             raise BackendError(
-                f"add: {len(keys)} keys, {len(texts)} texts and {len(fields)} field rows disagree", path=self.uri
+                f"add: {len(keys)} keys, {len(texts)} texts and {len(fields)} field rows disagree",
+                path=self.uri,
             )
         rows = []
         for key, text, f in zip(keys, texts, fields, strict=True):
