@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,25 @@ print(json.dumps({{"ray": sorted(m for m in sys.modules if m == "ray" or m.start
 pytest.importorskip("ray", reason="the ray extra (ray[data]) is not installed")
 
 from lawdocs.scale.ray_ingest import ray_add  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray() -> Iterator[None]:
+    """One local Ray (2 CPUs) for the module: starting Ray is the slow part on a loaded machine; ray_add uses
+    a running Ray and leaves it running."""
+    import os
+
+    import ray
+
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        object_store_memory=256 * 1024 * 1024,
+        runtime_env={"env_vars": {"PYTHONPATH": os.environ.get("PYTHONPATH", "")}},
+    )
+    yield
+    ray.shutdown()
 
 
 @pytest.fixture(scope="module")
