@@ -6,6 +6,9 @@ Modules of this package, one owner each:
 - `faiss_store`: FAISS as the default dense store; `lexical`: lawdocs' BM25 as the default lexical store.
 - `store`: the saved folder (manifest, atomic generations, checksums, the writer lock).
 - `persist`: what a save writes and an open reads (the manifest and its backend blocks, the stores by kind).
+- `writing`: adding documents (skip, replace with vector reuse, embed, store).
+- `engines`: the stores of a non-default backend for a new index; `milvus` and `milvus_expr`: Milvus as dense and
+  lexical stores, filters as Milvus expressions (the `[milvus]` extra).
 
 This module is the facade that search, answers and the faces use; ranking itself lives in `lawdocs.search`.
 """
@@ -20,16 +23,16 @@ import numpy as np
 
 from .. import versions
 from ..embed import Embedder, canonical_model_name, embedder_for
-from ..errors import IndexCorruptError, IndexStoreError, ModelMismatchError
+from ..errors import IndexCorruptError, ModelMismatchError
 from ..filters import Filters, parse_filters
 from ..ingest import AddReport, Failure, iter_documents
 from ..models import Clause, Document, Hit, Manifest, SearchMode
 from ..text import TOKENIZERS, Tokenizer
 from . import store
-from .backend import DenseStore, LexicalStore, Where
+from .backend import Backend, DenseStore, LexicalStore, Where
 from .faiss_store import HNSW_ABOVE, FaissDense, IndexType, check_index_type
 from .lexical import Bm25Store
-from .rows import RowTable, StoredDocument, passage_text, text_key
+from .rows import RowTable, StoredDocument, passage_text
 
 if TYPE_CHECKING:
     from ..search.fusion import FusionConfig
@@ -55,6 +58,7 @@ class Index:
         fusion: FusionConfig | None = None,
         dense: DenseStore | None = None,
         lexical_store: LexicalStore | None = None,
+        backend: Backend | None = None,
     ) -> None:
         if lexical not in TOKENIZERS and lexical_store is None:
             from ..errors import ConfigError
@@ -66,6 +70,14 @@ class Index:
         self.fusion: FusionConfig | None = fusion  # None: the measured preset for this collection
         self._preset: tuple[int, FusionConfig] | None = None
         self.table = RowTable()
+        if dense is None and backend is not None and backend.engine != "faiss":
+            from .engines import dense_store_for
+
+            dense = dense_store_for(self.folder, backend, self.embedder.dimension)
+        if lexical_store is None and backend is not None and backend.lexical != "bm25":
+            from .engines import lexical_store_for
+
+            lexical_store = lexical_store_for(self.folder, backend)
         self.dense: DenseStore = dense if dense is not None else FaissDense(0, check_index_type(index_type))
         self.text: LexicalStore = lexical_store if lexical_store is not None else Bm25Store(lexical)
         self.manifest: Manifest | None = None
@@ -187,66 +199,16 @@ class Index:
         return report
 
     def add_documents(
-        self, docs: Sequence[Document], *, batch_size: int = 64, vectors: Sequence[np.ndarray] | None = None
+        self, docs: Sequence[Document], *, batch_size: int = 64, vectors: np.ndarray | None = None
     ) -> AddReport:
-        """Index parsed documents: unchanged ones are skipped, changed ones replaced.
+        """Index parsed documents: unchanged ones are skipped, changed ones replaced (see `writing.add`).
 
-        `vectors`, one matrix per document (its clauses' passage vectors, in order), skips embedding: for
-        callers that embedded elsewhere (a Ray cluster).
+        `vectors` (one row per clause of `docs`, in document then clause order) skips embedding: for callers
+        that embedded elsewhere (`lawdocs.scale.ray_ingest`).
         """
-        report = AddReport()
-        table = self.table
-        new: list[tuple[StoredDocument, list[Clause], np.ndarray | None]] = []
-        reuse: dict[str, np.ndarray] = {}
-        for i, doc in enumerate(docs):
-            seen = table.documents.get(doc.id) or next((d for d, _, _ in new if d.id == doc.id), None)
-            if seen is not None:
-                if doc.source not in seen.sources:
-                    seen.sources.append(doc.source)
-                    table.by_source[doc.source] = doc.id
-                report.skipped.append(doc.id)
-                continue
-            old_id = table.by_source.get(doc.source)
-            if old_id is not None and old_id in table.documents:
-                old_rows = table.rows_of(old_id)
-                old_vectors = self.dense.vectors(table.keys[old_rows])
-                for row, vec in zip(old_rows, old_vectors, strict=True):
-                    reuse[text_key(table.documents[old_id], table.clauses[row])] = vec
-                self._forget(table.detach_source(old_id, doc.source))
-                report.replaced.append(doc.id)
-            else:
-                report.added.append(doc.id)
-            stored = StoredDocument(
-                **doc.summary().model_dump(),
-                content_hash=doc.content_hash,
-                sources=[doc.source],
-                clause_count=len(doc.clauses),
-            )
-            new.append((stored, doc.clauses, None if vectors is None else np.asarray(vectors[i], np.float32)))
-        clauses = [(d, c) for d, cs, _ in new for c in cs]
-        if not clauses:
-            return report
-        texts = [passage_text(d, c) for d, c in clauses]
-        if vectors is not None:
-            vecs = np.concatenate([v for _, cs, v in new if cs and v is not None]).astype(np.float32)
-        else:
-            keys = [text_key(d, c) for d, c in clauses]
-            todo = [i for i, key in enumerate(keys) if key not in reuse]
-            vecs = np.zeros((len(clauses), self.embedder.dimension), dtype=np.float32)
-            if todo:
-                vecs[todo] = self.embedder.encode_passages([texts[i] for i in todo], batch_size=batch_size)
-            for i, key in enumerate(keys):
-                if key in reuse:
-                    vecs[i] = reuse[key]
-        if vecs.shape[0] != len(clauses) or not np.isfinite(vecs).all():
-            raise IndexStoreError(f"got {vecs.shape[0]} finite vectors for {len(clauses)} clauses", path=self.folder)
-        keys_added = np.concatenate([table.append(stored, cs) for stored, cs, _ in new])
-        fields = [table.fields(table.row_of[c.id]) for _, c in clauses]
-        self.dense.add(keys_added, vecs, fields)
-        self.text.add(keys_added, texts, fields)
-        versions.refresh(table.documents)  # statuses within each law's version group
-        report.clauses = len(clauses)
-        return report
+        from .writing import add
+
+        return add(self, docs, batch_size=batch_size, vectors=vectors)
 
     def remove(self, target: str | Path) -> list[str]:
         """Remove documents by id, by source, or every document read from a file or folder.
@@ -255,7 +217,7 @@ class Index:
         """
         key = str(target)
         if key in self.table.documents:
-            self._forget(self.table.drop(key))
+            self.forget(self.table.drop(key))
             return [key]
         wanted = {key}
         if Path(key).exists():
@@ -270,10 +232,11 @@ class Index:
         }
         for doc_id in hits:
             if doc_id in self.table.documents:
-                self._forget(self.table.drop(doc_id))
+                self.forget(self.table.drop(doc_id))
         return sorted(hits)
 
-    def _forget(self, keys: np.ndarray) -> None:  # rows the table dropped leave both stores
+    def forget(self, keys: np.ndarray) -> None:
+        """Rows the table dropped (their keys) leave both stores."""
         if len(keys):
             self.dense.delete(keys)
             self.text.delete(keys)

@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:
     from ..search.filters import Filters
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Which engines an index stores its rows in: `engine` for vectors ("faiss", the default, or "milvus"
+    at `uri`, a milvus-lite file or a server), `lexical` for BM25 ("bm25", lawdocs' own, or "milvus")."""
+
+    engine: Literal["faiss", "milvus"] = "faiss"
+    uri: str | None = None
+    lexical: Literal["bm25", "milvus"] = "bm25"
+    index_type: Literal["HNSW", "IVF_FLAT"] = "HNSW"
 
 
 @dataclass(frozen=True)

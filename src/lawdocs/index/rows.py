@@ -35,6 +35,21 @@ def passage_text(doc: DocumentInfo, clause: Clause) -> str:
     return f"{head}\n{clause.text}"
 
 
+def row_fields(key: int, doc: DocumentInfo, clause: Clause) -> RowFields:
+    """What an expression-filtering engine stores beside a row (unknowns as "" and -1)."""
+    return RowFields(
+        key=int(key),
+        doc_id=doc.id,
+        doc_type=doc.doc_type,
+        region=doc.region or "",
+        issuers="|".join(doc.issuers),
+        year=doc.year if doc.year is not None else -1,
+        date=doc.date or "",
+        status="" if doc.status == "unknown" else doc.status,
+        path=" › ".join(clause.path),
+    )
+
+
 def text_key(doc: DocumentInfo, clause: Clause) -> str:
     """Identifies a clause's embedded text, so an unchanged clause of a changed document keeps its vector."""
     return hashlib.sha1(passage_text(doc, clause).encode()).hexdigest()
@@ -133,18 +148,7 @@ class RowTable:
 
     def fields(self, row: int) -> RowFields:
         clause = self.clauses[row]
-        doc = self.documents[clause.doc_id]
-        return RowFields(
-            key=int(self.keys[row]),
-            doc_id=doc.id,
-            doc_type=doc.doc_type,
-            region=doc.region or "",
-            issuers="|".join(doc.issuers),
-            year=doc.year if doc.year is not None else -1,
-            date=doc.date or "",
-            status=doc.status,
-            path=" › ".join(clause.path),
-        )
+        return row_fields(int(self.keys[row]), self.documents[clause.doc_id], clause)
 
     # -- filters --------------------------------------------------------------------------------
     def mask(self, filters: Filters) -> np.ndarray:

@@ -1,0 +1,83 @@
+"""Writing rows: which documents are new, replaced or already held, and what goes to the row table and stores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import versions
+from ..errors import IndexStoreError
+from ..ingest import AddReport
+from ..models import Clause, Document
+from .rows import StoredDocument, passage_text, text_key
+
+if TYPE_CHECKING:
+    from . import Index
+
+
+def add(
+    index: Index, docs: Sequence[Document], *, batch_size: int = 64, vectors: np.ndarray | None = None
+) -> AddReport:
+    """Add `docs` to `index`: a document already held (same content hash) is skipped and its new source noted;
+    one read again from a known source replaces the old version, whose unchanged clauses keep their vectors;
+    the rest are embedded (or take `vectors`) and stored in the row table and both stores."""
+    if vectors is not None and len(vectors) != sum(len(d.clauses) for d in docs):
+        raise IndexStoreError(f"{len(vectors)} vectors for {sum(len(d.clauses) for d in docs)} clauses", path=index.folder)
+    starts = np.cumsum([0, *(len(d.clauses) for d in docs)])
+    report = AddReport()
+    table = index.table
+    new: list[tuple[StoredDocument, list[Clause], np.ndarray | None]] = []
+    reuse: dict[str, np.ndarray] = {}
+    for i, doc in enumerate(docs):
+        seen = table.documents.get(doc.id) or next((d for d, _, _ in new if d.id == doc.id), None)
+        if seen is not None:
+            if doc.source not in seen.sources:
+                seen.sources.append(doc.source)
+                table.by_source[doc.source] = doc.id
+            report.skipped.append(doc.id)
+            continue
+        old_id = table.by_source.get(doc.source)
+        if old_id is not None and old_id in table.documents:
+            old_rows = table.rows_of(old_id)
+            old_vectors = index.dense.vectors(table.keys[old_rows])
+            for row, vec in zip(old_rows, old_vectors, strict=True):
+                reuse[text_key(table.documents[old_id], table.clauses[row])] = vec
+            index.forget(table.detach_source(old_id, doc.source))
+            report.replaced.append(doc.id)
+        else:
+            report.added.append(doc.id)
+        stored = StoredDocument(
+            **doc.summary().model_dump(),
+            content_hash=doc.content_hash,
+            sources=[doc.source],
+            clause_count=len(doc.clauses),
+        )
+        own = None if vectors is None else np.asarray(vectors[starts[i] : starts[i + 1]], np.float32)
+        new.append((stored, doc.clauses, own))
+    clauses = [(d, c) for d, cs, _ in new for c in cs]
+    if not clauses:
+        return report
+    texts = [passage_text(d, c) for d, c in clauses]
+    if vectors is not None:
+        vecs = np.concatenate([v for _, cs, v in new if cs and v is not None]).astype(np.float32)
+    else:
+        keys = [text_key(d, c) for d, c in clauses]
+        todo = [i for i, key in enumerate(keys) if key not in reuse]
+        vecs = np.zeros((len(clauses), index.embedder.dimension), dtype=np.float32)
+        if todo:
+            vecs[todo] = index.embedder.encode_passages([texts[i] for i in todo], batch_size=batch_size)
+        for i, key in enumerate(keys):
+            if key in reuse:
+                vecs[i] = reuse[key]
+    if vecs.shape[0] != len(clauses) or not np.isfinite(vecs).all():
+        raise IndexStoreError(f"got {vecs.shape[0]} finite vectors for {len(clauses)} clauses", path=index.folder)
+    keys_added = np.concatenate([table.append(stored, cs) for stored, cs, _ in new])
+    fields = [table.fields(table.row_of[c.id]) for _, c in clauses]
+    index.dense.add(keys_added, vecs, fields)
+    index.text.add(keys_added, texts, fields)
+    versions.refresh(table.documents)  # statuses within each law's version group
+    report.clauses = len(clauses)
+    return report
+
