@@ -183,7 +183,8 @@ def index(
             ix = Index.open(index_dir, model=model)
         else:
             ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)  # type: ignore[arg-type]
-        files = list(iter_files(list(paths)))
+        notes: list[tuple[Path, str]] = []
+        files = list(iter_files(list(paths), notes))
         with progress_bar(quiet=as_json) as bar:
             task = bar.add_task("indexing", total=len(files))
             report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
@@ -196,6 +197,7 @@ def index(
         "documents_skipped": len(report.skipped),
         "clauses_added": report.clauses,
         "failed": [{"source": s, "error": e} for s, e in report.failed],
+        "not_documents": [{"source": str(p), "note": n} for p, n in notes],
         "documents": manifest.documents,
         "clauses": manifest.clauses,
         "model": manifest.model_name,
@@ -208,6 +210,8 @@ def index(
             f"{len(report.skipped)} unchanged, {len(report.failed)} failed; {report.clauses} clauses embedded.\n"
             f"Index {index_dir}: {manifest.documents} documents, {manifest.clauses} clauses, model {manifest.model_name}."
         )
+        for path, note in notes:
+            err.print(f"[dim]skipped:[/dim] {path}: {note}", highlight=False)
         for source, message in report.failed:
             where = "" if source in message else f"{source}: "
             err.print(f"[red]failed:[/red] {where}{message}", highlight=False)
@@ -243,6 +247,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     row["doc"] = hit.doc.model_dump(
         include={"id", "title", "doc_type", "issuers", "region", "date", "source"}
     )
+    row["citation"] = hit.citation  # as the HTTP service returns it
     return row
 
 
@@ -251,10 +256,11 @@ def hits_table(query: str, hits: list[Hit]) -> Table:
     table.add_column("#", justify="right", width=3)
     table.add_column("score", width=7)
     table.add_column("citation", ratio=2, overflow="fold")
+    table.add_column("clause", width=22, overflow="fold")
     table.add_column("text", ratio=5, overflow="fold")
     for hit in hits:
         text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
-        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, text)
+        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, hit.clause_id, text)
     return table
 
 
@@ -271,6 +277,9 @@ def search(
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
     rerank: RerankOpt = False,
     reranker: RerankerOpt = None,
+    per_document: Annotated[
+        bool, typer.Option("--per-document", help="The best clause of each document that answers (k documents).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the clauses that answer a query."""
@@ -285,14 +294,14 @@ def search(
         if queries is not None:
             for number, row in read_query_lines(queries):
                 with failures():
-                    hits = ix.search(row["query"], k=k, mode=mode, filters=filters, rerank=chosen)  # type: ignore[arg-type]
+                    hits = ix.search(row["query"], k=k, mode=mode, filters=filters, rerank=chosen, per_document=per_document)  # type: ignore[arg-type]
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
                 else:
                     out.print(hits_table(f"{number}: {row['query']}", hits), soft_wrap=False)
             return
         assert query is not None
-        hits = ix.search(query, k=k, mode=mode, filters=filters, rerank=chosen)  # type: ignore[arg-type]
+        hits = ix.search(query, k=k, mode=mode, filters=filters, rerank=chosen, per_document=per_document)  # type: ignore[arg-type]
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
@@ -397,6 +406,13 @@ def answer_tree(answer: Any) -> Tree:
     root = Tree(head)
     if not answer.answered:
         root.add(Text(f"not answered: {answer.reason}", style="yellow"))
+    if answer.comparison:
+        table = Table(show_lines=False, expand=False, box=None)
+        for name in ("document", "region", "figure", "clause", "citation"):
+            table.add_column(name, overflow="fold")
+        for row in answer.comparison:
+            table.add_row(row.title, row.region or "", row.figure or "", row.clause_id, row.citation)
+        root.add(Text(f"{len(answer.comparison)} documents answer:", style="bold")).add(table)
     if answer.figure is not None:
         root.add(
             Text.assemble(
@@ -425,8 +441,10 @@ def answer_tree(answer: Any) -> Tree:
                 shown = cited.article and not cited.text.lstrip().startswith(cited.article)
                 line = Text.assemble((f"{cited.article} " if shown else "", "green"))
                 line.append(text)
-                line.append(f"  {cited.clause_id} ({cited.score:.2f})", style="dim")
+                line.append(f"  {cited.clause_id}", style="dim")
                 node.add(line)
+    if answer.more:
+        root.add(Text(answer.more.replace("`", ""), style="dim"))
     if answer.prose:
         root.add(Text.assemble(("prose: ", "bold"), answer.prose))
     return root
@@ -441,6 +459,7 @@ def ask(
     model: Annotated[str | None, typer.Option("--model", "-m", help="Model (must match the index).")] = None,
     rerank: RerankOpt = False,
     reranker: RerankerOpt = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every cited clause, not the first 12.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
@@ -449,7 +468,9 @@ def ask(
 
     with failures():
         ix = Index.open(index_dir, model=model)
-        answer = answer_question(ix, question, filters=filters, k=k, rerank=rerank_choice(rerank, reranker))
+        answer = answer_question(
+            ix, question, filters=filters, k=k, rerank=rerank_choice(rerank, reranker), limit=None if show_all else 12
+        )
     if as_json:
         dump(answer.model_dump(mode="json"))
     else:

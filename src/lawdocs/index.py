@@ -481,11 +481,13 @@ class Index:
         mode: SearchMode = "hybrid",
         filters: Filters | dict[str, Any] | Sequence[str] | None = None,
         rerank: Reranker | str | Path | bool | None = None,
+        per_document: bool = False,
     ) -> list[Hit]:
         """The k clauses that best answer `query`, best first, within `filters`.
 
         `rerank` reorders the first stage's best candidates with a cross-encoder: True for lawdocs' legal
-        reranker, or a reranker folder (`lawdocs finetune --reranker`) or `Reranker`.
+        reranker, or a reranker folder (`lawdocs finetune --reranker`) or `Reranker`. `per_document` returns
+        the best clause of each document that answers instead (up to k documents; `answering.coverage`).
         """
         if not query or not query.strip():
             raise QueryError("the query is empty")
@@ -493,6 +495,10 @@ class Index:
             raise QueryError(f"k must be at least 1, got {k}")
         if mode not in ("hybrid", "dense", "lexical"):
             raise QueryError(f"unknown mode {mode!r}: use hybrid, dense or lexical")
+        if per_document:  # coverage of documents, not clauses (lawdocs.answering.coverage)
+            from .answering.coverage import search_per_document
+
+            return search_per_document(self, query, k, mode=mode, filters=filters, rerank=rerank)
         reranker = None
         if rerank is not None and rerank is not False:
             from .rerank import fuse_reranked, load_reranker

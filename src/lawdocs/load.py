@@ -222,11 +222,33 @@ def _decode_html(data: bytes, p: Path, encoding: str | None, decode_bytes: Any) 
     return str(decode_bytes(data, p, encoding))
 
 
-def iter_files(paths: list[str | Path]) -> Iterator[Path]:
+_README = re.compile(r"^readme(\.[a-z]+)?$", re.IGNORECASE)
+_FRONT_MATTER_ONLY = re.compile(r"^\ufeff?\s*---\s*\n.*?\n---\s*$", re.DOTALL)
+
+
+def skip_note(path: Path) -> str | None:
+    """Why a file met inside a folder is not a document, or None: a README (it describes the folder) or a
+    LawRefBook section page `_index.md` that holds only front matter."""
+    if _README.match(path.name):
+        return "a README describing the folder, not a document"
+    if path.name == "_index.md":
+        try:
+            head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+        except OSError:
+            return None
+        if not head.strip() or _FRONT_MATTER_ONLY.match(head):
+            return "a section page (front matter only), not a document"
+    return None
+
+
+def iter_files(
+    paths: list[str | Path], notes: list[tuple[Path, str]] | None = None
+) -> Iterator[Path]:
     """Expand files and directories (recursively) into the files lawdocs reads, sorted.
 
-    Inside a directory, hidden files and folders (a leading dot) and files of an unknown type are
-    skipped. A file named explicitly is yielded as given, whatever its type, so that `load_path`
+    Inside a directory, hidden files and folders (a leading dot), files of an unknown type, READMEs and
+    front-matter-only `_index.md` section pages are skipped (the last two with a note appended to `notes`).
+    A file named explicitly is yielded as given, whatever its type, so that `load_path`
     reports an unsupported one. A path that does not exist raises LoadError. Each file comes once.
     """
     seen: set[Path] = set()
@@ -238,6 +260,11 @@ def iter_files(paths: list[str | Path]) -> Iterator[Path]:
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 for name in files:
                     if name.startswith(".") or detect_format(name) is None:
+                        continue
+                    note = skip_note(Path(root) / name)
+                    if note is not None:
+                        if notes is not None:
+                            notes.append((Path(root) / name, note))
                         continue
                     found.append(Path(root) / name)
             for f in sorted(found, key=lambda x: x.relative_to(p).parts):
