@@ -235,9 +235,12 @@ def test_readmes_and_section_pages_are_skipped_with_a_note(tmp_path: Path) -> No
     law.write_text(
         "# 中华人民共和国治安管理处罚法\n\n第一条 为了维护社会治安秩序，制定本法。\n", encoding="utf-8"
     )
+    (folder / "questions.jsonl").write_text(
+        '{"qid": "q1", "query": "试用期多久", "gold": []}\n', encoding="utf-8"
+    )
     notes: list[tuple[Path, str]] = []
     assert list(iter_files([folder], notes)) == [law]
-    assert {p.name for p, _ in notes} == {"README.md", "_index.md"}
+    assert {p.name for p, _ in notes} == {"README.md", "_index.md", "questions.jsonl"}
     result = CliRunner().invoke(
         app, ["index", str(folder), "--index", str(tmp_path / "ix"), "-m", "hash-256"]
     )

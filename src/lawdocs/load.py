@@ -15,6 +15,7 @@ Options of `load_path` (all optional):
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -227,10 +228,20 @@ _FRONT_MATTER_ONLY = re.compile(r"^\ufeff?\s*---\s*\n.*?\n---\s*$", re.DOTALL)
 
 
 def skip_note(path: Path) -> str | None:
-    """Why a file met inside a folder is not a document, or None: a README (it describes the folder) or a
-    LawRefBook section page `_index.md` that holds only front matter."""
+    """Why a file met inside a folder is not a document, or None: a README (it describes the folder), a JSONL
+    file of questions, or a LawRefBook section page `_index.md` that holds only front matter."""
     if _README.match(path.name):
         return "a README describing the folder, not a document"
+    if path.suffix.lower() == ".jsonl":  # a question file (lawdocs eval, corpora/questions) is not documents
+        from .loaders.tabular import TEXT_FIELDS
+
+        try:
+            with path.open("rb") as fh:
+                first = json.loads(fh.readline(65536).decode("utf-8-sig", errors="replace") or "null")
+        except (OSError, ValueError):
+            return None
+        if isinstance(first, dict) and "query" in first and not any(k in first for k in TEXT_FIELDS):
+            return "a question file (records with a query and no text), not documents"
     if path.name == "_index.md":
         try:
             head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
@@ -241,9 +252,7 @@ def skip_note(path: Path) -> str | None:
     return None
 
 
-def iter_files(
-    paths: list[str | Path], notes: list[tuple[Path, str]] | None = None
-) -> Iterator[Path]:
+def iter_files(paths: list[str | Path], notes: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """Expand files and directories (recursively) into the files lawdocs reads, sorted.
 
     Inside a directory, hidden files and folders (a leading dot), files of an unknown type, READMEs and
