@@ -195,7 +195,7 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         if region_docs is not None:
             typed &= region_docs
         if not typed:
-            near = (region_docs or set()) & kind_docs or kind_docs or (region_docs or set())
+            near: set[str] = (region_docs or set()) & kind_docs or kind_docs or (region_docs or set())
             scope.missing = f"the collection has no {what}"
             scope.closest = _titles(index, near)
             return scope
