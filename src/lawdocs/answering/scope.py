@@ -144,11 +144,11 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         scope.named.append(f"《{name}》")
         if not held:
             stem = _LAW_END.sub("", name)
-            near = [
+            near_law = [
                 d for d, doc in index.documents.items() if len(stem) >= 2 and stem in title_key(doc.title)
             ]
             scope.missing = f"the collection has no 《{name}》"
-            scope.closest = _titles(index, near)
+            scope.closest = _titles(index, near_law)
             return scope
         scope.laws += sorted(held)
     if scope.laws:
@@ -195,9 +195,9 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         if region_docs is not None:
             typed &= region_docs
         if not typed:
-            near: set[str] = (region_docs or set()) & kind_docs or kind_docs or (region_docs or set())
+            nearby = set((region_docs or set()) & kind_docs or kind_docs or (region_docs or set()))
             scope.missing = f"the collection has no {what}"
-            scope.closest = _titles(index, near)
+            scope.closest = _titles(index, nearby)
             return scope
         chosen &= typed
     elif region_docs is not None:
