@@ -21,19 +21,23 @@ An application can pass ``generator(question, cited_clauses) -> str`` to write p
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .answering import compose
 from .answering import evidence as ev
+from .answering.coverage import best_per_document, per_document_passing
 from .answering.figures import figures_in
 from .answering.grouping import citation_of, cite, cite_clause, group, lead_phrase, summarise
 from .answering.question import Question, analyse, join_phrases
 from .answering.records import (
     Answer,
     CitedClause,
+    ComparisonRow,
     DocumentGroup,
     Figure,
     Generator,
@@ -41,6 +45,7 @@ from .answering.records import (
     RegionGroup,
     SectionGroup,
 )
+from .answering.scope import scope_of
 from .errors import QueryError
 from .filters import Filters, parse_filters
 from .models import DocumentInfo
@@ -52,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Answer",
     "CitedClause",
+    "ComparisonRow",
     "DocumentGroup",
     "Figure",
     "Generator",
@@ -70,6 +76,25 @@ ROLE_SCAN = 2000  # problems / plans sections up to this many clauses are all ca
 
 
 # -- retrieval and cut-off ---------------------------------------------------------------------------
+def candidate_rows(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
+    """Rows worth scoring for `q`: hybrid and lexical top-k and every clause holding a content term, within `mask`."""
+    return [r for r in _candidates(index, q, flt, k, mask) if not _revision_note(index, r)]
+
+
+_REVISION_NOTE = re.compile(r"(会议|决定|命令|公告).{0,30}(通过|修正|修订|公布|发布)")
+
+
+def _revision_note(index: Index, row: int) -> bool:
+    """A law's front-matter note (…常务委员会第三十六次会议《关于修改…的决定》第一次修正): no article, no heading."""
+    clause = index.clauses[row]
+    if clause.article or clause.path or clause.kind in ("measure", "article"):
+        return False
+    doc = index.documents[clause.doc_id]
+    if doc.doc_type in ("government_work_report", "rule_of_law_report", "notice", "other"):
+        return False
+    return bool(_REVISION_NOTE.search(clause.text[:200]))
+
+
 def _candidates(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
     rows: dict[int, None] = {}
     for hit in index.search(q.text, k=k, mode="hybrid", filters=flt):
@@ -124,27 +149,47 @@ def _scope(index: Index, doc_id: str) -> str:
     return ev.normalise_text(f"{doc.title} {doc.region or ''}")
 
 
-def select(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, float, list[str]]]:
-    """(row, evidence, matched words) of the candidate rows that clear the cut-off, best first."""
+def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, float, list[str]]]:
+    """(row, evidence, matched words) of every row, in the given order (no cut-off)."""
+    return [(row, e.coverage, e.matched) for row, e in _evidence(index, q, rows)]
+
+
+def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
     corpus = ev.corpus_of(index)
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
-    scored = []
+    out = []
     for row in rows:
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]
         context = ev.normalise_text(" ".join([*clause.path, clause.article or ""]))
-        e = ev.clause_evidence(
-            q.terms,
-            idf,
-            corpus.texts[row],
-            context,
-            _scope(index, clause.doc_id),
-            q.years,
-            doc.year,
-            scope_answers=q.kind in ("problems", "plans"),
+        out.append(
+            (
+                row,
+                ev.clause_evidence(
+                    q.terms,
+                    idf,
+                    corpus.texts[row],
+                    context,
+                    _scope(index, clause.doc_id),
+                    q.years,
+                    doc.year,
+                    scope_answers=q.kind in ("problems", "plans"),
+                ),
+            )
         )
-        scored.append((row, e))
+    return out
+
+
+def select(
+    index: Index, q: Question, rows: Sequence[int], dense_out: dict[int, float] | None = None
+) -> list[tuple[int, float, list[str]]]:
+    """(row, evidence, matched words) of the candidate rows that clear the cut-off, best first.
+
+    `dense_out`, when given, receives each candidate's dense similarity relative to the best (ranking ties)."""
+    scored = _evidence(index, q, rows)
     dense = _dense_relative(index, q, [r for r, _ in scored])
+    if dense_out is not None:
+        dense_out.update({r: d for (r, _), d in zip(scored, dense, strict=True) if d is not None})
     kept = ev.keep([e.coverage for _, e in scored], dense)
     out = [(row, e.coverage, e.matched) for (row, e), ok in zip(scored, kept, strict=True) if ok]
     return sorted(out, key=lambda x: (-x[1], x[0]))
@@ -193,7 +238,7 @@ def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int)
         best = max(shares.values())
         chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
         if not chosen:  # the question names the document by its content: use the clauses that answer
-            rows = _candidates(index, q, flt, k, mask)
+            rows = candidate_rows(index, q, flt, k, mask)
             chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
         if not chosen:
             answer.reason = "no document matches the question"
@@ -241,8 +286,14 @@ def ask(
     generator: Generator | None = None,
     rerank: Reranker | str | Path | bool | None = None,
     expand_references: bool = False,
+    limit: int | None = compose.LIMIT,
 ) -> Answer:
     """Answer `question` from `index`: every clause that addresses it, grouped by document and section, cited.
+
+    The region, year, report type or law the question names narrows the search (`answering.scope`); when the
+    collection holds none, the answer says so and names the closest it holds. Questions across documents
+    (哪些省份…, 各地…, 分别…) get one row per document in `comparison`. At most `limit` clauses are shown
+    (None: all), the rest counted in `more`.
 
     `k` is how many candidates each retriever (hybrid, lexical) contributes before the cut-off; clauses that
     contain a content term are always candidates. `generator` may write prose over the cited clauses.
@@ -264,9 +315,29 @@ def ask(
     flt = parse_filters(filters)  # type: ignore[arg-type]
     if not len(index):
         return Answer(question=q.text, kind=q.kind, answered=False, reason="the index is empty")
+    if limit is not None and limit < 1:
+        raise QueryError(f"limit must be at least 1, got {limit}")
     mask = index.rows_matching(flt)
     if q.pairs:
         q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df)
+    scope = scope_of(index, q.text, q.years)
+    if scope.missing:
+        closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
+        return Answer(
+            question=q.text,
+            kind=q.kind,
+            answered=False,
+            reason=scope.missing + closest,
+            terms=[t.text for t in q.terms],
+            scope=scope.named,
+            closest=scope.closest,
+        )
+    if scope.docs is not None:
+        inside = np.zeros(len(index.clauses), dtype=bool)
+        for doc_id in scope.docs:
+            inside[index.doc_rows.get(doc_id, [])] = True
+        if (mask & inside).any():
+            mask = mask & inside
     if q.kind == "metadata":
         answer = _metadata(index, q, flt, mask, k)
     else:
@@ -276,6 +347,8 @@ def ask(
 
             reranker = load_reranker(None if rerank is True else rerank)
         answer = _answer(index, q, flt, mask, k, reranker)
+    answer.scope = scope.named
+    compose.cap(answer, limit)
     if generator is not None and answer.cited:
         answer.prose = generator(answer.question, answer.cited)
     if expand_references:  # each cited clause's cross-references with their text (lawdocs.references)
@@ -329,6 +402,8 @@ def _answer(
         answer.reason = "no clause in the index matches the filters"
         return answer
     kept: list[tuple[int, float, list[str]]] = []
+    dense: dict[int, float] = {}
+    rows: list[int] = []
     if q.kind == "law":
         kept = [(r, 1.0, [index.clauses[r].article or ""]) for r in _law_article(index, q, mask)]
     if not kept:
@@ -339,20 +414,37 @@ def _answer(
                 answer.reason = "the question names nothing to look for (no content words)"
                 return answer
         else:
-            kept = select(index, q, _candidates(index, q, flt, k, mask))
+            rows = candidate_rows(index, q, flt, k, mask)
+            kept = select(index, q, rows, dense)
+            kept = [x for x in kept if compose.year_fits(index, x[0], q.years)]
+            if not kept and not q.comparative:
+                hits = [
+                    index.row_of[h.clause_id] for h in index.search(q.text, k=compose.LAY_DEPTH, filters=flt)
+                ]
+                hits = [r for r in hits if mask[r]]
+                kept = compose.lay_rescue(index, q, score_rows(index, q, hits))
         if reranker is not None:
             kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:
-        answer.reason = (
-            "no clause clears the relevance cut-off: none mentions "
-            + "、".join(t.text for t in q.terms)
-            + (f" ({note})" if note else "")
+        where = "in the documents the question names" if not mask.all() else "in the index"
+        answer.reason = compose.why_unanswered(index, q, rows, score_rows(index, q, rows[:200]), where) + (
+            f" ({note})" if note else ""
         )
         return answer
+    if q.comparative and rows:  # every document that passes on its own, not only those near the best
+        passing = per_document_passing(
+            index, [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.years)]
+        )
+        kept = best_per_document(index, passing or kept, dense)
+        answer.comparison = compose.comparison_rows(index, q, kept)
+    order = {
+        index.clauses[r].doc_id: dense.get(r, 0.0)
+        for r, _, _ in sorted(kept, key=lambda x: dense.get(x[0], 0.0))
+    }
     cited = [cite_clause(index, index.clauses[r], score, words) for r, score, words in kept]
     answer.answered = True
     answer.reason = note
-    answer.groups, answer.regions = group(index, cited)
+    answer.groups, answer.regions = group(index, cited, order)
     answer.summary = summarise(index, cited)
     if q.kind == "figure":
         _add_figure(index, q, answer, kept)
@@ -367,7 +459,7 @@ def _add_figure(
     found = []
     for row, score, _ in kept:
         clause = index.clauses[row]
-        for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years):
+        for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
             found.append((f.score + score, f, clause))
     found.sort(key=lambda x: -x[0])
     figures = []

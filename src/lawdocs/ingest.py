@@ -39,14 +39,17 @@ class AddReport:
         self.clauses += other.clauses
 
 
-def expand(paths: Iterable[str | Path] | str | Path) -> tuple[list[Path], list[Failure]]:
+def expand(
+    paths: Iterable[str | Path] | str | Path, *, notes: list[tuple[Path, str]] | None = None
+) -> tuple[list[Path], list[Failure]]:
     """Every file under `paths` (folders recursively, each file once), and the paths that gave none (missing,
-    a symlink loop, an unreadable folder), each its own failure."""
+    a symlink loop, an unreadable folder), each its own failure. Files met in folders that are not documents
+    (READMEs, question files, section pages) are left out, each with a note appended to `notes`."""
     from .load import display_path, expand_paths
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    files, problems = expand_paths(list(paths))
+    files, problems = expand_paths(list(paths), notes=notes)
     return files, [Failure(display_path(e.path or ""), str(e)) for e in problems]
 
 

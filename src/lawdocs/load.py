@@ -16,6 +16,7 @@ Options of `load_path` (all optional):
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -281,15 +282,45 @@ def _decode_html(data: bytes, p: Path, encoding: str | None, decode_bytes: Any) 
     return str(decode_bytes(data, p, encoding))
 
 
-def iter_files(paths: list[str | Path]) -> Iterator[Path]:
+_README = re.compile(r"^readme(\.[a-z]+)?$", re.IGNORECASE)
+_FRONT_MATTER_ONLY = re.compile(r"^\ufeff?\s*---\s*\n.*?\n---\s*$", re.DOTALL)
+
+
+def skip_note(path: Path) -> str | None:
+    """Why a file met inside a folder is not a document, or None: a README (it describes the folder), a JSONL
+    file of questions, or a LawRefBook section page `_index.md` that holds only front matter."""
+    if _README.match(path.name):
+        return "a README describing the folder, not a document"
+    if path.suffix.lower() == ".jsonl":  # a question file (lawdocs eval, corpora/questions) is not documents
+        from .loaders.tabular import TEXT_FIELDS
+
+        try:
+            with path.open("rb") as fh:
+                first = json.loads(fh.readline(65536).decode("utf-8-sig", errors="replace") or "null")
+        except (OSError, ValueError):
+            return None
+        if isinstance(first, dict) and "query" in first and not any(k in first for k in TEXT_FIELDS):
+            return "a question file (records with a query and no text), not documents"
+    if path.name == "_index.md":
+        try:
+            head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+        except OSError:
+            return None
+        if not head.strip() or _FRONT_MATTER_ONLY.match(head):
+            return "a section page (front matter only), not a document"
+    return None
+
+
+def iter_files(paths: list[str | Path], notes: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """Expand files and directories (recursively) into the files lawdocs reads, sorted.
 
-    Inside a directory, hidden files and folders (a leading dot) and files of an unknown type are
-    skipped. A file named explicitly is yielded as given, whatever its type, so that `load_path`
+    Inside a directory, hidden files and folders (a leading dot), files of an unknown type, READMEs and
+    front-matter-only `_index.md` section pages are skipped (the last two with a note appended to `notes`).
+    A file named explicitly is yielded as given, whatever its type, so that `load_path`
     reports an unsupported one. A path that does not exist (or is a symlink loop) raises LoadError;
     `expand_paths` reports such paths one by one instead. Each file comes once.
     """
-    files, failed = expand_paths(paths, stop_at_first=True)
+    files, failed = expand_paths(paths, stop_at_first=True, notes=notes)
     if failed:
         raise failed[0]
     yield from files
@@ -315,7 +346,10 @@ def _missing_reason(p: Path, exc: OSError | None = None) -> str:
 
 
 def expand_paths(
-    paths: list[str | Path] | tuple[str | Path, ...], *, stop_at_first: bool = False
+    paths: list[str | Path] | tuple[str | Path, ...],
+    *,
+    stop_at_first: bool = False,
+    notes: list[tuple[Path, str]] | None = None,
 ) -> tuple[list[Path], list[LoadError]]:
     """(files, failures): like `iter_files`, but a missing path, a symlink loop or an unreadable folder
     is one LoadError in `failures` and the other paths are still expanded."""
@@ -337,6 +371,11 @@ def expand_paths(
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 for name in files:
                     if name.startswith(".") or detect_format(name) is None:
+                        continue
+                    note = skip_note(Path(root) / name)
+                    if note is not None:
+                        if notes is not None:
+                            notes.append((Path(root) / name, note))
                         continue
                     found.append(Path(root) / name)
             for f in sorted(found, key=lambda x: x.relative_to(p).parts):

@@ -5,6 +5,11 @@ word (共, 累计, 达) precedes them or 多/余 follows, so 三项制度 and �
 scored by the weighted share of the question's terms found in its sentence (up to the next 。；), plus
 bonuses for the unit the question asks for (多少件 → 件) and for a total word (共5件 beats the 2件 and 3件 of
 its breakdown), minus a little for distance from the nearest question term.
+
+A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), its qualifier before (不超过, 最长不超过,
+一般不少于, 控制在, 达到) and after (左右, 以上, 以内, 以下, 多). When the question asks for a bound (最长, 最多, 上限 or
+最短, 最少, 至少, 下限), a figure whose qualifier states that bound scores higher: 最长 → 最长不超过15个工作日, not the
+一般不少于5个工作日 before it.
 """
 
 from __future__ import annotations
@@ -18,13 +23,21 @@ from .evidence import find_spans, normalise_text
 from .question import Term
 
 _UNITS = (
-    "%|％|‰|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|平方公里|平方米|公里|千米|小时|个百分点|百分点"
+    "%|％|‰|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
+    "|微克/立方米|个工作日|工作日|周岁|个月|日|年"
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台"
 )
+_NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+"
+_BEFORE = r"最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不低于|不高于|控制在|最长|最多|至少|最少|超过"
 _FIGURE = re.compile(
-    rf"(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
-    rf"(?P<num>\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+)\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})"
+    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
+    rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
+    rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|以上|以下|以内|之内|上下)?"
 )
+_UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚")
+_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于")
+_UPPER = ("最长", "最多", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
+_LOWER = ("最短", "最少", "至少", "不少于", "不低于", "以上")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
 
@@ -55,6 +68,7 @@ def figures_in(
     idf: dict[str, float],
     measure_word: str | None,
     years: Sequence[int] = (),
+    question: str = "",
 ) -> list[FigureMatch]:
     """Every figure of `text`, best first."""
     total_weight = sum(idf[t.text] for t in terms) or 1.0
@@ -78,6 +92,14 @@ def figures_in(
                 continue
             if m.group("unit") in ("万", "亿") and not m.group("total"):
                 continue  # 万 alone is mostly part of a word (万众), not a quantity
+            if m.group("unit") == "年" and re.fullmatch(r"(?:19|20)\d\d", num):
+                continue  # 2026年 is a date
+            if m.group("unit") == "日" and sentence[max(0, m.start("num") - 1) : m.start("num")] in (
+                "月",
+                "",
+            ):
+                if not (m.group("bound") or m.group("after") or m.group("total")):
+                    continue  # 2月4日 is a date
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
             score = share + year_bonus - 0.002 * distance
@@ -85,9 +107,14 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
+            qualifier = (m.group("bound") or "") + (m.group("after") or "")
+            if qualifier and _UPPER_Q.search(question):
+                score += 0.3 if any(w in qualifier for w in _UPPER) else -0.3
+            elif qualifier and _LOWER_Q.search(question):
+                score += 0.3 if any(w in qualifier for w in _LOWER) else -0.3
             start = sent.start() + m.start()
             value = m.group(0).strip()
-            if m.group("total") in ("达到", "达", "为"):
+            if m.group("total") in ("达到", "达", "为") and not m.group("bound"):
                 value = value[len(m.group("total")) :].strip()
                 start = sent.start() + m.start("num")
             found.append(

@@ -44,8 +44,12 @@ def ordinal(clause_id: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def group(index: Index, cited: Sequence[CitedClause]) -> tuple[list[DocumentGroup], list[RegionGroup]]:
-    """Cited clauses by document (best first), then section (document order); and documents by region."""
+def group(
+    index: Index, cited: Sequence[CitedClause], order: dict[str, float] | None = None
+) -> tuple[list[DocumentGroup], list[RegionGroup]]:
+    """Cited clauses by document (best first: evidence, then `order`, e.g. the best dense similarity of a
+    document's clauses, higher first), then section (document order); and documents by region."""
+    rank = order or {}
     by_doc: dict[str, list[CitedClause]] = {}
     for c in cited:
         by_doc.setdefault(c.doc_id, []).append(c)
@@ -65,7 +69,7 @@ def group(index: Index, cited: Sequence[CitedClause]) -> tuple[list[DocumentGrou
                 ],
             )
         )
-    groups.sort(key=lambda g: (-g.score, g.doc.title))
+    groups.sort(key=lambda g: (-g.score, -rank.get(g.doc.id, 0.0), g.doc.title))
     regions: dict[str | None, RegionGroup] = {}
     for g in groups:
         rg = regions.setdefault(g.doc.region, RegionGroup(region=g.doc.region))
@@ -77,10 +81,28 @@ def group(index: Index, cited: Sequence[CitedClause]) -> tuple[list[DocumentGrou
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
+_PHRASE_END = re.compile(r"[，,：:]")
+
+
+def whole_phrases(text: str, limit: int = 60) -> str:
+    """`text` cut to whole phrases: at the last phrase break (，、：) before `limit` characters, else at the first
+    one after it (a phrase is never cut in the middle), else the whole text. 、 lists stay whole."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    breaks = [m.start() for m in _PHRASE_END.finditer(text)]
+    before = [b for b in breaks if 6 <= b <= limit]
+    if before:
+        return text[: before[-1]].strip()
+    after = [b for b in breaks if b > limit]
+    return text[: after[0]].strip() if after else text
+
+
 def summary_phrase(cited: CitedClause, limit: int = 60) -> str:
     """The clause's lead phrase; when the lead does not mention a matched term (a long paragraph of a work
     report), the sentence that mentions the most matched terms, cut to `limit` characters around them."""
-    lead = lead_phrase(cited.text, limit)
+    lead = lead_phrase(cited.text, 10_000)
+    lead = whole_phrases(lead, limit)
     if not cited.highlights or any(
         ev.normalise_text(h.term) in ev.normalise_text(lead) for h in cited.highlights
     ):
@@ -96,9 +118,10 @@ def summary_phrase(cited: CitedClause, limit: int = 60) -> str:
     _, a, b = best
     first = min(h.start for h in cited.highlights if a <= h.start < b)
     sentence = cited.text[a:b].rstrip("。；;！？!?\n ").strip()
-    if len(sentence) > limit:
-        offset = max(0, min(first - a - limit // 3, len(sentence) - limit))
-        sentence = sentence[offset : offset + limit]
+    if len(sentence) > limit:  # from the phrase holding the first matched term, whole phrases
+        offset = first - a
+        starts = [0, *(m.end() for m in _PHRASE_END.finditer(sentence) if m.end() <= offset)]
+        sentence = whole_phrases(sentence[starts[-1] :], limit)
     return sentence
 
 

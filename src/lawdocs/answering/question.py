@@ -56,6 +56,14 @@ _ARTICLE_Q = re.compile(r"第([零〇一二两三四五六七八九十百千\d]+
 _LAW_Q = re.compile(
     r"(怎么|怎样|如何|有何|有什么|有哪些|作了|作出|做了|是否)(的)?规定|规定(了)?(什么|哪些|些什么)|(法律|法规|条例)(上)?(是)?(怎么|如何|有何)"
 )
+# Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 分别, 比较.
+_COMPARATIVE_Q = re.compile(
+    r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区|部门|单位|法规|法律|文件|条例|规章|规定|报告|政府|机关)"
+    r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|分别|比较|对比|相比|异同"
+)
+_COMPARED = frozenset(
+    "省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
+)
 _MEASURES_Q = re.compile(
     r"哪些|什么(措施|举措|做法|办法|工作|行动)|如何|怎样|怎么|采取|措施|举措|做法|做了什么|干了什么|开展了什么"
 )
@@ -69,7 +77,7 @@ FRAME_WORDS = frozenset(
     数量 数目 总数 比例 比率 占比 共 共计 合计 一共 总共 件 项 个 次 名 家 所 条 类 批 套 处 座 人 年 天 月 日 万 亿 元
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
-    规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别
+    规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
     """.split()
 )
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
@@ -128,6 +136,7 @@ class Question:
     meta_fields: list[MetaField] = field(default_factory=list)
     measure_word: str | None = None  # 件 in 多少件: the unit a figure question expects
     pairs: list[tuple[str, str]] = field(default_factory=list)  # neighbouring terms, see `join_phrases`
+    comparative: bool = False  # asks across documents (哪些省份…, 各地…, 分别…, 比较…)
 
 
 def normalise(text: str) -> str:
@@ -253,7 +262,11 @@ def analyse(question: str) -> Question:
     if m:
         article = m.group(0)
     unit = re.search(r"(?:多少|几)([个件项条次名家所人批类套处座])", normalise(question))
+    comparative = bool(_COMPARATIVE_Q.search(normalise(question)))
+    if comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
+        terms = [t for t in terms if t.text not in _COMPARED] or terms
     return Question(
+        comparative=comparative,
         text=question,
         kind=kind,
         terms=terms,

@@ -15,6 +15,7 @@ from .question import AnswerKind, MetaField
 __all__ = [
     "Answer",
     "CitedClause",
+    "ComparisonRow",
     "DocumentGroup",
     "Figure",
     "Generator",
@@ -76,6 +77,19 @@ class Figure(BaseModel):
     citation: str
 
 
+class ComparisonRow(BaseModel):
+    """One row of the table that answers a question across documents: a document, its best clause, its figure."""
+
+    doc_id: str
+    title: str
+    region: str | None = None
+    year: int | None = None
+    clause_id: str
+    citation: str
+    text: str
+    figure: str | None = None  # the figure the clause states for this document, with its qualifier
+
+
 class Answer(BaseModel):
     question: str
     kind: AnswerKind
@@ -89,6 +103,14 @@ class Answer(BaseModel):
     figures: list[Figure] = Field(default_factory=list)  # other candidate figures, best first
     asked: list[MetaField] = Field(default_factory=list)  # metadata questions: which fields
     prose: str | None = None  # from the application's generator, if one was given
+    comparison: list[ComparisonRow] | None = None  # questions across documents: one row per document
+    scope: list[str] = Field(default_factory=list)  # what the question named (regions, years, laws, reports)
+    closest: list[str] = Field(
+        default_factory=list
+    )  # not held: the nearest documents (or regions) the index holds
+    more_clauses: int = 0  # cited clauses left out of `groups` by the limit
+    more_documents: int = 0  # documents they are in
+    more: str | None = None  # "N more clauses in M documents: …" and how to see them
 
     @property
     def cited(self) -> list[CitedClause]:

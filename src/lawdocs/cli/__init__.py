@@ -192,7 +192,8 @@ def index(
             ix = Index.open(index_dir, model=model)
         else:
             ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)
-        files, missing = expand(list(paths))  # a missing path or a symlink loop fails alone
+        notes: list[tuple[Path, str]] = []  # files met in folders that are not documents (READMEs, ...)
+        files, missing = expand(list(paths), notes=notes)  # a missing path or a symlink loop fails alone
         with progress_bar(quiet=as_json) as bar:
             task = bar.add_task("indexing", total=len(files))
             report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
@@ -207,6 +208,7 @@ def index(
         "documents_skipped": len(report.skipped),
         "clauses_added": report.clauses,
         "failed": [{"source": s, "error": e} for s, e in report.failed],
+        "not_documents": [{"source": str(p), "note": n} for p, n in notes],
         "documents": manifest.documents,
         "clauses": manifest.clauses,
         "model": manifest.model_name,
@@ -219,6 +221,8 @@ def index(
             f"{len(report.skipped)} unchanged, {len(report.failed)} failed; {report.clauses} clauses embedded.\n"
             f"Index {index_dir}: {manifest.documents} documents, {manifest.clauses} clauses, model {manifest.model_name}."
         )
+        for path, note in notes:
+            err.print(f"[dim]skipped:[/dim] {path}: {note}", highlight=False)
         for source, message in report.failed:
             where = "" if source in message else f"{source}: "
             err.print(f"[red]failed:[/red] {where}{message}", highlight=False)
@@ -257,6 +261,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     )
     if hit.references:
         row["references"] = [link.model_dump() for link in hit.references]
+    row["citation"] = hit.citation  # as the HTTP service returns it
     return row
 
 
@@ -265,12 +270,13 @@ def hits_table(query: str, hits: list[Hit], *, versions: bool = False) -> Table:
     table.add_column("#", justify="right", width=3)
     table.add_column("score", width=7)
     table.add_column("citation", ratio=2, overflow="fold")
+    table.add_column("clause", width=22, overflow="fold")
     table.add_column("text", ratio=5, overflow="fold")
     for hit in hits:
         text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
         for link in distinct(hit.references):
             text += "\n↳ " + link_line(link)
-        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation + version_note(hit, versions), text)
+        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation + version_note(hit, versions), hit.clause_id, text)
     return table
 
 
@@ -314,6 +320,9 @@ def search(
     expand_references: ExpandOpt = False,
     as_of: AsOfOpt = None,
     all_versions: AllVersionsOpt = False,
+    per_document: Annotated[
+        bool, typer.Option("--per-document", help="The best clause of each document that answers (k documents).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the clauses that answer a query."""
@@ -338,6 +347,7 @@ def search(
                         filters=filters,
                         rerank=chosen,
                         expand_references=expand_references,
+                        per_document=per_document,
                     )
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
@@ -352,6 +362,7 @@ def search(
             filters=filters,
             rerank=chosen,
             expand_references=expand_references,
+            per_document=per_document,
         )
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
@@ -573,6 +584,13 @@ def answer_tree(answer: Any) -> Tree:
     root = Tree(head)
     if not answer.answered:
         root.add(Text(f"not answered: {answer.reason}", style="yellow"))
+    if answer.comparison:
+        table = Table(show_lines=False, expand=False, box=None)
+        for name in ("document", "region", "figure", "clause", "citation"):
+            table.add_column(name, overflow="fold")
+        for row in answer.comparison:
+            table.add_row(row.title, row.region or "", row.figure or "", row.clause_id, row.citation)
+        root.add(Text(f"{len(answer.comparison)} documents answer:", style="bold")).add(table)
     if answer.figure is not None:
         root.add(
             Text.assemble(
@@ -601,10 +619,12 @@ def answer_tree(answer: Any) -> Tree:
                 shown = cited.article and not cited.text.lstrip().startswith(cited.article)
                 line = Text.assemble((f"{cited.article} " if shown else "", "green"))
                 line.append(text)
-                line.append(f"  {cited.clause_id} ({cited.score:.2f})", style="dim")
+                line.append(f"  {cited.clause_id}", style="dim")
                 leaf = node.add(line)
                 for link in distinct(cited.references):
                     leaf.add(Text.from_markup("↳ " + link_line(link)))
+    if answer.more:
+        root.add(Text(answer.more.replace("`", ""), style="dim"))
     if answer.prose:
         root.add(Text.assemble(("prose: ", "bold"), answer.prose))
     return root
@@ -622,6 +642,7 @@ def ask(
     expand_references: ExpandOpt = False,
     as_of: AsOfOpt = None,
     all_versions: AllVersionsOpt = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every cited clause, not the first 12.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
@@ -639,6 +660,7 @@ def ask(
             k=k,
             rerank=rerank_choice(rerank, reranker),
             expand_references=expand_references,
+            limit=None if show_all else 12,
         )
     if as_json:
         dump(answer.model_dump(mode="json"))

@@ -308,8 +308,17 @@ class Index:
         filters: Filters | dict[str, Any] | Sequence[str] | None = None,
         rerank: Reranker | str | Path | bool | None = None,
         expand_references: bool = False,
+        per_document: bool = False,
     ) -> list[Hit]:
-        """The k clauses that best answer `query`, best first, within `filters` (see `lawdocs.search.search`)."""
+        """The k clauses that best answer `query`, best first, within `filters` (see `lawdocs.search.search`).
+
+        `per_document` gives instead the best clause of each document that answers, at most k documents
+        (`lawdocs.answering.coverage`: relevance judged by the answers' evidence, per document).
+        """
+        if per_document:
+            from ..answering.coverage import search_per_document
+
+            return search_per_document(self, query, k, mode=mode, filters=filters, rerank=rerank)
         from ..search import search
 
         return search(self, query, k, mode=mode, filters=filters, rerank=rerank, expand_references=expand_references)

@@ -15,11 +15,31 @@ from .plain import CATEGORY_FOLDERS
 from .text import iso_date, strip_chrome
 
 TEXT_FIELDS = ("full_text", "text", "content", "正文", "body", "内容", "全文", "article_text", "fulltext")
-TITLE_FIELDS = ("title", "law", "doc", "document", "name_of_doc", "doc_title", "law_name", "标题", "法规名称", "名称")
+TITLE_FIELDS = (
+    "title",
+    "law",
+    "doc",
+    "document",
+    "name_of_doc",
+    "doc_title",
+    "law_name",
+    "标题",
+    "法规名称",
+    "名称",
+)
 LABEL_FIELDS = ("name", "label", "article_name", "article_label", "条文名称")
 ARTICLE_FIELDS = ("article", "article_no", "条", "条号")
 REGION_FIELDS = ("region", "province", "city", "地区", "省份", "area")
-DATE_FIELDS = ("date", "publish_date", "version_date", "release_date", "pub_date", "发布日期", "公布日期", "成文日期")
+DATE_FIELDS = (
+    "date",
+    "publish_date",
+    "version_date",
+    "release_date",
+    "pub_date",
+    "发布日期",
+    "公布日期",
+    "成文日期",
+)
 ISSUER_FIELDS = ("issuer", "issuers", "issuing_authority", "office", "release_office", "发布机关", "制定机关")
 NUMBER_FIELDS = ("number", "doc_number", "release_number", "文号")
 DOCTYPE_FIELDS = ("doc_type", "type", "category", "level", "类别")
@@ -31,7 +51,9 @@ _PROSE_RE = re.compile(r"[。，；！？]|[,.;] ")
 ARTICLE_LOOK_RE = re.compile(rf"^\s*第[{NUM}\d]+条(?:之[{NUM}]+)?\s*$")
 
 
-def _pick(fields: Iterable[str], options_value: str | None, candidates: tuple[str, ...], what: str) -> str | None:
+def _pick(
+    fields: Iterable[str], options_value: str | None, candidates: tuple[str, ...], what: str
+) -> str | None:
     names = list(fields)
     if options_value is not None:
         if options_value not in names:
@@ -96,6 +118,37 @@ def _doc_type_hint(title: str | None) -> str | None:
 
 
 # --- CSV ---------------------------------------------------------------------------------------------
+# A line ending in one of these is unfinished (…发展的 / 主要目标 是：…), and a line opening with one of these
+# cannot start a paragraph: both mean the line break inside a CSV cell is a hard wrap, not a paragraph end.
+_OPEN_END = re.compile(r"(?:[的和与及或、，,（(“]|[A-Za-z])$")
+_CONTINUES = re.compile(r"^(?:[，、。；：,;:）)”]|[是为]：|\d+(?:\.\d+)?$)")
+_ASCII_TAIL = re.compile(r"[A-Za-z]$")
+_NUMBER_HEAD = re.compile(r"^\d")
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_HEADING = re.compile(rf"^(?:[{NUM}]+、|（[{NUM}]+）|\d+[.、．](?!\d)|第[{NUM}\d]+[章节条])")
+
+
+def rejoin_hard_breaks(lines: list[str]) -> list[str]:
+    """Lines of a CSV cell with its hard wraps undone: a line is glued to the one before when that one is
+    unfinished (ends in 的/和/、/an ASCII letter as in PM|2.5) or when it cannot open a paragraph (it starts
+    with 是：/，/） or is a bare number). Headings (一、 （一） 1.) always start their own line."""
+    out: list[str] = []
+    inside = False  # the last line glued was a bare number (PM|2.5|年平均浓度): the sentence goes on
+    for line in lines:
+        if out and not _HEADING.match(line):
+            prev = out[-1]
+            glue = inside or bool(_OPEN_END.search(prev)) or bool(_CONTINUES.match(line))
+            if _ASCII_TAIL.search(prev) and not _NUMBER_HEAD.match(line):
+                glue = bool(_CONTINUES.match(line))
+            if glue:
+                out[-1] = prev + line
+                inside = bool(_BARE_NUMBER.match(line))
+                continue
+        inside = False
+        out.append(line)
+    return out
+
+
 def iter_csv(path: Path, text: str, options: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield (source, text, meta) per CSV row with text."""
     max_chars = _limits(options).max_record_chars
@@ -141,7 +194,7 @@ def iter_csv(path: Path, text: str, options: dict[str, Any]) -> Iterator[tuple[s
         meta: dict[str, Any] = {}
         lines = [ln.strip() for ln in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         lines = strip_chrome([ln for ln in lines if ln], meta)
-        clean = "\n".join(lines)
+        clean = "\n".join(rejoin_hard_breaks(lines))
         if not clean.strip():
             continue
         found = True
@@ -246,7 +299,9 @@ def load_jsonl(
         keys.update(dict.fromkeys(obj))
     text_f = _pick(keys, options.get("text_field"), TEXT_FIELDS, "text")
     if text_f is None:
-        raise LoadError(f"no text field among {list(keys)}; pass text_field=...", path=path, line=records[0][0])
+        raise LoadError(
+            f"no text field among {list(keys)}; pass text_field=...", path=path, line=records[0][0]
+        )
     title_f = _pick(keys, options.get("title_field"), TITLE_FIELDS, "title")
     label_f = _pick(keys, options.get("label_field"), LABEL_FIELDS, "label")
     if label_f == title_f:

@@ -1,0 +1,207 @@
+"""`ask` over the whole bundled collection: cited-clause precision and recall, confident wrong answers, coverage.
+
+Questions: ``corpora/questions/ask_collection.jsonl`` (155, 52 of them out of scope; see its README), on the
+part given by ``--split`` (``test`` by default; the cut-offs were set on ``calibration``). The index is the
+bundled corpus indexed once with the default model (build it with ``lawdocs index corpora --index DIR``).
+
+- precision: of the clauses an answer shows (the default limit), the share that match a gold clause (title
+  equal and a gold key in the text, after NFKC, whitespace removal and dropping 中华人民共和国), averaged over
+  the answerable questions that were answered; metadata questions count their document.
+- recall: of the gold clauses of a question, the share shown, averaged over all answerable questions
+  (an unanswered one scores 0).
+- confident wrong: out-of-scope questions answered (answered: true), and answerable questions answered with
+  no gold clause shown.
+- coverage: for comparative questions, the share of the documents that answer with a row in the table.
+- figures: figure questions whose figure contains the gold quantity with its qualifier.
+
+    python benchmarks/ask_collection.py --index /tmp/answers-ix [--split test|calibration|all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import time
+import unicodedata
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from common import md_table, write_results
+from lawdocs.answer import Answer, ask
+from lawdocs.index import Index
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "corpora" / "questions" / "ask_collection.jsonl"
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).replace("中华人民共和国", "")
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True, cwd=QUESTIONS.parent
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
+    cited = answer.cited
+    titles = {c.clause_id: ix.documents[c.doc_id].title for c in cited}
+    gold = [(norm(g["title"]), [norm(k) for k in g["keys"]]) for g in q["gold"]]
+    out: dict[str, Any] = {
+        "qid": q["qid"],
+        "kind": q["kind"],
+        "query": q["query"],
+        "answered": answer.answered,
+        "reason": answer.reason,
+        "cited": len(cited),
+        "more": answer.more_clauses,
+    }
+
+    def matches(c: Any) -> bool:
+        t, text = norm(titles[c.clause_id]), norm(c.text)
+        return any(t == gt and (not keys or any(k in text for k in keys)) for gt, keys in gold)
+
+    if not q["answerable"]:
+        out["confident_wrong"] = answer.answered
+        return out
+    if q["kind"] == "metadata":
+        docs = {norm(g.doc.title) for g in answer.groups}
+        hit = answer.answered and any(gt in docs for gt, _ in gold)
+        out.update(
+            precision=1.0 if hit else 0.0,
+            recall=1.0 if hit else 0.0,
+            confident_wrong=answer.answered and not hit,
+        )
+        return out
+    good = [c for c in cited if matches(c)]
+    entries = [(gt, k) for gt, keys in gold for k in keys]
+    found = [
+        (gt, k)
+        for gt, k in entries
+        if any(norm(titles[c.clause_id]) == gt and k in norm(c.text) for c in cited)
+    ]
+    out["recall"] = len(found) / len(entries) if answer.answered else 0.0
+    if answer.answered and cited:
+        out["precision"] = len(good) / len(cited)
+        out["confident_wrong"] = not good
+    else:
+        out["confident_wrong"] = False
+    if q["kind"] == "comparative":
+        rows = {norm(r.title) for r in answer.comparison or []}
+        want = {gt for gt, _ in gold}
+        out["coverage"] = len(rows & want) / len(want)
+        out["rows"] = [f"{r.title}: {r.figure or ''} {r.citation}" for r in answer.comparison or []]
+    if "figure" in q:
+        value = answer.figure.value if answer.figure else ""
+        out["figure"] = value
+        out["figure_ok"] = bool(value) and norm(q["figure"]) in norm(value)
+    out["shown"] = [
+        f"{titles[c.clause_id]} {c.article or c.label or ''} {'✓' if matches(c) else '✗'}" for c in cited
+    ]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--split", choices=["test", "calibration", "all"], default="test")
+    parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
+    args = parser.parse_args()
+    ix = Index.open(args.index)
+    questions = [
+        json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    if args.split != "all":
+        questions = [q for q in questions if q["split"] == args.split]
+    started = time.perf_counter()
+    results = [judge(ix, q, ask(ix, q["query"])) for q in questions]
+    seconds = time.perf_counter() - started
+    answerable = [r for r in results if r["kind"] != "out_of_scope"]
+    oos = [r for r in results if r["kind"] == "out_of_scope"]
+    precision = [r["precision"] for r in answerable if "precision" in r]
+    comparative = [r["coverage"] for r in results if "coverage" in r]
+    figures = [r["figure_ok"] for r in results if "figure_ok" in r]
+    summary = {
+        "questions": len(results),
+        "answerable": len(answerable),
+        "out_of_scope": len(oos),
+        "precision": round(mean(precision), 3) if precision else None,
+        "recall": round(mean(r["recall"] for r in answerable), 3) if answerable else None,
+        "answered_answerable": sum(r["answered"] for r in answerable),
+        "confident_wrong_out_of_scope": sum(r["confident_wrong"] for r in oos),
+        "confident_wrong_out_of_scope_rate": round(sum(r["confident_wrong"] for r in oos) / len(oos), 3)
+        if oos
+        else None,
+        "confident_wrong_answerable": sum(r.get("confident_wrong", False) for r in answerable),
+        "comparative_coverage": round(mean(comparative), 3) if comparative else None,
+        "figures_right": f"{sum(figures)}/{len(figures)}",
+        "seconds_per_question": round(seconds / max(1, len(results)), 2),
+    }
+    kinds = sorted({r["kind"] for r in results})
+    per_kind = []
+    for kind in kinds:
+        rs = [r for r in results if r["kind"] == kind]
+        ps = [r["precision"] for r in rs if "precision" in r]
+        rc = [r["recall"] for r in rs if "recall" in r]
+        per_kind.append(
+            [
+                kind,
+                len(rs),
+                sum(r["answered"] for r in rs),
+                round(mean(ps), 3) if ps else None,
+                round(mean(rc), 3) if rc else None,
+                sum(r.get("confident_wrong", False) for r in rs),
+            ]
+        )
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
+    for row in per_kind:
+        print(row)
+    for r in results:
+        bad = r.get("confident_wrong") or (
+            r["kind"] != "out_of_scope"
+            and (r.get("recall", 1) < 1 or r.get("precision", 1) < 1 or r.get("figure_ok") is False)
+        )
+        if bad:
+            print(
+                r["qid"],
+                r["kind"],
+                r["query"],
+                "answered" if r["answered"] else f"NO: {r['reason']}",
+                f"p={r.get('precision')} r={r.get('recall')}",
+                r.get("figure", ""),
+                r.get("rows", ""),
+                r.get("shown", "")[:6],
+            )
+    if args.no_write:
+        return
+    markdown = "\n\n".join(
+        [
+            f"# ask over the bundled collection ({args.split} part, {len(results)} questions)",
+            f"Commit {commit()}; index {args.index} ({len(ix.documents)} documents, {len(ix.clauses)} clauses, "
+            f"model {ix.manifest.model_name if ix.manifest else '?'}).",
+            md_table(list(summary), [list(summary.values())]),
+            md_table(["kind", "questions", "answered", "precision", "recall", "confident wrong"], per_kind),
+        ]
+    )
+    write_results(
+        "ask_collection",
+        {
+            "commit": commit(),
+            "split": args.split,
+            "index": {"documents": len(ix.documents), "clauses": len(ix.clauses)},
+            "summary": summary,
+            "per_kind": per_kind,
+            "results": results,
+        },
+        markdown,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Shaping an answer over a whole collection: years, lay questions, true reasons, tables across documents, a cap.
+
+- **Years**: a clause is about the year a question asks for when its section headings name that year, or (when
+  its headings name no year) its text or its document's year does. 北京市2025年… is answered from the 2026
+  report's "一、2025年工作回顾", not from its "三、2026年重点工作"; 湘桥区2019年… finds no clause of the 2020 report.
+- **Lay questions** (公司不跟我签劳动合同怎么办): when no clause clears the cut-off, the first hybrid hits that are
+  articles of a law or regulation are cited if their evidence reaches ``LAY_COVERAGE`` and they hold the question's
+  rarest term (at most ``LAY_CITED``). Calibrated on the calibration part of ``corpora/questions``.
+- **Reasons**: an unanswered question says which of its terms no clause in scope contains, and otherwise which
+  terms the best clause lacks, both checked against the texts (never "none mentions X" when one does).
+- **Tables**: questions across documents get one row per document (`ComparisonRow`) from
+  `coverage.best_per_document`, with the figure its clause states.
+- **Cap**: at most ``LIMIT`` clauses are shown (all of them when one document answers), at most ``PER_DOCUMENT``
+  per document when several do; the rest are counted in ``Answer.more``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from . import evidence as ev
+from .figures import figures_in
+from .grouping import citation_of
+from .question import Question
+from .records import Answer, ComparisonRow, DocumentGroup, SectionGroup
+
+if TYPE_CHECKING:
+    from ..index import Index
+
+LIMIT = 12
+PER_DOCUMENT = 3
+LAY_COVERAGE = 0.3
+LAY_CITED = 2
+LAY_DEPTH = 3
+LAW_TYPES = frozenset(
+    {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def year_fits(index: Index, row: int, years: Sequence[int]) -> bool:
+    """Whether the clause in `row` is about one of `years` (see the module docstring)."""
+    if not years:
+        return True
+    clause = index.clauses[row]
+    heading_years = {int(y) for p in clause.path for y in _YEAR.findall(p)}
+    if heading_years:
+        return any(y in heading_years for y in years)
+    doc = index.documents[clause.doc_id]
+    return any(doc.year == y or f"{y}年" in clause.text for y in years)
+
+
+def lay_rescue(
+    index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]]
+) -> list[tuple[int, float, list[str]]]:
+    """The first hybrid hits (row, evidence, words) that a lay question may cite (see the module docstring)."""
+    if not q.terms:
+        return []
+    corpus = ev.corpus_of(index)
+    rarest = max(q.terms, key=lambda t: corpus.idf(t.text) * t.weight)
+    out = []
+    for row, score, words in hits[:LAY_DEPTH]:
+        doc = index.documents[index.clauses[row].doc_id]
+        if doc.doc_type not in LAW_TYPES or score < LAY_COVERAGE:
+            continue
+        text = corpus.texts[row]
+        if rarest.text in text or any(p in text for p in rarest.parts):
+            out.append((row, score, words))
+    return out[:LAY_CITED]
+
+
+def why_unanswered(
+    index: Index, q: Question, rows: Sequence[int], scored: Sequence[tuple[int, float, list[str]]], where: str
+) -> str:
+    """A true reason: the terms no candidate contains, else what the best clause lacks."""
+    corpus = ev.corpus_of(index)
+    absent = [t.text for t in q.terms if not any(t.text in corpus.texts[r] for r in rows)]
+    if absent and len(absent) == len(q.terms):
+        return f"no clause {where} mentions {'、'.join(absent)}"
+    if scored:
+        row, score, _ = max(scored, key=lambda x: x[1])
+        text = corpus.texts[row]
+        has = [t.text for t in q.terms if t.text in text]
+        lacks = [t.text for t in q.terms if t.text not in text]
+        clause = index.clauses[row]
+        head = (
+            f"the closest clause ({clause.id}, {citation_of(index.documents[clause.doc_id].title, clause)})"
+        )
+        if lacks:
+            return f"{head} mentions {'、'.join(has) or 'none of the terms'} but not {'、'.join(lacks)}; no clause {where} clears the relevance cut-off"
+        return f"{head} clears no year or section the question asks for"
+    return f"no clause {where} mentions {'、'.join(absent)}"
+
+
+def comparison_rows(
+    index: Index, q: Question, best: Sequence[tuple[int, float, list[str]]]
+) -> list[ComparisonRow]:
+    corpus = ev.corpus_of(index)
+    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
+    rows = []
+    for row, _, _ in best:
+        clause = index.clauses[row]
+        doc = index.documents[clause.doc_id]
+        figure = None
+        if q.kind == "figure" or q.measure_word:
+            found = figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text)
+            figure = found[0].value if found else None
+        rows.append(
+            ComparisonRow(
+                doc_id=doc.id,
+                title=doc.title,
+                region=doc.region,
+                year=doc.year if isinstance(doc.year, int) else None,
+                clause_id=clause.id,
+                citation=citation_of(doc.title, clause),
+                text=clause.text,
+                figure=figure,
+            )
+        )
+    return rows
+
+
+def cap(answer: Answer, limit: int | None) -> None:
+    """Keep at most `limit` clauses in `answer.groups` (``PER_DOCUMENT`` each when several documents answer)."""
+    if limit is None:
+        return
+    groups = answer.groups
+    per_doc = limit if len(groups) == 1 else min(limit, PER_DOCUMENT)
+    shown = 0
+    kept_groups: list[DocumentGroup] = []
+    more_clauses = 0
+    more_docs = 0
+    for g in groups:
+        ranked = sorted((c for s in g.sections for c in s.clauses), key=lambda c: -c.score)
+        room = max(0, min(per_doc, limit - shown))
+        keep_ids = {c.clause_id for c in ranked[:room]}
+        dropped = len(ranked) - len(keep_ids)
+        if dropped:
+            more_clauses += dropped
+            more_docs += 1
+        if not keep_ids:
+            continue
+        shown += len(keep_ids)
+        sections = []
+        for s in g.sections:
+            cs = [c for c in s.clauses if c.clause_id in keep_ids]
+            if cs:
+                sections.append(SectionGroup(path=s.path, title=s.title, clauses=cs))
+        kept_groups.append(g.model_copy(update={"sections": sections}))
+    answer.groups = kept_groups
+    ids = {g.doc.id for g in kept_groups}
+    answer.regions = [
+        r.model_copy(update={"documents": [d for d in r.documents if d in ids]}) for r in answer.regions
+    ]
+    answer.regions = [r for r in answer.regions if r.documents]
+    for r in answer.regions:
+        r.clauses = sum(len(s.clauses) for g in kept_groups if g.doc.id in r.documents for s in g.sections)
+    answer.more_clauses, answer.more_documents = more_clauses, more_docs
+    if more_clauses:
+        answer.more = (
+            f"{more_clauses} more clauses in {more_docs} documents: "
+            "`lawdocs ask --all` (or ask(..., limit=None)) shows them"
+        )

@@ -1,0 +1,104 @@
+"""Coverage of documents, not clauses: the best clause of every document that answers a question.
+
+A question across documents (哪些省份提出要实施城市更新行动？) needs one clause from each of many documents; a
+top-10 list of clauses from two or three documents misses most of them. `best_per_document` keeps, from clauses
+already scored by the evidence of `answering.evidence`, the best clause of each document, and only for
+documents that pass the per-document relevance test: the document's best clause clears the cut-off on its own
+(``evidence.keep`` over that document's candidates; the question's best over all documents does not
+raise the bar for a document that covers it less completely, so a 2-of-3-terms document still counts as long as
+it clears ``MIN_COVERAGE``).
+
+`search_per_document` gives programs the same coverage (``Index.search(..., per_document=True)``,
+``lawdocs search --per-document``): candidates from the search itself plus every clause holding a content
+term, scored by evidence, then the best clause of each document that passes, best first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import evidence as ev
+
+if TYPE_CHECKING:
+    from ..index import Index
+    from ..models import Hit
+    from ..search.rerank import Reranker
+
+Scored = tuple[int, float, list[str]]  # (row, evidence, matched words)
+
+
+def best_per_document(
+    index: Index, scored: Sequence[Scored], order: dict[int, float] | None = None
+) -> list[Scored]:
+    """The best clause of each document among `scored` (rows already past the cut-off), best first.
+
+    Ties of evidence are broken by `order` (a row's dense similarity, higher first), then document order.
+    """
+    best: dict[str, Scored] = {}
+    rank = order or {}
+    for item in scored:
+        row, score, _ = item
+        doc_id = index.clauses[row].doc_id
+        held = best.get(doc_id)
+        if held is None or (score, rank.get(row, 0.0), -row) > (held[1], rank.get(held[0], 0.0), -held[0]):
+            best[doc_id] = item
+    return sorted(best.values(), key=lambda x: (-x[1], -rank.get(x[0], 0.0), x[0]))
+
+
+def per_document_pass(coverages: Sequence[float]) -> list[bool]:
+    """The per-document relevance test: a clause clears ``MIN_COVERAGE`` (and the document's own relative cut)."""
+    return ev.keep(list(coverages), [None] * len(coverages))
+
+
+def per_document_passing(index: Index, scored: Sequence[Scored]) -> list[Scored]:
+    """The scored rows that pass the relevance test within their own document."""
+    by_doc: dict[str, list[Scored]] = {}
+    for item in scored:
+        by_doc.setdefault(index.clauses[item[0]].doc_id, []).append(item)
+    passing: list[Scored] = []
+    for items in by_doc.values():
+        ok = per_document_pass([s for _, s, _ in items])
+        passing += [it for it, good in zip(items, ok, strict=True) if good]
+    return passing
+
+
+def search_per_document(
+    index: Index,
+    query: str,
+    k: int = 10,
+    *,
+    mode: Any = "hybrid",
+    filters: Any = None,
+    rerank: Reranker | str | Path | bool | None = None,
+) -> list[Hit]:
+    """The best clause of each document that answers `query`, best first, at most `k` documents."""
+    from ..answer import candidate_rows, score_rows
+    from ..answering.question import analyse, join_phrases
+    from ..filters import parse_filters
+    from ..search import hit as hit_of
+
+    q = analyse(query.strip())
+    flt = parse_filters(filters)
+    mask = index.rows_matching(flt)
+    depth = min(max(len(index), 1), max(100, 10 * k))
+    hits = index.search(query, k=depth, mode=mode, filters=flt, rerank=rerank)
+    fused = {index.row_of[h.clause_id]: h for h in hits}
+    if q.pairs:
+        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df)
+    if not q.terms:  # nothing to test relevance with: the first hit of each document, in search order
+        seen: dict[str, Hit] = {}
+        for h in hits:
+            seen.setdefault(h.doc.id, h)
+        chosen = list(seen.values())[:k]
+    else:
+        rows = list(dict.fromkeys([*fused, *candidate_rows(index, q, flt, 50, mask)]))
+        passing = per_document_passing(index, score_rows(index, q, rows))
+        order = {row: -float(i) for i, row in enumerate(fused)}  # search rank breaks ties
+        best = best_per_document(index, passing, order)[:k]
+        chosen = []
+        for row, score, _ in best:
+            hit = fused.get(row) or hit_of(index, 0, row, 0.0, {})
+            chosen.append(hit.model_copy(update={"scores": {**hit.scores, "evidence": round(score, 4)}}))
+    return [h.model_copy(update={"rank": i}) for i, h in enumerate(chosen, 1)]

@@ -1,0 +1,219 @@
+"""Scope from the question: the region, year, document type or law a question names, checked against the index.
+
+A question that names something narrows the search to the documents that match it; when the collection holds
+nothing that matches, the answer says so and names the closest documents it does hold, instead of answering
+from another region's or another year's document (深圳市2026年政府工作报告 → not 上海市's).
+
+- **Laws**: the longest names in the question among the titles of the index (minus 中华人民共和国) and the
+  short titles of PRC laws and regulations in ``data/law_names.txt``. A name the index holds restricts the
+  search to that document; a known name it does not hold (劳动合同法, 刑法) is out of scope.
+- **Regions**: place names (jieba's ``ns`` tag) that end in 省/市/区/县/州 or are a province-level short name
+  (北京, 广东). A document matches when its region or its title contains the name.
+- **Document types**: 政府工作报告 and 法治政府建设 (年度) 报告 map to their `doc_type`; another named kind of
+  report (施政报告) must occur in a title.
+- **Years**: with a document type, the document's year (or its title) must be the year asked about
+  (2025年政府工作报告 is not the 2026 report that reviews 2025); with a region alone, the year must be the
+  document's year or occur in its text (北京市2025年… is answered from the 2026 report's review of 2025).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from .evidence import normalise_text
+
+if TYPE_CHECKING:
+    from ..index import Index
+
+PROVINCES = frozenset(
+    """
+    北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州
+    云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门
+    """.split()
+)
+_PLACE_END = re.compile(r"(?:省|市|区|县|州|旗|自治区|特别行政区)$")
+_NOT_PLACES = frozenset(
+    "城市 地区 市区 城区 全市 本市 全省 本省 全区 本区 各省 各市 各区 社区 园区 景区 库区 山区 郊区 辖区 片区 新区 特区 "
+    "湾区 省市 市县 区县 州县 都市".split()
+)
+_LAW_END = re.compile(r"(?:法典|法|条例)$")
+_EXTENDS_NAME = re.compile(
+    r"^(?:规(?!定)|[律院官治制人学庭医务典理]|实施|条例)"
+)  # 法 of 法规 / 法律 / 法院 …
+_GWR = re.compile(r"政府工作报告")
+_ROLR = re.compile(r"法治政府建设.{0,6}报告|法治政府.{0,4}年度报告")
+_OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告")
+_REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
+
+
+@cache
+def law_names() -> frozenset[str]:
+    text = resources.files("lawdocs").joinpath("data/law_names.txt").read_text(encoding="utf-8")
+    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def title_key(title: str) -> str:
+    return normalise_text(title).replace("中华人民共和国", "")
+
+
+def _tagger():  # type: ignore[no-untyped-def]
+    import jieba.posseg as pseg
+
+    from ..lexical import _jieba
+
+    return pseg.POSTokenizer(_jieba())
+
+
+def places_in(question: str) -> list[str]:
+    """Region names in the question (广东省, 深圳市, 湘桥区, 北京), in order."""
+    found: list[str] = []
+    for word, flag in _tagger().cut(question):
+        word = word.strip()
+        if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES:
+            continue
+        if _PLACE_END.search(word) or word in PROVINCES:
+            if word not in found:
+                found.append(word)
+    return found
+
+
+def laws_in(question: str, titles: list[str]) -> list[str]:
+    """Law names in the question (longest first match, not overlapping), among `titles` and the known names."""
+    text = normalise_text(question).replace("中华人民共和国", "")
+    names = {t for t in (title_key(x) for x in titles) if _LAW_END.search(t)} | law_names()
+    taken = [False] * len(text)
+    out: list[tuple[int, str]] = []
+    for name in sorted(names, key=len, reverse=True):
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not any(taken[start:end]) and not _EXTENDS_NAME.match(text[end:]):
+                taken[start:end] = [True] * len(name)
+                out.append((start, name))
+            start = text.find(name, start + 1)
+    return [n for _, n in sorted(out)]
+
+
+@dataclass
+class Scope:
+    docs: set[str] | None = None  # the documents the question is about (None: no restriction)
+    missing: str | None = None  # "the collection has no …" when nothing it names is held
+    closest: list[str] = field(default_factory=list)  # titles of the nearest documents held
+    named: list[str] = field(default_factory=list)  # what the question named, for the record
+    laws: list[str] = field(default_factory=list)  # held law documents named
+
+
+def _region_docs(index: Index, place: str) -> set[str]:
+    short = _PLACE_END.sub("", place) if len(place) > 2 else place
+    keys = {place, short} if len(short) >= 2 else {place}
+    out = set()
+    for doc_id, doc in index.documents.items():
+        region = doc.region or ""
+        if any(k in region for k in keys) or place in doc.title:
+            out.add(doc_id)
+    return out
+
+
+def _mentions_year(index: Index, doc_id: str, year: int) -> bool:
+    doc = index.documents[doc_id]
+    if doc.year == year or str(year) in doc.title:
+        return True
+    mark = f"{year}年"
+    return any(mark in index.clauses[r].text for r in index.doc_rows.get(doc_id, []))
+
+
+def _titles(index: Index, docs: set[str] | list[str], limit: int = 4) -> list[str]:
+    return sorted({index.documents[d].title for d in docs})[:limit]
+
+
+def scope_of(index: Index, question: str, years: list[int]) -> Scope:
+    """What the question names, and the documents of the index that match it (see the module docstring)."""
+    scope = Scope()
+    all_docs = set(index.documents)
+    if not all_docs:
+        return scope
+    titles = [d.title for d in index.documents.values()]
+    chosen = set(all_docs)
+    # laws
+    for name in laws_in(question, titles):
+        held = {d for d, doc in index.documents.items() if title_key(doc.title) == name}
+        scope.named.append(f"《{name}》")
+        if not held:
+            stem = _LAW_END.sub("", name)
+            near_law = [
+                d for d, doc in index.documents.items() if len(stem) >= 2 and stem in title_key(doc.title)
+            ]
+            scope.missing = f"the collection has no 《{name}》"
+            scope.closest = _titles(index, near_law)
+            return scope
+        scope.laws += sorted(held)
+    if scope.laws:
+        chosen &= set(scope.laws)
+    # document type
+    kind_docs: set[str] | None = None
+    kind_name = None
+    if _GWR.search(question):
+        kind_name = "政府工作报告"
+        kind_docs = {d for d, doc in index.documents.items() if doc.doc_type == "government_work_report"}
+    elif _ROLR.search(question):
+        kind_name = "法治政府建设年度报告"
+        kind_docs = {d for d, doc in index.documents.items() if doc.doc_type == "rule_of_law_report"}
+    else:
+        for m in _OTHER_REPORT.finditer(question):
+            if m.group(1) in _REPORT_FRAMES:
+                continue
+            phrase = m.group(0)
+            kind_name = phrase
+            kind_docs = {d for d, doc in index.documents.items() if phrase in doc.title}
+            break
+    # regions
+    places = places_in(question)
+    region_docs: set[str] | None = None
+    if places:
+        region_docs = set()
+        for place in places:
+            region_docs |= _region_docs(index, place)
+        scope.named += places
+    what = " ".join(
+        x
+        for x in ("、".join(places), "".join(f"{y}年" for y in years) if years else "", kind_name or "")
+        if x
+    )
+    if kind_docs is not None:
+        scope.named.append(kind_name or "")
+        typed = kind_docs
+        if years:
+            typed = {
+                d
+                for d in typed
+                if any(index.documents[d].year == y or str(y) in index.documents[d].title for y in years)
+            }
+        if region_docs is not None:
+            typed &= region_docs
+        if not typed:
+            nearby = set((region_docs or set()) & kind_docs or kind_docs or (region_docs or set()))
+            scope.missing = f"the collection has no {what}"
+            scope.closest = _titles(index, nearby)
+            return scope
+        chosen &= typed
+    elif region_docs is not None:
+        if not region_docs:
+            scope.missing = f"the collection has no document of {'、'.join(places)}"
+            regions = sorted({doc.region for doc in index.documents.values() if doc.region})
+            scope.closest = regions[:6]
+            return scope
+        dated = region_docs
+        if years:
+            dated = {d for d in region_docs if all(_mentions_year(index, d, y) for y in years)}
+            if not dated:
+                scope.missing = f"the collection has no {what}"
+                scope.closest = _titles(index, region_docs)
+                return scope
+        chosen &= dated
+    if chosen != all_docs:
+        scope.docs = chosen
+    return scope

@@ -1,0 +1,308 @@
+"""Answers over a whole collection: scope from the question, tables across documents, the cap, figures with
+their qualifiers, CSV hard wraps, READMEs and section pages; the issue's examples on the bundled corpus (slow)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lawdocs.answer import ask
+from lawdocs.answering.figures import figures_in
+from lawdocs.answering.question import analyse
+from lawdocs.answering.scope import laws_in, places_in
+from lawdocs.cli import app
+from lawdocs.embed import HashEmbedder
+from lawdocs.index import Index
+from lawdocs.load import iter_files, load_path
+from lawdocs.loaders.tabular import rejoin_hard_breaks
+from lawdocs.models import Clause, Document
+
+REPO = Path(__file__).resolve().parent.parent
+CORPORA = REPO / "corpora"
+GUANGDONG = CORPORA / "reports/gov-work-reports-2026/2026_广东省_政府工作报告.csv"
+
+
+def norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def make_doc(
+    title: str, texts: list[str], *, region: str | None, doc_type: str, year: int = 2026
+) -> Document:
+    body = "\n".join(texts)
+    digest = hashlib.sha256((title + body).encode()).hexdigest()
+    doc_id = digest[:16]
+    clauses, pos = [], 0
+    for i, text in enumerate(texts):
+        clauses.append(
+            Clause(
+                id=f"{doc_id}:{i:05d}",
+                doc_id=doc_id,
+                kind="paragraph",
+                text=text,
+                path=["三、2026年重点工作"],
+                span=(pos, pos + len(text)),
+            )
+        )
+        pos += len(text) + 1
+    return Document(
+        id=doc_id,
+        title=title,
+        doc_type=doc_type,  # type: ignore[arg-type]
+        region=region,
+        year=year,
+        source=f"mem/{doc_id}",
+        content_hash=digest,
+        body=body,
+        clauses=clauses,
+    )
+
+
+@pytest.fixture(scope="module")
+def provinces(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    ix = Index.create(tmp_path_factory.mktemp("prov") / "ix", embedder=HashEmbedder())
+    docs = []
+    for name, target, extra in [
+        ("山东省", "地区生产总值增长5%左右", "深入实施城市更新行动，改造老旧小区1000个。"),
+        ("四川省", "地区生产总值增长5.5%左右", "稳步推进城市更新，完善城市功能。"),
+        ("海南省", "地区生产总值增长4.5%—5%", "建设海南自由贸易港，扩大制度型开放。"),
+        ("江西省", "地区生产总值增长5%以上", "发展特色农业，建设和美乡村。"),
+    ]:
+        texts = [f"今年经济社会发展的主要预期目标是：{target}，居民收入增长与经济增长同步。", extra]
+        texts += [f"{name}推进第{i}项重点工作，加强统筹协调，提高服务水平。" for i in range(1, 6)]
+        docs.append(
+            make_doc(f"2026年{name}政府工作报告", texts, region=name, doc_type="government_work_report")
+        )
+    ix.add_documents(docs)
+    ix.save()
+    return ix
+
+
+# -- scope from the question -----------------------------------------------------------------------
+def test_places_and_laws_are_read_from_the_question() -> None:
+    assert places_in("深圳市2026年政府工作报告提出的地区生产总值增长目标是多少") == ["深圳市"]
+    assert places_in("哪些省份提出要实施城市更新行动？") == []
+    assert laws_in("劳动合同法第十九条规定的试用期", []) == ["劳动合同法"]
+    assert laws_in("劳动合同法实施条例第六条", ["中华人民共和国劳动合同法实施条例"]) == ["劳动合同法实施条例"]
+    assert laws_in("哪些法规规定了行政处罚的听证程序？", []) == []
+
+
+def test_a_region_the_collection_does_not_hold_is_not_answered_from_another(provinces: Index) -> None:
+    answer = ask(provinces, "深圳市2026年政府工作报告提出的地区生产总值增长目标是多少")
+    assert not answer.answered and answer.figure is None and not answer.cited
+    assert "深圳市" in (answer.reason or "") and "collection has no" in (answer.reason or "")
+    assert any("政府工作报告" in t for t in answer.closest)  # names what it does hold
+    year = ask(provinces, "山东省2024年政府工作报告提出了哪些重点工作？")
+    assert not year.answered and "2024" in (year.reason or "")
+    law = ask(provinces, "刑法对盗窃罪是怎么规定的？")
+    assert not law.answered and "刑法" in (law.reason or "")
+
+
+def test_a_region_it_holds_narrows_the_search(provinces: Index) -> None:
+    answer = ask(provinces, "海南省2026年地区生产总值增长目标是多少？")
+    assert answer.answered and answer.figure is not None
+    assert answer.figure.value == "4.5%—5%"
+    assert {g.doc.region for g in answer.groups} == {"海南省"}
+
+
+def test_unanswered_reasons_are_true(provinces: Index) -> None:
+    answer = ask(provinces, "山东省2026年计划发射多少颗量子卫星？")
+    assert not answer.answered
+    reason = answer.reason or ""
+    for term in ("量子卫星", "量子", "卫星"):
+        if f"mentions {term}" in reason or f"、{term}" in reason:
+            assert not any(term in c.text for c in provinces.clauses)
+
+
+# -- questions across documents -------------------------------------------------------------------
+def test_comparative_questions_get_one_row_per_document(provinces: Index) -> None:
+    answer = ask(provinces, "各地2026年地区生产总值增长目标分别是多少？")
+    assert answer.answered and answer.comparison is not None
+    rows = {r.region: r for r in answer.comparison}
+    assert set(rows) == {"山东省", "四川省", "海南省", "江西省"}
+    assert rows["海南省"].figure == "4.5%—5%" and rows["江西省"].figure == "5%以上"
+    for r in answer.comparison:
+        assert set(r.model_dump()) == {
+            "doc_id",
+            "title",
+            "region",
+            "year",
+            "clause_id",
+            "citation",
+            "text",
+            "figure",
+        }
+        assert r.clause_id in {c.id for c in provinces.clauses} and r.citation.startswith(r.title)
+    renewal = ask(provinces, "哪些省份提出要推进城市更新？")
+    assert {r.region for r in renewal.comparison or []} == {"山东省", "四川省"}
+
+
+def test_search_per_document_gives_the_same_coverage(provinces: Index) -> None:
+    hits = provinces.search("城市更新", k=10, per_document=True)
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert {h.doc.region for h in hits} == {"山东省", "四川省"}
+    assert len({h.doc.id for h in hits}) == len(hits)
+    plain = provinces.search("城市更新", k=2)
+    assert len(plain) == 2
+    result = CliRunner().invoke(
+        app, ["search", "城市更新", "--per-document", "--json", "--index", str(provinces.folder)]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert {h["doc"]["region"] for h in out["hits"]} == {"山东省", "四川省"}
+    assert all(h["citation"] and h["clause_id"] for h in out["hits"])
+
+
+def test_the_cap_counts_what_it_leaves_out(provinces: Index) -> None:
+    full = ask(provinces, "如何加强统筹协调？", limit=None)
+    capped = ask(provinces, "如何加强统筹协调？", limit=4)
+    assert full.answered and len(full.cited) > 4
+    assert len(capped.cited) <= 4 and capped.more_clauses == len(full.cited) - len(capped.cited)
+    assert (
+        capped.more
+        and f"{capped.more_clauses} more clauses in {capped.more_documents} documents" in capped.more
+    )
+    assert "--all" in capped.more
+    assert not full.more and full.more_clauses == 0
+    scores = [g.score for g in full.groups]
+    assert scores == sorted(scores, reverse=True)  # documents by relevance
+
+
+# -- figures with their qualifiers ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "text", "value"),
+    [
+        (
+            "合法性审核时间最长不超过多少个工作日？",
+            "合法性审核时间一般不少于5个工作日，最长不超过15个工作日。",
+            "最长不超过15个工作日",
+        ),
+        (
+            "合法性审核时间一般不少于几个工作日？",
+            "合法性审核时间一般不少于5个工作日，最长不超过15个工作日。",
+            "一般不少于5个工作日",
+        ),
+        (
+            "地区生产总值增长目标是多少",
+            "主要预期目标是：地区生产总值增长4.5%—5%，在实际工作中全力争取更好结果",
+            "4.5%—5%",
+        ),
+        ("细颗粒物浓度目标是多少", "细颗粒物年均浓度控制在29微克/立方米左右", "控制在29微克/立方米左右"),
+        ("城镇新增就业目标是多少", "城镇新增就业60万人以上。", "60万人以上"),
+    ],
+)
+def test_figures_keep_their_qualifiers_and_ranges(question: str, text: str, value: str) -> None:
+    q = analyse(question)
+    idf = {w: 1.0 for t in q.terms for w in (t.text, *t.parts)}
+    found = figures_in(text, q.terms, idf, q.measure_word, q.years, question)
+    assert found and found[0].value == value
+
+
+# -- parsing defects --------------------------------------------------------------------------------
+def test_csv_hard_wraps_are_rejoined() -> None:
+    lines = [
+        "今年经济社会发展的",
+        "主要预期目标",
+        "是：地区生产总值增长4.5%—5%。",
+        "（一）加快建设现代化产业体系。",
+        "以PM",
+        "2.5",
+        "浓度下降为主线。",
+    ]
+    assert rejoin_hard_breaks(lines) == [
+        "今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%。",
+        "（一）加快建设现代化产业体系。",
+        "以PM2.5浓度下降为主线。",
+    ]
+    raw = list(load_path(GUANGDONG))
+    assert len(raw) == 1
+    text = raw[0].text
+    assert "主要预期目标是：地区生产总值增长4.5%—5%" in text
+    assert "\n主要预期目标\n" not in text
+
+
+def test_readmes_and_section_pages_are_skipped_with_a_note(tmp_path: Path) -> None:
+    folder = tmp_path / "laws"
+    (folder / "刑法").mkdir(parents=True)
+    (folder / "README.md").write_text("# 说明\n这个文件夹收录法律。\n", encoding="utf-8")
+    (folder / "刑法" / "_index.md").write_text("---\nbookCollapseSection: true\n---", encoding="utf-8")
+    law = folder / "刑法" / "治安管理处罚法.md"
+    law.write_text(
+        "# 中华人民共和国治安管理处罚法\n\n第一条 为了维护社会治安秩序，制定本法。\n", encoding="utf-8"
+    )
+    (folder / "questions.jsonl").write_text(
+        '{"qid": "q1", "query": "试用期多久", "gold": []}\n', encoding="utf-8"
+    )
+    notes: list[tuple[Path, str]] = []
+    assert list(iter_files([folder], notes)) == [law]
+    assert {p.name for p, _ in notes} == {"README.md", "_index.md", "questions.jsonl"}
+    result = CliRunner().invoke(
+        app, ["index", str(folder), "--index", str(tmp_path / "ix"), "-m", "hash-256"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "skipped" in result.output and "1 documents added" in result.output
+
+
+# -- the issue's examples on the bundled corpus with the default model ------------------------------
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    from lawdocs.embed import load_embedder
+
+    ix = Index.create(tmp_path_factory.mktemp("bundled") / "ix", embedder=load_embedder())
+    report = ix.add(CORPORA)
+    assert not report.failed, report.failed
+    return ix
+
+
+@pytest.mark.slow
+def test_issue_examples_on_the_bundled_corpus(bundled: Index) -> None:
+    assert not any("README" in d.source for d in bundled.documents.values())
+    shenzhen = ask(bundled, "深圳市2026年政府工作报告提出的地区生产总值增长目标是多少")
+    assert not shenzhen.answered and shenzhen.figure is None and "深圳市" in (shenzhen.reason or "")
+    longest = ask(bundled, "行政规范性文件合法性审核时间最长不超过多少个工作日？")
+    assert longest.figure is not None and longest.figure.value == "最长不超过15个工作日"
+    # the whole collection: best documents first, a cap with a way to see the rest
+    enforcement = ask(bundled, "哪些措施涉及行政执法？")
+    assert enforcement.answered and len(enforcement.cited) <= 12
+    assert enforcement.more and "--all" in enforcement.more
+    assert [g.score for g in enforcement.groups] == sorted(
+        (g.score for g in enforcement.groups), reverse=True
+    )
+    guangdong_doc = next(d for d in bundled.documents.values() if d.title == "2026年广东省政府工作报告")
+    texts = [norm(bundled.clauses[r].text) for r in bundled.doc_rows[guangdong_doc.id]]
+    assert "主要预期目标" not in texts  # no fragment clause at the CSV's hard line break
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="measured 2026-12-01: the 十五五 target clause (年均增长5%左右, no year in its heading) wins"
+)
+def test_guangdong_growth_target_is_the_range(bundled: Index) -> None:
+    guangdong = ask(bundled, "广东省2026年地区生产总值增长目标是多少？")
+    assert guangdong.figure is not None and guangdong.figure.value == "4.5%—5%"
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="measured 2026-12-01: search ranks 第六条 first, but the lay rescue requires the rarest term (公司)"
+)
+def test_lay_labour_contract_question_cites_article_6(bundled: Index) -> None:
+    top = bundled.search("公司不跟我签劳动合同怎么办", k=1)[0]
+    assert top.article == "第六条" and "劳动合同法实施条例" in top.doc.title
+    labour = ask(bundled, "公司不跟我签劳动合同怎么办")
+    assert labour.answered
+    assert any(c.article == "第六条" and "劳动合同法实施条例" in c.citation for c in labour.cited)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="measured 2026-12-01: 广东省's 高质量推进城市更新 clause does not pass the per-document test"
+)
+def test_every_provincial_report_planning_urban_renewal_is_a_row(bundled: Index) -> None:
+    renewal = ask(bundled, "哪些省份提出要实施城市更新行动？")
+    assert {r.region for r in renewal.comparison or []} >= {"广东省", "北京市", "上海市"}
