@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from . import store
+from .bank import LearnReport, QuestionBank, fuse_votes, search_votes
 from .embed import Embedder, HashEmbedder
 from .errors import (
     IndexCorruptError,
@@ -136,6 +137,7 @@ class Index:
         self.manifest: Manifest | None = None
         self._faiss: Any = None
         self._generation = 0
+        self.bank = QuestionBank()  # labelled questions (lawdocs.bank); saved with the generation
 
     # -- life cycle -----------------------------------------------------------------------------
     @classmethod
@@ -180,6 +182,7 @@ class Index:
         self.manifest = manifest
         self._generation = manifest.generation
         self.index_type = raw.get("index_option", "auto")
+        self.bank = QuestionBank.load(gen, raw.get("bank"))
         try:
             self.vectors = np.load(gen / "vectors.npy", allow_pickle=False)
         except ValueError as exc:
@@ -455,6 +458,7 @@ class Index:
         if not mask.any():
             return []
         qvec = self.embedder.encode_queries([query]).astype(np.float32)
+        self._last_query_vector = (query, qvec[0])  # reused by the question bank's vote
         index = self._dense_index()
         params = None
         if not mask.all():
@@ -481,11 +485,13 @@ class Index:
         mode: SearchMode = "hybrid",
         filters: Filters | dict[str, Any] | Sequence[str] | None = None,
         rerank: Reranker | str | Path | bool | None = None,
+        bank: bool | None = None,
     ) -> list[Hit]:
         """The k clauses that best answer `query`, best first, within `filters`.
 
         `rerank` reorders the first stage's best candidates with a cross-encoder: True for lawdocs' legal
         reranker, or a reranker folder (`lawdocs finetune --reranker`) or `Reranker`.
+        `bank=False` leaves out the question bank's votes (hybrid mode; see `lawdocs.bank`).
         """
         if not query or not query.strip():
             raise QueryError("the query is empty")
@@ -519,7 +525,12 @@ class Index:
             if fusion.measure_weight and asks_for_measures(query):
                 fused = fuse(dense, lexical, fusion)
                 preferred = [(row, score) for row, score in fused if self.clauses[row].kind == "measure"]
-            ranked = fuse(dense, lexical, fusion, preferred)[:wanted]
+            ranked = fuse(dense, lexical, fusion, preferred)
+            voted = search_votes(self, query, mask, bank)  # the question bank, one more fused list
+            if voted is not None:
+                per["bank"] = dict(voted[0])
+                ranked = fuse_votes(ranked, voted[0], voted[1].weight, voted[1].rrf_k or fusion.rrf_k)
+            ranked = ranked[:wanted]
         if reranker is not None and ranked:
             head = [row for row, _ in ranked[: reranker.fusion.depth]]
             scores = reranker.score(query, [self.passage(row) for row in head])
@@ -571,6 +582,12 @@ class Index:
         copy.documents = {d: doc.model_copy(deep=True) for d, doc in self.documents.items()}
         copy.by_source = dict(self.by_source)
         return copy
+
+    def learn(self, questions: str | Path | Sequence[Any], *, allow_missing: bool = False) -> LearnReport:
+        """Add labelled questions (`{"query", "gold"}`) to the question bank; see `lawdocs.bank.learn`."""
+        from .bank import learn
+
+        return learn(self, questions, allow_missing=allow_missing)
 
     def ask(self, question: str, **options: Any) -> Any:
         """A grouped, cited answer to `question` (see `lawdocs.answer.ask` for the options)."""
@@ -649,12 +666,14 @@ class Index:
                 self.lexical.save(tmp)
                 store.write_jsonl(tmp / "clauses.jsonl", (c.model_dump() for c in self.clauses))
                 store.write_jsonl(tmp / "documents.jsonl", (d.model_dump() for d in self.documents.values()))
+                self.bank.save(tmp)
 
             fusion = self.fusion.model_dump() if self.fusion is not None else None
             extra = {
                 "fusion": fusion,
                 "fusion_in_force": self.fusion_config().model_dump(),
                 "index_option": self.index_type,
+                "bank": self.bank.manifest_block(),
                 "pid": os.getpid(),
             }
             store.write_generation(self.folder, manifest, extra, write)

@@ -13,7 +13,7 @@ search that arrives before the warm-up ends waits for it behind a lock, so the m
 Endpoints are plain functions, which FastAPI runs in its threadpool; searches only read the loaded index.
 
 Endpoints: ``GET|POST /search``, ``POST /ask``, ``GET /documents/{doc_id}``, ``GET /clauses/{clause_id}``
-(with its neighbours), ``GET /health``; the OpenAPI schema is at ``/openapi.json``.
+(with its neighbours), ``GET /health``, ``POST /learn`` (the question bank, `lawdocs.bank`); the OpenAPI schema is at ``/openapi.json``.
 """
 
 from __future__ import annotations
@@ -330,7 +330,45 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
             error=str(service.error) if service.error else None,
         )
 
+    add_learn_endpoint(app, service)
     return app
+
+
+# -- the question bank: POST /learn (keep this marker) ----------------------------------------------
+MAX_LEARN = 1000  # questions per request
+
+
+class LearnQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=MAX_QUERY)
+    gold: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(min_length=1, max_length=50)
+
+
+class LearnRequest(BaseModel):
+    """Labelled questions collected by an application (e.g. a user confirmed which article answered)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    questions: list[LearnQuestion] = Field(min_length=1, max_length=MAX_LEARN)
+    allow_missing: bool = False  # keep gold labels that name no clause yet (reported), else a 400
+
+
+def add_learn_endpoint(app: FastAPI, service: _Service) -> None:
+    """`POST /learn`: add labelled questions to the served index's bank and save the index."""
+    from .bank import LearnReport
+
+    lock = threading.Lock()  # one learner at a time; searches keep reading the bank (swapped in whole)
+
+    @app.post("/learn", response_model=LearnReport, summary="Teach the index labelled questions")
+    def learn_post(request: LearnRequest) -> LearnReport:
+        index = service.get()
+        with lock:
+            questions = [q.model_dump() for q in request.questions]
+            report = index.learn(questions, allow_missing=request.allow_missing)
+            if report.added:
+                index.save()
+        return report
 
 
 def serve(
