@@ -53,7 +53,9 @@ MAX_QUERY = 2000  # characters
 class BankConfig(BaseModel):
     """How the bank votes and how much its votes count; stored in the manifest's ``bank`` block.
 
-    The defaults were chosen on kept-back STARD tune questions (benchmarks/results/bank_stard.md).
+    The defaults are provisional: the issue's first experiment (10 neighbours, similarity ** 10, weight 1) with a
+    guessed threshold. `benchmarks/bank_stard.py` chooses them on kept-back STARD tune questions; replace these
+    defaults with its choice once it has run on the whole corpus.
     """
 
     neighbours: int = Field(default=10, ge=1, le=200)  # banked questions that vote
