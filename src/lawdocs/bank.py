@@ -114,10 +114,10 @@ def read_questions(source: str | Path | Sequence[Any]) -> list[tuple[str, list[s
     out: list[tuple[str, list[str], int | None]] = []
     if isinstance(source, str | Path):
         path = Path(source)
-        for number, row in iter_query_rows(path):
-            if len(row["query"]) > MAX_QUERY:
+        for number, line in iter_query_rows(path):
+            if len(line["query"]) > MAX_QUERY:
                 raise EvalError(f"the query is longer than {MAX_QUERY} characters", path=path, line=number)
-            out.append((row["query"].strip(), _gold_of(row.get("gold"), path, number), number))
+            out.append((line["query"].strip(), _gold_of(line.get("gold"), path, number), number))
         if not out:
             raise EvalError("the question file holds no questions", path=path)
         return out
