@@ -39,6 +39,7 @@ from pydantic import BaseModel, Field
 
 from .errors import EvalError, LawdocsError, QueryError
 from .models import Hit, SearchMode
+from .text import normalise_label
 
 if TYPE_CHECKING:
     from .filters import Filters
@@ -47,15 +48,9 @@ if TYPE_CHECKING:
 CUTOFFS = (1, 5, 10, 20, 100)
 RANK_CUTOFF = 10  # for MRR and nDCG
 _SPACE = re.compile(r"\s+")
-PRC = "中华人民共和国"
 
 
 # -- normalisation and matching ---------------------------------------------------------------------
-def normalise_label(text: str) -> str:
-    """A label as compared: all whitespace and every "中华人民共和国" removed."""
-    return _SPACE.sub("", text).replace(PRC, "")
-
-
 def normalise_text(text: str) -> str:
     """Text as compared with a gold key: NFKC-folded, all whitespace removed."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))

@@ -17,6 +17,8 @@ Endpoints: ``GET|POST /search``, ``POST /ask``, ``GET /documents/{doc_id}``, ``G
 page (``lawdocs/web``: static HTML, CSS and JavaScript that call only the endpoints above), served with a
 Content-Security-Policy that allows this origin's scripts and nothing else. No response names a server file:
 a document's ``source`` is its file name (``#row=N`` kept), never the path it was read from.
+
+(with its neighbours), ``GET /health``, ``POST /learn`` (the question bank, `lawdocs.bank`); the OpenAPI schema is at ``/openapi.json``.
 """
 
 from __future__ import annotations
@@ -469,6 +471,7 @@ def create_app(index: Index | str | Path, *, reranker: str | Path | None = None)
         )
 
     add_page_routes(app)
+    add_learn_endpoint(app, service)
     return app
 
 
@@ -491,6 +494,43 @@ def _add_reference_routes(app: FastAPI, service: _Service) -> None:
             outgoing=outgoing(index, clause_id, expand=expand),
             incoming=incoming(index, clause_id, expand=expand),
         )
+
+
+# -- the question bank: POST /learn (keep this marker) ----------------------------------------------
+MAX_LEARN = 1000  # questions per request
+
+
+class LearnQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=MAX_QUERY)
+    gold: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(min_length=1, max_length=50)
+
+
+class LearnRequest(BaseModel):
+    """Labelled questions collected by an application (e.g. a user confirmed which article answered)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    questions: list[LearnQuestion] = Field(min_length=1, max_length=MAX_LEARN)
+    allow_missing: bool = False  # keep gold labels that name no clause yet (reported), else a 400
+
+
+def add_learn_endpoint(app: FastAPI, service: _Service) -> None:
+    """`POST /learn`: add labelled questions to the served index's bank and save the index."""
+    from .bank.learning import LearnReport
+
+    lock = threading.Lock()  # one learner at a time; searches keep reading the bank (swapped in whole)
+
+    @app.post("/learn", response_model=LearnReport, summary="Teach the index labelled questions")
+    def learn_post(request: LearnRequest) -> LearnReport:
+        index = service.get()
+        with lock:
+            questions = [q.model_dump() for q in request.questions]
+            report = index.learn(questions, allow_missing=request.allow_missing)
+            if report.added:
+                index.save()
+        return report
 
 
 def serve(

@@ -80,3 +80,11 @@ def tokenize(text: str, scheme: Tokenizer = "jieba") -> list[str]:
                 continue
             tokens.extend("~" + run[i : i + 2] for i in range(len(run) - 1))
     return tokens
+
+
+PRC = "中华人民共和国"
+
+
+def normalise_label(text: str) -> str:
+    """A label (title + article) as compared: all whitespace and every "中华人民共和国" removed."""
+    return _SPACE.sub("", text).replace(PRC, "")

@@ -56,6 +56,9 @@ RerankOpt = Annotated[
     bool,
     typer.Option("--rerank", help="Reorder the best candidates with the reranker in $LAWDOCS_RERANKER."),
 ]
+NoBankOpt = Annotated[
+    bool, typer.Option("--no-bank", help="Leave out the question bank's votes (lawdocs learn).")
+]
 RerankerOpt = Annotated[
     Path | None,
     typer.Option("--reranker", help="A reranker folder (lawdocs finetune --reranker); implies --rerank."),
@@ -323,6 +326,7 @@ def search(
     per_document: Annotated[
         bool, typer.Option("--per-document", help="The best clause of each document that answers (k documents).")
     ] = False,
+    no_bank: NoBankOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find the clauses that answer a query."""
@@ -336,6 +340,8 @@ def search(
         raise typer.Exit(2)
     with failures():
         ix = Index.open(index_dir, model=model)
+        if no_bank:
+            ix.bank.config.enabled = False
         chosen = rerank_choice(rerank, reranker)
         if queries is not None:
             for number, row in read_query_lines(queries):
@@ -574,6 +580,95 @@ def eval_command(
         out.print(rows)
 
 
+# -- learn command (the question bank; keep this marker) -------------------------------------------
+@app.command()
+def learn(
+    questions: Annotated[
+        Path | None,
+        typer.Argument(help='JSONL, one labelled question a line: {"query", "gold": [labels or clause ids]}.'),
+    ] = None,
+    index_dir: IndexOpt = Path("indexes/default"),
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Remove a banked question by its qid. Repeat for more.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove every learned question.")] = False,
+    allow_missing: Annotated[
+        bool,
+        typer.Option("--allow-missing", help="Keep gold labels that name no clause yet (they vote later)."),
+    ] = False,
+    show: Annotated[bool, typer.Option("--list", help="List the banked questions and settings.")] = False,
+    packaged: Annotated[
+        bool | None,
+        typer.Option("--packaged/--no-packaged", help="Use the shipped legal bank (legal-model indexes)."),
+    ] = None,
+    enabled: Annotated[
+        bool | None, typer.Option("--on/--off", help="Let the bank vote in this index's searches, or not.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Teach an index labelled questions: similar later questions are steered to the same clauses."""
+    from .index import Index
+
+    actions = sum([questions is not None, bool(remove), clear, packaged is not None or enabled is not None])
+    if actions != 1 and not (actions == 0 and show):
+        err.print("[red]error:[/red] give one of QUESTIONS, --remove QID, --clear, --packaged, --on/--off")
+        raise typer.Exit(2)
+    with failures():
+        ix = Index.open(index_dir)
+        summary: dict[str, Any] = {"index": str(index_dir)}
+        changed = False
+        if questions is not None:
+            report = ix.learn(questions, allow_missing=allow_missing)
+            summary.update(report.model_dump())
+            changed = bool(report.added)
+        elif remove:
+            removed = ix.bank.remove(remove)
+            unknown = [q for q in remove if q not in removed]
+            summary.update({"removed": removed, "unknown": unknown})
+            changed = bool(removed)
+        elif clear:
+            summary["removed"] = ix.bank.clear()
+            changed = bool(summary["removed"])
+        elif packaged is not None or enabled is not None:
+            if packaged is not None:
+                ix.bank.config.packaged = packaged
+            if enabled is not None:
+                ix.bank.config.enabled = enabled
+            changed = True
+        if changed:
+            ix.save()
+        summary["questions"] = len(ix.bank)
+        summary["settings"] = ix.bank.config.model_dump()
+        if show:
+            summary["bank"] = [e.model_dump() for e in ix.bank.entries]
+    if as_json:
+        dump(summary)
+    else:
+        if "added" in summary:
+            out.print(
+                f"{len(summary['added'])} question(s) learned, {len(summary['unchanged'])} already known; "
+                f"the bank of {index_dir} holds {summary['questions']}."
+            )
+            if summary["missing"]:
+                err.print(
+                    f"[yellow]note:[/yellow] {len(summary['missing'])} gold label(s) name no clause yet: "
+                    + ", ".join(summary["missing"][:20]),
+                    highlight=False,
+                )
+        elif "removed" in summary:
+            count = summary["removed"] if clear else len(summary["removed"])
+            out.print(f"removed {count} question(s); the bank holds {summary['questions']}")
+            for qid in summary.get("unknown", []):
+                err.print(f"[red]error:[/red] no banked question {qid!r} in {index_dir}", highlight=False)
+        else:
+            settings = summary["settings"]
+            out.print(f"the bank of {index_dir} holds {summary['questions']} question(s); settings {settings}")
+        for entry in summary.get("bank", []):
+            out.print(f"{entry['qid']}  {entry['query']}  → {'; '.join(entry['gold'])}", highlight=False)
+    if summary.get("unknown"):
+        raise typer.Exit(1)
+
+
 # -- ask and serve commands (answers, HTTP service; keep this marker) -----------------------------
 def answer_tree(answer: Any) -> Tree:
     """An Answer as a tree: question › document › section › cited clauses, matched terms highlighted."""
@@ -643,6 +738,7 @@ def ask(
     as_of: AsOfOpt = None,
     all_versions: AllVersionsOpt = False,
     show_all: Annotated[bool, typer.Option("--all", help="Show every cited clause, not the first 12.")] = False,
+    no_bank: NoBankOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Answer a question: every clause that addresses it, grouped by document and section, with citations."""
@@ -653,6 +749,8 @@ def ask(
 
     with failures():
         ix = Index.open(index_dir, model=model)
+        if no_bank:
+            ix.bank.config.enabled = False
         answer = answer_question(
             ix,
             question,

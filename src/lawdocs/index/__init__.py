@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import versions
+from ..bank.store import QuestionBank
 from ..embed import Embedder, canonical_model_name, embedder_for
 from ..errors import IndexCorruptError, ModelMismatchError
 from ..filters import Filters, parse_filters
@@ -35,6 +36,7 @@ from .lexical import Bm25Store
 from .rows import RowTable, StoredDocument, passage_text
 
 if TYPE_CHECKING:
+    from ..bank.learning import LearnReport
     from ..search.fusion import FusionConfig
     from ..search.rerank import Reranker
 
@@ -82,6 +84,7 @@ class Index:
         self.text: LexicalStore = lexical_store if lexical_store is not None else Bm25Store(lexical)
         self.manifest: Manifest | None = None
         self._generation = 0
+        self.bank = QuestionBank()  # labelled questions that vote in searches (lawdocs.bank)
 
     # -- the row table, as the rest of lawdocs reads it -------------------------------------------
     @property
@@ -146,11 +149,12 @@ class Index:
     ) -> Index:
         from .persist import load_parts
 
-        fusion, dense, lexical, table = load_parts(folder, manifest, raw, verify)
+        fusion, dense, lexical, table, bank = load_parts(folder, manifest, raw, verify)
         self = cls(folder, embedder=embedder, model=manifest.model_name, fusion=fusion, dense=dense, lexical_store=lexical)
         self.manifest = manifest
         self._generation = manifest.generation
         self.table = table
+        self.bank = bank
         return self
 
     # -- model ----------------------------------------------------------------------------------
@@ -309,6 +313,7 @@ class Index:
         rerank: Reranker | str | Path | bool | None = None,
         expand_references: bool = False,
         per_document: bool = False,
+        bank: bool | None = None,
     ) -> list[Hit]:
         """The k clauses that best answer `query`, best first, within `filters` (see `lawdocs.search.search`).
 
@@ -321,7 +326,15 @@ class Index:
             return search_per_document(self, query, k, mode=mode, filters=filters, rerank=rerank)
         from ..search import search
 
-        return search(self, query, k, mode=mode, filters=filters, rerank=rerank, expand_references=expand_references)
+        return search(
+            self, query, k, mode=mode, filters=filters, rerank=rerank, expand_references=expand_references, bank=bank
+        )
+
+    def learn(self, questions: str | Path | Sequence[Any], *, allow_missing: bool = False) -> LearnReport:
+        """Add labelled questions (`{"query", "gold"}`) to the question bank (`lawdocs.bank.learning.learn`)."""
+        from ..bank.learning import learn
+
+        return learn(self, questions, allow_missing=allow_missing)
 
     def ask(self, question: str, **options: Any) -> Any:
         """A grouped, cited answer to `question` (see `lawdocs.answer.ask` for the options)."""

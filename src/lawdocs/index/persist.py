@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..bank.store import QuestionBank
 from ..errors import IndexCorruptError, IndexFormatError, IndexNotFoundError, IndexStoreError
 from ..models import Manifest
 from . import store
@@ -56,7 +57,7 @@ def lexical_opener(kind: str) -> LexicalOpener:
 
 def load_parts(
     folder: Path, manifest: Manifest, raw: dict[str, Any], verify: bool
-) -> tuple[FusionConfig | None, DenseStore, LexicalStore, RowTable]:
+) -> tuple[FusionConfig | None, DenseStore, LexicalStore, RowTable, QuestionBank]:
     """The fusion settings, stores and row table of the generation `raw` names, every file checked."""
     from ..search.fusion import FusionConfig
 
@@ -81,7 +82,7 @@ def load_parts(
         raise IndexCorruptError(
             f"row counts disagree: {n} clauses, {len(dense)} vectors, {len(lexical)} lexical rows", path=gen
         )
-    return fusion, dense, lexical, table
+    return fusion, dense, lexical, table, QuestionBank.load(gen, raw.get("bank"))
 
 
 def save(index: Index, opened_generation: int) -> Manifest:
@@ -108,6 +109,7 @@ def save(index: Index, opened_generation: int) -> Manifest:
             blocks["rows"] = index.table.save(tmp)
             blocks["dense"] = index.dense.save(tmp)
             blocks["lexical"] = index.text.save(tmp)
+            index.bank.save(tmp)
 
         def manifest_for() -> tuple[Manifest, dict[str, Any]]:
             scheme = getattr(index.text, "scheme", index.text.kind)
@@ -133,6 +135,7 @@ def save(index: Index, opened_generation: int) -> Manifest:
                 "index_option": blocks["dense"].get("index_option", "auto"),
                 "backend": {"dense": blocks["dense"], "lexical": blocks["lexical"]},
                 "rows": blocks["rows"],
+                "bank": index.bank.manifest_block(),
                 "pid": os.getpid(),
             }
             return manifest, extra

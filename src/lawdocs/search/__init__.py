@@ -49,10 +49,13 @@ def search(
     filters: Filters | dict[str, Any] | Sequence[str] | None = None,
     rerank: Reranker | str | Path | bool | None = None,
     expand_references: bool = False,
+    bank: bool | None = None,
 ) -> list[Hit]:
     """The k clauses of `index` that best answer `query`, best first, within `filters`.
 
     `expand_references` gives each hit the cross-references of its clause, each with the text it names.
+    `bank=False` leaves out the question bank's votes (hybrid mode; `lawdocs.bank`), `True` asks for them even
+    when the index's bank is switched off.
 
     `mode`: hybrid (dense and lexical fused, the default), dense or lexical. `rerank` reorders the first
     stage's best candidates with a cross-encoder: a reranker folder (`lawdocs finetune --reranker`), a
@@ -73,7 +76,7 @@ def search(
     mask = index.table.mask(flt)
     wanted = max(k, reranker.fusion.depth) if reranker else k
     per: dict[str, dict[int, float]] = {}
-    ranked = first_stage(index, query, mask, wanted, mode, flt, per)
+    ranked = first_stage(index, query, mask, wanted, mode, flt, per, bank)
     if reranker is not None and ranked:
         ranked = rerank_head(index, query, ranked, reranker, per)
     hits = [hit(index, rank, row, score, per) for rank, (row, score) in enumerate(ranked[:k], 1)]
@@ -92,8 +95,10 @@ def first_stage(
     mode: SearchMode,
     filters: Filters,
     per: dict[str, dict[int, float]],
+    bank: bool | None = None,
 ) -> Ranked:
-    """The ranking before any reranker: one retriever, or dense and lexical fused (with the measures list)."""
+    """The ranking before any reranker: one retriever, or dense and lexical fused (with the measures list and
+    the question bank's votes)."""
     if mode == "dense":
         ranked = index.dense_candidates(query, mask, wanted, filters)
         per["dense"] = dict(ranked)
@@ -104,14 +109,26 @@ def first_stage(
         return ranked
     fusion = index.fusion_config()
     depth = max(wanted, fusion.candidates)
-    dense = index.dense_candidates(query, mask, depth, filters)
+    qvec = index.encode_query(query)
+    dense = index.dense_candidates(qvec, mask, depth, filters)
     lexical = index.lexical_candidates(query, mask, depth, filters)
     per["dense"], per["lexical"] = dict(dense), dict(lexical)
     preferred: Ranked = []
     if fusion.measure_weight and asks_for_measures(query):
         fused = fuse(dense, lexical, fusion)
         preferred = [(row, score) for row, score in fused if index.clauses[row].kind == "measure"]
-    return fuse(dense, lexical, fusion, preferred)[:wanted]
+    ranked = fuse(dense, lexical, fusion, preferred)
+    if bank is not False and (bank or len(index.bank) or index.bank.config.packaged):
+        from ..bank.packaged import search_votes
+
+        voted = search_votes(index, qvec, mask, bank)
+        if voted is not None:  # similar labelled questions vote for their gold clauses: one more list
+            from ..bank import fuse_votes
+
+            votes, config = voted
+            per["bank"] = dict(votes)
+            ranked = fuse_votes(ranked, votes, config.weight, config.rrf_k or fusion.rrf_k)
+    return ranked[:wanted]
 
 
 def rerank_head(
