@@ -607,7 +607,7 @@ def learn(
     as_json: JsonOpt = False,
 ) -> None:
     """Teach an index labelled questions: similar later questions are steered to the same clauses."""
-    from .index import Index
+    from ..index import Index
 
     actions = sum([questions is not None, bool(remove), clear, packaged is not None or enabled is not None])
     if actions != 1 and not (actions == 0 and show):
