@@ -147,3 +147,36 @@ print(result.stderr)
     assert done.returncode == 0, done.stderr[-2000:]
     code, *message = done.stdout.strip().splitlines()
     assert code == "1" and "pip install 'lawdocs[serve]'" in " ".join(message)
+
+
+def test_every_lawdocs_import_names_a_module_that_exists() -> None:
+    """Imports inside functions run only when called: check each one's module exists (and the name, for
+    `from X import name`, is a submodule or defined in X)."""
+    files = sorted(PACKAGE.rglob("*.py"))
+    modules = {module_name(f): f for f in files}
+    broken = []
+    for path in files:
+        name = module_name(path)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = package.split(".")
+                target = ".".join(base[: len(base) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if not target.startswith("lawdocs"):
+                continue
+            if target not in modules:
+                broken.append(f"{name}: {target}")
+                continue
+            source = modules[target].read_text(encoding="utf-8")
+            for alias in node.names:
+                if f"{target}.{alias.name}" not in modules and not any(
+                    marker in source
+                    for marker in (f"def {alias.name}", f"class {alias.name}", f"{alias.name} =", f"{alias.name}:",
+                                   f"import {alias.name}", f" {alias.name},", f"as {alias.name}", f" {alias.name}\n")
+                ):
+                    broken.append(f"{name}: {target}.{alias.name}")
+    assert not broken

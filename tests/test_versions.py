@@ -13,7 +13,7 @@ from lawdocs.cli import app
 from lawdocs.errors import QueryError
 from lawdocs.index import Index
 from lawdocs.parse import parse_file
-from lawdocs.parsing import metadata as md
+from lawdocs.parsing import versions as md
 from lawdocs.versions import STATUS_CN, allowed_doc_ids, statuses
 
 DATA = Path(__file__).parent / "data" / "versions"

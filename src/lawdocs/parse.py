@@ -39,6 +39,7 @@ from .models import Clause, Document, Heading
 from .parsing import metadata as md
 from .parsing.split import coverage_gaps, record_parts, split_offsets
 from .parsing.structure import walk
+from .parsing.versions import version_fields
 
 __all__ = ["DEFAULT_MAX_CHARS", "coverage_gaps", "parse_file", "parse_raw"]
 
@@ -125,7 +126,7 @@ def _parse(raw: RawDocument, max_chars: int) -> Document:
     issuers = _as_list(meta.get("issuers")) or w.issuers or md.issuers_from_history(history)
     # the signature's date is the document's own; a container date (web posting, CSV column) comes next
     date = w.date or md.iso(meta.get("date")) or md.date_from_history(history) or md.header_date(body)
-    versioned = md.version_fields(title, doc_type, history, date, body, info_lines, meta, raw.source)
+    versioned = version_fields(title, doc_type, history, date, body, info_lines, meta, raw.source)
     effective = versioned.pop("effective_date")
     year = _as_int(meta.get("year")) or md.year_of(title, date, doc_type)
     region = meta.get("region") or md.region_of(title)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -153,3 +154,42 @@ def other_versions(docs: Mapping[str, DocumentInfo], doc_id: str) -> list[Docume
         for v in groups(d for d in docs.values() if d.law_id == doc.law_id).get(doc.law_id, [])
         if v.id != doc_id
     ]
+
+
+def article_versions(ix: Any, clause: Any) -> list[dict[str, Any]]:
+    """The same article in the other versions of the law: version, status, clause id and a diff of its text
+    (unified, no context lines: `-` this version's lines, `+` the other's)."""
+    import difflib
+    import unicodedata
+
+    if not clause.article:
+        return []
+    rows = []
+    for other in other_versions(ix.documents, clause.doc_id):
+        same = [c for c in ix.document_clauses(other.id) if c.article == clause.article]
+        match = next((c for c in same if c.part == clause.part), same[0] if same else None)
+        row: dict[str, Any] = {
+            "doc_id": other.id,
+            "version": other.version,
+            "version_label": other.version_label,
+            "status": other.status,
+            "status_cn": STATUS_CN.get(other.status, other.status),
+            "effective_date": other.effective_date,
+            "clause_id": match.id if match else None,
+        }
+        if match is None:
+            row["change"] = "absent"
+            row["diff"] = []
+        else:
+            # lines compared with full-/half-width folded, so "(一)" → "（一）" alone is no change
+            a = [ln for ln in clause.text.splitlines() if ln.strip()]
+            b = [ln for ln in match.text.splitlines() if ln.strip()]
+            fold = lambda lines: [unicodedata.normalize("NFKC", ln).strip() for ln in lines]  # noqa: E731
+            diff: list[str] = []
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fold(a), fold(b), autojunk=False).get_opcodes():
+                if op != "equal":
+                    diff += [f"-{ln}" for ln in a[i1:i2]] + [f"+{ln}" for ln in b[j1:j2]]
+            row["change"] = "changed" if diff else "same"
+            row["diff"] = diff
+        rows.append(row)
+    return rows

@@ -63,7 +63,7 @@ def title_key(title: str) -> str:
 def _tagger():  # type: ignore[no-untyped-def]
     import jieba.posseg as pseg
 
-    from ..lexical import _jieba
+    from ..text import jieba_tokenizer as _jieba
 
     return pseg.POSTokenizer(_jieba())
 

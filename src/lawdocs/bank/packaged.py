@@ -39,7 +39,7 @@ def packaged_questions() -> list[tuple[str, list[str]]]:
 
 def packaged_bank(embedder: Embedder) -> QuestionBank | None:
     """The packaged bank embedded with `embedder`, cached in the model home (None without the data file)."""
-    from .embedding.home import lawdocs_home
+    from ..embedding.home import lawdocs_home
 
     key = embedder.fingerprint
     with _PACKAGED_LOCK:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..search.filters import Filters
+    from ..filters import Filters
 
 
 @dataclass(frozen=True)

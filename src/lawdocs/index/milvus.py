@@ -22,17 +22,14 @@ import numpy as np
 
 from ..errors import BackendError
 from .backend import RowFields, Where
-from .milvus_expr import filters_to_expr, pushable
+from .milvus_expr import MAX_TEXT, MAX_VARCHAR, SCALARS, _clip, _public_uri, _row, filters_to_expr, pushable
 
 IndexKind = Literal["HNSW", "IVF_FLAT"]
 TOKEN_ENV = "LAWDOCS_MILVUS_TOKEN"  # "user:password" or an API key; never written to the manifest
-SCALARS = ("doc_id", "doc_type", "region", "issuers", "date", "status", "path")
-MAX_VARCHAR = 8192  # bytes kept of a scalar string (section paths are far shorter)
-MAX_TEXT = 65_535  # Milvus' VARCHAR limit in bytes, for the BM25 text
 TOP_K_LIMIT = 16_384  # Milvus' largest limit per search
 KEYS_IN_EXPR = 4096  # below this many allowed keys, a restriction the filters cannot express is pushed down
-BATCH = 2000
-MAX_EF = 4096  # the widest HNSW search tried when a filtered search comes back short  # rows per insert / query call
+BATCH = 2000  # rows per insert / query call
+MAX_EF = 4096  # the widest HNSW search tried when a filtered search comes back short
 
 
 def _milvus() -> Any:
@@ -43,28 +40,6 @@ def _milvus() -> Any:
             "the Milvus backend needs the milvus extra: pip install 'lawdocs[milvus]'", path="pymilvus"
         ) from exc
     return pymilvus
-
-
-# -- filter expressions -----------------------------------------------------------------------
-def _clip(text: str, limit: int) -> str:
-    raw = text.encode("utf-8")
-    return text if len(raw) <= limit else raw[:limit].decode("utf-8", errors="ignore")
-
-
-def _row(f: RowFields) -> dict[str, Any]:
-    row: dict[str, Any] = {name: _clip(getattr(f, name), MAX_VARCHAR) for name in SCALARS}
-    row["key"] = int(f.key)
-    row["year"] = int(f.year)
-    return row
-
-
-def _public_uri(uri: str) -> str:
-    """The URI as recorded and shown: a local file made absolute, any user:password@ removed."""
-    if "://" not in uri:
-        return str(Path(uri).expanduser().resolve())
-    scheme, rest = uri.split("://", 1)
-    host, sep, tail = rest.partition("/")
-    return f"{scheme}://{host.rsplit('@', 1)[-1]}{sep}{tail}"
 
 
 class _Collection:

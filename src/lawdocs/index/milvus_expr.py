@@ -1,4 +1,5 @@
-"""Filters as Milvus boolean expressions: every value quoted and escaped, `like` patterns matched literally.
+"""Values for Milvus: filters as boolean expressions (every value quoted and escaped, `like` patterns matched
+literally), rows of scalar fields, URIs as they may be shown.
 
 Pure functions, so the translation is tested without an engine; a filter that cannot be expressed safely
 (a backslash inside a `like` value) is reported by `pushable` and left to the row table's allowed keys.
@@ -7,8 +8,15 @@ Pure functions, so the translation is tested without an engine; a filter that ca
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from ..filters import Filters
+from .backend import RowFields
+
+SCALARS = ("doc_id", "doc_type", "region", "issuers", "date", "status", "path")
+MAX_VARCHAR = 8192  # bytes kept of a scalar string (section paths are far shorter)
+MAX_TEXT = 65_535  # Milvus' VARCHAR limit in bytes, for the BM25 text
 
 
 def quote(value: str) -> str:
@@ -85,5 +93,26 @@ def filters_to_expr(filters: Filters) -> str:
     if len(parts) == 1:
         return parts[0]
     return " and ".join(f"({p})" for p in parts)
+
+
+def _clip(text: str, limit: int) -> str:
+    raw = text.encode("utf-8")
+    return text if len(raw) <= limit else raw[:limit].decode("utf-8", errors="ignore")
+
+
+def _row(f: RowFields) -> dict[str, Any]:
+    row: dict[str, Any] = {name: _clip(getattr(f, name), MAX_VARCHAR) for name in SCALARS}
+    row["key"] = int(f.key)
+    row["year"] = int(f.year)
+    return row
+
+
+def _public_uri(uri: str) -> str:
+    """The URI as recorded and shown: a local file made absolute, any user:password@ removed."""
+    if "://" not in uri:
+        return str(Path(uri).expanduser().resolve())
+    scheme, rest = uri.split("://", 1)
+    host, sep, tail = rest.partition("/")
+    return f"{scheme}://{host.rsplit('@', 1)[-1]}{sep}{tail}"
 
 
