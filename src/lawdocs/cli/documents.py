@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -64,10 +64,25 @@ def index(
     ] = None,
     index_type: Annotated[IndexType, typer.Option("--index-type", help="FAISS structure (auto: exact up to 100k clauses).")] = "auto",
     lexical: Annotated[Tokenizer, typer.Option("--lexical", help="BM25 tokens.")] = "jieba",
+    backend: Annotated[
+        Literal["faiss", "milvus"], typer.Option("--backend", help="Where a new index keeps its vectors.")
+    ] = "faiss",
+    uri: Annotated[
+        str | None, typer.Option("--uri", help="Milvus: a milvus-lite file (./lawdocs.db) or http://host:19530.")
+    ] = None,
+    lexical_engine: Annotated[
+        Literal["bm25", "milvus"], typer.Option("--lexical-engine", help="BM25 in lawdocs (default) or in Milvus.")
+    ] = "bm25",
+    ray: Annotated[bool, typer.Option("--ray", help="Load, parse and embed on Ray (the ray extra).")] = False,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="A running Ray cluster (auto, ray://head:10001); else local.")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Ray embedding workers.")] = 2,
     as_json: JsonOpt = False,
 ) -> None:
     """Add documents to an index (created if missing); unchanged files are skipped."""
     from ..index import Index
+    from ..index.backend import Backend
     from ..ingest import expand
     from ..load import display_path
 
@@ -75,12 +90,21 @@ def index(
         if (index_dir / "manifest.json").exists():
             ix = Index.open(index_dir, model=model)
         else:
-            ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)
+            engines = Backend(engine=backend, uri=uri, lexical=lexical_engine)
+            ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical, backend=engines)
         notes: list[tuple[Path, str]] = []  # files met in folders that are not documents (READMEs, ...)
         files, missing = expand(list(paths), notes=notes)  # a missing path or a symlink loop fails alone
         with progress_bar(quiet=as_json) as bar:
             task = bar.add_task("indexing", total=len(files))
-            report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
+            if ray:  # nothing of Ray is imported without --ray
+                from ..scale.ray_ingest import ray_add
+
+                got = ray_add(ix, files, address=ray_address, workers=workers, progress=lambda _p, n: bar.advance(task, n))
+                report = ix.add_documents(got.docs, vectors=got.vectors)
+                report.failed += got.failed
+                report.skipped += got.skipped
+            else:
+                report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
         report.failed[:0] = [(problem.source, problem.message) for problem in missing]
         report.failed = [(display_path(source), display_path(message)) for source, message in report.failed]
         manifest = ix.save()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -60,7 +60,8 @@ class Index:
         fusion: FusionConfig | None = None,
         dense: DenseStore | None = None,
         lexical_store: LexicalStore | None = None,
-        backend: Backend | None = None,
+        backend: Backend | Literal["faiss", "milvus"] | None = None,
+        uri: str | None = None,
     ) -> None:
         if lexical not in TOKENIZERS and lexical_store is None:
             from ..errors import ConfigError
@@ -69,9 +70,12 @@ class Index:
         self.folder = Path(folder)
         self._embedder = embedder
         self._model = model
+        self.manifest: Manifest | None = None
         self.fusion: FusionConfig | None = fusion  # None: the measured preset for this collection
         self._preset: tuple[int, FusionConfig] | None = None
         self.table = RowTable()
+        if isinstance(backend, str):
+            backend = Backend(engine=backend, uri=uri)
         if dense is None and backend is not None and backend.engine != "faiss":
             from .engines import dense_store_for
 
@@ -82,7 +86,6 @@ class Index:
             lexical_store = lexical_store_for(self.folder, backend)
         self.dense: DenseStore = dense if dense is not None else FaissDense(0, check_index_type(index_type))
         self.text: LexicalStore = lexical_store if lexical_store is not None else Bm25Store(lexical)
-        self.manifest: Manifest | None = None
         self._generation = 0
         self.bank = QuestionBank()  # labelled questions that vote in searches (lawdocs.bank)
 
