@@ -14,7 +14,7 @@ bundled corpus indexed once with the default model (build it with ``lawdocs inde
 - coverage: for comparative questions, the share of the documents that answer with a row in the table.
 - figures: figure questions whose figure contains the gold quantity with its qualifier.
 
-    python benchmarks/ask_collection.py --index /tmp/answers-ix [--split test|calibration|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|all]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from common import md_table, write_results
+from benchmarks.common import md_table, write_results
 from lawdocs.answer import Answer, ask
 from lawdocs.index import Index
 

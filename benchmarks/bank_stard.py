@@ -11,7 +11,7 @@ The report questions (shared/bench/reports/seed_dev.jsonl) are checked too: how 
 enough to a banked question to let the bank vote at all, and their metrics on the founding report's index
 with the bank on and off.
 
-    python benchmarks/bank_stard.py --index DIR     # DIR: a saved index of corpus.jsonl (or a subset), legal model
+    python -m benchmarks.bank_stard --index DIR     # DIR: a saved index of corpus.jsonl (or a subset), legal model
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """OCR of scanned PDFs: character accuracy and seconds per page ([ocr] extra).
 
-    python benchmarks/ocr.py [--pages 3]
+    python -m benchmarks.ocr [--pages 3]
 
 Renders real articles of 行政处罚法 (../shared/corpora/laws) with a CJK font into an image-only PDF (A4 at
 150 dpi, 34 px type, about 30 characters a line), reads it back through lawdocs' PDF loader
@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import SHARED, log, md_table, write_results
+from benchmarks.common import SHARED, log, md_table, write_results
 from lawdocs.load import load_path
 from lawdocs.loaders import ocr
 

@@ -1,6 +1,6 @@
 """Cross-reference resolution on the shared laws: a seeded sample, checked by hand, and its precision.
 
-    python benchmarks/references.py [--laws ../shared/corpora/laws] [--sample 230] [--seed 14]
+    python -m benchmarks.references [--laws ../shared/corpora/laws] [--sample 230] [--seed 14]
 
 Indexes the folder with the hash embedder (resolution reads titles and article numbers, not vectors),
 extracts every reference link of every clause through the public API (`lawdocs.references`), draws a seeded
@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from common import HERE, SHARED, log, md_table, write_results
+from benchmarks.common import HERE, SHARED, log, md_table, write_results
 from lawdocs.index import Index
 from lawdocs.models import ReferenceLink
 from lawdocs.references import resolver

@@ -5,8 +5,8 @@ Embedding a million clauses would take hours here, so vectors are synthetic: Gau
 normalised (clustered like real embeddings, not uniform). Metadata follows the shipped corpus' mix of document
 types, years, regions and issuers. Filtered queries restrict to doc_type law and year >= 2015 (about 1 row in 27).
 
-    nice -n 10 python benchmarks/scale.py --n 1000000      # the target
-    nice -n 10 python benchmarks/scale.py --n 100000       # what fits on 2 shared cores; projected to 1M
+    nice -n 10 python -m benchmarks.scale --n 1000000      # the target
+    nice -n 10 python -m benchmarks.scale --n 100000       # what fits on 2 shared cores; projected to 1M
 
 Writes results/scale.json and .md (with commit, command and load).
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gc
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.common import git_commit as commit
 from benchmarks.common import log, md_table, percentile, write_results
 from lawdocs.filters import Filters
 from lawdocs.index.backend import RowFields, Where
@@ -64,19 +64,6 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).parent,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def synthetic(n: int, dim: int, seed: int = 13) -> tuple[np.ndarray, dict[str, np.ndarray]]:

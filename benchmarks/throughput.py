@@ -4,7 +4,7 @@
 The subset: the gold articles of the first --questions STARD training questions plus every k-th other article,
 --articles in all, split into 8 JSONL shards (so Ray has files to spread). The real default model embeds.
 
-    nice -n 10 python benchmarks/throughput.py --articles 5000
+    nice -n 10 python -m benchmarks.throughput --articles 5000
 
 Writes results/throughput.json and .md (with commit, command and load).
 """
@@ -22,13 +22,13 @@ from typing import Any
 import numpy as np
 
 from benchmarks.common import STARD, log, md_table, percentile, write_results
+from benchmarks.scale import commit
 from lawdocs.evaluate import normalise_label
 from lawdocs.filters import Filters
 from lawdocs.index import Index, passage_text
 from lawdocs.index.backend import Where
 from lawdocs.index.lexical import LexicalIndex
 from lawdocs.index.rows import row_fields
-from scale import commit
 
 
 def subset(folder: Path, articles: int, questions: int) -> list[dict[str, Any]]:

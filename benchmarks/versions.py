@@ -1,6 +1,6 @@
 """Versions on the whole of LawRefBook: how many laws come in several versions, and a hand-checked sample.
 
-    python benchmarks/versions.py [--root /tmp/lawdocs-laws-all] [--sample 24]
+    python -m benchmarks.versions [--root /tmp/lawdocs-laws-all] [--sample 24]
 
 Unpacks ../shared/corpora/laws-all.tar.gz under --root when absent and puts LawRefBook's sqlite DB
 (../shared/corpora/laws/LawRefBook_db.sqlite3, same commit) at its top, where the loader finds it. Parses
@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from common import SHARED, log, md_table, write_results
+from benchmarks.common import SHARED, log, md_table, write_results
 from lawdocs.errors import LawdocsError
 from lawdocs.models import DocumentInfo
 from lawdocs.parse import parse_file
