@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..models import SearchMode
+from ..models import Hit, SearchMode
 from .common import (
     AllVersionsOpt,
     AsOfOpt,
@@ -72,33 +72,29 @@ def search(
         if no_bank:
             ix.bank.config.enabled = False
         chosen = rerank_choice(rerank, reranker)
+
+        def run(text: str) -> list[Hit]:
+            return ix.search(
+                text,
+                k=k,
+                mode=mode,
+                filters=filters,
+                rerank=chosen,
+                expand_references=expand_references,
+                per_document=per_document,
+            )
+
         if queries is not None:
             for number, row in read_query_lines(queries):
                 with failures():
-                    hits = ix.search(
-                        row["query"],
-                        k=k,
-                        mode=mode,
-                        filters=filters,
-                        rerank=chosen,
-                        expand_references=expand_references,
-                        per_document=per_document,
-                    )
+                    found = run(row["query"])
                 if as_json:
-                    dump({**row, "hits": [hit_json(h) for h in hits]})
+                    dump({**row, "hits": [hit_json(h) for h in found]})
                 else:
-                    out.print(hits_table(f"{number}: {row['query']}", hits, versions=labelled), soft_wrap=False)
+                    out.print(hits_table(f"{number}: {row['query']}", found, versions=labelled), soft_wrap=False)
             return
         assert query is not None
-        hits = ix.search(
-            query,
-            k=k,
-            mode=mode,
-            filters=filters,
-            rerank=chosen,
-            expand_references=expand_references,
-            per_document=per_document,
-        )
+        hits = run(query)
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:

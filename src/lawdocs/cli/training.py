@@ -138,90 +138,53 @@ def finetune(
 ) -> None:
     """Adapt an embedding model, or train a reranker, on your labelled questions (negatives mined from the index)."""
     from ..index import Index
-    from ..train.finetune import FinetuneConfig
-    from ..train.finetune import finetune as run_finetune
 
+    with failures():
+        ix = Index.open(index_dir)
+        with stage_progress(quiet=as_json) as progress:
+            if train_reranker:
+                from ..train import reranker as reranker_training
+                from ..train.reranker import RerankConfig
+
+                run: Any = reranker_training.train_reranker
+                config: Any = RerankConfig(epochs=epochs, holdout=holdout, seed=seed)
+                if batch_size is not None:
+                    config.groups_per_batch = batch_size
+            else:
+                from ..train.finetune import FinetuneConfig, finetune
+
+                run = finetune
+                config = FinetuneConfig(epochs=epochs, holdout=holdout, seed=seed)
+                if batch_size is not None:
+                    config.batch_size = batch_size
+            if learning_rate is not None:
+                config.learning_rate = learning_rate
+            report = run(questions, ix, out_dir, base=base, config=config, progress=progress)
+    if as_json:
+        dump(report.model_dump())
+        return
+    reranked = f" (top {report.fusion.depth} of the first stage reranked)" if train_reranker else ""
+    what = "reranker" if train_reranker else "fine-tuning"
+    table = Table(title=f"{what} on {report.train_questions} questions, {report.heldout_questions} kept back{reranked}")
+    weight = ["first-stage weight"] if train_reranker else []
+    for column in ("epoch", "loss", *weight, "recall@10", "recall@100", "MRR@10", "seconds"):
+        table.add_column(column)
     if train_reranker:
-        return finetune_reranker(questions, index_dir, out_dir, base, epochs, batch_size, learning_rate, holdout, seed, as_json)
-    config = FinetuneConfig(epochs=epochs, holdout=holdout, seed=seed)
-    if batch_size is not None:
-        config.batch_size = batch_size
-    if learning_rate is not None:
-        config.learning_rate = learning_rate
-    with failures():
-        ix = Index.open(index_dir)
-        with stage_progress(quiet=as_json) as progress:
-            report = run_finetune(questions, ix, out_dir, base=base, config=config, progress=progress)
-    if as_json:
-        dump(report.model_dump())
-        return
-    table = Table(
-        title=f"fine-tuning on {report.train_questions} questions, {report.heldout_questions} kept back"
-    )
-    for column in ("epoch", "loss", "recall@10", "recall@100", "MRR@10", "seconds"):
-        table.add_column(column)
-    for e in report.epochs:
-        loss = "-" if e.loss is None else f"{e.loss:.3f}"
-        table.add_row(
-            str(e.epoch),
-            loss,
-            f"{e.recall_at_10:.3f}",
-            f"{e.recall_at_100:.3f}",
-            f"{e.mrr_at_10:.3f}",
-            str(e.seconds),
-        )
-    out.print(table, soft_wrap=False)
-    out.print(f"best epoch {report.best_epoch} written to {report.out}; use it with --model {report.out}")
-
-
-def finetune_reranker(
-    questions: Path,
-    index_dir: Path,
-    out_dir: Path,
-    base: str | None,
-    epochs: int,
-    groups: int | None,
-    learning_rate: float | None,
-    holdout: float,
-    seed: int,
-    as_json: bool,
-) -> None:
-    from ..index import Index
-    from ..train.reranker import RerankConfig, train_reranker
-
-    config = RerankConfig(epochs=epochs, holdout=holdout, seed=seed)
-    if groups is not None:
-        config.groups_per_batch = groups
-    if learning_rate is not None:
-        config.learning_rate = learning_rate
-    with failures():
-        ix = Index.open(index_dir)
-        with stage_progress(quiet=as_json) as progress:
-            report = train_reranker(questions, ix, out_dir, base=base, config=config, progress=progress)
-    if as_json:
-        dump(report.model_dump())
-        return
-    table = Table(
-        title=f"reranker on {report.train_questions} questions, {report.heldout_questions} kept back "
-        f"(top {report.fusion.depth} of the first stage reranked)"
-    )
-    for column in ("epoch", "loss", "first-stage weight", "recall@10", "MRR@10", "seconds"):
-        table.add_column(column)
-    first = report.first_stage
-    table.add_row("first stage", "-", "-", f"{first['recall_at_10']:.3f}", f"{first['mrr_at_10']:.3f}", "-")
+        first = report.first_stage
+        table.add_row("first stage", "-", "-", *(f"{first[m]:.3f}" for m in ("recall_at_10", "recall_at_100", "mrr_at_10")), "-")
     for e in report.epochs:
         table.add_row(
             str(e.epoch),
             "-" if e.loss is None else f"{e.loss:.3f}",
-            str(e.first_stage_weight),
-            f"{e.recall_at_10:.3f}",
-            f"{e.mrr_at_10:.3f}",
+            *([str(e.first_stage_weight)] if train_reranker else []),
+            *(f"{v:.3f}" for v in (e.recall_at_10, e.recall_at_100, e.mrr_at_10)),
             str(e.seconds),
         )
     out.print(table, soft_wrap=False)
-    out.print(
-        f"best: epoch {report.best_epoch}, first-stage weight {report.fusion.first_stage_weight}; written to "
-        f"{report.out}; use it with --reranker {report.out}"
-    )
-
-
+    if train_reranker:
+        out.print(
+            f"best: epoch {report.best_epoch}, first-stage weight {report.fusion.first_stage_weight}; written to "
+            f"{report.out}; use it with --reranker {report.out}"
+        )
+    else:
+        out.print(f"best epoch {report.best_epoch} written to {report.out}; use it with --model {report.out}")

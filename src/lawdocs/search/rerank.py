@@ -5,13 +5,7 @@ through two vectors; a cross-encoder attends across both texts at once. It is to
 it reorders the first stage's best `depth` candidates, and its order is combined with the first stage's by
 weighted reciprocal rank (`RerankFusion`; a weight of 0 keeps the cross-encoder's order alone).
 
-`train_reranker` learns one from the labelled questions `lawdocs finetune` uses: the model starts from a
-sentence-transformers encoder (the index's own by default) with a one-logit head; every (question, gold
-clause) pair forms a group with negatives drawn afresh each epoch from the first stage's top candidates,
-and a softmax over each group's logits is trained to pick the gold clause (listwise cross-entropy), the
-word-embedding matrix frozen as in `lawdocs.finetune`. Part of the questions is kept back: after every
-epoch their candidates are reranked, and the epoch and fusion weight with the best recall@10 there are
-kept and written beside the model (`lawdocs_reranker.json`).
+Training one is `lawdocs.train.reranker` (`lawdocs finetune --reranker`), which nothing here imports.
 """
 
 from __future__ import annotations

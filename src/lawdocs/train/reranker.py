@@ -1,15 +1,10 @@
-"""Cross-encoder reranking: read the question and a clause together and score how well one answers the other.
-
-A bi-encoder embeds a question and a clause apart, so "楼上扔东西砸伤人谁赔" and an article on 高空抛物 meet only
-through two vectors; a cross-encoder attends across both texts at once. It is too slow to score a corpus, so
-it reorders the first stage's best `depth` candidates, and its order is combined with the first stage's by
-weighted reciprocal rank (`RerankFusion`; a weight of 0 keeps the cross-encoder's order alone).
+"""Training a cross-encoder reranker (`lawdocs finetune --reranker`); scoring with one is `lawdocs.search.rerank`.
 
 `train_reranker` learns one from the labelled questions `lawdocs finetune` uses: the model starts from a
 sentence-transformers encoder (the index's own by default) with a one-logit head; every (question, gold
 clause) pair forms a group with negatives drawn afresh each epoch from the first stage's top candidates,
 and a softmax over each group's logits is trained to pick the gold clause (listwise cross-entropy), the
-word-embedding matrix frozen as in `lawdocs.finetune`. Part of the questions is kept back: after every
+word-embedding matrix frozen as in `lawdocs.train.finetune`. Part of the questions is kept back: after every
 epoch their candidates are reranked, and the epoch and fusion weight with the best recall@10 there are
 kept and written beside the model (`lawdocs_reranker.json`).
 """
