@@ -100,16 +100,12 @@ def progress_bar(*, quiet: bool) -> Any:
 
 @contextmanager
 def stage_progress(*, quiet: bool) -> Iterator[Any]:
-    """A `progress(stage, done, total)` callback drawing one bar per stage (see `progress_bar`)."""
-    with progress_bar(quiet=quiet) as bar:
-        tasks: dict[str, Any] = {}
+    """A `progress(stage, done, total)` callback shown as one step per stage (bars or log lines, see
+    `lawdocs.cli.progress`)."""
+    from .progress import reporting
 
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done)
-
-        yield progress
+    with reporting(err, quiet=quiet) as reporter:
+        yield lambda stage, done, total: reporter.update(stage, done, total)
 
 
 # -- parse ---------------------------------------------------------------------------------------
@@ -184,6 +180,7 @@ def index(
     """Add documents to an index (created if missing); unchanged files are skipped."""
     from ..index import Index
     from ..load import iter_files
+    from .progress import reporting
 
     with failures():
         if (index_dir / "manifest.json").exists():
@@ -191,9 +188,11 @@ def index(
         else:
             ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical)  # type: ignore[arg-type]
         files = list(iter_files(list(paths)))
-        with progress_bar(quiet=as_json) as bar:
-            task = bar.add_task("indexing", total=len(files))
-            report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
+        with reporting(err, quiet=as_json, title="indexing") as progress:  # lawdocs.cli.progress
+            progress.step("files", label="indexing", total=len(files), unit="files")
+            ix.embedder  # noqa: B018 -- load the model first: building it (once per machine) is its own step
+            report = ix.add(files, progress=lambda _p, n: progress.advance("files", n))
+            progress.finish_all()
         manifest = ix.save()
     summary = {
         "index": str(index_dir),
@@ -201,6 +200,7 @@ def index(
         "documents_added": len(report.added),
         "documents_replaced": len(report.replaced),
         "documents_skipped": len(report.skipped),
+        "documents_duplicate": len(report.duplicates),
         "clauses_added": report.clauses,
         "failed": [{"source": s, "error": e} for s, e in report.failed],
         "documents": manifest.documents,
@@ -212,7 +212,8 @@ def index(
     else:
         out.print(
             f"{len(files)} files: {len(report.added)} documents added, {len(report.replaced)} replaced, "
-            f"{len(report.skipped)} unchanged, {len(report.failed)} failed; {report.clauses} clauses embedded.\n"
+            f"{len(report.skipped)} unchanged, {duplicates_note(report.duplicates)}{len(report.failed)} failed; "
+            f"{report.clauses:,} clauses embedded.\n"
             f"Index {index_dir}: {manifest.documents} documents, {manifest.clauses} clauses, model {manifest.model_name}."
         )
         for source, message in report.failed:
@@ -220,6 +221,14 @@ def index(
             err.print(f"[red]failed:[/red] {where}{message}", highlight=False)
     if report.failed:
         raise typer.Exit(1)
+
+
+def duplicates_note(duplicates: list[str]) -> str:
+    """ "1 duplicate of another file (indexed once), " or nothing: a document read again from a second file."""
+    if not duplicates:
+        return ""
+    n = len(duplicates)
+    return f"{n} duplicate{'s' if n > 1 else ''} of another file (indexed once), "
 
 
 @app.command()

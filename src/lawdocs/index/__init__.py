@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..embed import Embedder, canonical_model_name, embedder_for
+from ..embedding.progress import encode_passages_reporting
 from ..errors import IndexCorruptError, IndexStoreError, ModelMismatchError
 from ..filters import Filters, parse_filters
 from ..ingest import AddReport, Failure, iter_documents
@@ -205,7 +206,8 @@ class Index:
                 if doc.source not in seen.sources:
                     seen.sources.append(doc.source)
                     table.by_source[doc.source] = doc.id
-                report.skipped.append(doc.id)
+                # the first file a document was read from holds it; any other file is a copy of that one
+                (report.skipped if doc.source == seen.sources[0] else report.duplicates).append(doc.id)
                 continue
             old_id = table.by_source.get(doc.source)
             if old_id is not None and old_id in table.documents:
@@ -236,7 +238,9 @@ class Index:
             todo = [i for i, key in enumerate(keys) if key not in reuse]
             vecs = np.zeros((len(clauses), self.embedder.dimension), dtype=np.float32)
             if todo:
-                vecs[todo] = self.embedder.encode_passages([texts[i] for i in todo], batch_size=batch_size)
+                vecs[todo] = encode_passages_reporting(  # tells progress listeners (lawdocs.embedding.progress)
+                    self.embedder, [texts[i] for i in todo], batch_size=batch_size
+                )
             for i, key in enumerate(keys):
                 if key in reuse:
                     vecs[i] = reuse[key]
