@@ -20,9 +20,11 @@ from rich.tree import Tree
 
 from ..errors import LawdocsError
 from ..models import Hit
+from .help import TidyGroup
 
 app = typer.Typer(
     name="lawdocs",
+    cls=TidyGroup,  # lawdocs.cli.help: usage FILES..., no <bool> on flags, help texts shown as written
     help="Parse, index, search and answer Chinese rule-of-law and policy documents.",
     no_args_is_help=True,
     add_completion=False,
@@ -264,20 +266,6 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     return row
 
 
-def hits_table(query: str, hits: list[Hit]) -> Table:
-    table = Table(title=f"{query}", show_lines=True, expand=True)
-    table.add_column("#", justify="right", width=3)
-    table.add_column("score", width=7)
-    table.add_column("citation", ratio=2, overflow="fold")
-    table.add_column("text", ratio=5, overflow="fold")
-    for hit in hits:
-        text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
-        for link in distinct(hit.references):
-            text += "\n↳ " + link_line(link)
-        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation, text)
-    return table
-
-
 @app.command()
 def search(
     query: Annotated[str | None, typer.Argument(help="The question or keywords.")] = None,
@@ -296,6 +284,7 @@ def search(
 ) -> None:
     """Find the clauses that answer a query."""
     from ..index import Index
+    from .hits import print_hits
 
     if (query is None) == (queries is None):
         err.print("[red]error:[/red] give a QUERY or --queries FILE, not both or neither")
@@ -317,7 +306,7 @@ def search(
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
                 else:
-                    out.print(hits_table(f"{number}: {row['query']}", hits), soft_wrap=False)
+                    print_hits(f"{number}: {row['query']}", hits)  # lawdocs.cli.hits
             return
         assert query is not None
         hits = ix.search(
@@ -331,7 +320,7 @@ def search(
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
-        out.print(hits_table(query, hits), soft_wrap=False)
+        print_hits(query, hits)  # lawdocs.cli.hits: a table when wide, blocks when narrow
 
 
 def read_query_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -1,0 +1,85 @@
+"""Search hits for a reader: a table on a wide terminal, one block per hit on a narrow one.
+
+Each hit shows its rank, its citation (whitespace normalised, `p. N` for a PDF page), the clause id to pass to
+`lawdocs show`, which retrievers found it, and its text. The fused score itself is not shown: a reciprocal-rank
+fusion score (0.0325…) says nothing to a reader, while "found by dense + lexical" says the clause matched both
+by meaning and by its words, and the rank says where it stands. `--json` keeps every score.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from ..models import Hit
+
+WIDE = 100  # columns from which hits are a table; below, blocks (a table column of citations would wrap a lot)
+TEXT_LIMIT = 240
+RETRIEVERS = ("dense", "lexical", "rerank")
+
+
+def found_by(hit: Hit) -> str:
+    """Which retrievers had the hit among their candidates: "dense + lexical", "lexical", "rerank + dense"…"""
+    names = [name for name in RETRIEVERS if name in hit.scores]
+    return " + ".join(names) if names else "-"
+
+
+def where(hit: Hit) -> str:
+    """The citation, with the page for a clause read from a PDF."""
+    return hit.citation + (f"  p. {hit.page}" if hit.page is not None else "")
+
+
+def hit_text(hit: Hit) -> Text:
+    """The clause text on one line (cut at TEXT_LIMIT), then its cross-references, one a line."""
+    from . import distinct, link_line
+
+    body = " ".join(hit.text.split())
+    text = Text(body if len(body) <= TEXT_LIMIT else body[:TEXT_LIMIT] + "…", overflow="fold")
+    for link in distinct(hit.references):
+        text.append("\n↳ ")
+        text.append_text(Text.from_markup(link_line(link)))  # link_line marks up its own parts
+    return text
+
+
+def hits_table(title: str, hits: list[Hit]) -> Table:
+    table = Table(title=title, show_lines=True, expand=True)
+    table.add_column("#", justify="right", width=3)
+    table.add_column("citation", ratio=3, overflow="fold")
+    table.add_column("found by", width=9)
+    table.add_column("text", ratio=5, overflow="fold")
+    for hit in hits:
+        cited = Text(where(hit))
+        cited.append(f"\n{hit.clause_id}", style="dim")
+        table.add_row(str(hit.rank), cited, found_by(hit), hit_text(hit))
+    return table
+
+
+def indented(text: Text) -> Padding:
+    return Padding(text, (0, 0, 0, 3), expand=False)
+
+
+def hit_blocks(title: str, hits: list[Hit]) -> list[Any]:
+    parts: list[Any] = [Text(title, style="bold")]
+    for hit in hits:
+        head = Text(f"{hit.rank}. ", style="bold")
+        head.append(where(hit), style="bold cyan")
+        meta = Text(f"{hit.clause_id} · found by {found_by(hit)}", style="dim")
+        parts += [Text(""), head, indented(meta), indented(hit_text(hit))]
+    return parts
+
+
+def print_hits(title: str, hits: list[Hit]) -> None:
+    """Print `hits` to stdout at the terminal's width ($COLUMNS when set)."""
+    console = Console(soft_wrap=False, highlight=False)
+    if not hits:
+        console.print(Text(f"{title}: no hits", style="yellow"))
+        return
+    if console.width >= WIDE:
+        console.print(hits_table(title, hits))
+    else:
+        for part in hit_blocks(title, hits):
+            console.print(part)
