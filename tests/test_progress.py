@@ -135,3 +135,34 @@ def test_real_legal_model_build_is_told_in_the_log(
     err = result.stderr
     assert "[model] building the default model (once per machine, ~2 min): adding the legal delta (0/2)" in err
     assert "exporting the legal model to ONNX int8 (1/2)" in err and "[model] done: 2/2" in err
+
+
+@pytest.mark.slow
+def test_base_onnx_export_is_made_only_when_the_base_model_is_asked_for(tmp_path: Path) -> None:
+    """The legal model needs the base weights, not the base's ONNX export: a first run skips that export, and
+    asking for the base model later adds it in place, with its phase told."""
+    from lawdocs.embed import build_default_model
+    from lawdocs.embedding import default_model
+
+    built = build_default_model()
+    home = tmp_path / "home"
+    target = default_model.default_model_dir(home)
+    target.mkdir(parents=True)
+    for item in built.iterdir():  # the built weights without their export, as a legal-only first run leaves them
+        if item.name != "onnx":
+            (target / item.name).symlink_to(item)
+    info = json.loads((built / "lawdocs_model.json").read_text())
+    (target / "lawdocs_model.json").unlink()
+    (target / "lawdocs_model.json").write_text(
+        json.dumps({k: v for k, v in info.items() if not k.startswith("onnx") and "int8" not in k})
+    )
+    assert default_model._is_current(target, onnx=False) and not default_model._is_current(target)
+    assert build_default_model(home, onnx=False) == target and not (target / "onnx").exists()
+    seen: list[events.Event] = []
+    with events.listening(seen.append):
+        assert build_default_model(home) == target
+    assert (target / "onnx" / "model_int8.onnx").is_file()
+    recorded = json.loads((target / "lawdocs_model.json").read_text())
+    assert recorded["onnx_int8_sha256"] and recorded["min_cosine_int8_vs_fp32"] >= 0.99
+    assert [e.message.split(": ")[-1] for e in seen if not e.finished] == ["exporting it to ONNX int8"]
+    assert default_model._is_current(target)

@@ -62,7 +62,7 @@ def _checked_base(
     """The default model's folder, refusing a base or delta other than the ones the delta was made with."""
     from .default_model import build_default_model
 
-    base = build_default_model(home, phases=phases)
+    base = build_default_model(home, phases=phases, onnx=False)  # the legal model runs its own export
     if sha256_file(base / WEIGHTS) != about["base_fingerprint"]:
         raise ModelError(
             "the default model's weights differ from those the delta was made on "
@@ -109,8 +109,8 @@ def build_legal_model(home: str | Path | None = None) -> Path:
         return target
     from .default_model import BASE_PHASES, BUILD_TITLE, _is_current, default_model_dir
 
-    base_built = _is_current(default_model_dir(home))
-    phases = Phases(BUILD_TITLE, [*(() if base_built else BASE_PHASES), *LEGAL_PHASES])
+    base_built = _is_current(default_model_dir(home), onnx=False)
+    phases = Phases(BUILD_TITLE, [*(() if base_built else BASE_PHASES[:2]), *LEGAL_PHASES])
     base = _checked_base(about, delta_path, home, phases)
 
     def fill(staging: Path) -> dict[str, Any]:

@@ -64,7 +64,9 @@ class Phases:
         self.done = 0
 
     def begin(self, phase: str) -> None:
-        """Phase `phase` starts (the ones before it are done)."""
+        """Phase `phase` starts (the ones before it are done); a phase not announced is added at the end."""
+        if phase not in self.phases:
+            self.phases.append(phase)
         self.done = self.phases.index(phase)
         emit(Event(self.step, f"{self.title}: {phase}", done=self.done, total=len(self.phases)))
 
