@@ -55,6 +55,32 @@ class TimedEmbedder:
             self.texts += len(texts)
 
 
+def phase_timer(into: dict[str, float]) -> Any:
+    """A progress listener that records the CPU seconds of each model-build phase it is told of."""
+    state = {"phase": "", "cpu": cpu_seconds()}
+
+    def listen(event: Any) -> None:
+        if event.step != "model":
+            return
+        now = cpu_seconds()
+        if state["phase"]:
+            into[str(state["phase"])] = round(now - float(state["cpu"]), 2)
+        state.update(phase="" if event.finished else event.message.split(": ")[-1], cpu=now)
+
+    return listen
+
+
+def listening(listener: Any) -> Any:
+    """lawdocs.embedding.progress.listening, or nothing for a lawdocs without progress events (older commits)."""
+    try:
+        from lawdocs.embedding.progress import listening as listen
+    except ImportError:
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return listen(listener)
+
+
 def cpu_seconds() -> float:
     """CPU time (user + system) of this process and of the children it waited for: on a shared, loaded
     machine a steadier measure of the work than wall time."""
@@ -73,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="lawdocs-first-run-") as tmp:
         home = Path(tmp) / "home"
         os.environ["LAWDOCS_HOME"] = str(home)
-        from lawdocs.embed import build_default_model, build_legal_model, load_embedder
+        from lawdocs.embed import build_legal_model, load_embedder
         from lawdocs.index import Index
         from lawdocs.ingest import Failure, iter_documents
 
@@ -90,11 +116,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             log(f"{name}: {steps[name]:.1f} s ({cpu[name]:.1f} s of CPU)")
             return now
 
+        phases: dict[str, float] = {}
         t = time.perf_counter()
-        build_default_model()
-        t = step("build base model", t)
-        build_legal_model()
-        t = step("build legal model", t)
+        with listening(phase_timer(phases)):
+            build_legal_model()  # as `lawdocs index` does: the legal model, built from the base weights
+        t = step("build the models", t)
         embedder = TimedEmbedder(load_embedder(None))
         t = step("load legal model", t)
         docs = [d for d in iter_documents([args.corpus]) if not isinstance(d, Failure)]
@@ -126,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "embed_clauses_per_second": round(embedder.texts / embedder.seconds, 1) if embedder.seconds else None,
         "steps_seconds": steps,
         "steps_cpu_seconds": cpu,
+        "model_build_phases_cpu_seconds": phases,
         "embed_seconds": round(embedder.seconds, 2),
         "total_cpu_seconds": round(total_cpu, 2),
         "index_seconds": round(index_total, 2),
@@ -137,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"First run on a fresh model home: `lawdocs index corpora` ({manifest.documents} documents, "
         f"{manifest.clauses} clauses) then `{data['search_command']}`.\n\n"
         + md_table(["step", "wall seconds", "% of wall", "CPU seconds"], rows)
+        + (f"\n\nModel build phases (CPU seconds): {phases}" if phases else "")
         + f"\n\nEmbedding alone: {embedder.texts:,} clauses in {embedder.seconds:.1f} s wall, "
         f"{data['embed_clauses_per_second']} clauses/s. README search's top hit: "
         f"{data['search_top_hit']}.\n"
