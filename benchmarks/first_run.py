@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "total_cpu_seconds": round(total_cpu, 2),
         "index_seconds": round(index_total, 2),
         "total_seconds": round(total, 2),
-        "search_top_hit": hits[0]["label"] if hits else None,
+        "search_top_hit": (hits[0]["label"] or hits[0]["text"][:40]) if hits else None,
         "search_command": f'lawdocs search "{QUERY}" --filter {FILTER}',
     }
     markdown = (
