@@ -1,7 +1,8 @@
 """The `lawdocs` command: a thin shell over the library.
 
 Every command calls one library function, prints a human view by default or JSON with
-`--json`, and turns a LawdocsError into a one-line message and a non-zero exit.
+`--json`, and turns a LawdocsError into a one-line message and a non-zero exit. Modules: `progress` (bars on a
+terminal, periodic lines in a log), `hits` (search hits as a table or blocks), `help` (tidy --help).
 """
 
 from __future__ import annotations
@@ -306,7 +307,7 @@ def search(
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in hits]})
                 else:
-                    print_hits(f"{number}: {row['query']}", hits)  # lawdocs.cli.hits
+                    print_hits(f"{number}: {row['query']}", hits, reference_lines)  # lawdocs.cli.hits
             return
         assert query is not None
         hits = ix.search(
@@ -320,7 +321,7 @@ def search(
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
-        print_hits(query, hits)  # lawdocs.cli.hits: a table when wide, blocks when narrow
+        print_hits(query, hits, reference_lines)  # lawdocs.cli.hits: a table when wide, blocks when narrow
 
 
 def read_query_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -387,6 +388,10 @@ def link_line(link: Any, *, incoming: bool = False) -> str:
     tail = f"  [dim]{link.target_clause_id}[/dim]" if link.target_clause_id else ""
     text = f"\n    {link.target_text[:200]}" if link.target_text else ""
     return f"{link.text} → {where}{tail}{text}"
+
+
+def reference_lines(hit: Hit) -> list[str]:
+    return [link_line(link) for link in distinct(hit.references)]
 
 
 def distinct(links: list[Any], *, incoming: bool = False) -> list[Any]:

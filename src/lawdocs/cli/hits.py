@@ -8,6 +8,7 @@ by meaning and by its words, and the rank says where it stands. `--json` keeps e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -33,19 +34,20 @@ def where(hit: Hit) -> str:
     return hit.citation + (f"  p. {hit.page}" if hit.page is not None else "")
 
 
-def hit_text(hit: Hit) -> Text:
-    """The clause text on one line (cut at TEXT_LIMIT), then its cross-references, one a line."""
-    from . import distinct, link_line
+References = Callable[[Hit], list[str]]  # a hit's cross-references as rich-markup lines
 
+
+def hit_text(hit: Hit, references: References) -> Text:
+    """The clause text on one line (cut at TEXT_LIMIT), then its cross-references, one a line."""
     body = " ".join(hit.text.split())
     text = Text(body if len(body) <= TEXT_LIMIT else body[:TEXT_LIMIT] + "…", overflow="fold")
-    for link in distinct(hit.references):
+    for line in references(hit):
         text.append("\n↳ ")
-        text.append_text(Text.from_markup(link_line(link)))  # link_line marks up its own parts
+        text.append_text(Text.from_markup(line))
     return text
 
 
-def hits_table(title: str, hits: list[Hit]) -> Table:
+def hits_table(title: str, hits: list[Hit], references: References) -> Table:
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("citation", ratio=3, overflow="fold")
@@ -54,7 +56,7 @@ def hits_table(title: str, hits: list[Hit]) -> Table:
     for hit in hits:
         cited = Text(where(hit))
         cited.append(f"\n{hit.clause_id}", style="dim")
-        table.add_row(str(hit.rank), cited, found_by(hit), hit_text(hit))
+        table.add_row(str(hit.rank), cited, found_by(hit), hit_text(hit, references))
     return table
 
 
@@ -62,24 +64,24 @@ def indented(text: Text) -> Padding:
     return Padding(text, (0, 0, 0, 3), expand=False)
 
 
-def hit_blocks(title: str, hits: list[Hit]) -> list[Any]:
+def hit_blocks(title: str, hits: list[Hit], references: References) -> list[Any]:
     parts: list[Any] = [Text(title, style="bold")]
     for hit in hits:
         head = Text(f"{hit.rank}. ", style="bold")
         head.append(where(hit), style="bold cyan")
         meta = Text(f"{hit.clause_id} · found by {found_by(hit)}", style="dim")
-        parts += [Text(""), head, indented(meta), indented(hit_text(hit))]
+        parts += [Text(""), head, indented(meta), indented(hit_text(hit, references))]
     return parts
 
 
-def print_hits(title: str, hits: list[Hit]) -> None:
-    """Print `hits` to stdout at the terminal's width ($COLUMNS when set)."""
+def print_hits(title: str, hits: list[Hit], references: References = lambda hit: []) -> None:
+    """Print `hits` to stdout at the terminal's width ($COLUMNS when set), each with `references(hit)`."""
     console = Console(soft_wrap=False, highlight=False)
     if not hits:
         console.print(Text(f"{title}: no hits", style="yellow"))
         return
     if console.width >= WIDE:
-        console.print(hits_table(title, hits))
+        console.print(hits_table(title, hits, references))
     else:
-        for part in hit_blocks(title, hits):
+        for part in hit_blocks(title, hits, references):
             console.print(part)

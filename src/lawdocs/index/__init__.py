@@ -206,8 +206,7 @@ class Index:
                 if doc.source not in seen.sources:
                     seen.sources.append(doc.source)
                     table.by_source[doc.source] = doc.id
-                # the first file a document was read from holds it; any other file is a copy of that one
-                (report.skipped if doc.source == seen.sources[0] else report.duplicates).append(doc.id)
+                (report.skipped if doc.source == seen.sources[0] else report.duplicates).append(doc.id)  # a copy
                 continue
             old_id = table.by_source.get(doc.source)
             if old_id is not None and old_id in table.documents:
@@ -238,9 +237,7 @@ class Index:
             todo = [i for i, key in enumerate(keys) if key not in reuse]
             vecs = np.zeros((len(clauses), self.embedder.dimension), dtype=np.float32)
             if todo:
-                vecs[todo] = encode_passages_reporting(  # tells progress listeners (lawdocs.embedding.progress)
-                    self.embedder, [texts[i] for i in todo], batch_size=batch_size
-                )
+                vecs[todo] = encode_passages_reporting(self.embedder, [texts[i] for i in todo], batch_size=batch_size)
             for i, key in enumerate(keys):
                 if key in reuse:
                     vecs[i] = reuse[key]
