@@ -1,4 +1,10 @@
-"""Shared fixtures: the corpora shipped in the repository, and the whole collections beside it (`../shared`).
+"""Shared fixtures: the corpora shipped in the repository, the real test data in `tests/data/`, and the whole
+collections beside it (`../shared`).
+
+A fresh clone has `corpora/` (the bundled sample documents) and `tests/data/` (a STARD subset, the PDFs that
+`corpora/` lacks): the fast suite runs on those alone. Tests that need the whole collections (all of
+`shared/corpora`, `laws-all.tar.gz`, all 58,637 STARD articles) use the `shared` fixture and carry the
+`collections` marker; they skip, with that reason, where `../shared` is absent.
 
 One model home for the whole run: $LAWDOCS_HOME when set, else lawdocs' default (~/.cache/lawdocs), fixed
 here before any test runs so that which models a run builds never depends on test order.
@@ -6,8 +12,8 @@ here before any test runs so that which models a run builds never depends on tes
 
 from __future__ import annotations
 
-import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +26,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"  # shipped with the project: every fresh clone has it
+DATA = ROOT / "tests" / "data"
+STARD = DATA / "stard"  # 24 STARD training questions, their gold articles and 300 other articles
 SHARED = ROOT.parent / "shared"
+SHARED_MISSING = f"collections test: the whole collections (../shared) are not beside the repository ({SHARED})"
 
 
 @pytest.fixture(scope="session")
@@ -29,32 +38,35 @@ def corpora() -> Path:
     return CORPORA
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that uses the `shared` fixture is a `collections` test (and is told so by `-m collections`)."""
+    for item in items:
+        if "shared" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.collections)
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    """The read-only real data folder (`shared/` next to the repository root)."""
+    """The read-only whole collections (`shared/` next to the repository root); tests using it are marked
+    `collections` and skip where it is absent."""
     if not (SHARED / "corpora").is_dir():
-        pytest.skip(f"real corpora not found at {SHARED}")
+        pytest.skip(SHARED_MISSING)
     return SHARED
 
 
 @pytest.fixture(scope="session")
-def stard_subset(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def stard_data() -> Path:
+    """tests/data/stard: `questions.jsonl` (24 STARD training questions) and `corpus.jsonl` (their gold
+    articles and 300 others, STARD's record format)."""
+    return STARD
+
+
+@pytest.fixture(scope="session")
+def stard_subset(stard_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """24 training questions and a corpus of their gold articles plus 300 others, indexed with the default model."""
     folder = tmp_path_factory.mktemp("ft")
-    questions = [json.loads(line) for line in (shared / "bench/stard/train.jsonl").open(encoding="utf-8")][
-        :24
-    ]
-    gold = {g for q in questions for g in q["gold"]}
-    records = []
-    with (shared / "bench/stard/corpus.jsonl").open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
-            row = json.loads(line)
-            if row["name"] in gold or n % 200 == 0:
-                records.append(line)
-    (folder / "corpus.jsonl").write_text("".join(records), encoding="utf-8")
-    (folder / "questions.jsonl").write_text(
-        "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8"
-    )
+    shutil.copy(stard_data / "corpus.jsonl", folder / "corpus.jsonl")
+    shutil.copy(stard_data / "questions.jsonl", folder / "questions.jsonl")
     ix = Index.create(folder / "index")
     report = ix.add(folder / "corpus.jsonl")
     assert not report.failed

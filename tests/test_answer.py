@@ -18,9 +18,8 @@ from lawdocs.errors import QueryError
 from lawdocs.index import Index
 from lawdocs.models import Clause, Document
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPORT = Path(__file__).resolve().parents[1] / "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
-DEV = SHARED / "bench/reports/seed_dev.jsonl"
+DEV = Path(__file__).resolve().parent / "data/reports/seed_dev.jsonl"  # shared/bench/reports/seed_dev.jsonl
 
 
 def norm(text: str) -> str:

@@ -25,8 +25,7 @@ from lawdocs.evaluate import (
 from lawdocs.index import Index
 from lawdocs.models import Clause, Document, DocumentInfo, Hit
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-STARD = SHARED / "bench" / "stard"
+STARD = Path(__file__).resolve().parent / "data" / "stard"  # shipped: STARD questions and articles
 
 
 def hit(label: str | None, *, title: str = "某法", article: str | None = None, text: str = "条文") -> Hit:
@@ -265,10 +264,9 @@ def test_questions_for_another_index_are_refused(index: Index, tmp_path: Path) -
     assert report.metrics["recall@10"] == 0.5
 
 
-@pytest.mark.skipif(not STARD.exists(), reason="shared STARD data not present")
 def test_stard_records_are_matched_by_name() -> None:
     """Real STARD questions against their gold laws' real records (label = the record's `name`)."""
-    question = json.loads((STARD / "train.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    question = json.loads((STARD / "questions.jsonl").read_text(encoding="utf-8").splitlines()[0])
     wanted = {normalise_label(g) for g in question["gold"]}
     records: dict[str, list[dict[str, str]]] = {}
     with (STARD / "corpus.jsonl").open(encoding="utf-8") as fh:

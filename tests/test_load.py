@@ -1,4 +1,5 @@
-"""lawdocs.load: real corpora from ../shared plus generated bad inputs."""
+"""lawdocs.load: the bundled corpora, the real files in tests/data, generated bad inputs; and the whole
+collections in ../shared (tests marked `collections`)."""
 
 from __future__ import annotations
 
@@ -23,19 +24,15 @@ from lawdocs.errors import (
 from lawdocs.load import RawDocument, RecordClause, iter_files, load_path, normalize_for_match
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPORA = SHARED / "corpora"
 DATA = Path(__file__).resolve().parent / "data" / "load"
+PDF_DIRS = (REPO / "corpora" / "pdf", Path(__file__).resolve().parent / "data" / "pdf")  # bundled, then test data
 
 ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇]+条", re.M)
 RADICALS = re.compile("[\u2e80-\u2fdf]")
 
 
-@pytest.fixture(scope="module")
-def corpora() -> Path:
-    if not CORPORA.is_dir():
-        pytest.skip(f"shared corpora not found at {CORPORA}")
-    return CORPORA
+def pdf_file(name: str) -> Path:
+    return next((folder / name for folder in PDF_DIRS if (folder / name).is_file()), PDF_DIRS[-1] / name)
 
 
 def load_one(path: Path, **options: object) -> RawDocument:
@@ -55,8 +52,8 @@ PDF_ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def pdfs(corpora: Path) -> dict[str, RawDocument]:
-    return {name: load_one(corpora / "pdf" / name) for name in PDF_ARTICLES}
+def pdfs() -> dict[str, RawDocument]:
+    return {name: load_one(pdf_file(name)) for name in PDF_ARTICLES}
 
 
 @pytest.mark.parametrize("name,expected", sorted(PDF_ARTICLES.items()))
@@ -67,11 +64,11 @@ def test_pdf_article_lines_after_wrap_rejoin(pdfs: dict[str, RawDocument], name:
 
 
 @pytest.mark.parametrize("name", sorted(PDF_ARTICLES))
-def test_pdf_page_offsets(pdfs: dict[str, RawDocument], corpora: Path, name: str) -> None:
+def test_pdf_page_offsets(pdfs: dict[str, RawDocument], name: str) -> None:
     from pypdf import PdfReader
 
     doc = pdfs[name]
-    n_pages = len(PdfReader(corpora / "pdf" / name).pages)
+    n_pages = len(PdfReader(pdf_file(name)).pages)
     assert doc.pages is not None and len(doc.pages) == n_pages == doc.meta["page_count"]
     assert doc.pages[0] == 0
     assert doc.pages == sorted(doc.pages)
@@ -180,8 +177,8 @@ def test_pdf_random_bytes_is_corrupt(tmp_path: Path) -> None:
     assert str(bad) in str(info.value)
 
 
-def test_pdf_truncated_is_corrupt(corpora: Path, tmp_path: Path) -> None:
-    data = (corpora / "pdf" / "中华人民共和国劳动合同法.pdf").read_bytes()
+def test_pdf_truncated_is_corrupt(tmp_path: Path) -> None:
+    data = pdf_file("中华人民共和国劳动合同法.pdf").read_bytes()
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(CorruptFileError, match="cut.pdf"):
@@ -209,11 +206,11 @@ def test_pdf_encrypted_with_password(tmp_path: Path) -> None:
         list(load_path(locked))
 
 
-def test_pdf_encrypted_with_empty_password_is_read(corpora: Path, tmp_path: Path) -> None:
+def test_pdf_encrypted_with_empty_password_is_read(tmp_path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    writer.append(PdfReader(corpora / "pdf" / "中华人民共和国劳动合同法实施条例.pdf"))
+    writer.append(PdfReader(pdf_file("中华人民共和国劳动合同法实施条例.pdf")))
     writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
     opened = tmp_path / "owner-only.pdf"
     with open(opened, "wb") as fh:
@@ -252,9 +249,9 @@ def test_markdown_local_regulation_hint(corpora: Path) -> None:
         assert load_one(f).meta["category_hint"] == "地方性法规"
 
 
-def test_markdown_front_matter_only_is_empty(corpora: Path) -> None:
-    with pytest.raises(EmptyDocumentError):
-        list(load_path(corpora / "laws" / "民法典" / "_index.md"))
+def test_markdown_front_matter_only_is_empty() -> None:
+    with pytest.raises(EmptyDocumentError):  # LawRefBook's 民法典/_index.md (shared/corpora/laws)
+        list(load_path(DATA / "front_matter_only" / "_index.md"))
 
 
 def test_every_law_markdown_loads(corpora: Path) -> None:
@@ -491,9 +488,19 @@ def test_sql_truncated_statement(tmp_path: Path) -> None:
 
 
 # --- CSV ------------------------------------------------------------------------------------------------
-def test_csv_work_reports(corpora: Path) -> None:
+def test_csv_work_reports_bundled(corpora: Path) -> None:
     files = sorted((corpora / "reports" / "gov-work-reports-2026").glob("*.csv"))
+    assert len(files) == 3
+    check_work_reports(files)
+
+
+def test_csv_work_reports_all_31(shared: Path) -> None:
+    files = sorted((shared / "corpora" / "reports" / "gov-work-reports-2026").glob("*.csv"))
     assert len(files) == 31
+    check_work_reports(files)
+
+
+def check_work_reports(files: list[Path]) -> None:
     regions = set()
     for f in files:
         doc = load_one(f)
@@ -508,13 +515,13 @@ def test_csv_work_reports(corpora: Path) -> None:
             assert chrome not in head, (f.name, chrome)
         assert "各位代表" in doc.text
         assert not doc.text.rstrip().endswith("相关报道：")
-    assert len(regions) == 31
+    assert len(regions) == len(files)
 
 
-def test_csv_without_text_column(corpora: Path) -> None:
-    # reports/manifest.csv lists files, titles and dates: no column holds document text
+def test_csv_without_text_column() -> None:
+    # shared/corpora/reports/manifest.csv lists files, titles and dates: no column holds document text
     with pytest.raises(EmptyDocumentError, match="text_field"):
-        list(load_path(corpora / "reports" / "manifest.csv"))
+        list(load_path(DATA / "reports_manifest.csv"))
 
 
 def test_csv_text_field_option(tmp_path: Path) -> None:
@@ -529,10 +536,8 @@ def test_csv_text_field_option(tmp_path: Path) -> None:
 
 
 # --- JSONL ----------------------------------------------------------------------------------------------
-def test_stard_corpus_groups_records(corpora: Path) -> None:
-    path = SHARED / "bench" / "stard" / "corpus.jsonl"
-    if not path.exists():
-        pytest.skip("STARD corpus not present")
+def test_stard_corpus_groups_records(shared: Path) -> None:
+    path = shared / "bench" / "stard" / "corpus.jsonl"
     docs = list(load_path(path))  # its speed is measured in benchmarks, not asserted here
     assert sum(len(d.records or []) for d in docs) == 58_637
     assert len(docs) == 1339
@@ -622,7 +627,7 @@ def test_iter_files_real_corpora(corpora: Path) -> None:
     suffixes = {f.suffix for f in files}
     assert suffixes <= {".md", ".pdf", ".csv", ".txt", ".sql"}
     assert not any(part.startswith(".") for f in files for part in f.relative_to(corpora).parts)
-    assert sum(f.suffix == ".pdf" for f in files) == 5
+    assert sum(f.suffix == ".pdf" for f in files) == 2  # corpora/pdf bundles two of the five law PDFs
 
 
 # --- matching form --------------------------------------------------------------------------------------

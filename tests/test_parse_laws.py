@@ -1,4 +1,5 @@
-"""Laws on the real corpora: the five PDFs and every file under shared/corpora, through `parse_file`."""
+"""Laws on the real corpora, through `parse_file`: the five PDFs (two bundled in corpora/pdf, three in
+tests/data/pdf), every file of the bundled corpora, and every file under shared/corpora (`collections`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from lawdocs.errors import EmptyDocumentError
 from lawdocs.models import Document
 from lawdocs.parse import coverage_gaps, parse_file
 
+REPO = Path(__file__).resolve().parents[1]
+PDF_DIRS = (REPO / "corpora" / "pdf", REPO / "tests" / "data" / "pdf")
 PDF_ARTICLES = {
     "中华人民共和国民法典.pdf": 1260,
     "中华人民共和国劳动合同法.pdf": 98,
@@ -19,11 +22,15 @@ PDF_ARTICLES = {
 }
 
 
+def pdf_file(name: str) -> Path:
+    return next((folder / name for folder in PDF_DIRS if (folder / name).is_file()), PDF_DIRS[-1] / name)
+
+
 @pytest.fixture(scope="module")
-def pdfs(shared: Path) -> dict[str, Document]:
+def pdfs() -> dict[str, Document]:
     out = {}
     for name in PDF_ARTICLES:
-        docs = parse_file(shared / "corpora/pdf" / name)
+        docs = parse_file(pdf_file(name))
         assert len(docs) == 1
         out[name] = docs[0]
     return out
@@ -53,8 +60,7 @@ def test_civil_code_pdf_structure(pdfs: dict[str, Document]) -> None:
     assert [c.article for c in doc.clauses if c.kind == "article"][:3] == ["第一条", "第二条", "第三条"]
 
 
-def _corpus_files(shared: Path) -> list[Path]:
-    root = shared / "corpora"
+def _corpus_files(root: Path) -> list[Path]:
     files = sorted((root / "laws").rglob("*.md"))
     files += [root / "reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"]
     files += sorted((root / "reports/gov-work-reports-2026").glob("*.csv"))
@@ -62,9 +68,19 @@ def _corpus_files(shared: Path) -> list[Path]:
     return files
 
 
+def test_every_bundled_file_parses_with_full_coverage(corpora: Path, pdfs: dict[str, Document]) -> None:
+    files = _corpus_files(corpora)
+    assert len(files) == 60 + 1 + 3 + 1  # Markdown laws, the founding report, CSV reports, the SQL dump
+    check_full_coverage(files, pdfs, documents=60 + 5 + 1 + 3 + 60)
+
+
 def test_every_corpus_file_parses_with_full_coverage(shared: Path, pdfs: dict[str, Document]) -> None:
-    files = _corpus_files(shared)
+    files = _corpus_files(shared / "corpora")
     assert len(files) == 61 + 1 + 31 + 1  # Markdown laws, the founding report, CSV reports, the SQL dump
+    check_full_coverage(files, pdfs, documents=60 + 5 + 1 + 31 + 60)
+
+
+def check_full_coverage(files: list[Path], pdfs: dict[str, Document], *, documents: int) -> None:
     parsed: list[Document] = list(pdfs.values())  # the PDFs, parsed once by their fixture
     for path in files:
         try:
@@ -81,13 +97,11 @@ def test_every_corpus_file_parses_with_full_coverage(shared: Path, pdfs: dict[st
         if any(doc.body[c.span[0] : c.span[1]] != c.text for c in doc.clauses):
             problems.append(f"{doc.source}: a clause text is not its span")
     assert problems == []
-    assert len(parsed) == 60 + 5 + 1 + 31 + 60
+    assert len(parsed) == documents
 
 
-def test_markdown_laws_folder(shared: Path) -> None:
-    docs = {
-        p.name: parse_file(p)[0] for p in (shared / "corpora/laws").rglob("*.md") if p.name != "_index.md"
-    }
+def test_markdown_laws_folder(corpora: Path) -> None:
+    docs = {p.name: parse_file(p)[0] for p in (corpora / "laws").rglob("*.md") if p.name != "_index.md"}
     penalty = docs["行政处罚法(2021-01-22).md"]
     assert penalty.title == "中华人民共和国行政处罚法" and penalty.doc_type == "law"
     assert penalty.date == "2021-01-22"

@@ -1,4 +1,5 @@
-"""Reports on the real corpora: the founding report, 31 provincial 政府工作报告 (CSV), 60 State Council documents (SQL)."""
+"""Reports on the real corpora: the founding report, the provincial 政府工作报告 (CSV: 3 bundled, all 31 in
+shared/, a `collections` test), 60 State Council documents (SQL)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ SECTION_ONE = "(一)坚持深化改革,全面提升政府依法履职效能"
 
 
 @pytest.fixture(scope="module")
-def seed(shared: Path) -> Document:
-    docs = parse_file(shared / SEED)
+def seed(corpora: Path) -> Document:
+    docs = parse_file(corpora.parent / SEED)
     assert len(docs) == 1
     return docs[0]
 
@@ -33,8 +34,8 @@ def test_founding_report_metadata(seed: Document) -> None:
     assert coverage_gaps(seed) == []
 
 
-def test_founding_report_from_plain_read_matches_loader(shared: Path, seed: Document) -> None:
-    path = shared / SEED
+def test_founding_report_from_plain_read_matches_loader(corpora: Path, seed: Document) -> None:
+    path = corpora.parent / SEED
     doc = parse_raw(RawDocument(source=str(path), text=path.read_text(encoding="utf-8"), fmt="txt"))
     assert (doc.title, doc.issuers, doc.date, doc.year, doc.region) == (
         seed.title, seed.issuers, seed.date, seed.year, seed.region
@@ -91,14 +92,30 @@ def test_founding_report_signature_and_attachment(seed: Document) -> None:
     assert seed.clauses[-1].kind == "attachment" and seed.clauses[-1].text.startswith("附件")
 
 
-@pytest.fixture(scope="module")
-def gov_reports(shared: Path) -> list[Document]:
-    files = sorted((shared / "corpora/reports/gov-work-reports-2026").glob("*.csv"))
+def work_reports(root: Path) -> list[Document]:
+    files = sorted((root / "reports/gov-work-reports-2026").glob("*.csv"))
     return [d for f in files for d in parse_file(f)]
 
 
-def test_provincial_work_reports(gov_reports: list[Document]) -> None:
+def test_bundled_provincial_work_reports(corpora: Path) -> None:
+    reports = work_reports(corpora)
+    assert len(reports) == 3
+    check_work_reports(reports)
+    assert all(any(c.role == "plans" for c in d.clauses) for d in reports)
+    assert all(any(c.role == "achievements" for c in d.clauses) for d in reports)
+
+
+def test_provincial_work_reports(shared: Path) -> None:
+    gov_reports = work_reports(shared / "corpora")
     assert len(gov_reports) == 31
+    check_work_reports(gov_reports)
+    # sections on plans / the past year are recognised in (nearly) all: 福建 titles its parts poetically
+    with_plans = [d.title for d in gov_reports if any(c.role == "plans" for c in d.clauses)]
+    with_review = [d.title for d in gov_reports if any(c.role == "achievements" for c in d.clauses)]
+    assert len(with_plans) >= 29 and len(with_review) >= 29
+
+
+def check_work_reports(gov_reports: list[Document]) -> None:
     regions = set()
     for doc in gov_reports:
         assert "政府工作报告" in doc.title, doc.source
@@ -109,16 +126,12 @@ def test_provincial_work_reports(gov_reports: list[Document]) -> None:
         tops = [h for h in doc.headings if h.level == 1]
         assert len(tops) >= 2, (doc.title, [h.text for h in doc.headings])
         assert coverage_gaps(doc) == [], doc.title
-    assert len(regions) == 31
-    # sections on plans / the past year are recognised in (nearly) all: 福建 titles its parts poetically
-    with_plans = [d.title for d in gov_reports if any(c.role == "plans" for c in d.clauses)]
-    with_review = [d.title for d in gov_reports if any(c.role == "achievements" for c in d.clauses)]
-    assert len(with_plans) >= 29 and len(with_review) >= 29
+    assert len(regions) == len(gov_reports)
 
 
 @pytest.fixture(scope="module")
-def state_council(shared: Path) -> list[Document]:
-    return parse_file(shared / "corpora/reports/state-council-2018-2019/ge_policy_raw20190217.sql")
+def state_council(corpora: Path) -> list[Document]:
+    return parse_file(corpora / "reports/state-council-2018-2019/ge_policy_raw20190217.sql")
 
 
 def test_state_council_documents(state_council: list[Document]) -> None:

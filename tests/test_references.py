@@ -1,4 +1,4 @@
-"""Cross-references: parsing real sentences of the shared laws, resolving them in a small real index,
+"""Cross-references: parsing real sentences of the bundled laws (corpora/laws), resolving them in a small real index,
 `lawdocs show` and the HTTP endpoint in both directions."""
 
 from __future__ import annotations
@@ -27,25 +27,14 @@ LAW_FILES = {
 }
 
 
-def _laws_dir() -> Path | None:
-    """shared/corpora/laws beside the repository, or beside a folder above it (a git worktree)."""
-    for parent in HERE.parents:
-        candidate = parent / "shared" / "corpora" / "laws"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="module")
-def laws() -> Path:
-    found = _laws_dir()
-    if found is None:
-        pytest.skip("the shared laws (shared/corpora/laws) are not beside the repository")
-    return found
+def laws(corpora: Path) -> Path:
+    """The bundled laws (corpora/laws: the same LawRefBook files as shared/corpora/laws)."""
+    return corpora / "laws"
 
 
 def sentence(laws: Path, name: str, words: str) -> str:
-    """A sentence quoted from a shared law, checked to be there word for word."""
+    """A sentence quoted from a bundled law, checked to be there word for word."""
     text = (laws / LAW_FILES[name]).read_text(encoding="utf-8")
     assert words in text, f"{words!r} is not in {LAW_FILES[name]}"
     return words

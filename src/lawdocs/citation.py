@@ -8,15 +8,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+_SPACES = re.compile(r"\s+")  # any run of whitespace: U+2002 EN SPACE, U+3000, tabs, line breaks
+
+
+def tidy(part: str) -> str:
+    """A citation part on one line with single spaces (sources pad headings: 第十章\u2002\u2002建筑物…)."""
+    return _SPACES.sub(" ", part).strip()
+
 
 def cite(title: str, path: Sequence[str], article: str | None, text: str) -> str:
-    """The citation string of a clause (or a search Hit: ``cite(h.doc.title, h.path, h.article, h.text)``)."""
-    parts = [title, *path]
+    """The citation string of a clause (or a search Hit: ``cite(h.doc.title, h.path, h.article, h.text)``).
+
+    Whitespace inside each part is normalised to single spaces; the stored text and path keep the source's.
+    """
+    parts = [tidy(p) for p in (title, *path) if tidy(p)]
     if article and (not path or not path[-1].startswith(article)):
         if article.startswith("第") or not text.lstrip().startswith(article):
-            parts.append(article)  # a law's article, or a clause that does not open with its marker
+            parts.append(tidy(article))  # a law's article, or a clause that does not open with its marker
         else:
-            parts.append(f"{article}{lead_phrase(text, limit=30)}")
+            parts.append(tidy(f"{article}{lead_phrase(text, limit=30)}"))
     return " › ".join(parts)
 
 

@@ -27,7 +27,8 @@ class AddReport:
 
     added: list[str] = field(default_factory=list)  # document ids
     replaced: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # unchanged since the last add
+    duplicates: list[str] = field(default_factory=list)  # read again from another file (indexed once)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     clauses: int = 0
 
@@ -35,6 +36,7 @@ class AddReport:
         self.added += other.added
         self.replaced += other.replaced
         self.skipped += other.skipped
+        self.duplicates += other.duplicates
         self.failed += other.failed
         self.clauses += other.clauses
 

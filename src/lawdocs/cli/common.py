@@ -13,9 +13,11 @@ import typer
 from rich.console import Console
 
 from ..errors import LawdocsError
+from .help import TidyGroup  # noqa: E402
 
 app = typer.Typer(
     name="lawdocs",
+    cls=TidyGroup,  # lawdocs.cli.help: usage FILES..., no <bool> on flags, help texts shown as written
     help="Parse, index, search and answer Chinese rule-of-law and policy documents.",
     no_args_is_help=True,
     add_completion=False,
@@ -106,32 +108,14 @@ def dump(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
-def progress_bar(*, quiet: bool) -> Any:
-    """A progress bar on stderr, shown only on a terminal and never with --json."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet or not err.is_terminal,
-    )
-
-
 @contextmanager
 def stage_progress(*, quiet: bool) -> Iterator[Any]:
-    """A `progress(stage, done, total)` callback drawing one bar per stage (see `progress_bar`)."""
-    with progress_bar(quiet=quiet) as bar:
-        tasks: dict[str, Any] = {}
+    """A `progress(stage, done, total)` callback shown as one step per stage (bars or log lines, see
+    `lawdocs.cli.progress`)."""
+    from .progress import reporting
 
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done)
-
-        yield progress
+    with reporting(err, quiet=quiet) as reporter:
+        yield lambda stage, done, total: reporter.update(stage, done, total)
 
 
 def version_filters(filters: list[str] | None, as_of: str | None, all_versions: bool) -> list[str] | None:

@@ -18,11 +18,11 @@ from .common import (
     err,
     failures,
     out,
-    progress_bar,
 )
 from .render import (
     document_json,
     document_tree,
+    duplicates_note,
     print_article_versions,
     print_references,
 )
@@ -85,6 +85,7 @@ def index(
     from ..index.backend import Backend
     from ..ingest import expand
     from ..load import display_path
+    from .progress import reporting
 
     with failures():
         if (index_dir / "manifest.json").exists():
@@ -94,17 +95,21 @@ def index(
             ix = Index.create(index_dir, model=model, index_type=index_type, lexical=lexical, backend=engines)
         notes: list[tuple[Path, str]] = []  # files met in folders that are not documents (READMEs, ...)
         files, missing = expand(list(paths), notes=notes)  # a missing path or a symlink loop fails alone
-        with progress_bar(quiet=as_json) as bar:
-            task = bar.add_task("indexing", total=len(files))
+        with reporting(err, quiet=as_json, title="indexing") as progress:  # lawdocs.cli.progress
+            progress.step("files", label="indexing", total=len(files), unit="files")
+            ix.embedder  # noqa: B018 -- load the model first: building it (once per machine) is its own step
             if ray:  # nothing of Ray is imported without --ray
                 from ..scale.ray_ingest import ray_add
 
-                got = ray_add(ix, files, address=ray_address, workers=workers, progress=lambda _p, n: bar.advance(task, n))
+                got = ray_add(
+                    ix, files, address=ray_address, workers=workers, progress=lambda _p, n: progress.advance("files", n)
+                )
                 report = ix.add_documents(got.docs, vectors=got.vectors)
                 report.failed += got.failed
                 report.skipped += got.skipped
             else:
-                report = ix.add(files, progress=lambda _p, n: bar.advance(task, n))
+                report = ix.add(files, progress=lambda _p, n: progress.advance("files", n))
+            progress.finish_all()
         report.failed[:0] = [(problem.source, problem.message) for problem in missing]
         report.failed = [(display_path(source), display_path(message)) for source, message in report.failed]
         manifest = ix.save()
@@ -114,6 +119,7 @@ def index(
         "documents_added": len(report.added),
         "documents_replaced": len(report.replaced),
         "documents_skipped": len(report.skipped),
+        "documents_duplicate": len(report.duplicates),
         "clauses_added": report.clauses,
         "failed": [{"source": s, "error": e} for s, e in report.failed],
         "not_documents": [{"source": str(p), "note": n} for p, n in notes],
@@ -126,7 +132,8 @@ def index(
     else:
         out.print(
             f"{len(files)} files: {len(report.added)} documents added, {len(report.replaced)} replaced, "
-            f"{len(report.skipped)} unchanged, {len(report.failed)} failed; {report.clauses} clauses embedded.\n"
+            f"{len(report.skipped)} unchanged, {duplicates_note(report.duplicates)}{len(report.failed)} failed; "
+            f"{report.clauses:,} clauses embedded.\n"
             f"Index {index_dir}: {manifest.documents} documents, {manifest.clauses} clauses, model {manifest.model_name}."
         )
         for path, note in notes:

@@ -29,10 +29,12 @@ from .common import (
     rerank_choice,
     version_filters,
 )
+from .hits import print_hits
 from .render import (
     answer_tree,
     hit_json,
-    hits_table,
+    reference_lines,
+    version_note,
 )
 
 
@@ -91,14 +93,14 @@ def search(
                 if as_json:
                     dump({**row, "hits": [hit_json(h) for h in found]})
                 else:
-                    out.print(hits_table(f"{number}: {row['query']}", found, versions=labelled), soft_wrap=False)
+                    print_hits(f"{number}: {row['query']}", found, reference_lines, version_note if labelled else None)
             return
         assert query is not None
         hits = run(query)
     if as_json:
         dump({"query": query, "hits": [hit_json(h) for h in hits]})
     else:
-        out.print(hits_table(query, hits, versions=labelled), soft_wrap=False)
+        print_hits(query, hits, reference_lines, version_note if labelled else None)  # lawdocs.cli.hits
 
 
 @app.command("eval")

