@@ -64,6 +64,11 @@ _COMPARATIVE_Q = re.compile(
 _COMPARED = frozenset(
     "省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
 )
+# What a comparison is across: regions (哪些省份, 各地) or laws and regulations (哪些法规).
+_COMPARED_REGIONS = re.compile(
+    r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区)|哪几(个)?(省|地|市)|各(地|省|市|区|地区|省份|城市)"
+)
+_COMPARED_LAWS = re.compile(r"哪些(法规|法律|条例|规章)|哪几(个|部)?(法|条例)")
 _MEASURES_Q = re.compile(
     r"哪些|什么(措施|举措|做法|办法|工作|行动)|如何|怎样|怎么|采取|措施|举措|做法|做了什么|干了什么|开展了什么"
 )
@@ -78,6 +83,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
+    多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁
     """.split()
 )
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
@@ -137,6 +143,7 @@ class Question:
     measure_word: str | None = None  # 件 in 多少件: the unit a figure question expects
     pairs: list[tuple[str, str]] = field(default_factory=list)  # neighbouring terms, see `join_phrases`
     comparative: bool = False  # asks across documents (哪些省份…, 各地…, 分别…, 比较…)
+    compared: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
 
 
 def normalise(text: str) -> str:
@@ -265,8 +272,14 @@ def analyse(question: str) -> Question:
     comparative = bool(_COMPARATIVE_Q.search(normalise(question)))
     if comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
         terms = [t for t in terms if t.text not in _COMPARED] or terms
+    compared: Literal["regions", "laws"] | None = None
+    if comparative and _COMPARED_REGIONS.search(normalise(question)):
+        compared = "regions"
+    elif comparative and _COMPARED_LAWS.search(normalise(question)):
+        compared = "laws"
     return Question(
         comparative=comparative,
+        compared=compared,
         text=question,
         kind=kind,
         terms=terms,
