@@ -238,6 +238,21 @@ def test_lay_questions_cite_the_top_article_holding_one_of_their_terms(statutes:
     assert not ask(statutes, "南极企鹅结婚吗").answered
 
 
+def test_three_neighbouring_words_the_texts_use_together_are_one_phrase() -> None:
+    from lawdocs.answering.question import join_phrases
+
+    q = analyse("上海市如何建设国际消费中心城市？")
+    texts = ["加快建设国际消费中心城市。", "扩大国际合作，促进消费，建设科创中心。"]
+
+    def df(word: str) -> int:
+        return sum(word in t for t in texts)
+
+    joined = [t.text for t in join_phrases(q.terms, q.pairs, df)]
+    assert "国际消费中心" in joined and "国际" not in joined and "消费" not in joined
+    apart = [t.text for t in join_phrases(q.terms, q.pairs, df, runs=False)]
+    assert "国际" in apart  # figure questions and comparisons keep the words apart
+
+
 def test_comparisons_across_regions_or_laws_compare_only_those(provinces: Index) -> None:
     from lawdocs.answering.compose import of_compared
 

@@ -320,7 +320,8 @@ def ask(
         raise QueryError(f"limit must be at least 1, got {limit}")
     mask = index.rows_matching(flt)
     if q.pairs:
-        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df)
+        runs = q.kind != "figure" and not q.comparative
+        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
     scope = scope_of(index, q.text, q.years)
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""

@@ -237,14 +237,42 @@ def content_terms(
     return [Term(w, _parts(w)) for w in merged], years, pairs
 
 
-def join_phrases(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
+def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """Chains of three or more neighbouring words (a, b), (b, c) → [a, b, c], longest first."""
+    runs: list[list[str]] = []
+    for a, b in pairs:
+        if runs and runs[-1][-1] == a:
+            runs[-1].append(b)
+        else:
+            runs.append([a, b])
+    out: list[list[str]] = []
+    for run in runs:  # every sub-run of three or more that avoids generic words, longest first
+        for size in range(len(run), 2, -1):
+            out += [run[i : i + size] for i in range(len(run) - size + 1)]
+    return sorted(out, key=len, reverse=True)
+
+
+def join_phrases(
+    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
+) -> list[Term]:
     """Join neighbouring terms into the phrase they make when the texts use it as one (低空 + 经济 → 低空经济).
 
     A pair is joined when the phrase occurs and covers at least ``PHRASE_SHARE`` of the clauses holding
     the rarer word: then the words mostly occur as that phrase, and a clause with both words apart (民营经济
-    … 低空飞行) is not about it. Generic words are never joined.
+    … 低空飞行) is not about it. Three or more neighbours are joined whenever the texts use the phrase at all
+    (国际 + 消费 + 中心 → 国际消费中心): a longer phrase is a name. Not for figure questions and comparisons
+    (`runs=False`), whose figure or rows are found by the separate words (calibration: joining them lost two figures
+    and a comparison row). Generic words are never joined.
     """
     out = list(terms)
+    for run in _runs(pairs) if runs else []:  # three or more neighbours the texts use as one phrase (国际 消费 中心)
+        texts = [t.text for t in out]
+        phrase = "".join(run)
+        if any(w in GENERIC_WORDS or w not in texts for w in run) or df(phrase) == 0:
+            continue
+        at = texts.index(run[0])
+        out = [t for t in out if t.text not in run]
+        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (run[-1],)))
     for a, b in pairs:
         if a in GENERIC_WORDS or b in GENERIC_WORDS:
             continue
