@@ -143,7 +143,9 @@ class Question:
     measure_word: str | None = None  # 件 in 多少件: the unit a figure question expects
     pairs: list[tuple[str, str]] = field(default_factory=list)  # neighbouring terms, see `join_phrases`
     comparative: bool = False  # asks across documents (哪些省份…, 各地…, 分别…, 比较…)
-    compared: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
+    compared: Literal["regions", "laws"] | None = (
+        None  # what the documents compared are, when the question says
+    )
 
 
 def normalise(text: str) -> str:
@@ -265,7 +267,9 @@ def join_phrases(
     and a comparison row). Generic words are never joined.
     """
     out = list(terms)
-    for run in _runs(pairs) if runs else []:  # three or more neighbours the texts use as one phrase (国际 消费 中心)
+    for run in (
+        _runs(pairs) if runs else []
+    ):  # three or more neighbours the texts use as one phrase (国际 消费 中心)
         texts = [t.text for t in out]
         phrase = "".join(run)
         if any(w in GENERIC_WORDS or w not in texts for w in run) or df(phrase) == 0:
