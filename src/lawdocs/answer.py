@@ -192,7 +192,8 @@ def select(
         dense_out.update({r: d for (r, _), d in zip(scored, dense, strict=True) if d is not None})
     kept = ev.keep([e.coverage for _, e in scored], dense)
     out = [(row, e.coverage, e.matched) for (row, e), ok in zip(scored, kept, strict=True) if ok]
-    return sorted(out, key=lambda x: (-x[1], x[0]))
+    rank = {r: d for (r, _), d in zip(scored, dense, strict=True) if d is not None}
+    return sorted(out, key=lambda x: (-x[1], -rank.get(x[0], 0.0), x[0]))  # ties: the model's order
 
 
 # -- special kinds --------------------------------------------------------------------------------
@@ -319,7 +320,8 @@ def ask(
         raise QueryError(f"limit must be at least 1, got {limit}")
     mask = index.rows_matching(flt)
     if q.pairs:
-        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df)
+        runs = q.kind != "figure" and not q.comparative
+        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
     scope = scope_of(index, q.text, q.years)
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
@@ -423,6 +425,8 @@ def _answer(
                 ]
                 hits = [r for r in hits if mask[r]]
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits))
+            if not q.comparative:
+                kept = compose.limit_statutes(index, kept)
         if reranker is not None:
             kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:
@@ -432,35 +436,46 @@ def _answer(
         )
         return answer
     if q.comparative and rows:  # every document that passes on its own, not only those near the best
-        passing = per_document_passing(
-            index, [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.years)]
-        )
+        scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.years)]
+        scored = compose.of_compared(index, q, scored) or scored
+        passing = per_document_passing(index, scored)
         kept = best_per_document(index, passing or kept, dense)
         answer.comparison = compose.comparison_rows(index, q, kept)
     order = {
         index.clauses[r].doc_id: dense.get(r, 0.0)
         for r, _, _ in sorted(kept, key=lambda x: dense.get(x[0], 0.0))
     }
+    figures: list[Figure] = []
+    if q.kind == "figure":
+        figures = _figures(index, q, kept)
+        if not figures:
+            answer.reason = "the matching clauses state no figure"
+            return answer
+        if not q.comparative:  # the figure's own clause answers; the others passed only on shared words
+            stating = {f.clause_id for f in figures[:1]}
+            kept = [x for x in kept if index.clauses[x[0]].id in stating]
+            figures = [f for f in figures if f.clause_id in stating]
     cited = [cite_clause(index, index.clauses[r], score, words) for r, score, words in kept]
     answer.answered = True
     answer.reason = note
     answer.groups, answer.regions = group(index, cited, order)
     answer.summary = summarise(index, cited)
-    if q.kind == "figure":
-        _add_figure(index, q, answer, kept)
+    if figures:
+        answer.figure, answer.figures = figures[0], figures[1:]
+        answer.summary = f"{figures[0].value}（{figures[0].citation}）：{figures[0].sentence}"
     return answer
 
 
-def _add_figure(
-    index: Index, q: Question, answer: Answer, kept: Sequence[tuple[int, float, list[str]]]
-) -> None:
+def _figures(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> list[Figure]:
+    """The figures the kept clauses state, best first (at most six): figure score, evidence, the year named."""
     corpus = ev.corpus_of(index)
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
     found = []
     for row, score, _ in kept:
         clause = index.clauses[row]
+        named = compose.YEAR_NAMED if q.years and compose.names_year(index, row, q.years) else 0.0
         for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
-            found.append((f.score + score, f, clause))
+            found.append((f.score + score + named, f, clause))
     found.sort(key=lambda x: -x[0])
     figures = []
     for _, f, clause in found[:6]:
@@ -475,9 +490,4 @@ def _add_figure(
                 citation=citation_of(title, clause),
             )
         )
-    if not figures:
-        answer.answered = False
-        answer.reason = "the matching clauses state no figure"
-        return
-    answer.figure, answer.figures = figures[0], figures[1:]
-    answer.summary = f"{figures[0].value}（{figures[0].citation}）：{figures[0].sentence}"
+    return figures

@@ -3,13 +3,25 @@
 - **Years**: a clause is about the year a question asks for when its section headings name that year, or (when
   its headings name no year) its text or its document's year does. 北京市2025年… is answered from the 2026
   report's "一、2025年工作回顾", not from its "三、2026年重点工作"; 湘桥区2019年… finds no clause of the 2020 report.
-- **Lay questions** (公司不跟我签劳动合同怎么办): when no clause clears the cut-off, the first hybrid hits that are
-  articles of a law or regulation are cited if their evidence reaches ``LAY_COVERAGE`` and they hold the question's
-  rarest term (at most ``LAY_CITED``). Calibrated on the calibration part of ``corpora/questions``.
+  Among figures, a clause whose headings or text name the year asked about gains ``YEAR_NAMED`` over one that
+  only inherits its document's year: 广东省2026年…增长目标 is the 4.5%—5% of "三、2026年工作安排", not the 年均
+  5%左右 of the "十五五" targets (a heading with no year).
+- **Lay questions** (公司不跟我签劳动合同怎么办): when no clause clears the cut-off, the top-ranked hybrid hit is
+  cited when it is an article of a law or regulation, it contains at least one of the question's content terms whole
+  (not a generic verb: 劳动合同 in 第六条), and every content term occurs somewhere in the collection (a word the
+  collection never uses, 企鹅 of 南极企鹅, means the question is about something it does not hold). Question
+  words (多久, 怎么办, 能不能, 才能 …) are framing, not content (`question.FRAME_WORDS`).
+- **Statutes**: an answer cites at most ``STATUTE_CLAUSES`` articles of one law or regulation, and only articles
+  whose evidence is at least ``STATUTE_RELATIVE`` of the answer's best: a statute's neighbouring articles share its
+  vocabulary, so the evidence of its side articles is high but says little. Ties of evidence go to the clause the
+  model ranks higher. Both values were set on the calibration part of ``corpora/questions``.
 - **Reasons**: an unanswered question says which of its terms no clause in scope contains, and otherwise which
   terms the best clause lacks, both checked against the texts (never "none mentions X" when one does).
 - **Tables**: questions across documents get one row per document (`ComparisonRow`) from
   `coverage.best_per_document`, with the figure its clause states.
+- **What is compared**: 哪些省份/地区/城市…, 各地 compare documents that have a region; 哪些法规/法律/条例 compare laws
+  and regulations (`question.Question.compared`); a State Council notice is not a province, a report is not a law.
+  When no document of that kind answers, all documents are compared.
 - **Cap**: at most ``LIMIT`` clauses are shown (all of them when one document answers), at most ``PER_DOCUMENT``
   per document when several do; the rest are counted in ``Answer.more``.
 """
@@ -23,7 +35,7 @@ from typing import TYPE_CHECKING
 from . import evidence as ev
 from .figures import figures_in
 from .grouping import citation_of
-from .question import Question
+from .question import GENERIC_WORDS, Question
 from .records import Answer, ComparisonRow, DocumentGroup, SectionGroup
 
 if TYPE_CHECKING:
@@ -31,9 +43,10 @@ if TYPE_CHECKING:
 
 LIMIT = 12
 PER_DOCUMENT = 3
-LAY_COVERAGE = 0.3
-LAY_CITED = 2
-LAY_DEPTH = 3
+LAY_DEPTH = 1
+YEAR_NAMED = 0.3
+STATUTE_CLAUSES = 2
+STATUTE_RELATIVE = 0.9
 LAW_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
@@ -52,23 +65,60 @@ def year_fits(index: Index, row: int, years: Sequence[int]) -> bool:
     return any(doc.year == y or f"{y}年" in clause.text for y in years)
 
 
+def names_year(index: Index, row: int, years: Sequence[int]) -> bool:
+    """Whether the clause in `row` names one of `years` in its headings or its text (not only its document)."""
+    clause = index.clauses[row]
+    return any(str(y) in p for y in years for p in clause.path) or any(f"{y}年" in clause.text for y in years)
+
+
 def lay_rescue(
     index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]]
 ) -> list[tuple[int, float, list[str]]]:
-    """The first hybrid hits (row, evidence, words) that a lay question may cite (see the module docstring)."""
-    if not q.terms:
+    """The top-ranked hybrid hit (row, evidence, words), when a lay question may cite it (see the module docstring)."""
+    if not q.terms or not hits:
         return []
     corpus = ev.corpus_of(index)
-    rarest = max(q.terms, key=lambda t: corpus.idf(t.text) * t.weight)
+    if any(corpus.df(t.text) == 0 for t in q.terms):
+        return []
+    row, score, _ = hits[0]
+    doc = index.documents[index.clauses[row].doc_id]
+    if doc.doc_type not in LAW_TYPES or not index.clauses[row].article:
+        return []
+    text = corpus.texts[row]
+    held = [t.text for t in q.terms if t.text not in GENERIC_WORDS and len(t.text) > 1 and t.text in text]
+    return [(row, score, held)] if held else []
+
+
+def limit_statutes(
+    index: Index, kept: Sequence[tuple[int, float, list[str]]]
+) -> list[tuple[int, float, list[str]]]:
+    """`kept` (best first) with at most ``STATUTE_CLAUSES`` articles per statute, each near the best evidence."""
+    best = max((s for _, s, _ in kept), default=0.0)
+    per_doc: dict[str, int] = {}
     out = []
-    for row, score, words in hits[:LAY_DEPTH]:
+    for item in kept:
+        row, score, _ = item
         doc = index.documents[index.clauses[row].doc_id]
-        if doc.doc_type not in LAW_TYPES or score < LAY_COVERAGE:
-            continue
-        text = corpus.texts[row]
-        if rarest.text in text or any(p in text for p in rarest.parts):
-            out.append((row, score, words))
-    return out[:LAY_CITED]
+        if doc.doc_type in LAW_TYPES:
+            if score < STATUTE_RELATIVE * best or per_doc.get(doc.id, 0) >= STATUTE_CLAUSES:
+                continue
+            per_doc[doc.id] = per_doc.get(doc.id, 0) + 1
+        out.append(item)
+    return out
+
+
+def of_compared(
+    index: Index, q: Question, scored: Sequence[tuple[int, float, list[str]]]
+) -> list[tuple[int, float, list[str]]]:
+    """The scored rows whose document is of the kind the comparison is across (see the module docstring)."""
+    if q.compared is None:
+        return list(scored)
+    out = []
+    for item in scored:
+        doc = index.documents[index.clauses[item[0]].doc_id]
+        if (q.compared == "regions" and doc.region) or (q.compared == "laws" and doc.doc_type in LAW_TYPES):
+            out.append(item)
+    return out
 
 
 def why_unanswered(

@@ -86,7 +86,7 @@ def search_per_document(
     hits = index.search(query, k=depth, mode=mode, filters=flt, rerank=rerank)
     fused = {index.row_of[h.clause_id]: h for h in hits}
     if q.pairs:
-        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df)
+        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs=False)
     if not q.terms:  # nothing to test relevance with: the first hit of each document, in search order
         seen: dict[str, Hit] = {}
         for h in hits:

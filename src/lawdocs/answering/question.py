@@ -64,6 +64,11 @@ _COMPARATIVE_Q = re.compile(
 _COMPARED = frozenset(
     "省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
 )
+# What a comparison is across: regions (哪些省份, 各地) or laws and regulations (哪些法规).
+_COMPARED_REGIONS = re.compile(
+    r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区)|哪几(个)?(省|地|市)|各(地|省|市|区|地区|省份|城市)"
+)
+_COMPARED_LAWS = re.compile(r"哪些(法规|法律|条例|规章)|哪几(个|部)?(法|条例)")
 _MEASURES_Q = re.compile(
     r"哪些|什么(措施|举措|做法|办法|工作|行动)|如何|怎样|怎么|采取|措施|举措|做法|做了什么|干了什么|开展了什么"
 )
@@ -78,6 +83,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
+    多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁
     """.split()
 )
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
@@ -137,6 +143,9 @@ class Question:
     measure_word: str | None = None  # 件 in 多少件: the unit a figure question expects
     pairs: list[tuple[str, str]] = field(default_factory=list)  # neighbouring terms, see `join_phrases`
     comparative: bool = False  # asks across documents (哪些省份…, 各地…, 分别…, 比较…)
+    compared: Literal["regions", "laws"] | None = (
+        None  # what the documents compared are, when the question says
+    )
 
 
 def normalise(text: str) -> str:
@@ -230,14 +239,44 @@ def content_terms(
     return [Term(w, _parts(w)) for w in merged], years, pairs
 
 
-def join_phrases(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
+def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """Chains of three or more neighbouring words (a, b), (b, c) → [a, b, c], longest first."""
+    runs: list[list[str]] = []
+    for a, b in pairs:
+        if runs and runs[-1][-1] == a:
+            runs[-1].append(b)
+        else:
+            runs.append([a, b])
+    out: list[list[str]] = []
+    for run in runs:  # every sub-run of three or more that avoids generic words, longest first
+        for size in range(len(run), 2, -1):
+            out += [run[i : i + size] for i in range(len(run) - size + 1)]
+    return sorted(out, key=len, reverse=True)
+
+
+def join_phrases(
+    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
+) -> list[Term]:
     """Join neighbouring terms into the phrase they make when the texts use it as one (低空 + 经济 → 低空经济).
 
     A pair is joined when the phrase occurs and covers at least ``PHRASE_SHARE`` of the clauses holding
     the rarer word: then the words mostly occur as that phrase, and a clause with both words apart (民营经济
-    … 低空飞行) is not about it. Generic words are never joined.
+    … 低空飞行) is not about it. Three or more neighbours are joined whenever the texts use the phrase at all
+    (国际 + 消费 + 中心 → 国际消费中心): a longer phrase is a name. Not for figure questions and comparisons
+    (`runs=False`), whose figure or rows are found by the separate words (calibration: joining them lost two figures
+    and a comparison row). Generic words are never joined.
     """
     out = list(terms)
+    for run in (
+        _runs(pairs) if runs else []
+    ):  # three or more neighbours the texts use as one phrase (国际 消费 中心)
+        texts = [t.text for t in out]
+        phrase = "".join(run)
+        if any(w in GENERIC_WORDS or w not in texts for w in run) or df(phrase) == 0:
+            continue
+        at = texts.index(run[0])
+        out = [t for t in out if t.text not in run]
+        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (run[-1],)))
     for a, b in pairs:
         if a in GENERIC_WORDS or b in GENERIC_WORDS:
             continue
@@ -265,8 +304,14 @@ def analyse(question: str) -> Question:
     comparative = bool(_COMPARATIVE_Q.search(normalise(question)))
     if comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
         terms = [t for t in terms if t.text not in _COMPARED] or terms
+    compared: Literal["regions", "laws"] | None = None
+    if comparative and _COMPARED_REGIONS.search(normalise(question)):
+        compared = "regions"
+    elif comparative and _COMPARED_LAWS.search(normalise(question)):
+        compared = "laws"
     return Question(
         comparative=comparative,
+        compared=compared,
         text=question,
         kind=kind,
         terms=terms,

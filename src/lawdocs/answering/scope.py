@@ -63,9 +63,9 @@ def title_key(title: str) -> str:
 def _tagger():  # type: ignore[no-untyped-def]
     import jieba.posseg as pseg
 
-    from ..text import jieba_tokenizer as _jieba
+    from ..text import jieba_tokenizer
 
-    return pseg.POSTokenizer(_jieba())
+    return pseg.POSTokenizer(jieba_tokenizer())
 
 
 def places_in(question: str) -> list[str]:
