@@ -21,7 +21,6 @@ An application can pass ``generator(question, cited_clauses) -> str`` to write p
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,152 +70,16 @@ __all__ = [
 ]
 
 MAX_QUESTION = 500
-RERANK_CITED = 5  # at most this many clauses cited on the reranker's word alone
-ROLE_SCAN = 2000  # problems / plans sections up to this many clauses are all candidates
 
-
-# -- retrieval and cut-off ---------------------------------------------------------------------------
-def candidate_rows(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
-    """Rows worth scoring for `q`: hybrid and lexical top-k and every clause holding a content term, within `mask`."""
-    return [r for r in _candidates(index, q, flt, k, mask) if not _revision_note(index, r)]
-
-
-_REVISION_NOTE = re.compile(r"(会议|决定|命令|公告).{0,30}(通过|修正|修订|公布|发布)")
-
-
-def _revision_note(index: Index, row: int) -> bool:
-    """A law's front-matter note (…常务委员会第三十六次会议《关于修改…的决定》第一次修正): no article, no heading."""
-    clause = index.clauses[row]
-    if clause.article or clause.path or clause.kind in ("measure", "article"):
-        return False
-    doc = index.documents[clause.doc_id]
-    if doc.doc_type in ("government_work_report", "rule_of_law_report", "notice", "other"):
-        return False
-    return bool(_REVISION_NOTE.search(clause.text[:200]))
-
-
-def _candidates(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
-    rows: dict[int, None] = {}
-    for hit in index.search(q.text, k=k, mode="hybrid", filters=flt):
-        rows[index.row_of[hit.clause_id]] = None
-    content = " ".join(t.text for t in q.terms)
-    if content.strip():
-        for hit in index.search(content, k=k, mode="lexical", filters=flt):
-            rows[index.row_of[hit.clause_id]] = None
-        corpus = ev.corpus_of(index)
-        for row in np.flatnonzero(mask):
-            text = corpus.texts[row]
-            if any(t.text in text for t in q.terms):
-                rows[int(row)] = None
-    if q.kind in ("problems", "plans") and int(mask.sum()) <= ROLE_SCAN:
-        for row in np.flatnonzero(mask):  # their sections are small: read them whole
-            rows[int(row)] = None
-    return [r for r in rows if mask[r]]
-
-
-def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
-    """Restrict the rows to the sections a problems / plans question asks about (if the documents have them)."""
-    kinds = np.fromiter((c.kind != "signature" for c in index.clauses), dtype=bool, count=len(index.clauses))
-    mask = mask & kinds
-    if q.kind in ("problems", "plans"):
-        role = np.fromiter((c.role == q.kind for c in index.clauses), dtype=bool, count=len(index.clauses))
-        if (mask & role).any():
-            return mask & role, None
-        return mask, f"no 存在问题 / 下一步 section found for a {q.kind} question; searched all sections"
-    if q.kind == "measures":
-        problems = np.fromiter(
-            (c.role == "problems" for c in index.clauses), dtype=bool, count=len(index.clauses)
-        )
-        return mask & ~problems, None
-    return mask, None
-
-
-def _dense_relative(index: Index, q: Question, rows: Sequence[int]) -> list[float | None]:
-    from .embed import HashEmbedder
-
-    if not rows or isinstance(index.embedder, HashEmbedder) or len(index.dense) != len(index):
-        return [None] * len(rows)
-    qvec = index.encode_query(q.text)
-    dense = index.vectors_of(list(rows)) @ qvec
-    best = float(dense.max())
-    if best <= 0:
-        return [None] * len(rows)
-    return [float(d) / best for d in dense]
-
-
-def _scope(index: Index, doc_id: str) -> str:
-    doc = index.documents[doc_id]
-    return ev.normalise_text(f"{doc.title} {doc.region or ''}")
-
-
-def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, float, list[str]]]:
-    """(row, evidence, matched words) of every row, in the given order (no cut-off)."""
-    return [(row, e.coverage, e.matched) for row, e in _evidence(index, q, rows)]
-
-
-def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
-    corpus = ev.corpus_of(index)
-    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
-    out = []
-    for row in rows:
-        clause = index.clauses[row]
-        doc = index.documents[clause.doc_id]
-        context = ev.normalise_text(" ".join([*clause.path, clause.article or ""]))
-        out.append(
-            (
-                row,
-                ev.clause_evidence(
-                    q.terms,
-                    idf,
-                    corpus.texts[row],
-                    context,
-                    _scope(index, clause.doc_id),
-                    q.years,
-                    doc.year,
-                    scope_answers=q.kind in ("problems", "plans"),
-                ),
-            )
-        )
-    return out
-
-
-def select(
-    index: Index, q: Question, rows: Sequence[int], dense_out: dict[int, float] | None = None
-) -> list[tuple[int, float, list[str]]]:
-    """(row, evidence, matched words) of the candidate rows that clear the cut-off, best first.
-
-    `dense_out`, when given, receives each candidate's dense similarity relative to the best (ranking ties)."""
-    scored = _evidence(index, q, rows)
-    dense = _dense_relative(index, q, [r for r, _ in scored])
-    if dense_out is not None:
-        dense_out.update({r: d for (r, _), d in zip(scored, dense, strict=True) if d is not None})
-    kept = ev.keep([e.coverage for _, e in scored], dense)
-    out = [(row, e.coverage, e.matched) for (row, e), ok in zip(scored, kept, strict=True) if ok]
-    rank = {r: d for (r, _), d in zip(scored, dense, strict=True) if d is not None}
-    return sorted(out, key=lambda x: (-x[1], -rank.get(x[0], 0.0), x[0]))  # ties: the model's order
-
-
-# -- special kinds --------------------------------------------------------------------------------
-def _title_key(title: str) -> str:
-    return ev.normalise_text(title).replace("中华人民共和国", "")
-
-
-def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
-    """Rows of the article a law question names (劳动合同法第十九条), in the law the question names."""
-    if not q.article:
-        return []
-    text = ev.normalise_text(q.text)
-    docs = [d for d, doc in index.documents.items() if (key := _title_key(doc.title)) and key in text]
-    if not docs:
-        return []
-    longest = max(len(_title_key(index.documents[d].title)) for d in docs)
-    docs = [d for d in docs if len(_title_key(index.documents[d].title)) == longest]
-    return [
-        r
-        for d in docs
-        for r in index.doc_rows.get(d, [])
-        if mask[r] and index.clauses[r].article == q.article
-    ]
+from .answering.candidates import (  # noqa: E402
+    RERANK_CITED,
+    _law_article,
+    _role_rows,
+    _scope,
+    candidate_rows,
+    score_rows,
+    select,
+)
 
 
 def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:

@@ -3,7 +3,13 @@
 - `question`: what a question asks (its kind, by general rules on the wording) and its content terms.
 - `evidence`: text normalisation, term weights, per-clause evidence and the relevance cut-off (with the
   calibrated thresholds and how they were chosen).
-- `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns.
+- `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
+- `candidates`: the clauses that may answer (retrieval, role sections, article lookups), scored and selected.
+- `scope`: regions, years, document types and laws named in the question, and what the collection lacks.
+- `coverage`: the best clause of every document that answers (comparisons, `search --per-document`).
+- `compose`: the cap on cited clauses, statute limits, the lay fallback, whole-phrase summaries.
+- `grouping`: cited clauses grouped by document, region and section, with citations and highlights.
+- `records`: the Answer model and its parts (groups, figures, comparison rows).
 
 The public entry stays `lawdocs.answer` (`ask`, `Answer`, `CitedClause`, ...).
 """

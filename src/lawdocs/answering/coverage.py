@@ -74,10 +74,10 @@ def search_per_document(
     rerank: Reranker | str | Path | bool | None = None,
 ) -> list[Hit]:
     """The best clause of each document that answers `query`, best first, at most `k` documents."""
-    from ..answer import candidate_rows, score_rows
     from ..answering.question import analyse, join_phrases
     from ..filters import parse_filters
     from ..search import hit as hit_of
+    from .candidates import candidate_rows, score_rows
 
     q = analyse(query.strip())
     flt = parse_filters(filters)

@@ -7,6 +7,9 @@
 - `office`: `.docx` through python-docx.
 - `tabular`: `.csv` and `.jsonl` (one document per row, or records grouped per title).
 - `sql`: MySQL `INSERT` dumps of gov.cn pages.
+- `limits`: what one file may expand to (`Limits`), checked by every reader.
+- `ocr`: pages without a text layer read by RapidOCR (the `[ocr]` extra).
+- `lawrefbook`: LawRefBook's MANIFEST.json / sqlite metadata (dates, expiry) for the files beside it.
 
 The public entry stays `lawdocs.load`; these modules are imported lazily from there, so `import lawdocs`
 pulls in neither pypdf, python-docx nor lxml.

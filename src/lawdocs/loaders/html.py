@@ -11,7 +11,7 @@ from ..errors import CorruptFileError, EmptyDocumentError, LimitExceededError
 from .text import strip_chrome
 
 if TYPE_CHECKING:
-    from ..load import Limits
+    from .limits import Limits
 
 _DROP_TAGS = {
     "script", "style", "noscript", "template", "nav", "menu", "header", "footer", "aside", "form",
@@ -72,7 +72,7 @@ def html_to_lines(
     A page nested deeper than `limits.max_html_depth` elements raises LimitExceededError (libxml2 stops
     reading at 256 levels and would drop the rest without a word).
     """
-    from ..load import current_limits
+    from .limits import current_limits
 
     lim = current_limits(limits)
     lh = _lxml()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CorruptFileError, EmptyDocumentError, LimitExceededError, UnsupportedFormatError
 
 if TYPE_CHECKING:
-    from ..load import Limits
+    from .limits import Limits
 
 _WS_RE = re.compile(r"[ \t\xa0]+")
 
@@ -100,7 +100,7 @@ def vetted_zip(path: Path, data: bytes, limits: Limits) -> bytes:
 def load_docx(path: Path, data: bytes, *, limits: Limits | None = None) -> tuple[str, dict[str, Any]]:
     """Return (text, meta) of a Word document; a damaged or truncated file raises CorruptFileError,
     one that expands past `limits` LimitExceededError."""
-    from ..load import current_limits
+    from .limits import current_limits
 
     try:
         import docx

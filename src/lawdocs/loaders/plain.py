@@ -10,7 +10,7 @@ from ..errors import EmptyDocumentError, LimitExceededError
 from .text import decode_bytes, iso_date, strip_chrome
 
 if TYPE_CHECKING:
-    from ..load import Limits
+    from .limits import Limits
 
 # LawRefBook top-level folders (and the 法律 sub-folders) that say what kind of text a file is.
 CATEGORY_FOLDERS = (
@@ -79,7 +79,7 @@ def _read_front_matter(block: str, path: Path | None = None, limits: Limits | No
     Anchors and aliases are refused and no value may pass `limits.max_front_matter_chars`
     (LimitExceededError), so a few hundred bytes cannot expand into gigabytes.
     """
-    from ..load import current_limits
+    from .limits import current_limits
 
     lim = current_limits(limits)
     where = path if path is not None else Path("<front matter>")

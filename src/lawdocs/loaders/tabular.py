@@ -213,7 +213,7 @@ def iter_csv(path: Path, text: str, options: dict[str, Any]) -> Iterator[tuple[s
 
 
 def _limits(options: dict[str, Any]) -> Any:
-    from ..load import current_limits
+    from .limits import current_limits
 
     return current_limits(options.get("limits"))
 
@@ -233,7 +233,7 @@ def iter_jsonl_records(
     """Yield (line number, object); a malformed line raises LoadError naming the file and line,
     a line over `max_chars` characters (default `Limits.max_record_chars`) LimitExceededError."""
     if max_chars is None:
-        from ..load import current_limits
+        from .limits import current_limits
 
         max_chars = current_limits().max_record_chars
     for n, line in enumerate(text.split("\n"), start=1):
