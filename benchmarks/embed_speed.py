@@ -2,7 +2,7 @@
 
 Measures passages/s over ~2,000 clauses (batch 32, texts sorted by length inside each backend) and single-query
 latency (p50/p95 over the STARD training questions, one query per call), and writes
-``benchmarks/results/embed_speed.json``. The machine may be shared: nproc and load average are recorded.
+``benchmarks/results/<name>.json`` and ``.md`` (commit, command and load average through benchmarks.common).
 
     /work/venv/bin/python -m benchmarks.embed_speed [--n 2000] [--queries 200] [--backends onnx,torch]
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import cpu_model
+from benchmarks.common import cpu_model, md_table, write_results
 from lawdocs.embed import Embedder, build_default_model, load_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +70,7 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200, help="single queries for the latency percentiles")
     ap.add_argument("--backends", default="onnx,torch")
     ap.add_argument("--threads", type=int, default=None, help="default: the CPUs this process may use")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "embed_speed.json")
+    ap.add_argument("--name", default="embed_speed", help="results/<name>.json and .md")
     args = ap.parse_args()
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -81,10 +81,6 @@ def main() -> None:
     chars = [len(p) for p in passages]
     result: dict[str, object] = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": "python -m benchmarks.embed_speed "
-        + " ".join(
-            f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if v is not None and k != "out"
-        ),
         "model_folder": str(folder),
         "build_or_reuse_seconds": round(build_s, 1),
         "nproc": os.cpu_count(),
@@ -112,9 +108,15 @@ def main() -> None:
         print(backend, json.dumps(results[backend]), flush=True)
         del emb
     result["results"] = results
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    table = md_table(
+        ["backend", "clauses", "clauses/s", "one query p50 ms", "p95 ms", "threads"],
+        [
+            [b, r["passages"], r["passages_per_second"], r["query_ms_p50"], r["query_ms_p95"], r["threads"]]
+            for b, r in results.items()
+        ],
+    )
+    paths = write_results(args.name, result, f"# Embedding speed, {folder.name}\n\n{table}\n")
+    print(f"wrote {paths[0]} and {paths[1]}")
 
 
 if __name__ == "__main__":
