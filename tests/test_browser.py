@@ -265,7 +265,9 @@ def test_ask_shows_the_figure_and_grouped_citations(page: Any, server: str, shot
     assert any(g.startswith("潮州市湘桥区") for g in groups), groups
     assert page.locator(".group .section-title").count() >= 1
     cited = " ".join(texts(page, ".card.cited .clause-text"))
-    assert "三项制度" in cited
+    assert "执法" in cited
+    if "三项制度" not in cited:  # capped (3 clauses a document when several answer): the page says what is left
+        assert "more clauses" in page.locator(".answer-more").inner_text()
     assert any("执法" in m for m in texts(page, ".card.cited mark"))
     shot(page, "ask-measures")
 

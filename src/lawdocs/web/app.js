@@ -273,6 +273,8 @@
     if (answer.summary) box.append(el("p", "answer-summary", answer.summary));
     if (Array.isArray(answer.comparison) && answer.comparison.length) box.append(comparisonTable(answer.comparison));
     for (const group of answer.groups || []) box.append(answerGroup(group));
+    // the answer cites at most a dozen clauses; say how many more there are (the API's limit=None shows all)
+    if (answer.more) box.append(el("p", "answer-more", answer.more.replace(/`/g, "")));
   }
 
   function figureBox(figure) {
