@@ -4,7 +4,7 @@ The recipe (measured in shared/docs/domain-adaptation.md and here): for every (q
 pair, hard negatives are mined from the index with its own model (the best non-gold clauses after
 skipping the first few, which are often unlabelled answers); the model is trained with an in-batch
 multiple-negatives ranking loss (softmax over the batch's positives and negatives, scale 20), the
-large word-embedding matrix frozen, AdamW with warm-up and linear decay, bf16 autocast on the CPU.
+large word-embedding matrix frozen, AdamW with warm-up and linear decay, bf16 autocast on CPUs that compute bf16 natively (fp32 elsewhere).
 
 A part of the questions is kept back. After every epoch the model re-embeds a candidate pool (the
 kept-back questions' gold clauses and the index's top dense hits for them, plus a random sample of
@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from ..embedding.st_backend import prompts_of
 from ..evaluate import Query, ranking_metrics
-from .toolkit import Progress, apply_step, base_folder, optimiser_for, prepare, snapshot
+from .toolkit import Progress, apply_step, autocast, base_folder, optimiser_for, prepare, snapshot
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -174,7 +174,7 @@ def finetune(
             docs = [passage_prompt + p for _, p, _ in batch] + [
                 passage_prompt + n for *_, negs in batch for n in negs
             ]
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with autocast():
                 qv = embed(queries)
                 dv = embed(docs)
             scores = (qv.float() @ dv.float().T) * cfg.scale

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from ..evaluate import Query, ranking_metrics
 from ..models import SearchMode
 from ..search.rerank import RERANKER_INFO, RerankerInfo, RerankFusion, fuse_reranked
-from .toolkit import Progress, apply_step, base_folder, optimiser_for, prepare, snapshot
+from .toolkit import Progress, apply_step, autocast, base_folder, optimiser_for, prepare, snapshot
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -208,7 +208,7 @@ def train_reranker(
                 continue
             size = min(len(b) for b in batch)  # the same group size within a step
             flat = [pair for b in batch for pair in b[:size]]
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with autocast():
                 out_logits = logits(flat)
             loss = torch.nn.functional.cross_entropy(
                 out_logits.float().reshape(len(batch), size), torch.zeros(len(batch), dtype=torch.long)
