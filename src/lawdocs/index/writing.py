@@ -37,7 +37,8 @@ def add(
             if doc.source not in seen.sources:
                 seen.sources.append(doc.source)
                 table.by_source[doc.source] = doc.id
-            report.skipped.append(doc.id)
+            # the same file again is unchanged; another file holding the same document is a duplicate
+            (report.skipped if doc.source == seen.sources[0] else report.duplicates).append(doc.id)
             continue
         old_id = table.by_source.get(doc.source)
         if old_id is not None and old_id in table.documents:
