@@ -72,3 +72,20 @@ def stard_subset(stard_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     assert not report.failed
     ix.save()
     return folder, folder / "index"
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of an index of the bundled corpus (`corpora/`) with the default model and default settings, as
+    `lawdocs index corpora` makes it: built once per test run (embedding about 9,000 clauses is the longest step of
+    the suite), shared by the slow tests that ask over the whole bundled collection. LAWDOCS_BUNDLED_INDEX may name
+    an existing one (`lawdocs index corpora --index DIR`) to reuse. Tests must not change it: copy it first."""
+    existing = os.environ.get("LAWDOCS_BUNDLED_INDEX")
+    if existing:
+        return Path(existing)
+    folder = tmp_path_factory.mktemp("bundled") / "ix"
+    ix = Index.create(folder)
+    report = ix.add(CORPORA)
+    assert not report.failed, report.failed
+    ix.save()
+    return folder

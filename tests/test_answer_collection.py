@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import unicodedata
 from pathlib import Path
 
@@ -362,18 +361,9 @@ def test_readmes_and_section_pages_are_skipped_with_a_note(tmp_path: Path) -> No
 
 # -- the issue's examples on the bundled corpus with the default model ------------------------------
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Index:
-    """The bundled corpus indexed with the default model; LAWDOCS_BUNDLED_INDEX names an existing index of it
-    (`lawdocs index corpora --index DIR`) to reuse instead of building one (about half an hour on 2 cores)."""
-    from lawdocs.embed import load_embedder
-
-    existing = os.environ.get("LAWDOCS_BUNDLED_INDEX")
-    if existing:
-        return Index.open(existing)
-    ix = Index.create(tmp_path_factory.mktemp("bundled") / "ix", embedder=load_embedder())
-    report = ix.add(CORPORA)
-    assert not report.failed, report.failed
-    return ix
+def bundled(bundled_index: Path) -> Index:
+    """The bundled corpus indexed with the default model (conftest's `bundled_index`)."""
+    return Index.open(bundled_index)
 
 
 @pytest.mark.slow

@@ -11,10 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +20,7 @@ import pytest
 
 from lawdocs.embed import HashEmbedder
 from lawdocs.index import Index
+from serving import serve_index
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
@@ -38,7 +35,6 @@ FLAGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-HOST = "127.0.0.1"
 MEASURES = "哪些措施涉及行政执法"
 FIGURE_QUESTION = "2020年审核发布了多少件规范性文件？"
 SCRIPT_NOTICE = (
@@ -61,11 +57,6 @@ for needed in (REPORT, LAW):
         pytest.skip(f"corpus file missing: {needed}", allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
 
 def build_index(folder: Path, *, real_model: bool) -> Path:
     notice = folder / "docs" / "检索页转义测试.txt"
@@ -78,53 +69,6 @@ def build_index(folder: Path, *, real_model: bool) -> Path:
     return folder / "ix"
 
 
-def start_server(index_dir: Path) -> Iterator[str]:
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lawdocs",
-            "serve",
-            "--index",
-            str(index_dir),
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        ready = False
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).json().get("status") == "ok":
-                    ready = True
-                    break
-            except (httpx.TransportError, ValueError):
-                pass
-            time.sleep(0.2)
-        if not ready:
-            proc.kill()
-            output = proc.communicate(timeout=10)[0].decode(errors="replace")
-            pytest.fail(f"server did not start: {output}")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
-
-
 @pytest.fixture(scope="module")
 def index_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_index(tmp_path_factory.mktemp("browser"), real_model=False)
@@ -132,7 +76,7 @@ def index_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(index_folder: Path) -> Iterator[str]:
-    yield from start_server(index_folder)
+    yield from serve_index(index_folder)
 
 
 @pytest.fixture(scope="module")
@@ -458,7 +402,7 @@ def test_search_page_with_the_default_model(
 ) -> None:
     """The same steps over an index built with the real default model (the README's screenshots come from here)."""
     folder = build_index(tmp_path_factory.mktemp("browser-real"), real_model=True)
-    servers = start_server(folder)
+    servers = serve_index(folder)
     base = next(servers)
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN")
     page = context.new_page()

@@ -218,3 +218,34 @@ def test_same_input_same_bits(onnx_emb: Embedder, torch_emb: Embedder, clauses: 
     for emb in (onnx_emb, torch_emb):
         assert np.array_equal(emb.encode_passages(texts), emb.encode_passages(texts))
         assert np.array_equal(emb.encode_queries(texts[:1]), emb.encode_queries(texts[:1]))
+
+
+def test_a_model_build_waits_for_another_process_building_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two first runs at once: the second waits on the build lock, then finds the model built and builds nothing
+    (a second build used to swap the folder from under the first one's reader)."""
+    import subprocess
+    import sys
+
+    from lawdocs.embedding import default_model
+    from lawdocs.embedding.home import default_model_dir
+
+    target = default_model_dir(tmp_path)
+    target.parent.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time, pathlib\n"
+         "from lawdocs.embedding.home import build_lock\n"
+         "target = pathlib.Path(sys.argv[1])\n"
+         "with build_lock(target):\n"
+         "    print('locked', flush=True)\n"
+         "    time.sleep(1.5)\n"
+         "    (target.parent / 'built').write_text('yes')\n",
+         str(target)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    monkeypatch.setattr(default_model, "_is_current", lambda folder, onnx: (folder.parent / "built").exists())
+    monkeypatch.setattr(default_model, "_build", lambda *a: pytest.fail("built while another process had"))
+    # "built" appears only when the holder lets go: had the build not waited, it would have called _build
+    assert default_model.build_default_model(tmp_path) == target
+    assert holder.wait(timeout=30) == 0

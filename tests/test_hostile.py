@@ -31,16 +31,20 @@ def _bounded() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
-# Runs the CLI and records the child's own peak RSS (RUSAGE_CHILDREN would also count every earlier child of the
-# test process, such as a served real-model index, and make the check depend on test order).
+# Runs the CLI and records the child's own peak RSS. Neither getrusage figure will do: RUSAGE_CHILDREN counts every
+# earlier child of the test process (such as a served real-model index), and Linux carries RUSAGE_SELF's ru_maxrss
+# across exec, so a child forked from a pytest process of 5 GB reports 5 GB. VmHWM belongs to the address space
+# that exec made new.
 _WRAPPER = (
-    "import os, resource, runpy, sys\n"
+    "import os, runpy, sys\n"
     "sys.argv = ['lawdocs', *sys.argv[1:]]\n"
     "try:\n"
     "    runpy.run_module('lawdocs', run_name='__main__')\n"
     "finally:\n"
+    "    with open('/proc/self/status') as status:\n"
+    "        kb = next(line.split()[1] for line in status if line.startswith('VmHWM:'))\n"
     "    with open(os.environ['LAWDOCS_TEST_PEAK'], 'w') as fh:\n"
-    "        fh.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "        fh.write(kb)\n"
 )
 _PEAK: list[Path] = []
 

@@ -271,7 +271,9 @@ def test_http_references_endpoint(index: Index) -> None:
 
 def test_answers_carry_references(index: Index) -> None:
     answer = index.ask("共同诉讼的人数众多是指多少人", expand_references=True)
-    assert answer.cited
+    # the statute's article states no figure; the interpretation that refers to it does
+    assert answer.figure is not None and answer.figure.value == "十人以上"
+    assert "的解释" in answer.figure.citation
     for cited in answer.cited:
         assert [x.text for x in cited.references] == [x.text for x in outgoing(index, cited.clause_id)]
     assert any(x.target_text for c in answer.cited for x in c.references)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +15,10 @@ import pytest
 
 from lawdocs.embed import HashEmbedder
 from lawdocs.index import Index
+from serving import serve_index
 
 REPORT = Path(__file__).resolve().parents[1] / "corpora/reports/seed/潮州市湘桥区2020年度法治政府建设年度报告.txt"
-HOST = "127.0.0.1"
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -39,50 +32,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(index_dir: Path) -> Iterator[str]:
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lawdocs",
-            "serve",
-            "--index",
-            str(index_dir),
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        deadline = time.monotonic() + 30
-        ready = False
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    ready = True
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        if not ready:
-            proc.kill()
-            output = proc.communicate(timeout=10)[0].decode(errors="replace")
-            pytest.fail(f"server did not start: {output}")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
+    yield from serve_index(index_dir)
 
 
 @pytest.fixture()

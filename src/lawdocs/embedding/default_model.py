@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .home import MODEL_INFO_FILE, default_model_dir, replace_dir, sha256_file, write_json_atomic
+from .home import MODEL_INFO_FILE, build_lock, default_model_dir, replace_dir, sha256_file, write_json_atomic
 from .progress import Phases
 from .st_backend import quiet_progress
 
@@ -118,6 +118,13 @@ def build_default_model(
     target = default_model_dir(home)
     if not force and _is_current(target, onnx=onnx):
         return target
+    with build_lock(target):  # another process may be building it: wait, then look again
+        if not force and _is_current(target, onnx=onnx):
+            return target
+        return _build(target, verify, force, phases, onnx)
+
+
+def _build(target: Path, verify: bool, force: bool, phases: Phases | None, onnx: bool) -> Path:
     own = phases is None
     if not force and _is_current(target, onnx=False):  # weights built for the legal model: add the export
         steps = phases if phases is not None else Phases(BUILD_TITLE, BASE_PHASES[2:])

@@ -7,7 +7,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,18 @@ def replace_dir(staging: Path, target: Path) -> Path:
         os.rename(target, old)
         shutil.rmtree(old, ignore_errors=True)
     return publish_dir(staging, target)
+
+
+@contextmanager
+def build_lock(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on building ``target`` (a file beside it), so that two processes on a first run build
+    a model once: the second waits, then finds it built, instead of swapping the folder from under the first."""
+    import fcntl
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

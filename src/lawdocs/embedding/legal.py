@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
-from .home import MODEL_INFO_FILE, lawdocs_home, replace_dir, sha256_file, write_json_atomic
+from .home import MODEL_INFO_FILE, build_lock, lawdocs_home, replace_dir, sha256_file, write_json_atomic
 from .progress import Phases
 
 LEGAL_MODEL_NAME = "lawdocs/legal-e5-small"
@@ -98,8 +98,6 @@ def _is_built(target: Path, about: dict[str, Any], needed: str) -> bool:
 
 def build_legal_model(home: str | Path | None = None) -> Path:
     """Build (once) and return the legal model's folder from the default model and the packaged delta."""
-    from .onnx_backend import export_onnx
-
     target = legal_model_dir(home)
     found = packaged_delta()
     if found is None:
@@ -107,7 +105,15 @@ def build_legal_model(home: str | Path | None = None) -> Path:
     delta_path, about = found
     if _is_built(target, about, "onnx/model_int8.onnx"):
         return target
+    with build_lock(target):  # another process may be building it: wait, then look again
+        if _is_built(target, about, "onnx/model_int8.onnx"):
+            return target
+        return _build_legal(target, delta_path, about, home)
+
+
+def _build_legal(target: Path, delta_path: Path, about: dict[str, Any], home: str | Path | None) -> Path:
     from .default_model import BASE_PHASES, BUILD_TITLE, _is_current, default_model_dir
+    from .onnx_backend import export_onnx
 
     base_built = _is_current(default_model_dir(home), onnx=False)
     phases = Phases(BUILD_TITLE, [*(() if base_built else BASE_PHASES[:2]), *LEGAL_PHASES])
