@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -120,14 +122,18 @@ def test_counts_name_a_copy_as_a_duplicate_not_unchanged(docs: Path, tmp_path: P
 def test_real_legal_model_build_is_told_in_the_log(
     docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The legal model built for real in a fresh home (the base model linked in, to save minutes)."""
+    """The legal model built for real in a fresh home (the base model linked in, and the export copied from the
+    run's own legal model, which is the same file, to save minutes: tests/test_legal.py covers the export)."""
     from lawdocs.embed import build_default_model
+    from lawdocs.embedding import onnx_backend
+    from lawdocs.embedding.legal import build_legal_model
 
-    base = build_default_model()
+    base, built = build_default_model(), build_legal_model()
     home = tmp_path / "home"
     (home / "models").mkdir(parents=True)
     (home / "models" / base.name).symlink_to(base)
     monkeypatch.setenv("LAWDOCS_HOME", str(home))
+    monkeypatch.setattr(onnx_backend, "export_onnx", copied_export(built))
     result = runner.invoke(
         app, ["index", str(docs / REPORT.name), "--index", str(tmp_path / "ix")], env={"LAWDOCS_PROGRESS": "log"}
     )
@@ -137,12 +143,25 @@ def test_real_legal_model_build_is_told_in_the_log(
     assert "exporting the legal model to ONNX int8 (1/2)" in err and "[model] done: 2/2" in err
 
 
+def copied_export(built: Path) -> Callable[..., dict[str, Any]]:
+    """An `export_onnx` that copies `built`'s finished export (the same model's) and returns its recorded facts."""
+
+    def export(folder: str | Path, **_: object) -> dict[str, Any]:
+        shutil.copytree(built / "onnx", Path(folder) / "onnx")
+        info = json.loads((built / "lawdocs_model.json").read_text(encoding="utf-8"))
+        return {k: v for k, v in info.items() if k.startswith("onnx") or "int8" in k}
+
+    return export
+
+
 @pytest.mark.slow
-def test_base_onnx_export_is_made_only_when_the_base_model_is_asked_for(tmp_path: Path) -> None:
+def test_base_onnx_export_is_made_only_when_the_base_model_is_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The legal model needs the base weights, not the base's ONNX export: a first run skips that export, and
     asking for the base model later adds it in place, with its phase told."""
     from lawdocs.embed import build_default_model
-    from lawdocs.embedding import default_model
+    from lawdocs.embedding import default_model, onnx_backend
 
     built = build_default_model()
     home = tmp_path / "home"
@@ -158,6 +177,7 @@ def test_base_onnx_export_is_made_only_when_the_base_model_is_asked_for(tmp_path
     )
     assert default_model._is_current(target, onnx=False) and not default_model._is_current(target)
     assert build_default_model(home, onnx=False) == target and not (target / "onnx").exists()
+    monkeypatch.setattr(onnx_backend, "export_onnx", copied_export(built))  # test_embed checks the export itself
     seen: list[events.Event] = []
     with events.listening(seen.append):
         assert build_default_model(home) == target
