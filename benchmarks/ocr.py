@@ -13,17 +13,15 @@ from __future__ import annotations
 import argparse
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from tests.test_ocr import render_pdf  # the same renderer as the test (tests/ is a namespace package)
+
 from benchmarks.common import SHARED, log, md_table, write_results
 from lawdocs.load import load_path
 from lawdocs.loaders import ocr
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from test_ocr import render_pdf  # noqa: E402  (the same renderer as the test)
 
 LAW = SHARED / "corpora" / "laws" / "行政法" / "行政处罚法(2021-01-22).md"
 

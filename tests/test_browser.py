@@ -193,6 +193,34 @@ def test_search_filter_and_context(page: Any, server: str, shot: Shots) -> None:
     assert page.input_value("#doc_type") == "rule_of_law_report"
 
 
+def test_context_lists_references_both_ways(page: Any, server: str, shot: Shots) -> None:
+    """A law article's context shows what it refers to (行政处罚法第二十条 → 本法第二十一条) and what refers to it
+    (第七十六条's 本法第二十条), each a link to that clause, as GET /clauses/{id}/references states them."""
+    law = httpx.get(server + "/search", params={"query": "行政处罚", "k": 1, "filter": "doc_type=law"}).json()
+    doc = httpx.get(server + f"/documents/{law['hits'][0]['doc']['id']}").json()
+    by_article = {c["article"]: c["id"] for c in doc["clauses"] if c["article"]}
+    article20, article21 = by_article["第二十条"], by_article["第二十一条"]
+    refs = httpx.get(server + f"/clauses/{article20}/references").json()
+    assert any(r["resolved"] and r["target_clause_id"] == article21 for r in refs["outgoing"]), refs
+    assert any(r["source_clause_id"] == by_article["第七十六条"] for r in refs["incoming"]), refs
+    page.goto(server + "/?clause=" + article20)
+    page.wait_for_selector(".card.context.current")
+    wait_done(page)
+    sections = page.locator(".references")
+    assert sections.count() == 2, page.locator("main").inner_text()
+    outgoing = sections.nth(0).inner_text()
+    assert "本条引用" in outgoing and "本法第二十一条" in outgoing
+    incoming = sections.nth(1).inner_text()
+    assert "引用本条的条款" in incoming and "第七十六条" in incoming and "本法第二十条" in incoming
+    shot(page, "references")
+    # following the outgoing link opens the referenced article in its context
+    sections.nth(0).get_by_text("本法第二十一条").first.click()
+    page.wait_for_function(
+        "(id) => document.querySelector('.card.context.current')?.dataset.clauseId === id", arg=article21
+    )
+    assert "第二十一条" in page.locator(".card.context.current").inner_text()
+
+
 def test_ask_shows_the_figure_and_grouped_citations(page: Any, server: str, shot: Shots) -> None:
     search(page, server, FIGURE_QUESTION, mode="ask")
     page.wait_for_url("**mode=ask**")
@@ -406,6 +434,7 @@ def test_search_page_with_the_default_model(
     base = next(servers)
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="zh-CN")
     page = context.new_page()
+    page.set_default_timeout(120_000)  # the real model on a loaded 2-core CI machine: a first query can take long
     try:
         search(page, base, MEASURES, doc_type="rule_of_law_report")
         page.wait_for_url("**doc_type=rule_of_law_report**")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from sentence_transformers import SentenceTransformer
 from typer.testing import CliRunner
 
 from lawdocs.cli import app
+from lawdocs.embedding.onnx_backend import st_settings
 from lawdocs.errors import EvalError
 from lawdocs.evaluate import load_queries
 from lawdocs.index import Index
@@ -33,8 +36,18 @@ def test_finetune_writes_a_model_that_indexes_and_searches(stard_subset: tuple[P
     adapted.save()
     again = Index.open(folder / "adapted")
     assert again.manifest is not None and again.manifest.model_name == str(folder / "model")
+    # the index searches with the fine-tuned weights: its dense top 3 are the exact top 3 of the saved model,
+    # loaded straight from its folder with sentence-transformers and its own prompts
     hits = again.search("试用期工资", k=3, mode="dense")
-    assert len(hits) == 3
+    query_prompt, passage_prompt, _ = st_settings(folder / "model")
+    st = SentenceTransformer(str(folder / "model"), device="cpu")
+    rows = list(again.table.live_rows())
+    passages = st.encode([passage_prompt + again.passage(r) for r in rows], normalize_embeddings=True)
+    query = st.encode([query_prompt + "试用期工资"], normalize_embeddings=True)[0]
+    scores = passages @ query
+    best = [again.clauses[rows[i]].id for i in np.argsort(-scores)[:3]]
+    assert [h.clause_id for h in hits] == best
+    assert [h.score for h in hits] == pytest.approx(sorted(scores, reverse=True)[:3], abs=2e-3)
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """Hostile inputs: small versions of memory bombs, bad file names, missing paths and symlink loops.
 
-Each bomb is built in `tmp_path` and indexed by `lawdocs index` in a subprocess whose address space is capped
-(RLIMIT_AS), beside a good file: the bomb fails with its named limit, the good file is indexed, and an index
+Each bomb is built in `tmp_path` and indexed by `lawdocs index` in a subprocess whose address space (RLIMIT_AS) and
+CPU time (RLIMIT_CPU: a bomb that spins is killed, and the test fails, instead of a timed assertion) are capped,
+beside a good file: the bomb fails with its named limit, the good file is indexed, and an index
 that existed before keeps what it held.
 """
 
@@ -24,11 +25,13 @@ from lawdocs.parse import parse_file, parse_raw
 from lawdocs.parsing.split import coverage_gaps
 
 ADDRESS_SPACE = 1536 * 1024 * 1024  # 1.5 GB of virtual memory for the child
+CPU_SECONDS = 60  # of CPU for the whole child, start-up (imports) included: "seconds, not minutes" per bomb
 GOOD = "# 示范条例\n\n第一条 为了规范示范工作，制定本条例。\n\n第二条 本条例自公布之日起施行。\n"
 
 
 def _bounded() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
 # Runs the CLI and records the child's own peak RSS. Neither getrusage figure will do: RUSAGE_CHILDREN counts every

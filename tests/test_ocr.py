@@ -13,11 +13,12 @@ from lawdocs.load import load_path
 from lawdocs.loaders import ocr
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-LAW = "corpora/laws/行政法/行政处罚法(2021-01-22).md"
+ROOT = Path(__file__).resolve().parents[1]
+LAW = "corpora/laws/行政法/行政处罚法(2021-01-22).md"  # shipped in the repository's corpora/
 
 
-def articles(shared: Path, numbers: list[str]) -> list[str]:
-    text = (shared / LAW).read_text(encoding="utf-8")
+def articles(root: Path, numbers: list[str]) -> list[str]:
+    text = (root / LAW).read_text(encoding="utf-8")
     found = dict(re.findall(r"^(第[一二三四五六七八九十]+条) (.*)$", text, re.M))
     return [f"{n} {found[n]}" for n in numbers]
 
@@ -51,9 +52,9 @@ needs_font = pytest.mark.skipif(
 
 @needs_font
 @pytest.mark.skipif(not ocr.available(), reason="the [ocr] extra (rapidocr, pypdfium2) is not installed")
-def test_scanned_pdf_is_indexed_and_searchable_with_pages(shared: Path, tmp_path: Path) -> None:
-    page1 = ["中华人民共和国行政处罚法", *articles(shared, ["第一条", "第二条"])]
-    page2 = articles(shared, ["第三条", "第四条", "第五条"])
+def test_scanned_pdf_is_indexed_and_searchable_with_pages(tmp_path: Path) -> None:
+    page1 = ["中华人民共和国行政处罚法", *articles(ROOT, ["第一条", "第二条"])]
+    page2 = articles(ROOT, ["第三条", "第四条", "第五条"])
     scan = render_pdf([page1, page2], tmp_path / "行政处罚法扫描件.pdf")
     from pypdf import PdfReader
 

@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +38,7 @@ from pydantic import BaseModel, Field
 from .errors import EvalError, LawdocsError, QueryError
 from .models import Hit, SearchMode
 from .text import normalise_label
+from .text import squeeze as normalise_text
 
 if TYPE_CHECKING:
     from .filters import Filters
@@ -47,15 +46,9 @@ if TYPE_CHECKING:
 
 CUTOFFS = (1, 5, 10, 20, 100)
 RANK_CUTOFF = 10  # for MRR and nDCG
-_SPACE = re.compile(r"\s+")
 
 
 # -- normalisation and matching ---------------------------------------------------------------------
-def normalise_text(text: str) -> str:
-    """Text as compared with a gold key: NFKC-folded, all whitespace removed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
 def hit_label(hit: Hit) -> str:
     """The label a hit is judged by: its own label, else document title + article."""
     if hit.label:

@@ -101,13 +101,6 @@ def normalize_for_match(text: str) -> str:
     return _normalize(text)
 
 
-def fold_radicals(text: str) -> str:
-    """Replace CJK radical look-alikes (U+2E80-U+2EFF, U+2F00-U+2FDF) by the ideographs they stand for."""
-    from .loaders.text import fold_radicals as _fold
-
-    return _fold(text)
-
-
 def detect_format(path: str | Path) -> str | None:
     """The `fmt` lawdocs reads a file as, from its extension (None when unsupported)."""
     return FORMATS.get(Path(path).suffix.lower())

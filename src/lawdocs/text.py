@@ -1,4 +1,4 @@
-"""Text as lawdocs compares it: Unicode folding, Chinese tokens and stop words, one copy each.
+"""Text as lawdocs compares it: Unicode folding, Chinese tokens and stop words, numeric dates, one copy each.
 
 The lexical index, question analysis and evaluation all tokenize and fold text here, so a clause
 is matched the same way wherever it is looked at.
@@ -83,6 +83,23 @@ def tokenize(text: str, scheme: Tokenizer = "jieba") -> list[str]:
 
 
 PRC = "中华人民共和国"
+
+
+_ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def iso_date(value: object) -> str | None:
+    """The first numeric date in a value as ISO: '2019-02-27 15:09:45', '2019年 2 月27日', '2019/2/27' give
+    '2019-02-27'; None when there is none or its month or day is out of range."""
+    if value is None:
+        return None
+    m = _ISO_DATE.search(str(value))
+    if m is None:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def normalise_label(text: str) -> str:

@@ -21,12 +21,12 @@ text or its document's year.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from ..text import STOP_WORDS as _STOP
+from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
@@ -148,12 +148,8 @@ class Question:
     )
 
 
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
-
-
 def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
-    q = normalise(question)
+    q = fold(question)
     fields: list[MetaField] = []
     if _ISSUER_Q.search(q):
         fields.append("issuers")
@@ -201,7 +197,7 @@ def content_terms(
     question: str, kind: AnswerKind = "other"
 ) -> tuple[list[Term], list[int], list[tuple[str, str]]]:
     """The question's content terms (with parts), the years it names, and its neighbouring term pairs."""
-    q = normalise(question)
+    q = fold(question)
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
     q = _ARTICLE_Q.sub(" ", q)
@@ -297,17 +293,17 @@ def analyse(question: str) -> Question:
     kind, fields = detect_kind(question)
     terms, years, pairs = content_terms(question, kind)
     article = None
-    m = _ARTICLE_Q.search(normalise(question))
+    m = _ARTICLE_Q.search(fold(question))
     if m:
         article = m.group(0)
-    unit = re.search(r"(?:多少|几)([个件项条次名家所人批类套处座])", normalise(question))
-    comparative = bool(_COMPARATIVE_Q.search(normalise(question)))
+    unit = re.search(r"(?:多少|几)([个件项条次名家所人批类套处座])", fold(question))
+    comparative = bool(_COMPARATIVE_Q.search(fold(question)))
     if comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
         terms = [t for t in terms if t.text not in _COMPARED] or terms
     compared: Literal["regions", "laws"] | None = None
-    if comparative and _COMPARED_REGIONS.search(normalise(question)):
+    if comparative and _COMPARED_REGIONS.search(fold(question)):
         compared = "regions"
-    elif comparative and _COMPARED_LAWS.search(normalise(question)):
+    elif comparative and _COMPARED_LAWS.search(fold(question)):
         compared = "laws"
     return Question(
         comparative=comparative,

@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import EncodingError
+from ..text import iso_date
 
 # --- CJK radical look-alikes -------------------------------------------------------------------------
 # PDF text layers (Chrome print-to-PDF in particular) map some glyphs to radicals instead of the unified
@@ -285,22 +286,6 @@ _CHROME_PREFIX_RE = re.compile(
 _DATETIME_ONLY_RE = re.compile(
     r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}[:：时]\d{2}(?:[:：分]\d{2})?(?:秒|分)?$"
 )
-_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-
-
-def iso_date(value: object) -> str | None:
-    """Turn '2019-02-27 15:09:45', '2019年2月27日', '2019/2/27' into '2019-02-27' (else None)."""
-    if value is None:
-        return None
-    m = _DATE_RE.search(str(value))
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
 def is_chrome_line(line: str, *, edge: bool = False) -> bool:
     """True when a (stripped) line is page chrome rather than document wording.
 

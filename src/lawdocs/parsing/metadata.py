@@ -24,6 +24,7 @@ from pathlib import PurePath
 from typing import Any, get_args
 
 from ..models import DocType
+from ..text import iso_date
 from .reports import date_of_line
 
 DOC_TYPES = frozenset(get_args(DocType))
@@ -112,13 +113,9 @@ def iso(value: object) -> str | None:
     """ISO date of "2021-02-04", "2021年 2 月4 日", "2021/2/4 10:00" ("2021-02-04"); else None."""
     if value is None:
         return None
-    m = _ISO_RE.search(str(value))
-    if m is None:
+    if _ISO_RE.search(str(value)) is None:
         return date_of_line(str(value))
-    y, mo, d = (int(g) for g in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    return iso_date(value)
 
 
 def content_hash(body: str) -> str:

@@ -346,6 +346,12 @@
   async function runClause(clauseId) {
     if (!CLAUSE_ID.test(clauseId)) throw new PageError("client-error", "条款编号格式不对：" + clauseId);
     const data = await getJSON("/clauses/" + encodeURIComponent(clauseId) + "?context=2");
+    let refs = null; // cross-references both ways (GET /clauses/{id}/references); the context shows without them
+    try {
+      refs = await getJSON("/clauses/" + encodeURIComponent(clauseId) + "/references");
+    } catch (err) {
+      refs = null;
+    }
     return () => {
       const results = $("results");
       results.append(backLink());
@@ -358,17 +364,35 @@
         put(card, citationLine(cite), c.page ? el("p", "meta", el("span", null, "第" + c.page + "页")) : null, marked(c.text, []));
         results.append(card);
       }
-      const refs = data.references || data.refs;
-      if (Array.isArray(refs) && refs.length) {
-        results.append(el("h4", "section-title", "引用与被引用"));
-        for (const ref of refs) {
-          const id = ref.clause_id || ref.id;
-          const label = ref.citation || ref.label || ref.text || id;
-          results.append(el("p", "card", id && CLAUSE_ID.test(id) ? link(clauseHref(id), label) : label));
-        }
+      if (refs) {
+        appendReferences(results, "本条引用", refs.outgoing || [], (r) => {
+          const target = [r.target_title, r.target_article].filter(Boolean).join(" ");
+          const text = r.text + (target && target !== r.text ? " → " + target : "");
+          return { id: r.resolved ? r.target_clause_id : null, text: r.resolved ? text : text + "（未解析：" + (r.reason || "未找到") + "）" };
+        });
+        appendReferences(results, "引用本条的条款", refs.incoming || [], (r) => ({
+          id: r.source_clause_id,
+          text: (r.source_label || r.source_clause_id) + "：" + r.text,
+        }));
       }
       results.append(el("p", "links", link(docHref(data.doc.id, clauseId), "查看全文")));
     };
+  }
+
+  function appendReferences(results, heading, links, describe) {
+    if (!links.length) return;
+    const box = el("section", "references");
+    box.append(el("h4", "section-title", heading + "（" + links.length + "）"));
+    const seen = new Set();
+    for (const ref of links) {
+      const shown = describe(ref);
+      if (seen.has(shown.text)) continue;
+      seen.add(shown.text);
+      const line = el("p", "card reference");
+      line.append(shown.id && CLAUSE_ID.test(shown.id) ? link(clauseHref(shown.id), shown.text) : el("span", null, shown.text));
+      box.append(line);
+    }
+    results.append(box);
   }
 
   async function runDocument(docId) {
