@@ -301,3 +301,56 @@ def test_learn_with_the_legal_model(stard_subset: tuple[Path, Path], tmp_path: P
     result = runner.invoke(app, ["learn", str(qfile), "-i", str(target), "--json"])
     assert result.exit_code == 0, result.output
     assert missed(target, before) == []
+
+
+def test_tune_chooses_the_votes_on_kept_back_questions(
+    index_dir: Path, stard_hash: tuple[Path, list[dict]], tmp_path: Path
+) -> None:  # type: ignore[type-arg]
+    """Each question is banked twice (as asked, and with 请问 before it): a kept-back question's twin stays in the
+    bank and votes for the same article, so the chosen setting gives votes weight and recalls more than none;
+    the setting is saved with the index."""
+    questions = stard_hash[1]
+    rows = [{"query": q["query"], "gold": q["gold"]} for q in questions]
+    rows += [{"query": "请问" + q["query"], "gold": q["gold"]} for q in questions]
+    qfile = write_jsonl(tmp_path / "twins.jsonl", rows)
+    result = runner.invoke(app, ["learn", str(qfile), "--index", str(index_dir), "--tune", "--json"])
+    assert result.exit_code == 0, result.output
+    tuned = json.loads(result.output)["tuning"]
+    assert tuned["held_questions"] == 16 and tuned["tune_questions"] == 64
+    assert len(tuned["rows"]) == 1 + 4 * 4 and tuned["rows"][0] == tuned["without_votes"]
+    chosen, off = tuned["chosen"], tuned["without_votes"]
+    assert chosen["weight"] > 0 and chosen["recall_at_10"] > off["recall_at_10"]
+    assert chosen["recall_at_10"] == max(r["recall_at_10"] for r in tuned["rows"])
+    config = Index.open(index_dir).bank.config
+    assert (config.weight, config.min_similarity, config.enabled) == (
+        chosen["weight"],
+        chosen["min_similarity"],
+        True,
+    )
+
+
+def test_tune_never_lets_a_kept_back_question_vote_for_itself(
+    index_dir: Path, stard_hash: tuple[Path, list[dict]]
+) -> None:  # type: ignore[type-arg]
+    """With each question banked once, a kept-back question finds only other questions in the bank: had it voted
+    for itself (similarity 1), every voting setting would recall all of its articles."""
+    ix = Index.open(index_dir)
+    ix.learn([{"query": q["query"], "gold": q["gold"]} for q in stard_hash[1]])
+    report = ix.tune_bank()
+    assert report.held_questions == 8 and report.tune_questions == 32
+    assert all(r.recall_at_10 < 0.9 for r in report.rows), report.rows
+
+
+def test_tune_needs_enough_questions(
+    index_dir: Path, stard_hash: tuple[Path, list[dict]], tmp_path: Path
+) -> None:  # type: ignore[type-arg]
+    qfile = write_jsonl(
+        tmp_path / "few.jsonl", [{"query": q["query"], "gold": q["gold"]} for q in stard_hash[1][:10]]
+    )
+    result = runner.invoke(app, ["learn", str(qfile), "--index", str(index_dir), "--tune"])
+    assert result.exit_code == 1 and "at least 20 banked questions" in result.stderr, result.output
+    assert (
+        len(Index.open(index_dir).bank) == 0
+    )  # the failed tuning saved nothing, not even the learned questions
+    refused = runner.invoke(app, ["learn", "--clear", "--tune", "--index", str(index_dir)])
+    assert refused.exit_code == 2

@@ -26,6 +26,7 @@ Modules, one owner each:
   gold items resolved to rows.
 - `learning`: reading labelled questions and adding them (`lawdocs learn`, `Index.learn`, `POST /learn`).
 - `packaged`: the bank that votes for a search (`search_votes`): the index's own, plus the packaged one.
+- `tuning`: the votes' weight and threshold chosen on held-back banked questions (`lawdocs learn --tune`).
 """
 
 from __future__ import annotations

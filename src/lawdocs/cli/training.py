@@ -43,14 +43,25 @@ def learn(
     enabled: Annotated[
         bool | None, typer.Option("--on/--off", help="Let the bank vote in this index's searches, or not.")
     ] = None,
+    tune: Annotated[
+        bool,
+        typer.Option(
+            "--tune",
+            help="Choose the votes' weight and threshold on 20% of the banked questions kept back (after "
+            "learning QUESTIONS, if given); at least 20 questions.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Teach an index labelled questions: similar later questions are steered to the same clauses."""
     from ..index import Index
 
     actions = sum([questions is not None, bool(remove), clear, packaged is not None or enabled is not None])
-    if actions != 1 and not (actions == 0 and show):
-        err.print("[red]error:[/red] give one of QUESTIONS, --remove QID, --clear, --packaged, --on/--off")
+    if actions > 1 or (actions == 0 and not (show or tune)) or (tune and actions and questions is None):
+        err.print(
+            "[red]error:[/red] give one of QUESTIONS, --remove QID, --clear, --packaged, --on/--off "
+            "(--tune alone or after QUESTIONS)"
+        )
         raise typer.Exit(2)
     with failures():
         ix = Index.open(index_dir)
@@ -73,6 +84,10 @@ def learn(
                 ix.bank.config.packaged = packaged
             if enabled is not None:
                 ix.bank.config.enabled = enabled
+            changed = True
+        if tune:
+            tuned = ix.tune_bank()
+            summary["tuning"] = tuned.model_dump()
             changed = True
         if changed:
             ix.save()
@@ -99,9 +114,22 @@ def learn(
             out.print(f"removed {count} question(s); the bank holds {summary['questions']}")
             for qid in summary.get("unknown", []):
                 err.print(f"[red]error:[/red] no banked question {qid!r} in {index_dir}", highlight=False)
-        else:
+        elif "tuning" not in summary:
             settings = summary["settings"]
             out.print(f"the bank of {index_dir} holds {summary['questions']} question(s); settings {settings}")
+        if "tuning" in summary:
+            t, chosen, off = summary["tuning"], summary["tuning"]["chosen"], summary["tuning"]["without_votes"]
+            out.print(
+                f"tuned on {t['held_questions']} kept-back question(s) (bank of {t['tune_questions']}): "
+                + (
+                    f"weight {chosen['weight']}, min similarity {chosen['min_similarity']}"
+                    if chosen["weight"]
+                    else "votes off (none helped)"
+                )
+                + f"; recall@10 {off['recall_at_10']:.3f} → {chosen['recall_at_10']:.3f}, "
+                f"MRR@10 {off['mrr_at_10']:.3f} → {chosen['mrr_at_10']:.3f}",
+                highlight=False,
+            )
         for entry in summary.get("bank", []):
             out.print(f"{entry['qid']}  {entry['query']}  → {'; '.join(entry['gold'])}", highlight=False)
     if summary.get("unknown"):

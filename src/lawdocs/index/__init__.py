@@ -339,6 +339,12 @@ class Index:
 
         return learn(self, questions, allow_missing=allow_missing)
 
+    def tune_bank(self, *, held: float = 0.2, seed: int = 13) -> Any:
+        """Choose the bank's vote weight and threshold on held-back banked questions (`lawdocs.bank.tuning`)."""
+        from ..bank.tuning import tune_bank
+
+        return tune_bank(self, held=held, seed=seed)
+
     def ask(self, question: str, **options: Any) -> Any:
         """A grouped, cited answer to `question` (see `lawdocs.answer.ask` for the options)."""
         from ..answer import ask
