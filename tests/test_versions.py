@@ -41,21 +41,21 @@ def test_versions_read_from_the_text() -> None:
     assert new.effective_date == "2024-11-10"
 
 
-def test_effective_date_from_a_real_article(shared: Path) -> None:
+def test_effective_date_from_a_real_article(corpora: Path) -> None:
     """行政处罚法 2021: revised 2021-01-22, "本法自2021年7月15日起施行" (and the corpus metadata agrees)."""
-    doc = parse_file(shared / "corpora/laws/行政法/行政处罚法(2021-01-22).md")[0]
+    doc = parse_file(corpora / "laws/行政法/行政处罚法(2021-01-22).md")[0]
     assert doc.version == "2021-01-22"
     assert doc.version_label == "2021-01-22 修订"
     assert doc.effective_date == "2021-07-15"
-    text = (shared / "corpora/laws/行政法/行政处罚法(2021-01-22).md").read_text(encoding="utf-8")
+    text = (corpora / "laws/行政法/行政处罚法(2021-01-22).md").read_text(encoding="utf-8")
     assert md.own_effective_date(text) == "2021-07-15"
 
 
 def test_an_amended_text_keeps_its_old_article_but_takes_effect_when_amended(
-    tmp_path: Path, shared: Path
+    tmp_path: Path, corpora: Path
 ) -> None:
     """立法法 2015 修正 still reads "本法自2000年7月1日起施行"; the version took effect on 2015-03-15."""
-    src = shared / "corpora/laws/宪法相关法/立法法(2023-03-13).md"
+    src = corpora / "laws/宪法相关法/立法法(2023-03-13).md"
     target = tmp_path / "立法法(2023-03-13).md"  # away from the corpus metadata: the text alone
     shutil.copy(src, target)
     doc = parse_file(target)[0]
@@ -127,9 +127,9 @@ def test_bad_as_of_is_a_clear_error(holidays: Index) -> None:
         holidays.search(QUESTION, filters={"as_of": "2019-06-01", "all_versions": True})
 
 
-def test_reports_are_not_restricted(tmp_path: Path, shared: Path) -> None:
+def test_reports_are_not_restricted(tmp_path: Path, corpora: Path) -> None:
     ix = Index.create(tmp_path / "ix", model="hash-256")
-    ix.add(shared / "corpora/reports/seed")
+    ix.add(corpora / "reports/seed")
     ix.add(DATA)
     report_ids = {d.id for d in ix.documents.values() if d.law_id is None}
     assert report_ids
@@ -164,9 +164,9 @@ def test_cli_as_of_and_show_lists_the_other_version(holidays: Index) -> None:
     assert other["change"] == "changed" and other["status_cn"] == "现行有效"
 
 
-def test_a_dated_header_line_is_the_effective_date(tmp_path: Path, shared: Path) -> None:
+def test_a_dated_header_line_is_the_effective_date(tmp_path: Path, corpora: Path) -> None:
     """行政诉讼法解释: adopted 2017-11-13, published 2018-02-06 (file name), header "2018年2月8日 施行"."""
-    src = shared / "corpora/laws/司法解释/最高人民法院关于适用《行政诉讼法》的解释(2018-02-06).md"
+    src = corpora / "laws/司法解释/最高人民法院关于适用《行政诉讼法》的解释(2018-02-06).md"
     alone = tmp_path / src.name
     shutil.copy(src, alone)  # the text alone, no corpus metadata above it
     for path in (alone, src):  # and in the corpus, where MANIFEST.json says the same
