@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 LIMIT = 12
 PER_DOCUMENT = 3
 LAY_DEPTH = 1
+LAY_DENSE = 0.7
 YEAR_NAMED = 0.3
 STATUTE_CLAUSES = 2
 STATUTE_RELATIVE = 0.9
@@ -51,6 +52,19 @@ LAW_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# The hierarchy of legal sources (立法法): when two clauses state the same thing equally well, the higher one is cited.
+LEGAL_RANK = {
+    "law": 0,
+    "administrative_regulation": 1,
+    "judicial_interpretation": 1,
+    "local_regulation": 2,
+    "departmental_rule": 2,
+}
+
+
+def legal_rank(index: Index, doc_id: str) -> int:
+    """Rank of a document in the hierarchy of legal sources (0 for a law; 3 for anything not a statute)."""
+    return LEGAL_RANK.get(index.documents[doc_id].doc_type, 3)
 
 
 def year_fits(index: Index, row: int, years: Sequence[int]) -> bool:
@@ -71,21 +85,32 @@ def names_year(index: Index, row: int, years: Sequence[int]) -> bool:
     return any(str(y) in p for y in years for p in clause.path) or any(f"{y}年" in clause.text for y in years)
 
 
+def default_model(index: Index) -> bool:
+    """Whether `index` was built with the default model (the one ``LAY_DENSE`` was calibrated with)."""
+    from ..embedding.legal import LEGAL_MODEL_NAME
+
+    return bool(index.manifest and index.manifest.model_name == LEGAL_MODEL_NAME)
+
+
 def lay_rescue(
-    index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]]
+    index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]], dense: float | None = None
 ) -> list[tuple[int, float, list[str]]]:
-    """The top-ranked hybrid hit (row, evidence, words), when a lay question may cite it (see the module docstring)."""
+    """The top-ranked hybrid hit (row, evidence, words), when a lay question may cite it (see the module docstring).
+
+    `dense` is the hit's dense similarity to the question when the index uses the default model."""
     if not q.terms or not hits:
         return []
     corpus = ev.corpus_of(index)
-    if any(corpus.df(t.text) == 0 for t in q.terms):
-        return []
     row, score, _ = hits[0]
     doc = index.documents[index.clauses[row].doc_id]
     if doc.doc_type not in LAW_TYPES or not index.clauses[row].article:
         return []
     text = corpus.texts[row]
     held = [t.text for t in q.terms if t.text not in GENERIC_WORDS and len(t.text) > 1 and t.text in text]
+    if dense is not None and dense >= LAY_DENSE:  # the model is sure: lay words (钱包, 砸伤) the law never uses
+        return [(row, score, held)]
+    if any(corpus.df(t.text) == 0 for t in q.terms):
+        return []
     return [(row, score, held)] if held else []
 
 
