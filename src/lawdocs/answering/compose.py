@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from . import evidence as ev
@@ -114,18 +115,40 @@ def lay_rescue(
     return [(row, score, held)] if held else []
 
 
+def _phrase(question: str, text: str) -> int:
+    """Length of the longest run of the question's characters that the text states as written."""
+    match = SequenceMatcher(None, question, text, autojunk=False).find_longest_match(
+        0, len(question), 0, len(text)
+    )
+    return match.size
+
+
 def limit_statutes(
-    index: Index, kept: Sequence[tuple[int, float, list[str]]]
+    index: Index, kept: Sequence[tuple[int, float, list[str]]], question: str = ""
 ) -> list[tuple[int, float, list[str]]]:
-    """`kept` (best first) with at most ``STATUTE_CLAUSES`` articles per statute, each near the best evidence."""
+    """`kept` (best first) with at most ``STATUTE_CLAUSES`` articles per statute, each near the best evidence
+    and each stating the longest phrase of the question (bar the statute's name) that any of its articles states:
+    its neighbours share the question's words, the article that answers states them as the question does."""
     best = max((s for _, s, _ in kept), default=0.0)
+    asked = ev.normalise_text(question)
+    texts = ev.corpus_of(index).texts
+    phrase: dict[int, int] = {}
+    longest: dict[str, int] = {}
+    for row, score, _ in kept:
+        doc = index.documents[index.clauses[row].doc_id]
+        if doc.doc_type in LAW_TYPES and score >= STATUTE_RELATIVE * best and asked:
+            own = asked.replace(ev.normalise_text(doc.title).replace("中华人民共和国", ""), "")  # not its name
+            phrase[row] = _phrase(own, texts[row])
+            longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}
     out = []
-    for item in kept:
+    for item in sorted(kept, key=lambda x: (-x[1], -phrase.get(x[0], 0))):  # stable: ties keep their order
         row, score, _ = item
         doc = index.documents[index.clauses[row].doc_id]
         if doc.doc_type in LAW_TYPES:
             if score < STATUTE_RELATIVE * best or per_doc.get(doc.id, 0) >= STATUTE_CLAUSES:
+                continue
+            if phrase.get(row, 0) < longest.get(doc.id, 0):
                 continue
             per_doc[doc.id] = per_doc.get(doc.id, 0) + 1
         out.append(item)
