@@ -284,7 +284,9 @@ def _answer(
             kept = [x for x in kept if compose.year_fits(index, x[0], q.years)]
             if not kept and not q.comparative:
                 found = [
-                    h for h in index.search(q.text, k=compose.LAY_DEPTH, filters=flt) if mask[index.row_of[h.clause_id]]
+                    h
+                    for h in index.search(q.text, k=compose.LAY_DEPTH, filters=flt)
+                    if mask[index.row_of[h.clause_id]]
                 ]
                 hits = [index.row_of[h.clause_id] for h in found]
                 sure = found[0].scores.get("dense") if found and compose.default_model(index) else None

@@ -108,7 +108,8 @@ def lay_rescue(
         return []
     text = corpus.texts[row]
     held = [t.text for t in q.terms if t.text not in GENERIC_WORDS and len(t.text) > 1 and t.text in text]
-    if dense is not None and dense >= LAY_DENSE:  # the model is sure: lay words (钱包, 砸伤) the law never uses
+    # the model is sure: lay words (钱包, 砸伤) that the law never uses
+    if dense is not None and dense >= LAY_DENSE:
         return [(row, score, held)]
     if any(corpus.df(t.text) == 0 for t in q.terms):
         return []
@@ -137,7 +138,8 @@ def limit_statutes(
     for row, score, _ in kept:
         doc = index.documents[index.clauses[row].doc_id]
         if doc.doc_type in LAW_TYPES and score >= STATUTE_RELATIVE * best and asked:
-            own = asked.replace(ev.normalise_text(doc.title).replace("中华人民共和国", ""), "")  # not its name
+            name = ev.normalise_text(doc.title).replace("中华人民共和国", "")
+            own = asked.replace(name, "")  # the statute's own name says nothing about its articles
             phrase[row] = _phrase(own, texts[row])
             longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}
