@@ -261,6 +261,13 @@ def test_a_statute_answers_with_the_article_stating_the_question_s_phrase(statut
     assert len(limit_statutes(statutes, kept)) == 2  # no question text: evidence alone
 
 
+def test_a_quoted_name_is_one_term() -> None:
+    terms = {t.text: t.parts for t in analyse("哪些文件提到“双随机、一公开”监管？").terms}
+    assert "双随机、一公开" in terms and "监管" in terms and "随机" not in terms
+    assert terms["双随机、一公开"]  # a clause with only a part of the name earns a little
+    assert [t.text for t in analyse("如何推进“数字政府”改革？").terms][0] == "数字政府"
+
+
 def test_three_neighbouring_words_the_texts_use_together_are_one_phrase() -> None:
     from lawdocs.answering.question import join_phrases
 
