@@ -261,6 +261,20 @@ def test_a_statute_answers_with_the_article_stating_the_question_s_phrase(statut
     assert len(limit_statutes(statutes, kept)) == 2  # no question text: evidence alone
 
 
+def test_a_figure_belongs_to_the_phrase_before_it_and_keeps_its_within() -> None:
+    from lawdocs.answering.question import Term
+
+    text = (
+        "主要预期目标是：地方一般公共预算收入增长2%，全社会研发经费支出相当于全市生产总值的比例达到4.6%左右。"
+    )
+    terms = [Term("研发经费支出"), Term("生产总值")]
+    idf = {"研发经费支出": 3.0, "生产总值": 2.0}
+    assert figures_in(text, terms, idf, None)[0].value == "4.6%左右"
+    law = "机关应当自货物交付之日起30日内支付款项。"
+    found = figures_in(law, [Term("支付"), Term("款项")], {"支付": 1.0, "款项": 1.0}, "日")
+    assert found[0].value == "30日内"
+
+
 def test_a_quoted_name_is_one_term() -> None:
     terms = {t.text: t.parts for t in analyse("哪些文件提到“双随机、一公开”监管？").terms}
     assert "双随机、一公开" in terms and "监管" in terms and "随机" not in terms
