@@ -10,6 +10,9 @@ an `effective_date` and a `repealed` flag (see `parsing.metadata.version_fields`
   and after today (the metadata says expired now, not since when, so a past day still finds it);
 - every older version is 已修改 (amended), a version whose effective date is after D is 尚未生效.
 
+Files of one version (same `law_id` and `version`, e.g. the books of 民法典) take effect together: one whose header
+omits its 施行 line takes the latest effective date of its siblings, so it is not mistaken for an older version.
+
 Documents without a `law_id` (reports, notices) are never restricted. A version without any date is taken
 to be in force (there is nothing to place it by).
 """
