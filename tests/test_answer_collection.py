@@ -237,6 +237,51 @@ def test_lay_questions_cite_the_top_article_holding_one_of_their_terms(statutes:
     assert not ask(statutes, "南极企鹅结婚吗").answered
 
 
+def test_lay_questions_in_words_the_law_never_uses_need_a_sure_model(statutes: Index) -> None:
+    from lawdocs.answering.compose import LAY_DENSE, lay_rescue
+
+    q = analyse("老板不给我钱包怎么办")  # 钱包 occurs nowhere: only the model's similarity can vouch
+    row = next(r for r, c in enumerate(statutes.clauses) if c.article == "第二条" and "劳动合同" in c.text)
+    assert not lay_rescue(statutes, q, [(row, 0.1, [])])
+    assert not lay_rescue(statutes, q, [(row, 0.1, [])], LAY_DENSE - 0.01)
+    assert [r for r, _, _ in lay_rescue(statutes, q, [(row, 0.1, [])], LAY_DENSE)] == [row]
+
+
+def test_a_statute_answers_with_the_article_stating_the_question_s_phrase(statutes: Index) -> None:
+    from lawdocs.answering.compose import limit_statutes
+
+    law = [
+        r
+        for r, c in enumerate(statutes.clauses)
+        if c.article in ("第三条", "第五条") and "订立书面" in c.text
+    ]
+    kept = [(r, 1.0, []) for r in law]  # equal evidence: both hold 订立 and 书面劳动合同
+    chosen = limit_statutes(statutes, kept, "劳动合同法实施条例对依法订立书面劳动合同有什么规定？")
+    assert [statutes.clauses[r].article for r, _, _ in chosen] == ["第五条"]  # 依法订立书面劳动合同, as asked
+    assert len(limit_statutes(statutes, kept)) == 2  # no question text: evidence alone
+
+
+def test_a_figure_belongs_to_the_phrase_before_it_and_keeps_its_within() -> None:
+    from lawdocs.answering.question import Term
+
+    text = (
+        "主要预期目标是：地方一般公共预算收入增长2%，全社会研发经费支出相当于全市生产总值的比例达到4.6%左右。"
+    )
+    terms = [Term("研发经费支出"), Term("生产总值")]
+    idf = {"研发经费支出": 3.0, "生产总值": 2.0}
+    assert figures_in(text, terms, idf, None)[0].value == "4.6%左右"
+    law = "机关应当自货物交付之日起30日内支付款项。"
+    found = figures_in(law, [Term("支付"), Term("款项")], {"支付": 1.0, "款项": 1.0}, "日")
+    assert found[0].value == "30日内"
+
+
+def test_a_quoted_name_is_one_term() -> None:
+    terms = {t.text: t.parts for t in analyse("哪些文件提到“双随机、一公开”监管？").terms}
+    assert "双随机、一公开" in terms and "监管" in terms and "随机" not in terms
+    assert terms["双随机、一公开"]  # a clause with only a part of the name earns a little
+    assert [t.text for t in analyse("如何推进“数字政府”改革？").terms][0] == "数字政府"
+
+
 def test_three_neighbouring_words_the_texts_use_together_are_one_phrase() -> None:
     from lawdocs.answering.question import join_phrases
 
@@ -383,6 +428,14 @@ def test_issue_examples_on_the_bundled_corpus(bundled: Index) -> None:
     guangdong_doc = next(d for d in bundled.documents.values() if d.title == "2026年广东省政府工作报告")
     texts = [norm(bundled.clauses[r].text) for r in bundled.doc_rows[guangdong_doc.id]]
     assert "主要预期目标" not in texts  # no fragment clause at the CSV's hard line break
+
+
+@pytest.mark.slow
+def test_every_book_of_the_civil_code_is_searched(bundled: Index) -> None:
+    books = [d for d in bundled.documents.values() if d.title == "中华人民共和国民法典"]
+    assert len(books) > 1
+    allowed = bundled.rows_matching(None)
+    assert all(allowed[r] for d in books for r in bundled.doc_rows[d.id])  # 婚姻家庭编 too
 
 
 @pytest.mark.slow

@@ -173,3 +173,24 @@ def test_a_dated_header_line_is_the_effective_date(tmp_path: Path, corpora: Path
         doc = parse_file(path)[0]
         assert (doc.version, doc.effective_date) == ("2018-02-06", "2018-02-08")
         assert doc.law_id == "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释"
+
+
+def test_books_of_one_code_take_effect_together() -> None:
+    """A code published book by book (民法典): a book whose header omits its 施行 line is not an older version."""
+    from lawdocs.models import DocumentInfo
+
+    def book(doc_id: str, effective: str) -> DocumentInfo:
+        return DocumentInfo(
+            id=doc_id,
+            title="中华人民共和国民法典",
+            doc_type="law",
+            law_id="中华人民共和国民法典",
+            version="2020-05-28",
+            date="2020-05-28",
+            effective_date=effective,
+        )
+
+    docs = {"a": book("a", "2021-01-01"), "b": book("b", "2020-05-28"), "c": book("c", "2021-01-01")}
+    assert allowed_doc_ids(docs, "2022-01-01") == {"a", "b", "c"}
+    assert allowed_doc_ids(docs, "2020-12-01") == set()  # none in force before the code is
+    assert docs["b"].effective_date == "2020-05-28"  # the stored record is not changed

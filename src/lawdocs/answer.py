@@ -283,13 +283,16 @@ def _answer(
             kept = select(index, q, rows, dense)
             kept = [x for x in kept if compose.year_fits(index, x[0], q.years)]
             if not kept and not q.comparative:
-                hits = [
-                    index.row_of[h.clause_id] for h in index.search(q.text, k=compose.LAY_DEPTH, filters=flt)
+                found = [
+                    h
+                    for h in index.search(q.text, k=compose.LAY_DEPTH, filters=flt)
+                    if mask[index.row_of[h.clause_id]]
                 ]
-                hits = [r for r in hits if mask[r]]
-                kept = compose.lay_rescue(index, q, score_rows(index, q, hits))
+                hits = [index.row_of[h.clause_id] for h in found]
+                sure = found[0].scores.get("dense") if found and compose.default_model(index) else None
+                kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure)
             if not q.comparative:
-                kept = compose.limit_statutes(index, kept)
+                kept = compose.limit_statutes(index, kept, q.text)
         if reranker is not None:
             kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:
@@ -365,7 +368,8 @@ def _figures(index: Index, q: Question, kept: Sequence[tuple[int, float, list[st
         named = compose.YEAR_NAMED if q.years and compose.names_year(index, row, q.years) else 0.0
         for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
             found.append((f.score + score + named, f, clause))
-    found.sort(key=lambda x: -x[0])
+    # ties: the higher source (a law before the rule that restates it), see `compose.LEGAL_RANK`
+    found.sort(key=lambda x: (-round(x[0], 6), compose.legal_rank(index, x[2].doc_id)))
     figures = []
     for _, f, clause in found[:6]:
         title = index.documents[clause.doc_id].title

@@ -10,6 +10,9 @@ an `effective_date` and a `repealed` flag (see `parsing.metadata.version_fields`
   and after today (the metadata says expired now, not since when, so a past day still finds it);
 - every older version is 已修改 (amended), a version whose effective date is after D is 尚未生效.
 
+Files of one version (same `law_id` and `version`, e.g. the books of 民法典) take effect together: one whose header
+omits its 施行 line takes the latest effective date of its siblings, so it is not mistaken for an older version.
+
 Documents without a `law_id` (reports, notices) are never restricted. A version without any date is taken
 to be in force (there is nothing to place it by).
 """
@@ -67,9 +70,25 @@ def groups(docs: Iterable[DocumentInfo]) -> dict[str, list[DocumentInfo]]:
     for doc in docs:
         if doc.law_id:
             out.setdefault(doc.law_id, []).append(doc)
-    for versions in out.values():
-        versions.sort(key=_order)
+    for law_id, versions in out.items():
+        out[law_id] = sorted(_shared_start(versions), key=_order)
     return out
+
+
+def _shared_start(versions: list[DocumentInfo]) -> list[DocumentInfo]:
+    """The files of one version (same version date) take effect together: a code published book by book whose
+    header omits the 施行 line in one book (民法典 婚姻家庭编) is not an older version of the others. A file that
+    starts earlier than its siblings gets (as a copy) the latest effective date they give."""
+    latest: dict[str, str] = {}
+    for v in versions:
+        if v.version:
+            latest[v.version] = max(latest.get(v.version, ""), starts(v))
+    return [
+        v.model_copy(update={"effective_date": latest[v.version]})
+        if v.version and starts(v) < latest[v.version]
+        else v
+        for v in versions
+    ]
 
 
 def _ended(doc: DocumentInfo, day: str, now: str) -> bool:

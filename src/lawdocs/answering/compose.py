@@ -10,11 +10,19 @@
   cited when it is an article of a law or regulation, it contains at least one of the question's content terms whole
   (not a generic verb: 劳动合同 in 第六条), and every content term occurs somewhere in the collection (a word the
   collection never uses, 企鹅 of 南极企鹅, means the question is about something it does not hold). Question
-  words (多久, 怎么办, 能不能, 才能 …) are framing, not content (`question.FRAME_WORDS`).
+  words (多久, 怎么办, 能不能, 才能 …) are framing, not content (`question.FRAME_WORDS`). With the default model,
+  a hit whose dense similarity to the question is at least ``LAY_DENSE`` is cited even when the question's words
+  are lay words the law never uses (钱包, 砸伤, 孩子): on the calibration part the unanswerable questions that
+  reach this step have top similarities up to 0.58, the lay questions whose top hit answers them 0.60–0.86.
 - **Statutes**: an answer cites at most ``STATUTE_CLAUSES`` articles of one law or regulation, and only articles
   whose evidence is at least ``STATUTE_RELATIVE`` of the answer's best: a statute's neighbouring articles share its
-  vocabulary, so the evidence of its side articles is high but says little. Ties of evidence go to the clause the
-  model ranks higher. Both values were set on the calibration part of ``corpora/questions``.
+  vocabulary, so the evidence of its side articles is high but says little. Of those, only the articles stating
+  the longest run of the question's characters (the statute's own name left out) that any of them states are
+  cited: 对被征收房屋价值的补偿 is the article that says so, not the one listing it among other items. Ties of
+  evidence go to the clause the model ranks higher. The values were set on the calibration part of
+  ``corpora/questions``.
+- **Hierarchy**: when clauses of a law and of a rule restating it give the same figure equally well, the law's is
+  cited (`legal_rank`).
 - **Reasons**: an unanswered question says which of its terms no clause in scope contains, and otherwise which
   terms the best clause lacks, both checked against the texts (never "none mentions X" when one does).
 - **Tables**: questions across documents get one row per document (`ComparisonRow`) from
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from . import evidence as ev
@@ -44,6 +53,7 @@ if TYPE_CHECKING:
 LIMIT = 12
 PER_DOCUMENT = 3
 LAY_DEPTH = 1
+LAY_DENSE = 0.7
 YEAR_NAMED = 0.3
 STATUTE_CLAUSES = 2
 STATUTE_RELATIVE = 0.9
@@ -51,6 +61,19 @@ LAW_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# The hierarchy of legal sources (立法法): when two clauses state the same thing equally well, the higher one is cited.
+LEGAL_RANK = {
+    "law": 0,
+    "administrative_regulation": 1,
+    "judicial_interpretation": 1,
+    "local_regulation": 2,
+    "departmental_rule": 2,
+}
+
+
+def legal_rank(index: Index, doc_id: str) -> int:
+    """Rank of a document in the hierarchy of legal sources (0 for a law; 3 for anything not a statute)."""
+    return LEGAL_RANK.get(index.documents[doc_id].doc_type, 3)
 
 
 def year_fits(index: Index, row: int, years: Sequence[int]) -> bool:
@@ -71,36 +94,71 @@ def names_year(index: Index, row: int, years: Sequence[int]) -> bool:
     return any(str(y) in p for y in years for p in clause.path) or any(f"{y}年" in clause.text for y in years)
 
 
+def default_model(index: Index) -> bool:
+    """Whether `index` was built with the default model (the one ``LAY_DENSE`` was calibrated with)."""
+    from ..embedding.legal import LEGAL_MODEL_NAME
+
+    return bool(index.manifest and index.manifest.model_name == LEGAL_MODEL_NAME)
+
+
 def lay_rescue(
-    index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]]
+    index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]], dense: float | None = None
 ) -> list[tuple[int, float, list[str]]]:
-    """The top-ranked hybrid hit (row, evidence, words), when a lay question may cite it (see the module docstring)."""
+    """The top-ranked hybrid hit (row, evidence, words), when a lay question may cite it (see the module docstring).
+
+    `dense` is the hit's dense similarity to the question when the index uses the default model."""
     if not q.terms or not hits:
         return []
     corpus = ev.corpus_of(index)
-    if any(corpus.df(t.text) == 0 for t in q.terms):
-        return []
     row, score, _ = hits[0]
     doc = index.documents[index.clauses[row].doc_id]
     if doc.doc_type not in LAW_TYPES or not index.clauses[row].article:
         return []
     text = corpus.texts[row]
     held = [t.text for t in q.terms if t.text not in GENERIC_WORDS and len(t.text) > 1 and t.text in text]
+    # the model is sure: lay words (钱包, 砸伤) that the law never uses
+    if dense is not None and dense >= LAY_DENSE:
+        return [(row, score, held)]
+    if any(corpus.df(t.text) == 0 for t in q.terms):
+        return []
     return [(row, score, held)] if held else []
 
 
+def _phrase(question: str, text: str) -> int:
+    """Length of the longest run of the question's characters that the text states as written."""
+    match = SequenceMatcher(None, question, text, autojunk=False).find_longest_match(
+        0, len(question), 0, len(text)
+    )
+    return match.size
+
+
 def limit_statutes(
-    index: Index, kept: Sequence[tuple[int, float, list[str]]]
+    index: Index, kept: Sequence[tuple[int, float, list[str]]], question: str = ""
 ) -> list[tuple[int, float, list[str]]]:
-    """`kept` (best first) with at most ``STATUTE_CLAUSES`` articles per statute, each near the best evidence."""
+    """`kept` (best first) with at most ``STATUTE_CLAUSES`` articles per statute, each near the best evidence
+    and each stating the longest phrase of the question (bar the statute's name) that any of its articles states:
+    its neighbours share the question's words, the article that answers states them as the question does."""
     best = max((s for _, s, _ in kept), default=0.0)
+    asked = ev.normalise_text(question)
+    texts = ev.corpus_of(index).texts
+    phrase: dict[int, int] = {}
+    longest: dict[str, int] = {}
+    for row, score, _ in kept:
+        doc = index.documents[index.clauses[row].doc_id]
+        if doc.doc_type in LAW_TYPES and score >= STATUTE_RELATIVE * best and asked:
+            name = ev.normalise_text(doc.title).replace("中华人民共和国", "")
+            own = asked.replace(name, "")  # the statute's own name says nothing about its articles
+            phrase[row] = _phrase(own, texts[row])
+            longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}
     out = []
-    for item in kept:
+    for item in sorted(kept, key=lambda x: (-x[1], -phrase.get(x[0], 0))):  # stable: ties keep their order
         row, score, _ = item
         doc = index.documents[index.clauses[row].doc_id]
         if doc.doc_type in LAW_TYPES:
             if score < STATUTE_RELATIVE * best or per_doc.get(doc.id, 0) >= STATUTE_CLAUSES:
+                continue
+            if phrase.get(row, 0) < longest.get(doc.id, 0):
                 continue
             per_doc[doc.id] = per_doc.get(doc.id, 0) + 1
         out.append(item)

@@ -5,10 +5,12 @@ word (共, 累计, 达, 为) or a bound (不得超过, 不得早于) precedes th
 第三次会议 are not figures but 不得超过二十年 and 不得早于二十二周岁 are. A candidate is
 scored by the weighted share of the question's terms found in its sentence (up to the next 。；), plus
 bonuses for the unit the question asks for (多少件 → 件) and for a total word (共5件 beats the 2件 and 3件 of
-its breakdown), minus a little for distance from the nearest question term.
+its breakdown), minus a little for distance from the nearest question term, plus ``PHRASE_WEIGHT`` times the share
+of the terms in the figure's own phrase (back to the last comma): in 收入增长2%，全社会研发经费支出相当于生产总值的比例达到
+4.6%左右 the 研发经费 figure is the 4.6%左右 after it, not the 2% just before its name.
 
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), its qualifier before (不超过, 最长不超过,
-一般不少于, 控制在, 达到) and after (左右, 以上, 以内, 以下, 多). When the question asks for a bound (最长, 最多, 上限 or
+一般不少于, 控制在, 达到) and after (左右, 以上, 以内, 以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
 最短, 最少, 至少, 下限), a figure whose qualifier states that bound scores higher: 最长 → 最长不超过15个工作日, not the
 一般不少于5个工作日 before it.
 """
@@ -41,6 +43,9 @@ _UPPER = ("最长", "最多", "不超过", "不得超过", "以内", "以下", "
 _LOWER = ("最短", "最少", "至少", "不少于", "不低于", "以上", "不得早于", "不早于")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
+_PHRASE = re.compile(r"[，,、：:]")
+_TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时"})
+PHRASE_WEIGHT = 0.5
 
 
 @dataclass
@@ -104,6 +109,10 @@ def figures_in(
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
             score = share + year_bonus - 0.002 * distance
+            # its own phrase: the figure states the quantity of what precedes it up to the last comma
+            lead = _PHRASE.split(sentence[: m.start()])[-1]
+            own = normalise_text(lead)
+            score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
             if measure_word and m.group("unit") == measure_word:
                 score += 0.5
             if m.group("total") in _TOTAL:
@@ -118,6 +127,9 @@ def figures_in(
             if m.group("total") in ("达到", "达", "为") and not m.group("bound"):
                 value = value[len(m.group("total")) :].strip()
                 start = sent.start() + m.start("num")
+            end = sent.start() + m.end()
+            if not m.group("after") and m.group("unit") in _TIME_UNITS and text[end : end + 1] == "内":
+                value, end = value + "内", end + 1  # 30日内: within
             found.append(
                 FigureMatch(
                     value=value,
@@ -125,7 +137,7 @@ def figures_in(
                     unit=m.group("unit"),
                     sentence=sentence.strip(),
                     start=start,
-                    end=sent.start() + m.end(),
+                    end=end,
                     score=score,
                 )
             )

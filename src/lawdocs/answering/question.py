@@ -15,7 +15,8 @@ Content terms are the question's words (jieba, precise mode, with the legal dict
 the words that only frame a question (哪些, 措施, 涉及, 多少, 件, 下一步 …). Consecutive single characters
 are joined (粤/康/码 → 粤康码). Each term keeps its head and longer inner dictionary words as *parts* (行政执法 → 执法), which
 count as weaker evidence when the whole term is absent (see `_parts`). Years (2020年) are kept apart: they match a clause's
-text or its document's year.
+text or its document's year. A name the question quotes (“双随机、一公开”, “无废城市”) is one term as written, its
+parts the head of the name or, failing one, the content words inside it.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁
+    多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思
     """.split()
 )
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
@@ -114,6 +115,7 @@ _KEEP_FOR: dict[str, frozenset[str]] = {
     "metadata": frozenset(),
 }
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
+_QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00-\u9fff][^“”\"「」『』‘’]*?)\s*[”\"」』’]")
 _COUNT = re.compile(r"(多少|几)[个件项条次名家所人批类套处座]?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -200,6 +202,8 @@ def content_terms(
     q = fold(question)
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
+    quoted = [m.group(1) for m in _QUOTED.finditer(q)]  # a quoted name is one term, as written
+    q = _QUOTED.sub(" ", q)
     q = _ARTICLE_Q.sub(" ", q)
     q = _COUNT.sub(" ", q)
     keep = _KEEP_FOR.get(kind, frozenset())
@@ -232,7 +236,19 @@ def content_terms(
     merged = list(dict.fromkeys(merged))
     if any(len(w) > 1 for w in merged):
         merged = [w for w in merged if len(w) > 1]
-    return [Term(w, _parts(w)) for w in merged], years, pairs
+    names = [Term(n, _quoted_parts(n, kind)) for n in dict.fromkeys(quoted) if n not in merged]
+    return names + [Term(w, _parts(w)) for w in merged], years, pairs
+
+
+def _quoted_parts(name: str, kind: AnswerKind) -> tuple[str, ...]:
+    """Its parts as for any word (数字政府 → 政府), else the content words inside it (随机, 公开 of 双随机、一公开):
+    weaker evidence when the name is absent."""
+    if _CJK.fullmatch(name[-1]) and (heads := _parts(name)):
+        return heads
+    keep = _KEEP_FOR.get(kind, frozenset())
+    words = [w.strip() for w in _jieba().cut(name, HMM=False)]
+    parts = [w for w in words if len(w) > 1 and w not in _STOP and (w not in FRAME_WORDS or w in keep)]
+    return tuple(dict.fromkeys(p for p in parts if p != name))
 
 
 def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
