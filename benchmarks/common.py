@@ -77,6 +77,9 @@ def git_commit() -> str:
     return sha + ("+dirty" if dirty else "")
 
 
+START_COMMIT = git_commit()
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -98,8 +101,10 @@ def machine() -> dict[str, Any]:
         lawdocs_version = version("lawdocs")
     except Exception:
         lawdocs_version = "unknown"
+    now = git_commit()
     return {
-        "commit": git_commit(),
+        "commit": START_COMMIT,  # the code the benchmark ran: HEAD when it started
+        **({"commit_at_end": now} if now != START_COMMIT else {}),  # HEAD moved while it ran
         "nproc": cores,
         "cpu": cpu_model(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
