@@ -53,6 +53,8 @@ def local_ray() -> Iterator[None]:
 
     import ray
 
+    # Ray waits 30 s for its GCS server to write its port file; on a loaded 2-core machine that start can take longer
+    os.environ.setdefault("RAY_gcs_server_port_wait_time_s", "180")
     ray.init(
         num_cpus=2,
         include_dashboard=False,
