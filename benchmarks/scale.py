@@ -243,7 +243,20 @@ def bench_faiss(
             return index.search(q[None, :], 10, params=params)[1][0].tolist()
 
         got_w, t_w = timed(walk, queries)
+        sweep = []  # recall and latency against efSearch (lawdocs uses 128)
+        for ef_try in (64, 128, 256, 512):
+            index.hnsw.efSearch = ef_try
+            got_e, t_e = timed(lambda q: index.search(q[None, :], 10)[1][0].tolist(), queries)
+            sweep.append(
+                {
+                    "ef_search": ef_try,
+                    "p50_ms": percentile(t_e, 50),
+                    "recall@10": recall(got_e, truth["plain"]),
+                }
+            )
+        index.hnsw.efSearch = ef
         extra = {
+            "ef_sweep": sweep,
             "ef_search": ef,
             "graph_filtered_p50_ms": percentile(t_w, 50),
             "graph_filtered_p99_ms": percentile(t_w, 99),
@@ -455,6 +468,15 @@ def main() -> None:
                     f"lawdocs does only when more than 50,000 rows pass the filter): p50 "
                     f"{r['graph_filtered_p50_ms']:.2f} ms, p99 {r['graph_filtered_p99_ms']:.2f} ms, recall@10 "
                     f"{r['graph_filtered_recall@10']:.3f}."
+                )
+            if "ef_sweep" in r:
+                table += (
+                    "\n\nFAISS HNSW without a filter, against efSearch: "
+                    + "; ".join(
+                        f"{e['ef_search']}: recall@10 {e['recall@10']:.3f}, p50 {e['p50_ms']:.2f} ms"
+                        for e in r["ef_sweep"]
+                    )
+                    + "."
                 )
         note = (
             f"Commit {commit()}. {made}; metadata drawn to the shipped corpus' mix; filter doc_type=law and "
