@@ -32,3 +32,27 @@ def test_reports_benchmark_smoke_run(tmp_path: Path) -> None:
     markdown = (tmp_path / "results" / "smoke.md").read_text(encoding="utf-8")
     assert machine["commit"] in markdown and "hybrid, library default" in markdown
     assert not (ROOT / "benchmarks" / "results" / "smoke.json").exists()
+
+
+def test_scale_benchmark_draws_from_a_real_index_spectrum(tmp_path: Path) -> None:
+    import numpy as np
+
+    like = tmp_path / "ix"
+    (like / "gen-000003").mkdir(parents=True)
+    (like / "manifest.json").write_text(json.dumps({"generation": 3, "model_name": "m"}), encoding="utf-8")
+    rng = np.random.default_rng(0)
+    real = (rng.standard_normal((300, 16)) * np.linspace(3, 0.1, 16)).astype(np.float32)
+    np.save(like / "gen-000003" / "vectors.npy", real / np.linalg.norm(real, axis=1, keepdims=True))
+    env = {**os.environ, "LAWDOCS_BENCH_RESULTS": str(tmp_path / "results")}
+    command = [sys.executable, "-m", "benchmarks.scale", "--n", "2000", "--queries", "5", "--engines", "flat,hnsw",
+               "--like-index", str(like), "--name", "scale-smoke"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads((tmp_path / "results" / "scale-smoke.json").read_text(encoding="utf-8"))
+    assert result["dim"] == 16 and result["generator"]["kind"] == "real-spectrum"
+    assert result["generator"]["real_rows"] == 300
+    assert [r["key"] for r in result["rows"]] == ["flat", "hnsw"]
+    assert result["rows"][0]["recall@10"] == 1.0 and result["rows"][1]["recall@10"] > 0.9
+    markdown = (tmp_path / "results" / "scale-smoke.md").read_text(encoding="utf-8")
+    assert "drawn from the spectrum of 300 real clause embeddings" in markdown
+    assert not (ROOT / "benchmarks" / "results" / "scale-smoke.json").exists()

@@ -116,6 +116,12 @@ class FaissDense:
         if n_allowed < len(allowed) and n_allowed <= EXACT_BELOW:
             # a filter that leaves few rows: exact inner products over them beat a graph walk that must
             # skip most of its neighbours (faster, and recall 1.0; benchmarks/results/scale.md)
+            flat = self._flat()
+            if flat is not None:  # FAISS scans only the allowed rows of its own copy: no gather of the rows
+                bits = np.packbits(allowed, bitorder="little")
+                params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(bits))
+                scores, rows = flat.search(qvec, min(k, n_allowed), params=params)
+                return [(int(self.keys[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
             rows = np.flatnonzero(allowed)
             scores = self.matrix[rows] @ qvec[0]
             best = top_k(scores, k)
@@ -136,6 +142,18 @@ class FaissDense:
             for r, s in zip(rows[0], scores[0], strict=True)
             if r >= 0 and allowed[r]
         ]
+
+    def _flat(self) -> Any:
+        """An exact FAISS index over the matrix's rows, in their order, when one is at hand without a copy: the
+        Flat index (built here if it is the kind in force), or the vectors an HNSW index holds."""
+        faiss = faiss_module()
+        if self._faiss is None and self.kind_in_force() == "flat":
+            self._structure()
+        if isinstance(self._faiss, faiss.IndexFlat):
+            return self._faiss
+        if isinstance(self._faiss, faiss.IndexHNSWFlat):
+            return faiss.downcast_index(self._faiss.storage)
+        return None
 
     def compact(self) -> None:
         if self.alive.all():
