@@ -19,6 +19,9 @@ from .backend import RowFields, Where, positions_of, top_k
 INDEX_TYPES: tuple[str, ...] = get_args(IndexType)
 HNSW_ABOVE = 100_000  # rows; exact search took 32 ms at 58,570 (benchmarks/results/ann_recall.md)
 EXACT_BELOW = 50_000  # allowed rows under a filter answered by exact inner products
+# HNSW graph search breadth. At 1,000,000 clauses (benchmarks/results/scale.md) efSearch 128 found 0.835 of the
+# exact top 10 and 512 found 0.966 in 4.8 ms p50, so 512: HNSW serves only indexes past 100,000 clauses.
+HNSW_EF_SEARCH = 512
 
 
 def faiss_module() -> Any:
@@ -87,7 +90,7 @@ class FaissDense:
             if kind == "hnsw":
                 index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
                 index.hnsw.efConstruction = 80
-                index.hnsw.efSearch = 128
+                index.hnsw.efSearch = HNSW_EF_SEARCH
             elif kind == "ivf":
                 nlist = max(1, min(4096, int(4 * np.sqrt(max(n, 1)))))
                 quantizer = faiss.IndexFlatIP(dim)
@@ -131,7 +134,7 @@ class FaissDense:
         if n_allowed < len(allowed):
             sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
             if isinstance(index, faiss.IndexHNSWFlat):
-                params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(128, k))
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(HNSW_EF_SEARCH, k))
             elif isinstance(index, faiss.IndexIVFFlat):
                 params = faiss.SearchParametersIVF(sel=sel, nprobe=index.nprobe)
             else:
@@ -212,4 +215,6 @@ class FaissDense:
                     f"FAISS index holds {store._faiss.ntotal} vectors, vectors.npy {len(matrix)}",
                     path=gen / "dense.faiss",
                 )
+            if isinstance(store._faiss, faiss_module().IndexHNSWFlat):  # saved with the efSearch of its day
+                store._faiss.hnsw.efSearch = HNSW_EF_SEARCH
         return store
