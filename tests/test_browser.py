@@ -124,6 +124,7 @@ def shot(tmp_path: Path) -> Shots:
 def search(page: Any, base: str, query: str, *, doc_type: str = "", mode: str = "search") -> None:
     page.goto(base + "/")
     page.wait_for_selector("#status:not(:empty)")
+    page.wait_for_selector("body[data-ready='1']", state="attached")  # the page has read the schema and routed
     page.fill("#q", query)
     page.check(f"input[name=mode][value={mode}]")
     if doc_type:
@@ -148,7 +149,7 @@ def test_search_filter_and_context(page: Any, server: str, shot: Shots) -> None:
     search(page, server, MEASURES)
     wait_done(page)
     unfiltered = texts(page, ".card.hit .citation")
-    assert len(unfiltered) == 10
+    assert len(unfiltered) == 10, page.locator("main").inner_text()
     shot(page, "search-unfiltered")
 
     # the filter is applied: only the founding report's measures come back, and the URL says so

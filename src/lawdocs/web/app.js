@@ -574,7 +574,7 @@
     loadHealth();
     await detectAsOf();
     document.body.dataset.ready = "1"; // the schema has been read (tests wait for this)
-    route();
+    if (generation === 0) route(); // unless a search typed meanwhile has already routed (no second request)
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
