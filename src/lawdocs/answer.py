@@ -284,12 +284,12 @@ def _answer(
             kept = [x for x in kept if compose.year_fits(index, x[0], q.years)]
             if not kept and not q.comparative:
                 found = [
-                    h
+                    (index.row_of[h.clause_id], h)
                     for h in index.search(q.text, k=compose.LAY_DEPTH, filters=flt)
-                    if mask[index.row_of[h.clause_id]]
                 ]
-                hits = [index.row_of[h.clause_id] for h in found]
-                sure = found[0].scores.get("dense") if found and compose.default_model(index) else None
+                found = [(r, h) for r, h in found if mask[r]]
+                hits = [r for r, _ in found]
+                sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure)
             if not q.comparative:
                 kept = compose.limit_statutes(index, kept, q.text)

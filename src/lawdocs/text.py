@@ -85,7 +85,7 @@ def tokenize(text: str, scheme: Tokenizer = "jieba") -> list[str]:
 PRC = "中华人民共和国"
 
 
-_ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
 def iso_date(value: object) -> str | None:
@@ -93,7 +93,7 @@ def iso_date(value: object) -> str | None:
     '2019-02-27'; None when there is none or its month or day is out of range."""
     if value is None:
         return None
-    m = _ISO_DATE.search(str(value))
+    m = ISO_DATE.search(str(value))
     if m is None:
         return None
     y, mo, d = (int(g) for g in m.groups())

@@ -12,6 +12,7 @@ import numpy as np
 from ..filters import Filters
 from . import evidence as ev
 from .question import Question
+from .scope import title_key
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -144,20 +145,16 @@ def select(
 
 
 # -- special kinds --------------------------------------------------------------------------------
-def _title_key(title: str) -> str:
-    return ev.normalise_text(title).replace("中华人民共和国", "")
-
-
 def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
     """Rows of the article a law question names (劳动合同法第十九条), in the law the question names."""
     if not q.article:
         return []
     text = ev.normalise_text(q.text)
-    docs = [d for d, doc in index.documents.items() if (key := _title_key(doc.title)) and key in text]
+    docs = [d for d, doc in index.documents.items() if (key := title_key(doc.title)) and key in text]
     if not docs:
         return []
-    longest = max(len(_title_key(index.documents[d].title)) for d in docs)
-    docs = [d for d in docs if len(_title_key(index.documents[d].title)) == longest]
+    longest = max(len(title_key(index.documents[d].title)) for d in docs)
+    docs = [d for d in docs if len(title_key(index.documents[d].title)) == longest]
     return [
         r
         for d in docs

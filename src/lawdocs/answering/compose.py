@@ -46,6 +46,7 @@ from .figures import figures_in
 from .grouping import citation_of
 from .question import GENERIC_WORDS, Question
 from .records import Answer, ComparisonRow, DocumentGroup, SectionGroup
+from .scope import title_key
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -146,8 +147,7 @@ def limit_statutes(
     for row, score, _ in kept:
         doc = index.documents[index.clauses[row].doc_id]
         if doc.doc_type in LAW_TYPES and score >= STATUTE_RELATIVE * best and asked:
-            name = ev.normalise_text(doc.title).replace("中华人民共和国", "")
-            own = asked.replace(name, "")  # the statute's own name says nothing about its articles
+            own = asked.replace(title_key(doc.title), "")  # the statute's own name says nothing about its articles
             phrase[row] = _phrase(own, texts[row])
             longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}

@@ -212,7 +212,7 @@ def content_terms(
         word = word.strip()
         if not word or _PUNCT.match(word):
             words.append(None)
-        elif word in _STOP or (word in FRAME_WORDS and word not in keep):
+        elif not _is_content(word, keep):
             words.append(None)
         else:
             words.append(word)
@@ -240,6 +240,11 @@ def content_terms(
     return names + [Term(w, _parts(w)) for w in merged], years, pairs
 
 
+def _is_content(word: str, keep: frozenset[str]) -> bool:
+    """Not a stop word, and not a framing word unless the question's kind keeps it."""
+    return word not in _STOP and (word not in FRAME_WORDS or word in keep)
+
+
 def _quoted_parts(name: str, kind: AnswerKind) -> tuple[str, ...]:
     """Its parts as for any word (数字政府 → 政府), else the content words inside it (随机, 公开 of 双随机、一公开):
     weaker evidence when the name is absent."""
@@ -247,7 +252,7 @@ def _quoted_parts(name: str, kind: AnswerKind) -> tuple[str, ...]:
         return heads
     keep = _KEEP_FOR.get(kind, frozenset())
     words = [w.strip() for w in _jieba().cut(name, HMM=False)]
-    parts = [w for w in words if len(w) > 1 and w not in _STOP and (w not in FRAME_WORDS or w in keep)]
+    parts = [w for w in words if len(w) > 1 and _is_content(w, keep)]
     return tuple(dict.fromkeys(p for p in parts if p != name))
 
 

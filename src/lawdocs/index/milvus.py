@@ -160,6 +160,10 @@ class _Collection:
         if k <= 0 or (where.keys is not None and len(where.keys) == 0):
             return []
         expr, allowed = self._expr(where)
+        # Under a filter a graph search returns a full but approximate top k (on STARD a 3.6 % filter kept 0.51 of
+        # the exact top 10 at ef 128, 0.99 at 4096: benchmarks/results/milvus_stard.md), so search as wide as allowed
+        while expr and (wider := self._widen(params)) is not None:
+            params = wider
         limit = min(TOP_K_LIMIT, k + len(self._pending_delete))
         while True:
             with self._call("search"):
@@ -272,13 +276,7 @@ class MilvusDense(_Collection):
 
     def search(self, query: np.ndarray, k: int, where: Where) -> list[tuple[int, float]]:
         q = np.asarray(query, dtype=np.float32).reshape(-1)
-        params = self._search_params()
-        # Under a filter a graph search returns a full but approximate top k (on STARD a 3.6 % filter kept 0.51 of
-        # the exact top 10 at ef 128, 0.99 at 4096: benchmarks/results/milvus_stard.md), so search as wide as allowed
-        filtered = bool(self._expr(where)[0])
-        while filtered and (wider := self._widen(params)) is not None:
-            params = wider
-        return self._search([q.tolist()], k, where, params)
+        return self._search([q.tolist()], k, where, self._search_params())
 
     def vectors(self, keys: np.ndarray) -> np.ndarray:
         wanted = [int(k) for k in np.asarray(keys).ravel()]

@@ -24,7 +24,7 @@ from pathlib import PurePath
 from typing import Any, get_args
 
 from ..models import DocType
-from ..text import iso_date
+from ..text import ISO_DATE, iso_date
 from .reports import date_of_line
 
 DOC_TYPES = frozenset(get_args(DocType))
@@ -86,7 +86,6 @@ _NUMBER_RE = re.compile(
 )
 _NOTICE_NUMBER_RE = re.compile(r"^国(?:发|办发|函|办函)")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-_ISO_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _EFFECTIVE_RE = re.compile(r"自\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起?施行")
 _INFO_DATE_RE = re.compile(r"^\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*(.*)$")
 _STATUS = {
@@ -113,7 +112,7 @@ def iso(value: object) -> str | None:
     """ISO date of "2021-02-04", "2021年 2 月4 日", "2021/2/4 10:00" ("2021-02-04"); else None."""
     if value is None:
         return None
-    if _ISO_RE.search(str(value)) is None:
+    if ISO_DATE.search(str(value)) is None:
         return date_of_line(str(value))
     return iso_date(value)
 
