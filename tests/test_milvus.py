@@ -206,6 +206,30 @@ def test_filtered_dense_search_matches_exact_numpy(
     assert found / wanted >= (0.95 if kind == "HNSW" else 0.99)
 
 
+def test_a_filtered_search_explores_as_wide_as_the_store_allows(
+    rows: Rows, loaded: tuple[MilvusDense, MilvusLexical], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a filter milvus-lite's HNSW returns a full but approximate top k (benchmarks/results/milvus_stard.md),
+    so a filtered search asks for the widest ef at once; an unfiltered one keeps the store's own."""
+    from lawdocs.index.milvus import MAX_EF
+
+    dense = loaded[0]
+    sent: list[int] = []
+    search = dense.client.search
+
+    def recording(*args: object, **kwargs: object) -> object:
+        sent.append(kwargs["search_params"]["params"]["ef"])  # type: ignore[index]
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(dense.client, "search", recording)
+    narrow = Filters(doc_type="law")
+    assert dense.search(rows.vectors[0], 10, Where(narrow, None))
+    assert sent == [MAX_EF]
+    sent.clear()
+    assert dense.search(rows.vectors[0], 10, Where(Filters(), None))
+    assert sent == [dense.params["ef"]] and dense.params["ef"] < MAX_EF
+
+
 def test_keys_are_a_final_check(rows: Rows, loaded: tuple[MilvusDense, MilvusLexical]) -> None:
     dense, lexical = loaded
     query = rows.vectors[10]
