@@ -48,7 +48,6 @@ from lawdocs.bank import (
 )
 from lawdocs.evaluate import Query, evaluate, load_queries, normalise_label, query_metrics
 from lawdocs.index import Index
-from lawdocs.index.backend import top_k
 from lawdocs.search import fuse
 
 KEYS = ("recall@1", "recall@10", "recall@100", "mrr@10")
@@ -133,16 +132,12 @@ def main() -> None:
 
     ix = Index.open(args.index, embedder=get_embedder(args.model), verify=False)
     fusion = ix.fusion_config()
-    alive = ix.lexical.alive.copy()
+    alive = ix.alive.copy()
     log(f"index {args.index}: {len(ix)} clauses, model {ix.embedder.name}, fusion {fusion}")
     vectors = query_vectors(ix, queries)
     # Exact dense candidates from the same query vectors (the index is Flat below 100,000 rows), BM25 as search.
-    dense = []
-    for i in range(len(queries)):
-        sims = np.where(alive, ix.vectors @ vectors[i], -np.inf)
-        best_rows = top_k(sims, DEPTH)
-        dense.append([(int(r), float(sims[r])) for r in best_rows])
-    lexical = [ix.lexical_scores(q.query, alive, DEPTH) for q in queries]
+    dense = [ix.dense_candidates(vectors[i], alive, DEPTH) for i in range(len(queries))]
+    lexical = [ix.lexical_candidates(q.query, alive, DEPTH) for q in queries]
     hybrid = [fuse(dense[i], lexical[i], fusion) for i in range(len(queries))]
     scorer = Scorer(ix)
 

@@ -89,7 +89,7 @@ def main() -> None:
         res = resolver(ix)
         links: list[tuple[ReferenceLink, int]] = []
         for row, clause in enumerate(ix.clauses):
-            if not ix.lexical.alive[row]:
+            if not ix.alive[row]:
                 continue
             seen: Counter[tuple[int, int]] = Counter()
             for link in res.outgoing(clause):

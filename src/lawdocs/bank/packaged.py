@@ -71,16 +71,18 @@ def packaged_bank(embedder: Embedder) -> QuestionBank | None:
         return bank
 
 
-def active_bank(index: Index, use: bool | None = None) -> QuestionBank | None:
+def active_bank(index: Index, use: bool | None = None, packaged: bool | None = None) -> QuestionBank | None:
     """The bank that votes for `index`: its own questions, plus the packaged legal bank when the index was
-    built with the legal model and its settings allow it. None when nothing would vote or `use` is False.
+    built with the legal model and its settings (or `packaged`) allow it. None when nothing would vote or
+    `use` is False.
 
     Vote with the index's settings (`index.bank.config`), not the returned bank's.
     """
     own = index.bank
     if use is False or (use is None and not own.config.enabled):
         return None
-    shipped = packaged_bank(index.embedder) if own.config.packaged and _is_legal(index) else None
+    want = own.config.packaged if packaged is None else packaged
+    shipped = packaged_bank(index.embedder) if want and _is_legal(index) else None
     if shipped is None or not len(shipped):
         return own if len(own) else None
     if not len(own):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -254,11 +254,13 @@ class QuestionBank:
         index: Index,
         mask: np.ndarray | None = None,
         config: BankConfig | None = None,
+        exclude: Collection[str] = (),
     ) -> list[tuple[int, float]]:
         """Rows voted for by the `k` (default: config.neighbours) most similar banked questions, best first.
 
         Only questions whose gold names a live row of `index` (within `mask`) and whose similarity reaches
-        `min_similarity` vote; each gives `similarity ** power` to each of its rows.
+        `min_similarity` vote; each gives `similarity ** power` to each of its rows. The entries whose qid is
+        in `exclude` do not vote (a banked question scored against the rest of the bank).
         """
         cfg = config or self.config
         data = self._data
@@ -269,6 +271,8 @@ class QuestionBank:
             targets = [[r for r in t if r < len(mask) and mask[r]] for t in targets]
         sims = data.vectors @ np.asarray(query_vector, dtype=np.float32).reshape(-1)
         usable = np.fromiter((bool(t) for t in targets), dtype=bool, count=len(targets))
+        if exclude:
+            usable &= np.fromiter((e.qid not in exclude for e in data.entries), dtype=bool, count=len(targets))
         sims = np.where(usable & (sims >= cfg.min_similarity), sims, -np.inf)
         k = min(k or cfg.neighbours, int(np.isfinite(sims).sum()))
         if k <= 0:

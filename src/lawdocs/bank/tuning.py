@@ -6,6 +6,11 @@ below which a banked question does not vote) is scored by the held-back question
 by MRR@10, through the index's own hybrid search. The best setting is written to the bank's config (saved in
 the manifest with the index); its row, the row without votes and the grid are returned. A held-back
 question never votes for itself: it is not in the bank it is scored against.
+
+A learned combiner (`lawdocs.search.combine`) is one more candidate: trained on the banked questions that are
+not held back (each left out of its own votes and of the document prior), scored the same way. When it beats
+every fixed weight on recall@10 (then MRR@10), it is trained again on every banked question and put in force
+(`index.fusion.combiner`); otherwise any earlier combiner is removed.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ MIN_QUESTIONS = 20
 
 
 class TuneRow(BaseModel):
+    combiner: bool = False  # the learned combiner ranked (its own vote weight), not the RRF at `weight`
     weight: float
     min_similarity: float
     recall_at_10: float
@@ -44,6 +50,7 @@ class TuneReport(BaseModel):
     rows: list[TuneRow] = Field(default_factory=list)  # the grid, in the order it was tried
     without_votes: TuneRow
     chosen: TuneRow
+    combiner: TuneRow | None = None  # the learned combiner's row, when it could be trained
 
 
 def tune_bank(index: Index, *, held: float = 0.2, seed: int = 13) -> TuneReport:
@@ -73,24 +80,57 @@ def tune_bank(index: Index, *, held: float = 0.2, seed: int = 13) -> TuneReport:
         fingerprint=bank.fingerprint,
     )
 
-    def measure(weight: float, min_similarity: float) -> TuneRow:
+    def measure(weight: float, min_similarity: float, votes: bool | None = None) -> TuneRow:
         partial.config = bank.config.model_copy(
             update={"weight": weight, "min_similarity": min_similarity, "enabled": weight > 0}
         )
         rankings = []
         for entry in held_entries:
-            hits = index.search(entry.query, k=100, mode="hybrid", bank=weight > 0)
+            hits = index.search(entry.query, k=100, mode="hybrid", bank=weight > 0 if votes is None else votes)
             rankings.append([row for h in hits for row in res.rows(h.clause_id)[:1]])
         scores = ranking_metrics(golds, rankings)
-        return TuneRow(weight=weight, min_similarity=min_similarity, **scores)
+        return TuneRow(
+            weight=weight,
+            min_similarity=min_similarity,
+            combiner=index.fusion_config().combiner is not None,
+            **scores,
+        )
 
-    index.bank = partial
+    original = index.fusion
+    plain = index.fusion_config().model_copy(update={"combiner": None})
+    index.bank, index.fusion = partial, plain
+    combined: TuneRow | None = None
     try:
         baseline = measure(0.0, bank.config.min_similarity)
         rows = [baseline] + [measure(w, s) for w in WEIGHTS if w > 0 for s in MIN_SIMILARITIES]
+        from ..train.combiner import train_combiner  # numpy only: the pairwise ranker of `search.combine`
+
+        partial.config = bank.config.model_copy(update={"enabled": True})
+        try:
+            index.fusion = plain.model_copy(update={"combiner": train_combiner(index, partial.entries)})
+            combined = measure(0.0, -1.0, votes=True).model_copy(update={"combiner": True})
+        except ValueError:  # no tune question's gold among its candidates
+            combined = None
     finally:
-        index.bank = bank
+        index.bank, index.fusion = bank, original
     chosen = max(rows, key=lambda r: (round(r.recall_at_10, 6), round(r.mrr_at_10, 6), -r.weight))
+    if combined is not None and (round(combined.recall_at_10, 6), round(combined.mrr_at_10, 6)) > (
+        round(chosen.recall_at_10, 6),
+        round(chosen.mrr_at_10, 6),
+    ):  # the combiner beats every fixed weight: train it on every banked question and put it in force
+        bank.config.enabled = True
+        index.fusion = plain.model_copy(update={"combiner": train_combiner(index, bank.entries)})
+        return TuneReport(
+            tune_questions=len(tune_rows),
+            held_questions=len(held_rows),
+            seed=seed,
+            rows=rows,
+            without_votes=baseline,
+            chosen=combined,
+            combiner=combined,
+        )
+    if original is not None and original.combiner is not None:
+        index.fusion = original.model_copy(update={"combiner": None})
     if chosen.weight == 0:
         bank.config.enabled = False
     else:
@@ -104,4 +144,5 @@ def tune_bank(index: Index, *, held: float = 0.2, seed: int = 13) -> TuneReport:
         rows=rows,
         without_votes=baseline,
         chosen=chosen,
+        combiner=combined,
     )

@@ -47,8 +47,8 @@ def learn(
         bool,
         typer.Option(
             "--tune",
-            help="Choose the votes' weight and threshold on 20% of the banked questions kept back (after "
-            "learning QUESTIONS, if given); at least 20 questions.",
+            help="Choose the votes' weight and threshold, or a learned combiner of every signal, on 20% of "
+            "the banked questions kept back (after learning QUESTIONS, if given); at least 20 questions.",
         ),
     ] = False,
     as_json: JsonOpt = False,
@@ -122,7 +122,9 @@ def learn(
             out.print(
                 f"tuned on {t['held_questions']} kept-back question(s) (bank of {t['tune_questions']}): "
                 + (
-                    f"weight {chosen['weight']}, min similarity {chosen['min_similarity']}"
+                    "the learned combiner (it beat every fixed vote weight)"
+                    if chosen["combiner"]
+                    else f"weight {chosen['weight']}, min similarity {chosen['min_similarity']}"
                     if chosen["weight"]
                     else "votes off (none helped)"
                 )

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import versions
 from ..bank.store import QuestionBank
-from ..embed import Embedder, canonical_model_name, embedder_for
+from ..embed import LEGAL_MODEL_NAME, Embedder, canonical_model_name, embedder_for
 from ..errors import IndexCorruptError, ModelMismatchError
 from ..filters import Filters, parse_filters
 from ..ingest import AddReport, Failure, iter_documents
@@ -294,15 +294,21 @@ class Index:
 
     def fusion_config(self) -> FusionConfig:
         """The fusion in force: the one set on the index, else the measured preset for its collection."""
-        from ..search.fusion import FUSION_PRESETS, collection_preset
+        from ..search.fusion import FUSION_PRESETS, collection_preset, statutes_only
 
         if self.fusion is not None:
             return self.fusion
         live = len(self)
         if self._preset is None or self._preset[0] != live:
             articles = sum(1 for r in self.table.live_rows() if self.clauses[r].kind in ("article", "record"))
-            preset = collection_preset(articles / live if live else 1.0)
-            self._preset = (live, FUSION_PRESETS[preset])
+            share = articles / live if live else 1.0
+            config = FUSION_PRESETS[collection_preset(share)]
+            model = self.manifest.model_name if self.manifest is not None else self.embedder.name
+            if statutes_only(share) and model == LEGAL_MODEL_NAME:
+                from ..search.combine import packaged_combiner
+
+                config = config.model_copy(update={"combiner": packaged_combiner()})
+            self._preset = (live, config)
         return self._preset[1]
 
     # -- searching and answering (owned by lawdocs.search and lawdocs.answer) ---------------------

@@ -3,6 +3,7 @@
 Modules, one owner each:
 - this module: `search()`, the one place a query becomes a ranked list of `Hit`s.
 - `fusion`: how ranked lists combine (RRF, weighted), the measured presets, the report-measure list.
+- `combine`: a learned linear ranker over the first stage's signals (`FusionConfig.combiner`).
 - `rerank`: scoring with a trained cross-encoder (`Reranker`) and fusing its order (training is in
   `lawdocs.train`, which nothing here imports).
 
@@ -108,11 +109,19 @@ def first_stage(
         per["lexical"] = dict(ranked)
         return ranked
     fusion = index.fusion_config()
-    depth = max(wanted, fusion.candidates)
+    depth = max(wanted, fusion.candidates, fusion.combiner.depth if fusion.combiner else 0)
     qvec = index.encode_query(query)
     dense = index.dense_candidates(qvec, mask, depth, filters)
     lexical = index.lexical_candidates(query, mask, depth, filters)
     per["dense"], per["lexical"] = dict(dense), dict(lexical)
+    if fusion.combiner is not None:
+        from .combine import combined
+
+        ranked, votes = combined(index, fusion.combiner, qvec, dense, lexical, mask, bank)
+        if votes:
+            per["bank"] = dict(votes)
+        per["combiner"] = dict(ranked)
+        return ranked[:wanted]
     preferred: Ranked = []
     if fusion.measure_weight and asks_for_measures(query):
         fused = fuse(dense, lexical, fusion)

@@ -9,6 +9,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from .combine import Combiner
+
 FusionMethod = Literal["rrf", "weighted"]
 
 
@@ -19,6 +21,9 @@ class FusionConfig(BaseModel):
     candidates that are measures of a report form a third ranked list with this weight, so
     "哪些措施涉及行政执法" prefers what governments did over statute articles that merely share
     the words. It changes nothing for other queries or for collections without reports.
+
+    `combiner`: weights learnt on labelled questions (`lawdocs finetune QUESTIONS --combiner`); when set, the
+    hybrid mode ranks the candidates of the dense list, the lexical list and the question bank with it.
     """
 
     method: FusionMethod = "rrf"
@@ -27,6 +32,7 @@ class FusionConfig(BaseModel):
     lexical_weight: float = 1.0
     measure_weight: float = 1.0
     candidates: int = Field(default=100, ge=1)
+    combiner: Combiner | None = None  # a learned ranker in place of the weights above (`search.combine`)
 
 
 # Measured fusion presets (benchmarks/results/stard.md and reports.md), chosen per collection when an index
@@ -42,6 +48,14 @@ FUSION_PRESETS: dict[str, FusionConfig] = {
 def collection_preset(article_share: float) -> str:
     """The preset for a collection whose clauses are `article_share` statute articles (records included)."""
     return "laws" if article_share >= 0.5 else "reports"
+
+
+def statutes_only(article_share: float) -> bool:
+    """Whether a collection is statutes through and through (STARD's records, a law library): there the legal
+    model's packaged combiner, learnt on STARD (`lawdocs.search.combine.packaged_combiner`), ranks hybrid
+    searches. Not in a mixed collection such as the bundled corpora (0.66): it was never measured there, and it
+    has no place for the report-measures list."""
+    return article_share >= 0.9
 
 
 _ASKS_FOR_MEASURES = re.compile(r"措施|举措|做法")
