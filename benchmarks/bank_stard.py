@@ -131,7 +131,8 @@ def main() -> None:
     )
 
     ix = Index.open(args.index, embedder=get_embedder(args.model), verify=False)
-    fusion = ix.fusion_config()
+    fusion = ix.fusion_config().model_copy(update={"combiner": None})  # the RRF bank, not the learned combiner
+    ix.fusion = fusion
     alive = ix.alive.copy()
     log(f"index {args.index}: {len(ix)} clauses, model {ix.embedder.name}, fusion {fusion}")
     vectors = query_vectors(ix, queries)
