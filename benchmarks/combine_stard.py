@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--name", default="combine_stard")
     parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--depth", type=int, default=100, help="candidates taken from each list")
+    parser.add_argument("--neighbours", type=int, default=40, help="banked questions that vote")
     parser.add_argument(
         "--sample", type=int, default=247, help="held-back questions run through Index.search"
     )
@@ -101,6 +103,8 @@ def main() -> None:
         mean=[0.0] * len(FEATURES),
         scale=[1.0] * len(FEATURES),
         packaged_bank=packaged,
+        depth=args.depth,
+        neighbours=args.neighbours,
     )
 
     log("candidates and signals")
@@ -132,7 +136,9 @@ def main() -> None:
 
     def fit(idx: list[int], features: tuple[str, ...] = FEATURES) -> Combiner:
         model = fit_combiner([groups[i] for i in idx], features=features, l2=args.l2)
-        return model.model_copy(update={"packaged_bank": packaged})
+        return model.model_copy(
+            update={"packaged_bank": packaged, "depth": args.depth, "neighbours": args.neighbours}
+        )
 
     # the tune questions the legal model did not train on (its epoch was chosen on them)
     tune_q = [queries[i] for i in tune]
