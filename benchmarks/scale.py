@@ -207,7 +207,7 @@ def bench_faiss(
     t = time.perf_counter()
     store = FaissDense(dim, "hnsw" if kind == "hnsw" else "flat")
     store.matrix, store.keys, store.alive = vecs, np.arange(n, dtype=np.int64), np.ones(n, dtype=bool)
-    store._structure()  # the build (FaissDense.add would copy the matrix once per call)
+    store.structure()  # the build (FaissDense.add would copy the matrix once per call)
     build = time.perf_counter() - t
     info = store.save(gen)
     del store
@@ -216,7 +216,7 @@ def bench_faiss(
     before = rss_mb()
     t = time.perf_counter()
     store = FaissDense.open(gen, info, dim)  # vectors.npy read whole, dense.faiss (HNSW) read whole
-    index = store._structure()  # Flat: built from the matrix on first search, counted in the open time
+    index = store.structure()  # Flat: built from the matrix on first search, counted in the open time
     open_s = time.perf_counter() - t
     rss = rss_mb() - before
     size = sum(p.stat().st_size for p in gen.iterdir())

@@ -79,10 +79,11 @@ class FaissDense:
         if kind == "hnsw":
             return "HNSW32,Flat"
         if kind == "ivf":
-            return f"IVF{getattr(self._structure(), 'nlist', 0)},Flat"
+            return f"IVF{getattr(self.structure(), 'nlist', 0)},Flat"
         return "Flat"
 
-    def _structure(self) -> Any:
+    def structure(self) -> Any:
+        """The FAISS index over the matrix, built on first use (searching, saving, or a benchmark timing the build)."""
         if self._faiss is None:
             faiss = faiss_module()
             n, dim = self.matrix.shape
@@ -129,7 +130,7 @@ class FaissDense:
             scores = self.matrix[rows] @ qvec[0]
             best = top_k(scores, k)
             return [(int(self.keys[rows[i]]), float(scores[i])) for i in best]
-        index = self._structure()
+        index = self.structure()
         params = None
         if n_allowed < len(allowed):
             sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
@@ -151,7 +152,7 @@ class FaissDense:
         Flat index (built here if it is the kind in force), or the vectors an HNSW index holds."""
         faiss = faiss_module()
         if self._faiss is None and self.kind_in_force() == "flat":
-            self._structure()
+            self.structure()
         if isinstance(self._faiss, faiss.IndexFlat):
             return self._faiss
         if isinstance(self._faiss, faiss.IndexHNSWFlat):
@@ -172,7 +173,7 @@ class FaissDense:
         np.save(gen / "dense_keys.npy", self.keys, allow_pickle=False)
         factory = self.factory_string()
         if factory != "Flat":
-            faiss_module().write_index(self._structure(), str(gen / "dense.faiss"))
+            faiss_module().write_index(self.structure(), str(gen / "dense.faiss"))
         return {"kind": self.kind, "index_option": self.index_type, "factory": factory}
 
     @classmethod
