@@ -33,9 +33,10 @@ class BankConfig(BaseModel):
     The vote settings are the issue's first experiment (10 neighbours, similarity ** 10, weight 1) with a
     threshold of 0.85, which keeps the bank silent on report questions (their best similarity to any STARD
     question is 0.48-0.69); `benchmarks/bank_stard.py` measures settings on kept-back STARD tune questions.
-    The packaged STARD bank is off by default (`packaged`): on the 5,000-article STARD subset it raised
-    held-back R@10 by 0.014 but lowered R@1 and MRR@10 (benchmarks/results/bank_stard_5k.md). An index's own
-    learned questions always vote while `enabled`.
+    The packaged STARD bank does not vote through this RRF list by default (`packaged`): statute collections of
+    the legal model use it through the learned combiner instead (`lawdocs.search.combine`), which measured better
+    (benchmarks/results/combine_stard.md against bank_stard.md). An index's own learned questions always vote
+    while `enabled`.
     """
 
     neighbours: int = Field(default=10, ge=1, le=200)  # banked questions that vote
