@@ -86,7 +86,9 @@ def tune_bank(index: Index, *, held: float = 0.2, seed: int = 13) -> TuneReport:
         )
         rankings = []
         for entry in held_entries:
-            hits = index.search(entry.query, k=100, mode="hybrid", bank=weight > 0 if votes is None else votes)
+            hits = index.search(
+                entry.query, k=100, mode="hybrid", bank=weight > 0 if votes is None else votes
+            )
             rankings.append([row for h in hits for row in res.rows(h.clause_id)[:1]])
         scores = ranking_metrics(golds, rankings)
         return TuneRow(
@@ -113,30 +115,23 @@ def tune_bank(index: Index, *, held: float = 0.2, seed: int = 13) -> TuneReport:
             combined = None
     finally:
         index.bank, index.fusion = bank, original
-    chosen = max(rows, key=lambda r: (round(r.recall_at_10, 6), round(r.mrr_at_10, 6), -r.weight))
-    if combined is not None and (round(combined.recall_at_10, 6), round(combined.mrr_at_10, 6)) > (
-        round(chosen.recall_at_10, 6),
-        round(chosen.mrr_at_10, 6),
-    ):  # the combiner beats every fixed weight: train it on every banked question and put it in force
+
+    def key(row: TuneRow) -> tuple[float, float]:
+        return round(row.recall_at_10, 6), round(row.mrr_at_10, 6)
+
+    chosen = max(rows, key=lambda r: (*key(r), -r.weight))
+    if combined is not None and key(combined) > key(chosen):
+        # the combiner beats every fixed weight: train it on every banked question and put it in force
         bank.config.enabled = True
         index.fusion = plain.model_copy(update={"combiner": train_combiner(index, bank.entries)})
-        return TuneReport(
-            tune_questions=len(tune_rows),
-            held_questions=len(held_rows),
-            seed=seed,
-            rows=rows,
-            without_votes=baseline,
-            chosen=combined,
-            combiner=combined,
-        )
-    if original is not None and original.combiner is not None:
-        index.fusion = original.model_copy(update={"combiner": None})
-    if chosen.weight == 0:
-        bank.config.enabled = False
+        chosen = combined
     else:
-        bank.config.enabled = True
-        bank.config.weight = chosen.weight
-        bank.config.min_similarity = chosen.min_similarity
+        if original is not None and original.combiner is not None:
+            index.fusion = original.model_copy(update={"combiner": None})
+        bank.config.enabled = chosen.weight > 0
+        if chosen.weight > 0:
+            bank.config.weight = chosen.weight
+            bank.config.min_similarity = chosen.min_similarity
     return TuneReport(
         tune_questions=len(tune_rows),
         held_questions=len(held_rows),

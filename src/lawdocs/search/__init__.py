@@ -115,9 +115,10 @@ def first_stage(
     lexical = index.lexical_candidates(query, mask, depth, filters)
     per["dense"], per["lexical"] = dict(dense), dict(lexical)
     if fusion.combiner is not None:
-        from .combine import combined
+        from .combine import candidate_signals
 
-        ranked, votes = combined(index, fusion.combiner, qvec, dense, lexical, mask, bank)
+        rows, x, votes = candidate_signals(index, fusion.combiner, qvec, dense, lexical, mask, bank)
+        ranked = fusion.combiner.rank(rows, x)
         if votes:
             per["bank"] = dict(votes)
         per["combiner"] = dict(ranked)

@@ -37,7 +37,8 @@ FEATURES: tuple[str, ...] = (
     "law_share",  # share of the dense head (top HEAD) from this clause's document
     "length",  # log(1 + characters of the clause)
 )
-PACKAGED_FILE = "legal_combiner.json"  # trained on STARD's tune part with the legal model (tools/make_legal_combiner.py)
+# trained on STARD's tune part with the legal model (tools/make_legal_combiner.py)
+PACKAGED_FILE = "legal_combiner.json"
 HEAD = 20  # dense hits that measure a document's share of the head
 RRF_K = 10
 
@@ -194,17 +195,3 @@ def candidate_signals(
             prior = _shared_prior(index, targets)
     rows, x = signals(index, qvec, dense, lexical, votes, prior, combiner.prior_smoothing)
     return rows, x, votes
-
-
-def combined(
-    index: Index,
-    combiner: Combiner,
-    qvec: np.ndarray,
-    dense: Sequence[tuple[int, float]],
-    lexical: Sequence[tuple[int, float]],
-    mask: np.ndarray,
-    use_bank: bool | None = None,
-) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-    """(ranking, bank votes) of one hybrid query under `combiner`."""
-    rows, x, votes = candidate_signals(index, combiner, qvec, dense, lexical, mask, use_bank)
-    return combiner.rank(rows, x), votes
