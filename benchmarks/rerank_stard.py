@@ -1,7 +1,7 @@
 """Train the cross-encoder reranker on STARD's tune questions and measure it on the held-back part.
 
 Uses the split of `stard.py` (seed 13: 988 tune, 247 held back) and the legal index that
-`finetune_stard.py` built (`benchmarks/cache/stard-index-adapted-onnx`, the whole corpus). The reranker
+`python -m benchmarks.stard --model legal` built (`benchmarks/cache/stard-index-all-legal`, the whole corpus). The reranker
 starts from the legal model and learns from the tune questions only (10 % of them kept back inside
 `train_reranker` to choose the epoch and the fusion weight); the held-back questions are then searched
 with and without reranking.
@@ -32,13 +32,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--index", type=Path, default=CACHE / "stard-index-adapted-onnx")
-    parser.add_argument("--model", type=Path, default=CACHE / "legal-e5-small", help="the index's model")
+    parser.add_argument("--index", type=Path, default=CACHE / "stard-index-all-legal", help="stard.py --model legal")
+    parser.add_argument("--model", default="legal", help="the index's model")
     parser.add_argument("--base", type=Path, default=None, help="reranker start (default: the legal model)")
     parser.add_argument("--out", type=Path, default=CACHE / "legal-reranker")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--negatives", type=int, default=3)
-    parser.add_argument("--depths", default="30,50", help="rerank depths measured on the held-back part")
+    parser.add_argument("--depths", default="30,50,100", help="rerank depths measured on the held-back part")
     parser.add_argument("--limit", type=int, default=0, help="train on only this many tune questions")
     parser.add_argument("--held-limit", type=int, default=0, help="evaluate only this many held-back questions")
     parser.add_argument("--skip-train", action="store_true", help="reuse the reranker already in --out")
@@ -76,7 +76,9 @@ def main() -> None:
         rows.append(["legal", mode, "–", *(f"{m[key]:.3f}" for key in KEYS), f"{(time.time() - started) / len(held):.2f}"])
         log(rows[-1])
     depths = [int(d) for d in args.depths.split(",")]
-    runs = [("onnx", d, w) for d in depths for w in sorted({0.0, chosen.first_stage_weight})]
+    # the chosen fusion at every depth; the reranker alone (weight 0) at the first depth
+    runs = [("onnx", depths[0], 0.0)] if chosen.first_stage_weight else []
+    runs += [("onnx", d, chosen.first_stage_weight) for d in depths]
     if args.torch:  # int8 against fp32: the chosen setting once more on the fp32 weights
         runs.append(("torch", depths[0], chosen.first_stage_weight))
     for backend, depth, weight in runs:
