@@ -135,12 +135,12 @@ def concentrated_questions(index_dir: Path, n: int = 40) -> list[dict]:  # type:
     assert len(civil) == 3
     rng = random.Random(5)
     pool = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒日月盈昃辰宿列张"
-    return [
-        {"query": "".join(rng.choice(pool) for _ in range(12)), "gold": [civil[i % 3]]} for i in range(n)
-    ]
+    return [{"query": "".join(rng.choice(pool) for _ in range(12)), "gold": [civil[i % 3]]} for i in range(n)]
 
 
-def test_tune_puts_the_combiner_in_force_when_it_beats_every_fixed_weight(index_dir: Path, tmp_path: Path) -> None:
+def test_tune_puts_the_combiner_in_force_when_it_beats_every_fixed_weight(
+    index_dir: Path, tmp_path: Path
+) -> None:
     questions = concentrated_questions(index_dir)
     qfile = tmp_path / "q.jsonl"
     qfile.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8")
@@ -158,11 +158,15 @@ def test_tune_puts_the_combiner_in_force_when_it_beats_every_fixed_weight(index_
     # a new question of the same kind finds one of the three articles in its top 10
     new = concentrated_questions(index_dir, 41)[-1]
     hits = ix.search(new["query"] + "乙", k=10)
-    assert any(normalise_label(h.label or "") in {normalise_label(q["gold"][0]) for q in questions} for h in hits)
+    assert any(
+        normalise_label(h.label or "") in {normalise_label(q["gold"][0]) for q in questions} for h in hits
+    )
     assert "combiner" in hits[0].scores
 
 
-def test_tune_removes_a_combiner_that_no_longer_wins(index_dir: Path, stard_data: Path, tmp_path: Path) -> None:
+def test_tune_removes_a_combiner_that_no_longer_wins(
+    index_dir: Path, stard_data: Path, tmp_path: Path
+) -> None:
     """The STARD questions with the hash model: whichever setting wins, what is saved is what was chosen."""
     ix = Index.open(index_dir)
     ix.fusion = ix.fusion_config().model_copy(update={"combiner": plain()})  # an earlier, useless combiner
@@ -206,3 +210,25 @@ def test_the_packaged_combiner_ranks_statute_collections_of_the_legal_model_only
     assert not mixed.add([corpora / "reports", corpora / "laws" / "宪法"]).failed
     assert mixed.fusion_config().combiner is None
     assert all("combiner" not in h.scores for h in mixed.search("哪些措施涉及行政执法", k=5))
+
+
+def test_a_banked_question_is_left_out_of_its_own_votes_and_prior(index_dir: Path) -> None:
+    """Training on the bank itself: a banked question's own entry neither votes nor counts in the document
+    prior (else the combiner would learn that the bank is always right)."""
+    from lawdocs.evaluate import Query
+    from lawdocs.train.combiner import question_groups
+
+    ix = Index.open(index_dir)
+    article = next(c for c in ix.clauses if c.label and c.label.startswith("民法典"))
+    q = {"query": "借了钱不还怎么办", "gold": [article.label]}
+    ix.learn([q])
+    row = ix.row_of[article.id]
+    settings = plain()
+    ((rows_in, x_in, y_in),) = question_groups(ix, [Query(**q)], settings, leave_out=[False])
+    ((rows_out, x_out, y_out),) = question_groups(ix, [Query(**q)], settings, leave_out=[True])
+    bank, prior = FEATURES.index("bank"), FEATURES.index("law_prior")
+    assert x_in[rows_in.index(row), bank] == 1.0 and y_in[rows_in.index(row)]
+    if row in rows_out:  # found by the dense or lexical list: no vote, and no prior from itself
+        assert x_out[rows_out.index(row), bank] == 0.0
+    assert len(set(x_out[:, prior])) == 1  # an empty prior is the same for every document
+    assert x_in[rows_in.index(row), prior] > x_in[:, prior].min()
