@@ -162,6 +162,8 @@ def test_tune_puts_the_combiner_in_force_when_it_beats_every_fixed_weight(
         normalise_label(h.label or "") in {normalise_label(q["gold"][0]) for q in questions} for h in hits
     )
     assert "combiner" in hits[0].scores
+    shown = runner.invoke(app, ["search", new["query"] + "乙", "--index", str(index_dir), "-k", "3"])
+    assert shown.exit_code == 0 and "bank" in shown.output  # "found by … bank": past questions voted for it
 
 
 def test_tune_removes_a_combiner_that_no_longer_wins(

@@ -20,7 +20,7 @@ from ..models import Hit
 
 WIDE = 100  # columns from which hits are a table; below, blocks (a table column of citations would wrap a lot)
 TEXT_LIMIT = 240
-RETRIEVERS = ("dense", "lexical", "rerank")
+RETRIEVERS = ("dense", "lexical", "bank", "rerank")  # bank: similar labelled questions voted for it
 
 
 def found_by(hit: Hit) -> str:
