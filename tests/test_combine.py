@@ -207,6 +207,10 @@ def test_the_packaged_combiner_ranks_statute_collections_of_the_legal_model_only
     assert ix.fusion is None and ix.fusion_config().combiner == shipped
     hits = ix.search("借了钱不还，利息怎么算", k=10)
     assert all("combiner" in h.scores for h in hits) and any("bank" in h.scores for h in hits)
+    kinds = {h.doc.doc_type for h in hits}
+    rare = min({ix.documents[c.doc_id].doc_type for c in ix.clauses} - kinds or kinds)
+    filtered = ix.search("借了钱不还，利息怎么算", k=10, filters={"doc_type": rare})
+    assert filtered and all(h.doc.doc_type == rare for h in filtered)  # votes and prior obey the filter too
     corpora = Path(__file__).resolve().parents[1] / "corpora"
     mixed = Index.create(tmp_path / "mixed", model="hash-256")
     assert not mixed.add([corpora / "reports", corpora / "laws" / "宪法"]).failed
