@@ -201,7 +201,7 @@ def main() -> None:
     # The shipped default: no fusion set on the index, so the packaged combiner of a statute collection indexed
     # with the legal model ranks (once tools/make_legal_combiner.py has written it).
     ix.fusion = None
-    ix.bank.config.packaged = False  # as a new index is: the combiner asks for the packaged bank itself
+    ix.bank.config.packaged = None  # as a new index has it: the packaged combiner consults the packaged bank
     shipped = ix.fusion_config().combiner
     if shipped is not None and packaged:
         found = [[ix.row_of[h.clause_id] for h in ix.search(queries[i].query, k=DEPTH)] for i in held]

@@ -266,14 +266,21 @@ def test_learn_endpoint(index_dir: Path, stard_hash: tuple[Path, list[dict]]) ->
 
 @pytest.mark.slow
 def test_the_packaged_bank_votes_when_asked_for(stard_subset: tuple[Path, Path], shared: Path) -> None:
-    """A legal-model index votes with the shipped tune-part bank once asked (it is off by default: measured to
-    lower R@1 and MRR@10 on STARD); bank=False and packaged=False keep it silent."""
+    """A statute collection indexed with the legal model ranks with the packaged combiner, and the shipped
+    tune-part bank votes through it by default; bank=False silences it. With fusion settings of its own (no
+    combiner) the bank's RRF list stays off until asked for (`packaged`)."""
+    from lawdocs.search import FUSION_PRESETS
+
     _, index_path = stard_subset
     tune, _ = stard_split(shared)
     ix = Index.open(index_path)
     present = {normalise_label(c.label or "") for c in ix.clauses}
     q = next(r for r in tune if any(normalise_label(g) in present for g in r["gold"]))
-    assert not any("bank" in h.scores for h in ix.search(q["query"], k=10))  # off by default
+    hits = ix.search(q["query"] + "？", k=10)
+    assert all("combiner" in h.scores for h in hits) and any("bank" in h.scores for h in hits)
+    assert not any("bank" in h.scores for h in ix.search(q["query"], k=10, bank=False))
+    ix.fusion = FUSION_PRESETS["laws"]
+    assert not any("bank" in h.scores for h in ix.search(q["query"], k=10))  # the RRF list: off by default
     ix.bank.config.packaged = True
     assert any("bank" in h.scores for h in ix.search(q["query"], k=10))
     assert not any("bank" in h.scores for h in ix.search(q["query"], k=10, bank=False))

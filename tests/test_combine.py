@@ -211,6 +211,9 @@ def test_the_packaged_combiner_ranks_statute_collections_of_the_legal_model_only
     rare = min({ix.documents[c.doc_id].doc_type for c in ix.clauses} - kinds or kinds)
     filtered = ix.search("借了钱不还，利息怎么算", k=10, filters={"doc_type": rare})
     assert filtered and all(h.doc.doc_type == rare for h in filtered)  # votes and prior obey the filter too
+    ix.bank.config.packaged = False  # `lawdocs learn --no-packaged`: the shipped bank never, nor its combiner
+    assert ix.fusion_config().combiner is None and all("bank" not in h.scores for h in ix.search("借钱不还", k=10))
+    ix.bank.config.packaged = None
     corpora = Path(__file__).resolve().parents[1] / "corpora"
     mixed = Index.create(tmp_path / "mixed", model="hash-256")
     assert not mixed.add([corpora / "reports", corpora / "laws" / "宪法"]).failed
@@ -238,3 +241,24 @@ def test_a_banked_question_is_left_out_of_its_own_votes_and_prior(index_dir: Pat
         assert x_out[rows_out.index(row), bank] == 0.0
     assert len(set(x_out[:, prior])) == 1  # an empty prior is the same for every document
     assert x_in[rows_in.index(row), prior] > x_in[:, prior].min()
+
+
+@pytest.mark.parametrize("with_combiner", [True, False])
+def test_a_question_asked_again_as_learned_gets_its_learned_answer_first(
+    index_dir: Path, with_combiner: bool
+) -> None:
+    """Whatever the ranking (a combiner that trusts only BM25, or the RRF fusion), a question the bank holds word for
+    word puts its gold clause first; bank=False leaves the ranking as it was."""
+    ix = Index.open(index_dir)
+    if with_combiner:
+        ix.fusion = ix.fusion_config().model_copy(
+            update={"combiner": plain(features=["lexical"], weights=[1.0], mean=[0.0], scale=[1.0])}
+        )
+    query = "房东不退押金怎么办"
+    before = ix.search(query, k=10)
+    gold = next(c for c in ix.clauses if c.label and c.id not in {h.clause_id for h in before[:1]})
+    ix.learn([{"query": query, "gold": [gold.id]}])
+    assert (
+        ix.search(" 房东不退押金 怎么办 ", k=10)[0].clause_id == gold.id
+    )  # whitespace aside, the same question
+    assert [h.clause_id for h in ix.search(query, k=10, bank=False)] == [h.clause_id for h in before]

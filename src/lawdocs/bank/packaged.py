@@ -81,7 +81,8 @@ def active_bank(index: Index, use: bool | None = None, packaged: bool | None = N
     own = index.bank
     if use is False or (use is None and not own.config.enabled):
         return None
-    want = own.config.packaged if packaged is None else packaged
+    setting = own.config.packaged
+    want = bool(setting) if packaged is None else packaged and setting is not False
     shipped = packaged_bank(index.embedder) if want and _is_legal(index) else None
     if shipped is None or not len(shipped):
         return own if len(own) else None

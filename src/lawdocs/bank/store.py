@@ -44,7 +44,9 @@ class BankConfig(BaseModel):
     min_similarity: float = Field(default=0.85, ge=-1.0, le=1.0)  # below this a banked question does not vote
     weight: float = Field(default=1.0, ge=0.0)  # RRF weight of the vote list against the hybrid lists
     rrf_k: int | None = None  # RRF constant of the vote list (None: the index's fusion rrf_k)
-    packaged: bool = False  # also vote with the packaged STARD bank (indexes built with the legal model)
+    # the packaged STARD bank (indexes built with the legal model): True votes with it in every hybrid search;
+    # None (a new index) lets only the packaged combiner consult it; False never (and no packaged combiner)
+    packaged: bool | None = None
     enabled: bool = True  # False: the bank never votes for this index (search(bank=True) still asks it to)
 
 
@@ -138,6 +140,7 @@ class QuestionBank:
         self.config = config or BankConfig()
         self.fingerprint = fingerprint  # of the model that embedded the queries
         self._targets: tuple[tuple[int, int, int, int], int, list[list[int]]] | None = None
+        self._by_text: tuple[_Data, dict[str, list[int]]] | None = None  # normalised question -> entry positions
 
     @property
     def entries(self) -> tuple[BankEntry, ...]:
@@ -285,6 +288,24 @@ class QuestionBank:
             for row in targets[i]:
                 scores[row] = scores.get(row, 0.0) + vote
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+    def answers(self, query: str, *, index: Index, mask: np.ndarray | None = None) -> list[int]:
+        """The live rows (within `mask`) of the gold of every banked question whose text is `query`'s
+        (whitespace aside): a question asked again as it was learned gets its learned answer."""
+        data = self._data
+        if self._by_text is None or self._by_text[0] is not data:
+            by_text: dict[str, list[int]] = {}
+            for i, entry in enumerate(data.entries):
+                by_text.setdefault(normalise_label(entry.query), []).append(i)
+            self._by_text = (data, by_text)
+        found = self._by_text[1].get(normalise_label(query), [])
+        if not found:
+            return []
+        targets = self.targets(index)
+        rows: dict[int, None] = {}
+        for i in found:
+            rows.update((r, None) for r in targets[i] if mask is None or (r < len(mask) and mask[r]))
+        return list(rows)
 
     def neighbours(self, query_vector: np.ndarray, k: int = 5) -> list[tuple[BankEntry, float]]:
         """The k most similar banked questions and their cosine similarity (for explaining a vote)."""

@@ -38,7 +38,7 @@ def learn(
     show: Annotated[bool, typer.Option("--list", help="List the banked questions and settings.")] = False,
     packaged: Annotated[
         bool | None,
-        typer.Option("--packaged/--no-packaged", help="Use the shipped legal bank (legal-model indexes)."),
+        typer.Option("--packaged/--no-packaged", help="Vote with the shipped legal bank in every search, or never (legal-model indexes; by default only the shipped combiner of a statute collection consults it)."),
     ] = None,
     enabled: Annotated[
         bool | None, typer.Option("--on/--off", help="Let the bank vote in this index's searches, or not.")

@@ -72,7 +72,7 @@ class Index:
         self._model = model
         self.manifest: Manifest | None = None
         self.fusion: FusionConfig | None = fusion  # None: the measured preset for this collection
-        self._preset: tuple[int, FusionConfig] | None = None
+        self._preset: tuple[int, FusionConfig, bool] | None = None  # (live rows, preset, packaged combiner?)
         self.table = RowTable()
         if isinstance(backend, str):
             backend = Backend(engine=backend, uri=uri)
@@ -302,14 +302,15 @@ class Index:
         if self._preset is None or self._preset[0] != live:
             articles = sum(1 for r in self.table.live_rows() if self.clauses[r].kind in ("article", "record"))
             share = articles / live if live else 1.0
-            config = FUSION_PRESETS[collection_preset(share)]
             model = self.manifest.model_name if self.manifest is not None else self.embedder.name
-            if statutes_only(share) and model == LEGAL_MODEL_NAME:
-                from ..search.combine import packaged_combiner
+            shipped = statutes_only(share) and model == LEGAL_MODEL_NAME  # the combiner learnt on STARD with it
+            self._preset = (live, FUSION_PRESETS[collection_preset(share)], shipped)
+        _, config, shipped = self._preset
+        if shipped and self.bank.config.packaged is not False:  # it comes with the packaged bank, or not at all
+            from ..search.combine import packaged_combiner
 
-                config = config.model_copy(update={"combiner": packaged_combiner()})
-            self._preset = (live, config)
-        return self._preset[1]
+            return config.model_copy(update={"combiner": packaged_combiner()})
+        return config
 
     # -- searching and answering (owned by lawdocs.search and lawdocs.answer) ---------------------
     def search(

@@ -122,7 +122,7 @@ def first_stage(
         if votes:
             per["bank"] = dict(votes)
         per["combiner"] = dict(ranked)
-        return ranked[:wanted]
+        return learned_first(index, query, mask, ranked, bank, fusion.combiner.packaged_bank)[:wanted]
     preferred: Ranked = []
     if fusion.measure_weight and asks_for_measures(query):
         fused = fuse(dense, lexical, fusion)
@@ -138,7 +138,27 @@ def first_stage(
             votes, config = voted
             per["bank"] = dict(votes)
             ranked = fuse_votes(ranked, votes, config.weight, config.rrf_k or fusion.rrf_k)
+        ranked = learned_first(index, query, mask, ranked, bank)
     return ranked[:wanted]
+
+
+def learned_first(
+    index: Index, query: str, mask: Any, ranked: Ranked, bank: bool | None, packaged: bool = False
+) -> Ranked:
+    """`ranked` with the learned answer first when the bank holds this very question (`QuestionBank.answers`):
+    asked again as it was learned, a question gets the clauses it was taught, above every other signal."""
+    if bank is False:
+        return ranked
+    from ..bank.packaged import active_bank
+
+    source = active_bank(index, bank, packaged=True if packaged else None)
+    pinned = source.answers(query, index=index, mask=mask) if source is not None else []
+    if not pinned:
+        return ranked
+    top = max((score for _, score in ranked), default=0.0)
+    first = [(row, top + len(pinned) - i) for i, row in enumerate(pinned)]
+    taken = set(pinned)
+    return first + [(row, score) for row, score in ranked if row not in taken]
 
 
 def rerank_head(
