@@ -294,7 +294,9 @@ def bench_faiss(
         "broad_p50_ms": percentile(t_b, 50),
         "broad_p99_ms": percentile(t_b, 99),
         "broad_recall@10": recall(got_b, truth["broad"]),
-        "broad_path": "exact over allowed rows" if int(wide.sum()) <= EXACT_BELOW else "graph + selector",
+        "broad_path": "exact over allowed rows"
+        if kind == "flat" or int(wide.sum()) <= EXACT_BELOW
+        else "graph + selector",
     }
 
 
