@@ -1,5 +1,6 @@
 """Scale test: memory, open time, query latency (with and without filters) and ANN recall@10 against exact search,
-for FAISS Flat, FAISS HNSW and Milvus (milvus-lite), on SYNTHETIC normalised vectors with real-looking metadata.
+for FAISS Flat, FAISS HNSW and Milvus (milvus-lite, or a Milvus server with `--milvus-uri`), on SYNTHETIC normalised
+vectors with real-looking metadata.
 
 Embedding a million clauses would take hours here, so vectors are synthetic, made one of two ways:
 
@@ -17,6 +18,12 @@ to doc_type law and year >= 2015 (about 1 row in 27).
 
     nice -n 15 python -m benchmarks.scale --n 1000000 --like-index indexes/bundled   # the target
     nice -n 15 python -m benchmarks.scale --n 1000000 --like-index DIR --milvus-n 200000 --milvus-queries 20
+    nice -n 10 python -m benchmarks.scale --n 1000000 --like-index DIR --engines milvus \
+        --milvus-uri http://127.0.0.1:19530 --name scale_milvus_server   # a Milvus server instead of milvus-lite
+
+With `--milvus-uri` the Milvus engine is that server: lawdocs' `MilvusDense` makes a fresh collection with a unique
+name there, fills, saves and opens it as an index does, and drops it at the end. When the server runs on this
+machine its process (found by the port it listens on) gives the RSS, and its local storage the size on disk.
 
 Writes results/scale.json and .md (with commit, command and load).
 """
@@ -24,13 +31,18 @@ Writes results/scale.json and .md (with commit, command and load).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
+import os
+import re
 import shutil
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -378,6 +390,304 @@ def bench_milvus(
     }
 
 
+def server_pid(uri: str) -> int | None:
+    """The process on this machine listening on the URI's port (None: a remote server, or not visible here)."""
+    parsed = urlparse(uri)
+    if parsed.hostname not in ("127.0.0.1", "localhost", "0.0.0.0", "::1") or not parsed.port:
+        return None
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                cols = line.split()
+                if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == parsed.port:  # 0A: LISTEN
+                    inodes.add(f"socket:[{cols[9]}]")
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (proc / "fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if os.readlink(fd) in inodes:
+                        return int(proc.name)
+    return None
+
+
+def pid_rss_mb(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def server_storage(pid: int | None) -> Path | None:
+    """The local storage of a Milvus started by the PyPI `milvus` package (BASE/bin/milvus, BASE/configs/milvus.yaml)."""
+    if pid is None:
+        return None
+    with contextlib.suppress(OSError):
+        config = Path(os.readlink(f"/proc/{pid}/exe")).parent.parent / "configs" / "milvus.yaml"
+        found = re.search(r"^localStorage:\s*\n\s+path:\s*(\S+)", config.read_text(), re.M)
+        if found and Path(found.group(1)).is_dir():
+            return Path(found.group(1))
+    return None
+
+
+def threads_cpu(pid: int | None) -> dict[int, tuple[str, int, float]]:
+    """The server's threads: id -> (name, niceness, CPU seconds so far)."""
+    out: dict[int, tuple[str, int, float]] = {}
+    if pid is None:
+        return out
+    tick = os.sysconf("SC_CLK_TCK")
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat = (task / "stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+                out[int(task.name)] = (
+                    (task / "comm").read_text().strip(),
+                    int(fields[16]),
+                    (int(fields[11]) + int(fields[12])) / tick,
+                )
+    return out
+
+
+def cpu_since(
+    before: dict[int, tuple[str, int, float]], after: dict[int, tuple[str, int, float]], prefix: str = ""
+) -> float:
+    """CPU seconds the threads (named with `prefix`) used between two `threads_cpu` snapshots."""
+    return sum(
+        cpu - (before[tid][2] if tid in before and before[tid][0] == name else 0.0)
+        for tid, (name, _, cpu) in after.items()
+        if name.startswith(prefix)
+    )
+
+
+def tree_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20 if folder.is_dir() else 0.0
+
+
+def bench_milvus_server(
+    uri: str,
+    vecs: np.ndarray,
+    meta: dict[str, np.ndarray],
+    queries: np.ndarray,
+    truth: dict[str, np.ndarray],
+    folder: Path,
+    batch: int = 10_000,
+    max_rss_mb: float = 12_000,
+) -> dict[str, Any]:
+    """lawdocs' MilvusDense through pymilvus to a Milvus server, in a fresh collection dropped at the end."""
+    from pymilvus import MilvusClient
+
+    from lawdocs.index.milvus import MilvusDense
+
+    n, dim = vecs.shape
+    admin = MilvusClient(uri=uri)
+    version = str(admin.get_server_version())
+    pid = server_pid(uri)
+    storage = server_storage(pid)
+    name = f"lawdocs_scale_{uuid.uuid4().hex[:12]}"
+    index_files_before = {p.name for p in (storage / "index_files").iterdir()} if storage else set()
+    peak = server_before = pid_rss_mb(pid)
+    cpu_before = threads_cpu(pid)
+    log(
+        f"milvus server {version} at {uri}, pid {pid}, RSS {server_before} MB, storage {storage}; collection {name}"
+    )
+
+    def watch(what: str) -> float | None:
+        nonlocal peak
+        now = pid_rss_mb(pid)
+        if now is not None:
+            peak = max(peak or 0.0, now)
+            if now > max_rss_mb:
+                raise SystemExit(
+                    f"milvus: the server's RSS reached {now:.0f} MB while {what}, over {max_rss_mb:.0f}"
+                )
+        return now
+
+    before = rss_mb()
+    store: MilvusDense | None = None
+    try:
+        t = time.perf_counter()
+        store = MilvusDense(uri, name, dimension=dim)  # lawdocs' defaults: HNSW, its M, efConstruction and ef
+        last = time.monotonic()
+        for start in range(0, n, batch):
+            stop = min(n, start + batch)
+            store.add(
+                np.arange(start, stop), vecs[start:stop], [fields_of(i, meta) for i in range(start, stop)]
+            )
+            server_now = watch("inserting")
+            if time.monotonic() - last > 60 or stop == n:
+                last = time.monotonic()
+                log(
+                    f"milvus: inserted {stop:,} in {time.perf_counter() - t:.0f} s, "
+                    f"server RSS {server_now} MB, this process {rss_mb():.0f} MB"
+                )
+        insert_s = time.perf_counter() - t
+        info = store.save(folder)  # flush: every row in a sealed segment, whose index the server then builds
+        flushed_s = time.perf_counter() - t
+        index_name = store.client.list_indexes(name)[0]
+        last = 0.0
+        while True:  # the index node builds each sealed segment's HNSW in the background
+            desc = store.client.describe_index(name, index_name)
+            server_now = watch("indexing")
+            done = int(desc.get("indexed_rows", 0)) >= n and int(desc.get("pending_index_rows", 0)) == 0
+            if done or time.monotonic() - last > 60:
+                last = time.monotonic()
+                log(
+                    f"milvus: index {desc.get('state')}, {desc.get('indexed_rows')} of {desc.get('total_rows')} rows "
+                    f"indexed ({desc.get('pending_index_rows')} pending) at {time.perf_counter() - t:.0f} s, "
+                    f"server RSS {server_now} MB"
+                )
+            if done:
+                break
+            time.sleep(2)
+        indexed_s = time.perf_counter() - t
+        cpu_indexed = threads_cpu(pid)
+        # searches so far may have met growing segments (interim index); release + load serves the built indexes
+        store.client.release_collection(name)
+        store.client.load_collection(name)
+        store.search(queries[0], 10, Where(Filters(), None))
+        build = time.perf_counter() - t
+        built_with = {
+            k: v for k, v in desc.items() if k in ("index_type", "metric_type", "M", "efConstruction")
+        }
+        log(
+            f"milvus: inserted in {insert_s:.0f} s, flushed at {flushed_s:.0f} s, indexed at {indexed_s:.0f} s, "
+            f"loaded and searched at {build:.0f} s; the server reports {built_with}"
+        )
+        store.close()
+        store = None
+        admin.release_collection(name)  # the open below loads the collection from the server's storage again
+        gc.collect()
+        watch("released")
+        t = time.perf_counter()
+        store = MilvusDense.open(folder, info, dim)  # load_collection, drop rows past max_key, flush, count
+        store.search(queries[0], 10, Where(Filters(), None))
+        open_s = time.perf_counter() - t
+        server_after = watch("opening")
+        client_gain = rss_mb() - before
+        segments = admin.list_loaded_segments(name)
+        collection_id = admin.describe_collection(name).get("collection_id")
+        size = None
+        if storage is not None:
+            size = sum(
+                tree_mb(storage / part / str(collection_id))
+                for part in ("insert_log", "stats_log", "delta_log")
+            )
+            size += sum(
+                tree_mb(p) for p in (storage / "index_files").iterdir() if p.name not in index_files_before
+            )
+
+        def plain(q: np.ndarray) -> list[int]:
+            return [k for k, _ in store.search(q, 10, Where(Filters(), None))]
+
+        def filtered(q: np.ndarray) -> list[int]:  # lawdocs widens a filtered search to ef 4096 at once
+            return [k for k, _ in store.search(q, 10, Where(FILTER, None))]
+
+        def broad(q: np.ndarray) -> list[int]:
+            return [k for k, _ in store.search(q, 10, Where(BROAD, None))]
+
+        got_p, t_p = timed(plain, queries)
+        got_f, t_f = timed(filtered, queries)
+        got_b, t_b = timed(broad, queries)
+        watch("searching")
+        ef = int(store.params["ef"])
+        sweep = []  # recall and latency without a filter against ef (lawdocs uses 128)
+        for ef_try in (64, 128, 256, 512):
+            store.params["ef"] = ef_try
+            got_e, t_e = timed(plain, queries)
+            sweep.append(
+                {
+                    "ef_search": ef_try,
+                    "p50_ms": percentile(t_e, 50),
+                    "recall@10": recall(got_e, truth["plain"]),
+                }
+            )
+        store.params["ef"] = ef
+        from lawdocs.index.milvus_expr import filters_to_expr
+
+        expr = filters_to_expr(FILTER)
+
+        def narrow(q: np.ndarray) -> list[int]:  # the same filter at ef 128, without lawdocs' widening
+            res = store.client.search(
+                name,
+                data=[q.tolist()],
+                anns_field="vector",
+                filter=expr,
+                limit=10,
+                search_params={"metric_type": "IP", "params": {"ef": ef}},
+                output_fields=["key"],
+            )
+            return [int(h["key"]) for h in res[0]]
+
+        got_n, t_n = timed(narrow, queries)
+        server_end = watch("searching")
+    finally:
+        if store is not None:
+            store.close()
+        with contextlib.suppress(Exception):
+            admin.drop_collection(name)
+            log(f"milvus: dropped {name}")
+        admin.close()
+    params = dict(info["params"])
+    return {
+        "engine": (
+            # the PyPI `milvus` package's server calls itself "v2.3.5-lite"; it is not milvus-lite
+            f"Milvus {version.lstrip('v').removesuffix('-lite')} standalone server (embedded, PyPI `milvus`; "
+            f"reports {version}), lawdocs MilvusDense, HNSW M={built_with.get('M', params['M'])}, "
+            f"efConstruction={built_with.get('efConstruction', params['efConstruction'])}, ef={params['ef']}"
+        ),
+        "server_version": version,
+        "uri": uri,
+        "index_params_sent": params,
+        "index_params_reported": built_with,
+        "n": n,
+        "queries": len(queries),
+        "insert_s": insert_s,
+        "flushed_s": flushed_s,
+        "indexed_s": indexed_s,
+        "build_s": build,
+        "open_s": open_s,
+        "open_mode": "release, then MilvusDense.open (load_collection from the server's storage) + first search",
+        "file_mb": size,
+        "rss_after_open_mb": None if server_after is None else server_after - server_before + client_gain,
+        # Milvus 2.3 runs its Knowhere build and search threads at niceness 19: on a shared machine they wait
+        "knowhere_thread_niceness": sorted(
+            {f"{name}: {nice}" for name, nice, _ in cpu_indexed.values() if name.startswith("Knowhere")}
+        ),
+        "server_cpu_s_to_indexed": cpu_since(cpu_before, cpu_indexed) if pid else None,
+        "knowhere_build_cpu_s": cpu_since(cpu_before, cpu_indexed, "Knowhere_Build") if pid else None,
+        "server_rss_before_mb": server_before,
+        "server_rss_after_open_mb": server_after,
+        "server_rss_peak_mb": peak,
+        "server_rss_at_end_mb": server_end,
+        "client_rss_gain_mb": client_gain,
+        "loaded_segments": len(segments),
+        "loaded_segment_rows": sorted(int(s.num_rows) for s in segments),
+        "p50_ms": percentile(t_p, 50),
+        "p99_ms": percentile(t_p, 99),
+        "filtered_p50_ms": percentile(t_f, 50),
+        "filtered_p99_ms": percentile(t_f, 99),
+        "recall@10": recall(got_p, truth["plain"]),
+        "filtered_recall@10": recall(got_f, truth["filtered"]),
+        "filtered_path": "Milvus boolean expression, ef widened to 4096",
+        "broad_share": float(broad_mask(meta).mean()),
+        "broad_p50_ms": percentile(t_b, 50),
+        "broad_p99_ms": percentile(t_b, 99),
+        "broad_recall@10": recall(got_b, truth["broad"]),
+        "broad_path": "Milvus boolean expression, ef widened to 4096",
+        "ef_search": ef,
+        "ef_sweep": sweep,
+        "narrow_filtered_p50_ms": percentile(t_n, 50),
+        "narrow_filtered_p99_ms": percentile(t_n, 99),
+        "narrow_filtered_recall@10": recall(got_n, truth["filtered"]),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000)
@@ -396,6 +706,12 @@ def main() -> None:
     ap.add_argument("--milvus-queries", type=int, help="Milvus answers only the first Q queries")
     ap.add_argument("--merge", action="store_true", help="keep other engines' rows from results/NAME.json")
     ap.add_argument("--milvus-batch", type=int, default=10_000, help="rows per insert call")
+    ap.add_argument(
+        "--milvus-uri", help="a Milvus server (http://host:port) for the Milvus engine instead of milvus-lite"
+    )
+    ap.add_argument(
+        "--milvus-max-rss-mb", type=float, default=12_000, help="stop when the local server's RSS passes this"
+    )
     args = ap.parse_args()
     if args.like_index:
         real, model = index_vectors(args.like_index)
@@ -436,15 +752,18 @@ def main() -> None:
     mask = allowed_mask(meta)
     log(f"{made}; {mask.mean():.3f} of rows pass the filter; exact search ...")
     truth = {"plain": exact(vecs, queries, None), "filtered": exact(vecs, queries, mask)}
-    if {"flat", "hnsw"} & set(args.engines.split(",")):
+    if {"flat", "hnsw"} & set(args.engines.split(",")) or args.milvus_uri:
         truth["broad"] = exact(vecs, queries, broad_mask(meta))
     rows: list[dict[str, Any]] = []
     engines = args.engines.split(",")
+    milvus_key = "milvus-server" if args.milvus_uri else "milvus"  # its own row: lite and server side by side
+    keys = [milvus_key if e == "milvus" else e for e in engines]
+    order = ["flat", "hnsw", "milvus", "milvus-server"]
     if args.merge:  # keep the other engines' rows of an earlier run on the same vectors
         old = json.loads((results_dir() / f"{args.name}.json").read_text(encoding="utf-8"))
         if old.get("n") != args.n or old.get("generator") != generator:
             raise SystemExit("--merge: the earlier results were made on other vectors")
-        rows = [r for r in old["rows"] if r.get("key") not in engines]
+        rows = [r for r in old["rows"] if r.get("key") not in keys]
 
     def publish() -> str:
         headers = [
@@ -494,30 +813,66 @@ def main() -> None:
                     f"{r['broad_path']}): p50 {r['broad_p50_ms']:.2f} ms, p99 {r['broad_p99_ms']:.2f} ms, "
                     f"recall@10 {r['broad_recall@10']:.3f}."
                 )
+            if "narrow_filtered_p50_ms" in r:
+                table += (
+                    f"\n\n{r['engine']}, the same filter at ef {r['ef_search']} (one search, without lawdocs' widening to "
+                    f"ef 4096): p50 {r['narrow_filtered_p50_ms']:.2f} ms, p99 {r['narrow_filtered_p99_ms']:.2f} ms, "
+                    f"recall@10 {r['narrow_filtered_recall@10']:.3f}."
+                )
             if "ef_sweep" in r:
                 table += (
-                    "\n\nFAISS HNSW without a filter, against efSearch: "
+                    f"\n\n{'FAISS HNSW' if r['key'] == 'hnsw' else r['engine']} without a filter, against "
+                    f"{'efSearch' if r['key'] == 'hnsw' else 'ef'}: "
                     + "; ".join(
                         f"{e['ef_search']}: recall@10 {e['recall@10']:.3f}, p50 {e['p50_ms']:.2f} ms"
                         for e in r["ef_sweep"]
                     )
                     + "."
                 )
+        present = {r["key"] for r in rows}
         note = (
             f"Commit {commit()}. {made}; metadata drawn to the shipped corpus' mix; filter doc_type=law and "
             f"year>=2015 ({mask.mean():.3f} of rows). Recall@10 against exact numpy search over the same rows. "
-            "Latency is warm, one query at a time, on a shared 2-core machine (see load); `nice -n 15`. "
-            "FAISS: lawdocs' own `FaissDense` built, saved and opened as an index does (open = np.load of "
-            "vectors.npy + read of dense.faiss; Flat builds its IndexFlatIP from the matrix on open); HNSW M=32, "
-            f"efConstruction=80, efSearch={HNSW_EF_SEARCH} (lawdocs' settings), built with the threads in the JSON's rows; a "
-            "filter that leaves at most 50,000 rows is answered by exact inner products over them (lawdocs' path). "
-            "Milvus: lawdocs' `MilvusDense` through pymilvus to milvus-lite (pure Python, in this process; its own "
-            "defaults M=16, efConstruction=200 per segment of at most 100,000 rows: milvus-lite 3.2.2 ignores build "
-            "parameters sent by pymilvus 3.0.2), ef=128; build s = insert + flush + building every segment's "
-            "index (release + load) + first search; open s = a new engine (the first one stopped) reading the "
-            "segments and their index files + first search. RSS after open counts what the process gained from "
-            "before the store was made (Milvus: the engine's memory too, it runs in this process).\n"
+            "Latency is warm, one query at a time, on a shared 2-core machine (see load); "
+            f"niceness {os.nice(0)}. "
         )
+        if present & {"flat", "hnsw"}:
+            note += (
+                "FAISS: lawdocs' own `FaissDense` built, saved and opened as an index does (open = np.load of "
+                "vectors.npy + read of dense.faiss; Flat builds its IndexFlatIP from the matrix on open); HNSW M=32, "
+                f"efConstruction=80, efSearch={HNSW_EF_SEARCH} (lawdocs' settings), built with the threads in the JSON's rows; a "
+                "filter that leaves at most 50,000 rows is answered by exact inner products over them (lawdocs' path). "
+            )
+        if "milvus" in present:
+            note += (
+                "Milvus: lawdocs' `MilvusDense` through pymilvus to milvus-lite (pure Python, in this process; its own "
+                "defaults M=16, efConstruction=200 per segment of at most 100,000 rows: milvus-lite 3.2.2 ignores build "
+                "parameters sent by pymilvus 3.0.2), ef=128; build s = insert + flush + building every segment's "
+                "index (release + load) + first search; open s = a new engine (the first one stopped) reading the "
+                "segments and their index files + first search. RSS after open counts what the process gained from "
+                "before the store was made (Milvus: the engine's memory too, it runs in this process). "
+            )
+        if "milvus-server" in present:
+            note += (
+                "Milvus server: lawdocs' `MilvusDense` (its defaults: HNSW, IP, M=32, efConstruction=200 sent as "
+                "build parameters, ef=128) through pymilvus to a Milvus server in another process, in a fresh "
+                "collection dropped afterwards; the row names the server version and the build parameters the "
+                "server reports for the index. Rows are inserted in batches of `--milvus-batch` (MilvusDense sends "
+                "2,000 per insert call). build s = insert + save (flush) + waiting until the server reports every "
+                "row indexed + release and load + first search; open s = the collection released, then "
+                "`MilvusDense.open` (load_collection from the server's local storage, the delete of rows past the "
+                "saved key, flush, count) + first search; the server process is not restarted, so the OS page "
+                "cache may hold its files. A filtered search is one Milvus search with the boolean expression, "
+                "widened to ef 4096 by MilvusDense. RSS after open = the server process' RSS gain since before the "
+                "collection was made + this process' gain (both separately in the JSON, with the server's peak); "
+                "file MB = the collection's insert, stats and delta logs + the index files made during the run in "
+                "the server's local storage (segments compacted away but not yet garbage collected count too). "
+                "Milvus 2.3 runs its Knowhere index-build and search threads at niceness 19 (listed in the JSON), so "
+                "on a shared machine they yield to every other job; the JSON gives the server's CPU seconds, and "
+                "those of its Knowhere build threads, from before the collection was made until every row was "
+                "indexed. "
+            )
+        note += "\n"
         write_results(
             args.name,
             {
@@ -544,23 +899,37 @@ def main() -> None:
     try:
         for engine in engines:
             log(f"{engine} ...")
+            key = milvus_key if engine == "milvus" else engine
             if engine == "milvus":
                 m = min(args.n, args.milvus_n or args.n)
                 q = min(args.queries, args.milvus_queries or args.queries)
                 sub = {k: v[:m] for k, v in meta.items()}
                 mtruth = (
-                    {"plain": truth["plain"][:q], "filtered": truth["filtered"][:q]}
+                    {k: v[:q] for k, v in truth.items()}
                     if m == args.n
                     else {
                         "plain": exact(vecs[:m], queries[:q], None),
                         "filtered": exact(vecs[:m], queries[:q], allowed_mask(sub)),
+                        "broad": exact(vecs[:m], queries[:q], broad_mask(sub)),
                     }
                 )
-                row = bench_milvus(vecs[:m], sub, queries[:q], mtruth, folder, args.milvus_batch)
+                if args.milvus_uri:
+                    row = bench_milvus_server(
+                        args.milvus_uri,
+                        vecs[:m],
+                        sub,
+                        queries[:q],
+                        mtruth,
+                        folder,
+                        args.milvus_batch,
+                        args.milvus_max_rss_mb,
+                    )
+                else:
+                    row = bench_milvus(vecs[:m], sub, queries[:q], mtruth, folder, args.milvus_batch)
             else:
                 row = bench_faiss(engine, vecs, meta, queries, truth, folder, args.build_threads)
-            rows = [r for r in rows if r.get("key") != engine] + [{"key": engine, "commit": commit(), **row}]
-            rows.sort(key=lambda r: ["flat", "hnsw", "milvus"].index(r["key"]))
+            rows = [r for r in rows if r.get("key") != key] + [{"key": key, "commit": commit(), **row}]
+            rows.sort(key=lambda r: order.index(r["key"]))
             log(str(rows[-1]))
             table = publish()  # after every engine, so a run stopped later keeps what it measured
     finally:
