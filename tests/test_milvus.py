@@ -191,7 +191,8 @@ def test_filtered_dense_search_matches_exact_numpy(
         assert ok.any(), filters
         for q in range(0, len(rows.fields), len(rows.fields) // 6)[:6]:
             query = rows.vectors[q]
-            got = dense.search(query, 10, Where(filters, None))
+            # as Index.search asks: the filters pushed down and the keys the row table lets pass
+            got = dense.search(query, 10, Where(filters, np.sort(rows.keys[ok])))
             exact = rows.exact(query, 10, filters)
             for key, score in got:  # every hit obeys the filter and carries its true inner product
                 assert ok[by_key[key]], (filters, key)
@@ -206,11 +207,12 @@ def test_filtered_dense_search_matches_exact_numpy(
     assert found / wanted >= (0.95 if kind == "HNSW" else 0.99)
 
 
-def test_a_filtered_search_explores_as_wide_as_the_store_allows(
+def test_a_filtered_search_explores_wider_the_fewer_rows_pass(
     rows: Rows, loaded: tuple[MilvusDense, MilvusLexical], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Under a filter milvus-lite's HNSW returns a full but approximate top k (benchmarks/results/milvus_stard.md),
-    so a filtered search asks for the widest ef at once; an unfiltered one keeps the store's own."""
+    """Under a filter an HNSW search returns a full but approximate top k (benchmarks/results/milvus_stard.md), so
+    a filtered search scales ef by 1 / the share of rows the row table lets pass (capped); with that share unknown
+    it asks for the widest ef at once; an unfiltered one keeps the store's own."""
     from lawdocs.index.milvus import MAX_EF
 
     dense = loaded[0]
@@ -228,6 +230,13 @@ def test_a_filtered_search_explores_as_wide_as_the_store_allows(
     sent.clear()
     assert dense.search(rows.vectors[0], 10, Where(Filters(), None))
     assert sent == [dense.params["ef"]] and dense.params["ef"] < MAX_EF
+    # the keys Index.search passes tell the share: half the rows pass -> twice the ef; 1 % -> the cap
+    ef = dense.params["ef"]
+    for share, want in ((0.5, 2 * ef), (1.0, ef), (0.01, MAX_EF)):
+        keys = rows.keys[: max(1, round(share * len(rows.keys)))]
+        sent.clear()
+        dense.search(rows.vectors[0], 10, Where(Filters(region="北京市"), np.sort(keys)))
+        assert sent[0] == min(MAX_EF, want), share
 
 
 def test_keys_are_a_final_check(rows: Rows, loaded: tuple[MilvusDense, MilvusLexical]) -> None:

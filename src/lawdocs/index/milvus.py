@@ -13,6 +13,7 @@ deletes rows with larger keys (added by a writer that never saved), so the engin
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,13 +145,13 @@ class _Collection:
             self.client.close()
 
     # -- searching ----------------------------------------------------------------------------
-    def _expr(self, where: Where) -> tuple[str, set[int] | None]:
-        """The pushed-down expression and the keys to check results against (None: no check needed)."""
+    def _expr(self, where: Where) -> tuple[str, np.ndarray | None]:
+        """The pushed-down expression and the sorted keys to check results against (None: no check needed)."""
         expr = filters_to_expr(where.filters)
-        allowed = None if where.keys is None else {int(k) for k in where.keys}
+        allowed = None if where.keys is None else np.unique(np.asarray(where.keys, dtype=np.int64))
         unexpressed = not expr or not pushable(where.filters)
         if allowed is not None and unexpressed and len(allowed) <= KEYS_IN_EXPR:
-            keys = f"key in [{', '.join(str(k) for k in sorted(allowed))}]"
+            keys = f"key in [{', '.join(str(int(k)) for k in allowed)}]"
             expr = f"({expr}) and ({keys})" if expr else keys
         return expr, allowed
 
@@ -160,10 +161,12 @@ class _Collection:
         if k <= 0 or (where.keys is not None and len(where.keys) == 0):
             return []
         expr, allowed = self._expr(where)
-        # Under a filter a graph search returns a full but approximate top k (on STARD a 3.6 % filter kept 0.51 of
-        # the exact top 10 at ef 128, 0.99 at 4096: benchmarks/results/milvus_stard.md), so search as wide as allowed
-        while expr and (wider := self._widen(params)) is not None:
-            params = wider
+        if expr:
+            # A graph search under a filter finds fewer of the true top k the fewer rows pass (on STARD a 3.6 %
+            # filter kept 0.51 of the exact top 10 at ef 128, 0.99 at 4096: benchmarks/results/milvus_stard.md),
+            # so it searches wider in proportion; with the share unknown, as wide as allowed.
+            share = len(allowed) / self._count if allowed is not None and self._count > 0 else 0.0
+            params = self._widen_for(params, share)
         limit = min(TOP_K_LIMIT, k + len(self._pending_delete))
         while True:
             with self._call("search"):
@@ -178,10 +181,16 @@ class _Collection:
                 )
             got = res[0] if res else []
             pairs = [(int(h["key"]), float(h["distance"])) for h in got]
+            if allowed is not None and pairs:
+                found = np.fromiter((key for key, _ in pairs), dtype=np.int64, count=len(pairs))
+                at = np.minimum(np.searchsorted(allowed, found), len(allowed) - 1)
+                inside = allowed[at] == found
+            else:
+                inside = np.ones(len(pairs), dtype=bool)
             out = [
                 (key, score)
-                for key, score in pairs
-                if key not in self._pending_delete and (allowed is None or key in allowed)
+                for (key, score), ok in zip(pairs, inside, strict=True)
+                if ok and key not in self._pending_delete
             ]
             if len(out) >= k:
                 return out[:k]
@@ -194,6 +203,12 @@ class _Collection:
                 return out
             else:
                 limit = min(TOP_K_LIMIT, limit * 4)
+
+    def _widen_for(self, params: dict[str, Any], share: float) -> dict[str, Any]:
+        """Search parameters for a filter that `share` of the rows pass (0: unknown)."""
+        while (wider := self._widen(params)) is not None:
+            params = wider
+        return params
 
     def _widen(self, params: dict[str, Any]) -> dict[str, Any] | None:
         """Search parameters that explore more, or None when they cannot (exact engines, the maximum)."""
@@ -239,6 +254,15 @@ class MilvusDense(_Collection):
     def _search_params(self) -> dict[str, Any]:
         key = "ef" if self.index_type == "HNSW" else "nprobe"
         return {"metric_type": "IP", "params": {key: self.params[key]}}
+
+    def _widen_for(self, params: dict[str, Any], share: float) -> dict[str, Any]:
+        """ef (nprobe) scaled by 1 / share: the graph search meets about as many passing rows as without a filter."""
+        if share <= 0.0:
+            return super()._widen_for(params, share)
+        inner = dict(params["params"])
+        key, top = ("ef", MAX_EF) if "ef" in inner else ("nprobe", int(self.params["nlist"]))
+        inner[key] = min(top, max(int(inner[key]), math.ceil(int(inner[key]) / share)))
+        return {**params, "params": inner}
 
     def _widen(self, params: dict[str, Any]) -> dict[str, Any] | None:
         inner = dict(params["params"])
