@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from ..errors import BackendError
+from . import milvus_expr
 from .backend import RowFields, Where
 from .milvus_expr import MAX_TEXT, MAX_VARCHAR, SCALARS, _clip, _public_uri, _row, filters_to_expr, pushable
 
@@ -162,9 +163,8 @@ class _Collection:
             return []
         expr, allowed = self._expr(where)
         if expr:
-            # A graph search under a filter finds fewer of the true top k the fewer rows pass (on STARD a 3.6 %
-            # filter kept 0.51 of the exact top 10 at ef 128, 0.99 at 4096: benchmarks/results/milvus_stard.md),
-            # so it searches wider in proportion; with the share unknown, as wide as allowed.
+            # fewer rows passing, fewer true top k found (milvus-lite, 3.6 % of STARD's rows: 0.51 of the top 10 at
+            # ef 128, 0.99 at 4096; benchmarks/results/milvus_stard.md), so search wider in proportion
             share = len(allowed) / self._count if allowed is not None and self._count > 0 else 0.0
             params = self._widen_for(params, share)
         limit = min(TOP_K_LIMIT, k + len(self._pending_delete))
@@ -181,17 +181,8 @@ class _Collection:
                 )
             got = res[0] if res else []
             pairs = [(int(h["key"]), float(h["distance"])) for h in got]
-            if allowed is not None and pairs:
-                found = np.fromiter((key for key, _ in pairs), dtype=np.int64, count=len(pairs))
-                at = np.minimum(np.searchsorted(allowed, found), len(allowed) - 1)
-                inside = allowed[at] == found
-            else:
-                inside = np.ones(len(pairs), dtype=bool)
-            out = [
-                (key, score)
-                for (key, score), ok in zip(pairs, inside, strict=True)
-                if ok and key not in self._pending_delete
-            ]
+            inside = milvus_expr.members(np.array([key for key, _ in pairs], dtype=np.int64), allowed)
+            out = [p for p, ok in zip(pairs, inside, strict=True) if ok and p[0] not in self._pending_delete]
             if len(out) >= k:
                 return out[:k]
             if len(got) < limit:  # Milvus found fewer than asked: a graph search under a tight filter can
@@ -206,8 +197,6 @@ class _Collection:
 
     def _widen_for(self, params: dict[str, Any], share: float) -> dict[str, Any]:
         """Search parameters for a filter that `share` of the rows pass (0: unknown)."""
-        while (wider := self._widen(params)) is not None:
-            params = wider
         return params
 
     def _widen(self, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -257,8 +246,10 @@ class MilvusDense(_Collection):
 
     def _widen_for(self, params: dict[str, Any], share: float) -> dict[str, Any]:
         """ef (nprobe) scaled by 1 / share: the graph search meets about as many passing rows as without a filter."""
-        if share <= 0.0:
-            return super()._widen_for(params, share)
+        if share <= 0.0:  # unknown: as wide as allowed
+            while (wider := self._widen(params)) is not None:
+                params = wider
+            return params
         inner = dict(params["params"])
         key, top = ("ef", MAX_EF) if "ef" in inner else ("nprobe", int(self.params["nlist"]))
         inner[key] = min(top, max(int(inner[key]), math.ceil(int(inner[key]) / share)))
@@ -315,10 +306,7 @@ class MilvusDense(_Collection):
         missing = [k for k in wanted if k not in found or k in self._pending_delete]
         if missing:
             raise BackendError(f"no stored vector for keys {missing[:5]} (of {len(missing)})", path=self.uri)
-        out = np.zeros((len(wanted), self.dimension), dtype=np.float32)
-        for i, k in enumerate(wanted):
-            out[i] = found[k]
-        return out
+        return np.array([found[k] for k in wanted], dtype=np.float32).reshape(len(wanted), self.dimension)
 
     def save(self, gen: Path) -> dict[str, Any]:
         block = super().save(gen)

@@ -1,5 +1,5 @@
 """Values for Milvus: filters as boolean expressions (every value quoted and escaped, `like` patterns matched
-literally), rows of scalar fields, URIs as they may be shown.
+literally), rows of scalar fields, URIs as they may be shown, and which returned keys the row table allows.
 
 Pure functions, so the translation is tested without an engine; a filter that cannot be expressed safely
 (a backslash inside a `like` value) is reported by `pushable` and left to the row table's allowed keys.
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..filters import Filters
 from .backend import RowFields
@@ -116,3 +118,8 @@ def _public_uri(uri: str) -> str:
     return f"{scheme}://{host.rsplit('@', 1)[-1]}{sep}{tail}"
 
 
+def members(found: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+    """A bool per found key: is it among the sorted allowed keys (None: all are)."""
+    if allowed is None or not len(found):
+        return np.ones(len(found), dtype=bool)
+    return allowed[np.minimum(np.searchsorted(allowed, found), len(allowed) - 1)] == found
