@@ -149,7 +149,7 @@ class _Collection:
     def _expr(self, where: Where) -> tuple[str, np.ndarray | None]:
         """The pushed-down expression and the sorted keys to check results against (None: no check needed)."""
         expr = filters_to_expr(where.filters)
-        allowed = None if where.keys is None else np.unique(np.asarray(where.keys, dtype=np.int64))
+        allowed = None if where.keys is None else np.asarray(where.keys, dtype=np.int64)
         unexpressed = not expr or not pushable(where.filters)
         if allowed is not None and unexpressed and len(allowed) <= KEYS_IN_EXPR:
             keys = f"key in [{', '.join(str(int(k)) for k in allowed)}]"
