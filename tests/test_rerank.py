@@ -15,7 +15,14 @@ from lawdocs.answer import ask
 from lawdocs.cli import app
 from lawdocs.errors import ModelError, QueryError
 from lawdocs.index import Index
-from lawdocs.search.rerank import RERANKER_INFO, Reranker, RerankFusion, fuse_reranked, load_reranker
+from lawdocs.search.rerank import (
+    RERANKER_INFO,
+    Reranker,
+    RerankFusion,
+    fuse_reranked,
+    load_reranker,
+    mean_pooled_logits,
+)
 from lawdocs.train.reranker import FUSION_WEIGHTS, acceptance_threshold
 
 LAY_QUESTION = "楼上扔东西砸伤人谁赔？"
@@ -49,6 +56,13 @@ def test_a_folder_that_is_not_a_reranker_is_refused(tmp_path: Path) -> None:
         Reranker(tmp_path)
     with pytest.raises(QueryError, match="no reranker folder"):
         load_reranker(tmp_path / "missing")
+
+
+def test_mean_pooled_logits_average_only_the_unmasked_tokens() -> None:
+    hidden = np.array([[[1.0, 0.0], [3.0, 2.0], [100.0, 100.0]]], dtype=np.float32)  # the last token is padding
+    mask = np.array([[1, 1, 0]])
+    logits = mean_pooled_logits(hidden, mask, [0.5, 1.0, -1.0])  # pooled (2, 1): 0.5*2 + 1*1 - 1
+    assert logits.shape == (1,) and math.isclose(float(logits[0]), 1.0)
 
 
 # -- trained on real questions ------------------------------------------------------------------------
@@ -88,6 +102,8 @@ def test_training_reports_every_fusion_weight_and_writes_a_loadable_folder(train
     assert report["fusion"]["first_stage_weight"] == best["first_stage_weight"]
     info = json.loads((out / RERANKER_INFO).read_text())
     assert info["query_prompt"] == "query: " and info["passage_prompt"] == "passage: "
+    # the default head reads the mean-pooled token states: one weight per hidden unit, then the bias, trained
+    assert info["pooling"] == "mean" and len(info["head"]) == 384 + 1 and any(info["head"][:-1])
     reranker = Reranker(out)
     scores = reranker.score(LAY_QUESTION, ARTICLES)
     assert scores.shape == (3,) and np.isfinite(scores).all() and len(set(scores.tolist())) == 3

@@ -41,8 +41,9 @@ def int8_path(folder: Path) -> Path:
     return folder / ONNX_DIR / INT8_FILE
 
 
-def _export_fp32(folder: Path, out: Path, *, classifier: bool = False) -> None:
-    """The transformer's last hidden state, or with `classifier` a sequence-classification model's logits."""
+def _export_fp32(folder: Path, out: Path, *, classifier: bool = False, pairs: bool = False) -> None:
+    """The transformer's last hidden state, or with `classifier` a sequence-classification model's logits;
+    with `classifier` or `pairs` the graph also takes segment ids (it reads a question and a passage)."""
     set_offline_default()
     import torch
     from transformers import AutoModel, AutoModelForSequenceClassification
@@ -67,7 +68,7 @@ def _export_fp32(folder: Path, out: Path, *, classifier: bool = False) -> None:
     ids = torch.tensor([[0, 35378, 12, 6, 2], [0, 35378, 2, 1, 1]], dtype=torch.long)
     mask = (ids != 1).long()
     # a reranker reads a pair: BERT-style tokenizers mark the second text with segment ids, which it must get
-    inputs = (ids, mask, torch.zeros_like(ids)) if classifier else (ids, mask)
+    inputs = (ids, mask, torch.zeros_like(ids)) if classifier or pairs else (ids, mask)
     names = ["input_ids", "attention_mask", "token_type_ids"][: len(inputs)]
     with torch.inference_mode(), warnings.catch_warnings():
         # the TorchScript exporter is deprecated in favour of dynamo, which needs onnxscript; its tracer warnings
@@ -114,21 +115,27 @@ def quantize_int8(src: Path, dst: Path, *, per_channel: bool = True, exclude: Se
 
 
 def export_onnx(
-    folder: str | Path, *, check: bool = True, texts: Sequence[str] | None = None, classifier: bool = False
+    folder: str | Path,
+    *,
+    check: bool = True,
+    texts: Sequence[str] | None = None,
+    classifier: bool = False,
+    pairs: bool = False,
 ) -> dict[str, Any]:
     """Export ``folder``'s transformer to ``onnx/model_int8.onnx`` (atomically) and return facts for the manifest.
 
     With ``check``, the int8 model must agree with the fp32 sentence-transformers model at cosine >= 0.99 on
     every one of ``texts`` (default: lawdocs' sample clauses), or ModelError is raised. With ``classifier``
     the folder is a sequence-classification model (a reranker) and the export gives its logits (no check:
-    the reranker benchmark compares int8 and fp32 rankings).
+    the reranker benchmark compares int8 and fp32 rankings). With ``pairs`` it is a mean-pooling reranker's
+    transformer: token states of a (question, passage) pair, segment ids in, no check either.
     """
     folder = Path(folder)
     dest = int8_path(folder)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".onnx-", dir=dest.parent) as tmp:
         fp32 = Path(tmp) / "model_fp32.onnx"
-        _export_fp32(folder, fp32, classifier=classifier)
+        _export_fp32(folder, fp32, classifier=classifier, pairs=pairs)
         staged = Path(tmp) / INT8_FILE
         quantize_int8(fp32, staged)
         with staged.open("rb") as fh:
@@ -140,7 +147,7 @@ def export_onnx(
         "onnx_opset": OPSET,
         "onnx_quantisation": "onnxruntime quantize_dynamic, QInt8 weights, per-channel",
     }
-    if check and not classifier:
+    if check and not classifier and not pairs:
         info["min_cosine_int8_vs_fp32"] = check_int8(folder, texts)
     return info
 

@@ -5,6 +5,10 @@ through two vectors; a cross-encoder attends across both texts at once. It is to
 it reorders the first stage's best `depth` candidates, and its order is combined with the first stage's by
 weighted reciprocal rank (`RerankFusion`; a weight of 0 keeps the cross-encoder's order alone).
 
+A reranker scores a pair in one of two ways (`RerankerInfo.pooling`): "mean", a linear head over the
+transformer's mean-pooled token states (the pooling the legal bi-encoder was trained with, so training starts
+from representations that already mean something), or "cls", a sequence-classification model's own head.
+
 Training one is `lawdocs.train.reranker` (`lawdocs finetune --reranker`), which nothing here imports.
 """
 
@@ -41,6 +45,8 @@ class RerankerInfo(BaseModel):
     query_prompt: str = ""
     passage_prompt: str = ""
     max_seq_length: int = 224
+    pooling: Literal["cls", "mean"] = "cls"
+    head: list[float] | None = None  # with "mean": the linear head's weights, then its bias
     fusion: RerankFusion = RerankFusion()
     accept: float | None = None  # logit at and above which a candidate was gold at least half the time
     fingerprint: str = ""
@@ -62,11 +68,20 @@ def fuse_reranked(
     return [(first_rows[i], combined[i]) for i in order]
 
 
+def mean_pooled_logits(hidden: np.ndarray, mask: np.ndarray, head: Sequence[float]) -> np.ndarray:
+    """A "mean" reranker's logits: token states averaged over the attention mask, times the head, plus its bias."""
+    weights = np.asarray(head[:-1], dtype=np.float32)
+    m = mask.astype(np.float32)[..., None]
+    pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
+    return pooled @ weights + np.float32(head[-1])
+
+
 class Reranker:
     """A trained cross-encoder folder (see `train_reranker`), scoring (question, passage) pairs.
 
     The folder's int8 ONNX export (`onnx/model_int8.onnx`, written by training) runs when present
-    (`backend="auto"`); `backend="torch"` runs the fp32 weights through sentence-transformers' CrossEncoder.
+    (`backend="auto"`); `backend="torch"` runs the fp32 weights (a "cls" reranker through sentence-transformers'
+    CrossEncoder, a "mean" one through its transformer and head).
     """
 
     def __init__(
@@ -83,6 +98,8 @@ class Reranker:
             self.info = RerankerInfo.model_validate_json(info_path.read_text(encoding="utf-8"))
         except ValueError as exc:
             raise ModelError(f"unreadable {RERANKER_INFO}: {exc}", path=info_path) from exc
+        if self.info.pooling == "mean" and not self.info.head:
+            raise ModelError(f"{RERANKER_INFO} names mean pooling but holds no head", path=info_path)
         self.batch_size = batch_size
         self._model: Any = None
         self._onnx: tuple[Any, Any, int] | None = None
@@ -97,6 +114,16 @@ class Reranker:
         return self.info.fusion
 
     def _cross_encoder(self) -> Any:
+        if self._model is None and self.info.pooling == "mean":
+            from transformers import AutoModel, AutoTokenizer
+
+            try:
+                self._model = (
+                    AutoModel.from_pretrained(str(self.folder), local_files_only=True).eval(),
+                    AutoTokenizer.from_pretrained(str(self.folder), local_files_only=True),
+                )
+            except (OSError, ValueError) as exc:
+                raise ModelError(f"cannot load the reranker: {exc}", path=self.folder) from exc
         if self._model is None:
             from sentence_transformers import CrossEncoder
 
@@ -146,9 +173,29 @@ class Reranker:
             feeds = {"input_ids": ids, "attention_mask": mask}
             if self._onnx_types:
                 feeds["token_type_ids"] = padded([encodings[i].type_ids for i in chunk], 0)[0]
-            (logits,) = session.run(["logits"], feeds)
-            out[chunk] = logits.reshape(-1)
+            if self.info.pooling == "mean":
+                (hidden,) = session.run(["last_hidden_state"], feeds)
+                out[chunk] = mean_pooled_logits(hidden, mask, self.info.head or ())
+            else:
+                (logits,) = session.run(["logits"], feeds)
+                out[chunk] = logits.reshape(-1)
         return out
+
+    def _score_mean_torch(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        import torch
+
+        model, tokenizer = self._cross_encoder()
+        out = []
+        with torch.inference_mode():
+            for start in range(0, len(pairs), self.batch_size):
+                chunk = pairs[start : start + self.batch_size]
+                features = tokenizer(
+                    [q for q, _ in chunk], [p for _, p in chunk], padding=True, truncation=True,
+                    max_length=self.info.max_seq_length, return_tensors="pt",
+                )
+                hidden = model(**features).last_hidden_state.float().numpy()
+                out.append(mean_pooled_logits(hidden, features["attention_mask"].numpy(), self.info.head or ()))
+        return np.concatenate(out).astype(np.float32)
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
         """One relevance score (a logit) per passage; higher is better."""
@@ -158,6 +205,8 @@ class Reranker:
         pairs = [(q, self.info.passage_prompt + p) for p in passages]
         if self.backend == "onnx":
             return self._score_onnx(pairs)
+        if self.info.pooling == "mean":
+            return self._score_mean_torch(pairs)
         import torch
 
         scores = self._cross_encoder().predict(

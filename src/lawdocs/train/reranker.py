@@ -1,9 +1,13 @@
 """Training a cross-encoder reranker (`lawdocs finetune --reranker`); scoring with one is `lawdocs.search.rerank`.
 
-`train_reranker` learns one from the labelled questions `lawdocs finetune` uses: the model starts from a
-sentence-transformers encoder (the index's own by default) with a one-logit head; every (question, gold
-clause) pair forms a group with negatives drawn afresh each epoch from the first stage's top candidates,
-and a softmax over each group's logits is trained to pick the gold clause (listwise cross-entropy), the
+`train_reranker` learns one from the labelled questions `lawdocs finetune` uses. The model starts from a
+sentence-transformers encoder (the index's own by default) and, by default, scores a (question, clause) pair
+with a linear head over its mean-pooled token states: the pooling the bi-encoder was trained with (its CLS
+pooler is unused, zeroed in lawdocs' models, so a sequence-classification head on it starts from nothing;
+`pooling="cls"` keeps that older form). Every (question, gold clause) pair forms a group with negatives drawn
+afresh each epoch: `hard_negatives` from the first stage's top `mine_depth` candidates and `random_negatives`
+from the whole index (the published recipe for STARD used 30 + 10 from the top 200; fewer fit a CPU hour).
+A softmax over each group's logits is trained to pick the gold clause (listwise cross-entropy), the
 word-embedding matrix frozen as in `lawdocs.train.finetune`. Part of the questions is kept back: after every
 epoch their candidates are reranked, and the epoch and fusion weight with the best recall@10 there are
 kept and written beside the model (`lawdocs_reranker.json`).
@@ -14,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -31,13 +35,16 @@ FUSION_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)  # first-stage weights tried on the 
 
 
 class RerankConfig(BaseModel):
-    epochs: int = 2
+    epochs: int = 1
     learning_rate: float = 4e-5
+    head_learning_rate: float = 1e-3  # the new head starts at zero and must move faster than the encoder
     groups_per_batch: int = 4
-    negatives: int = 3
-    mine_depth: int = 30
+    hard_negatives: int = 7
+    random_negatives: int = 1
+    mine_depth: int = 200
     depth: int = 30
-    max_seq_length: int = 224
+    max_seq_length: int = 192
+    pooling: Literal["cls", "mean"] = "mean"
     holdout: float = 0.1
     seed: int = 0
     warmup: float = 0.1
@@ -101,8 +108,7 @@ def train_reranker(
 ) -> RerankReport:
     """Train a cross-encoder on `questions` over `index`'s first stage; write the best epoch to `out`."""
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    from transformers import AutoTokenizer
 
     from ..embedding.home import sha256_file
     from ..embedding.onnx_backend import st_settings
@@ -114,7 +120,8 @@ def train_reranker(
     candidates: list[list[int]] = []
     everyone = train + heldout
     for i, (q, _) in enumerate(everyone):
-        hits = index.search(q.query, k=max(cfg.mine_depth, cfg.depth), mode=cfg.first_stage)
+        # without the bank: it may hold these very questions, whose gold it would put first
+        hits = index.search(q.query, k=max(cfg.mine_depth, cfg.depth), mode=cfg.first_stage, bank=False)
         candidates.append([index.row_of[h.clause_id] for h in hits])
         if progress:
             progress("first stage", i + 1, len(everyone))
@@ -123,15 +130,7 @@ def train_reranker(
     folder = base_folder(index, base)
     query_prompt, passage_prompt, _ = st_settings(folder)
     tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # "some weights were newly initialised": the head, as intended
-    try:
-        with quiet_progress():
-            model = AutoModelForSequenceClassification.from_pretrained(
-                str(folder), num_labels=1, local_files_only=True, dtype=torch.float32
-            )
-    finally:
-        hf_logging.set_verbosity(verbosity)
+    model, transformer = _pair_model(folder, cfg.pooling)
 
     def logits(pairs: Sequence[tuple[str, str]]) -> Any:
         features = tokenizer(
@@ -142,7 +141,7 @@ def train_reranker(
             max_length=cfg.max_seq_length,
             return_tensors="pt",
         )
-        return model(**features).logits.reshape(-1)
+        return model(**features).reshape(-1)
 
     held_first = [cands[: cfg.depth] for cands in held_candidates]
     held_gold = [gold for _, gold in heldout]
@@ -175,18 +174,35 @@ def train_reranker(
     steps_per_epoch = max(1, (len(groups) + cfg.groups_per_batch - 1) // cfg.groups_per_batch)
     params, optimizer, scheduler = optimiser_for(
         model,
-        model.base_model,
+        transformer,
         freeze_word_embeddings=cfg.freeze_word_embeddings,
         lr=cfg.learning_rate,
         total=steps_per_epoch * cfg.epochs,
         warmup=cfg.warmup,
+        fast=getattr(model, "head", None),
+        fast_lr=cfg.head_learning_rate,
     )
     gold_texts = [{index.clauses[r].text for r in gold} for _, gold in train]
+    alive = np.flatnonzero(index.alive)
 
     def negatives_for(i: int) -> list[int]:
         gold = set(train[i][1])
-        pool = [r for r in train_candidates[i] if r not in gold and index.clauses[r].text not in gold_texts[i]]
-        return rng.sample(pool, min(cfg.negatives, len(pool)))
+
+        def usable(r: int) -> bool:
+            return r not in gold and index.clauses[r].text not in gold_texts[i]
+
+        pool = [r for r in train_candidates[i][: cfg.mine_depth] if usable(r)]
+        hard = rng.sample(pool, min(cfg.hard_negatives, len(pool)))
+        taken = set(hard)
+        spare: list[int] = []
+        for _ in range(8 * cfg.random_negatives):  # a few draws: the index may hold little besides the gold
+            if len(spare) == cfg.random_negatives:
+                break
+            r = int(alive[rng.randrange(len(alive))])
+            if r not in taken and usable(r):
+                spare.append(r)
+                taken.add(r)
+        return hard + spare
 
     results: list[RerankEpoch] = []
     best: RerankEpoch | None = None
@@ -231,8 +247,12 @@ def train_reranker(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with quiet_progress():
-        model.save_pretrained(str(out))
+        transformer.save_pretrained(str(out)) if cfg.pooling == "mean" else model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
+    head = None
+    if cfg.pooling == "mean":
+        weight, bias = model.head.weight.detach().float().reshape(-1), model.head.bias.detach().float()
+        head = [*weight.tolist(), *bias.tolist()]
     fusion = RerankFusion(depth=cfg.depth, first_stage_weight=best.first_stage_weight)
     report = RerankReport(
         base=str(folder),
@@ -253,6 +273,8 @@ def train_reranker(
         query_prompt=query_prompt,
         passage_prompt=passage_prompt,
         max_seq_length=cfg.max_seq_length,
+        pooling=cfg.pooling,
+        head=head,
         fusion=fusion,
         accept=accept,
         fingerprint=sha256_file(out / "model.safetensors")[:16],
@@ -261,5 +283,57 @@ def train_reranker(
     (out / RERANKER_INFO).write_text(info.model_dump_json(indent=2), encoding="utf-8")
     from ..embedding.onnx_backend import export_onnx
 
-    export_onnx(out, classifier=True)
+    export_onnx(out, classifier=cfg.pooling == "cls", pairs=cfg.pooling == "mean")
     return report
+
+
+def _pair_model(folder: Path, pooling: str) -> tuple[Any, Any]:
+    """(a module mapping tokenised pairs to one logit each, its transformer) started from `folder`."""
+    import torch
+    from transformers import AutoModel, AutoModelForSequenceClassification
+    from transformers.utils import logging as hf_logging
+
+    from ..embedding.st_backend import quiet_progress
+
+    class MeanLogits(torch.nn.Module):
+        """A linear head over the mask-weighted mean of the token states; the head starts at zero."""
+
+        def __init__(self, transformer: Any) -> None:
+            super().__init__()
+            self.transformer = transformer
+            self.head = torch.nn.Linear(transformer.config.hidden_size, 1)
+            torch.nn.init.zeros_(self.head.weight)
+            torch.nn.init.zeros_(self.head.bias)
+
+        def forward(self, **features: Any) -> Any:
+            hidden = self.transformer(**features).last_hidden_state
+            mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return self.head(pooled.float()).squeeze(-1)
+
+    class ClsLogits(torch.nn.Module):
+        """A sequence-classification model's own head (on its CLS pooler)."""
+
+        def __init__(self, classifier: Any) -> None:
+            super().__init__()
+            self.classifier = classifier
+
+        def forward(self, **features: Any) -> Any:
+            return self.classifier(**features).logits
+
+        def save_pretrained(self, path: str) -> None:
+            self.classifier.save_pretrained(path)
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # "some weights were newly initialised": the head, as intended
+    try:
+        with quiet_progress():
+            if pooling == "cls":
+                classifier = AutoModelForSequenceClassification.from_pretrained(
+                    str(folder), num_labels=1, local_files_only=True, dtype=torch.float32
+                )
+                return ClsLogits(classifier), classifier.base_model
+            transformer = AutoModel.from_pretrained(str(folder), local_files_only=True, dtype=torch.float32)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    return MeanLogits(transformer), transformer

@@ -49,16 +49,29 @@ def split_questions(
 
 
 def optimiser_for(
-    model: Any, transformer: Any, *, freeze_word_embeddings: bool, lr: float, total: int, warmup: float
+    model: Any,
+    transformer: Any,
+    *,
+    freeze_word_embeddings: bool,
+    lr: float,
+    total: int,
+    warmup: float,
+    fast: Any = None,
+    fast_lr: float = 0.0,
 ) -> tuple[list[Any], Any, Any]:
     """(trainable parameters, AdamW, schedule): the word-embedding matrix of `transformer` frozen when asked;
-    the learning rate rises linearly over the first `warmup` share of `total` steps, then decays to 0."""
+    the learning rate rises linearly over the first `warmup` share of `total` steps, then decays to 0. The
+    parameters of the module `fast` (a new head) learn at `fast_lr` instead."""
     import torch
 
     if freeze_word_embeddings:
         transformer.embeddings.word_embeddings.weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=lr)
+    quick = {id(p) for p in fast.parameters()} if fast is not None else set()
+    groups = [{"params": [p for p in params if id(p) not in quick], "lr": lr}]
+    if quick:
+        groups.append({"params": [p for p in params if id(p) in quick], "lr": fast_lr})
+    optimizer = torch.optim.AdamW(groups, lr=lr)
     warm = max(1, int(total * warmup))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
