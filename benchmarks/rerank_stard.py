@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from benchmarks.common import CACHE, STARD, log, md_table, percentile, split, write_results
 from lawdocs.embed import load_embedder
 from lawdocs.embedding.legal import legal_model_dir
@@ -49,6 +51,10 @@ def main() -> None:
     parser.add_argument("--held-limit", type=int, default=0, help="evaluate only this many held-back questions")
     parser.add_argument("--skip-train", action="store_true", help="reuse the reranker already in --out")
     parser.add_argument("--torch", action="store_true", help="also run the chosen setting on fp32 torch")
+    parser.add_argument(
+        "--stages", default="default,laws", help="first stages: default (the library's), laws (the hybrid preset)"
+    )
+    parser.add_argument("--timed", type=int, default=20, help="held-back questions timed with nothing cached")
     parser.add_argument("--name", default="rerank_stard")
     args = parser.parse_args()
 
@@ -83,19 +89,39 @@ def main() -> None:
     rows: list[list[Any]] = []
     results: dict[str, dict[str, float]] = {}
 
-    def run(stage: str, fusion: Any, label: str, scorer: Reranker | None = None) -> None:
+    cache: dict[tuple[str, str], float] = {}  # a pair is scored once for all depths and weights
+
+    class Cached(Reranker):
+        def score(self, query: str, passages: Any) -> Any:
+            todo = [p for p in dict.fromkeys(passages) if (query, p) not in cache]
+            if todo:
+                cache.update(zip(((query, p) for p in todo), Reranker.score(self, query, todo).tolist(), strict=True))
+            return np.array([cache[(query, p)] for p in passages], dtype=np.float32)
+
+    def run(stage: str, fusion: Any, label: str, settings: tuple[int, float, str] | None = None) -> None:
         ix.fusion = fusion
-        ix.search(held[0].query, k=10, rerank=scorer)  # warm: models loaded, caches filled
+        scorer = timer = None
+        if settings:
+            depth, weight, backend = settings
+            scorer, timer = Cached(args.out, backend=backend), Reranker(args.out, backend=backend)  # type: ignore[arg-type]
+            for r in (scorer, timer):
+                r.info.fusion = RerankFusion(depth=depth, k=chosen.k, first_stage_weight=weight)
+        ix.search(held[0].query, k=10, rerank=timer)  # warm: models loaded, caches filled
         timings: list[float] = []
-        rankings = []
-        started = time.time()
-        for q in held:
+        for q in held[: args.timed]:  # latency with nothing cached, as a user meets it
             t = time.perf_counter()
-            rankings.append(ix.search(q.query, k=100, rerank=scorer))
+            ix.search(q.query, k=100, rerank=timer)
             timings.append(time.perf_counter() - t)
+        started = time.time()
+        rankings = [ix.search(q.query, k=100, rerank=scorer) for q in held]
         m = score(held, rankings, k=100).metrics
         key = f"{stage} + {label}" if scorer else stage
-        results[key] = {**m, "p50_ms": round(percentile(timings, 50) * 1000, 1), "seconds": round(time.time() - started, 1)}
+        results[key] = {
+            **m,
+            "p50_ms": round(percentile(timings, 50) * 1000, 1),
+            "timed": len(timings),
+            "seconds": round(time.time() - started, 1),
+        }
         rows.append([stage, label if scorer else "–", *(f"{m[k]:.3f}" for k in KEYS), results[key]["p50_ms"]])
         log(rows[-1])
 
@@ -104,20 +130,23 @@ def main() -> None:
     runs += [(d, chosen.first_stage_weight, "onnx") for d in depths]
     if args.torch:  # int8 against fp32: the chosen setting once more on the fp32 weights
         runs.append((depths[0], chosen.first_stage_weight, "torch"))
-    for stage, fusion in (("library default (combiner + bank)", None), ("laws hybrid", FUSION_PRESETS["laws"])):
+    stages = {"default": ("library default (combiner + bank)", None), "laws": ("laws hybrid", FUSION_PRESETS["laws"])}
+    for stage, fusion in (stages[name] for name in args.stages.split(",")):
         run(stage, fusion, "")
         for depth, weight, backend in runs:
-            scorer = Reranker(args.out, backend=backend)  # type: ignore[arg-type]
-            scorer.info.fusion = RerankFusion(depth=depth, k=chosen.k, first_stage_weight=weight)
-            label = f"reranker top {depth}, first-stage weight {weight}" + (" (chosen)" if weight == chosen.first_stage_weight else "")
-            run(stage, fusion, label + (", fp32 torch" if backend == "torch" else ", int8 ONNX"), scorer)
+            label = f"reranker top {depth}, first-stage weight {weight}" + (
+                " (chosen)" if weight == chosen.first_stage_weight else ""
+            )
+            if backend == "torch":  # fp32 scores of its own
+                cache.clear()
+            run(stage, fusion, label + (", fp32 torch" if backend == "torch" else ", int8 ONNX"), (depth, weight, backend))
     table = md_table(["first stage", "reranking", "R@1", "R@10", "R@20", "R@100", "MRR@10", "p50 ms/query"], rows)
     print(table)
     write_results(
         args.name,
         {"held_back": len(held), "tuned_on": len(tune), "results": results, "training": training},
         f"# Cross-encoder reranking on STARD: trained on {len(tune)} tune questions, "
-        f"{len(held)} held back, whole corpus ({len(ix)} clauses)\n\n{table}",
+        f"{len(held)} held back, index {args.index.name} ({len(ix)} clauses)\n\n{table}",
     )
 
 

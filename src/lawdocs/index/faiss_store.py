@@ -22,6 +22,8 @@ EXACT_BELOW = 50_000  # allowed rows under a filter answered by exact inner prod
 # HNSW graph search breadth. At 1,000,000 clauses (benchmarks/results/scale.md) efSearch 128 found 0.835 of the
 # exact top 10 and 512 found 0.966 in 4.8 ms p50, so 512: HNSW serves only indexes past 100,000 clauses.
 HNSW_EF_SEARCH = 512
+MAX_EF_SEARCH = 4096
+OVERSAMPLE = 2.0  # a broad filter on HNSW: walk unfiltered for OVERSAMPLE * k / share rows, keep the allowed
 
 
 def faiss_module() -> Any:
@@ -122,30 +124,51 @@ class FaissDense:
             # skip most of its neighbours (faster, and recall 1.0; benchmarks/results/scale.md)
             flat = self._flat()
             if flat is not None:  # FAISS scans only the allowed rows of its own copy: no gather of the rows
-                bits = np.packbits(allowed, bitorder="little")
-                params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(bits))
-                scores, rows = flat.search(qvec, min(k, n_allowed), params=params)
+                exact = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little")))
+                scores, rows = flat.search(qvec, min(k, n_allowed), params=exact)
                 return [(int(self.keys[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
             rows = np.flatnonzero(allowed)
             scores = self.matrix[rows] @ qvec[0]
             best = top_k(scores, k)
             return [(int(self.keys[rows[i]]), float(scores[i])) for i in best]
         index = self.structure()
-        params = None
-        if n_allowed < len(allowed):
-            sel = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
-            if isinstance(index, faiss.IndexHNSWFlat):
-                params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(HNSW_EF_SEARCH, k))
-            elif isinstance(index, faiss.IndexIVFFlat):
-                params = faiss.SearchParametersIVF(sel=sel, nprobe=index.nprobe)
-            else:
-                params = faiss.SearchParameters(sel=sel)
+        if n_allowed == len(allowed):
+            scores, rows = index.search(qvec, min(k, n_allowed))
+            return [(int(self.keys[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+        share = n_allowed / len(allowed)
+        if isinstance(index, faiss.IndexHNSWFlat):
+            found = self._post_filtered(index, qvec, k, allowed, share)
+            if found is not None:
+                return found
+        bits = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
+        if isinstance(index, faiss.IndexHNSWFlat):
+            # the walk skips rows the filter refuses, so it must look further the fewer pass (ef / share, capped)
+            ef = min(MAX_EF_SEARCH, max(k, int(np.ceil(HNSW_EF_SEARCH / share))))
+            params: Any = faiss.SearchParametersHNSW(sel=bits, efSearch=ef)
+        elif isinstance(index, faiss.IndexIVFFlat):
+            params = faiss.SearchParametersIVF(sel=bits, nprobe=index.nprobe)
+        else:
+            params = faiss.SearchParameters(sel=bits)
         scores, rows = index.search(qvec, min(k, n_allowed), params=params)
         return [
             (int(self.keys[r]), float(s))
             for r, s in zip(rows[0], scores[0], strict=True)
             if r >= 0 and allowed[r]
         ]
+
+    def _post_filtered(
+        self, index: Any, qvec: np.ndarray, k: int, allowed: np.ndarray, share: float
+    ) -> list[tuple[int, float]] | None:
+        """Under a filter most rows pass, the unfiltered graph walk for OVERSAMPLE * k / share rows, keeping the
+        allowed ones: as good as an unfiltered search, and cheaper than a walk that checks every row it meets
+        against the filter. None when fewer than k of them pass (the caller walks under the filter then)."""
+        wanted = int(np.ceil(OVERSAMPLE * k / share))
+        if wanted > MAX_EF_SEARCH or wanted >= len(allowed):
+            return None
+        params = faiss_module().SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, wanted))
+        scores, rows = index.search(qvec, wanted, params=params)
+        kept = [(int(self.keys[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0 and allowed[r]]
+        return kept[:k] if len(kept) >= k else None
 
     def _flat(self) -> Any:
         """An exact FAISS index over the matrix's rows, in their order, when one is at hand without a copy: the
