@@ -8,7 +8,7 @@ first stage without the question bank (a tune question is in the packaged bank, 
 first). The held-back questions are then searched with the library default (the combiner with the packaged
 bank) and with the `laws` hybrid, each with and without reranking at every depth.
 
-    python -m benchmarks.rerank_stard               # ~1 hour on 2 cores
+    python -m benchmarks.rerank_stard               # hours on 2 cores (training ~1-2 pairs/s on AVX2)
     python -m benchmarks.rerank_stard --limit 40 --epochs 1 --held-limit 20   # a smoke run
 """
 
