@@ -308,7 +308,7 @@ def bench_faiss(
         "broad_recall@10": recall(got_b, truth["broad"]),
         "broad_path": "exact over allowed rows"
         if kind == "flat" or int(wide.sum()) <= EXACT_BELOW
-        else "graph + selector",
+        else "unfiltered walk, allowed rows kept (efSearch 512 / share; a walk under a selector if too few)",
     }
 
 
