@@ -132,23 +132,22 @@ class FaissDense:
             best = top_k(scores, k)
             return [(int(self.keys[rows[i]]), float(scores[i])) for i in best]
         index = self.structure()
-        if n_allowed == len(allowed):
-            scores, rows = index.search(qvec, min(k, n_allowed))
-            return [(int(self.keys[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
-        share = n_allowed / len(allowed)
-        if isinstance(index, faiss.IndexHNSWFlat):
-            found = self._post_filtered(index, qvec, k, allowed, share)
-            if found is not None:
-                return found
-        bits = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
-        if isinstance(index, faiss.IndexHNSWFlat):
-            # the walk skips rows the filter refuses, so it must look further the fewer pass (ef / share, capped)
-            ef = min(MAX_EF_SEARCH, max(k, int(np.ceil(HNSW_EF_SEARCH / share))))
-            params: Any = faiss.SearchParametersHNSW(sel=bits, efSearch=ef)
-        elif isinstance(index, faiss.IndexIVFFlat):
-            params = faiss.SearchParametersIVF(sel=bits, nprobe=index.nprobe)
-        else:
-            params = faiss.SearchParameters(sel=bits)
+        params: Any = None
+        if n_allowed < len(allowed):
+            share = n_allowed / len(allowed)
+            if isinstance(index, faiss.IndexHNSWFlat):
+                found = self._post_filtered(index, qvec, k, allowed, share)
+                if found is not None:
+                    return found
+            bits = faiss.IDSelectorBitmap(np.packbits(allowed, bitorder="little"))
+            if isinstance(index, faiss.IndexHNSWFlat):
+                # the walk skips rows the filter refuses, so it must look further the fewer pass (ef / share, capped)
+                ef = min(MAX_EF_SEARCH, max(k, int(np.ceil(HNSW_EF_SEARCH / share))))
+                params = faiss.SearchParametersHNSW(sel=bits, efSearch=ef)
+            elif isinstance(index, faiss.IndexIVFFlat):
+                params = faiss.SearchParametersIVF(sel=bits, nprobe=index.nprobe)
+            else:
+                params = faiss.SearchParameters(sel=bits)
         scores, rows = index.search(qvec, min(k, n_allowed), params=params)
         return [
             (int(self.keys[r]), float(s))

@@ -102,6 +102,7 @@ class Reranker:
             raise ModelError(f"{RERANKER_INFO} names mean pooling but holds no head", path=info_path)
         self.batch_size = batch_size
         self._model: Any = None
+        self._mean: tuple[Any, Any] | None = None
         self._onnx: tuple[Any, Any, int] | None = None
         self._onnx_types = False  # exports before segment ids were an input take only ids and mask
 
@@ -113,17 +114,21 @@ class Reranker:
     def fusion(self) -> RerankFusion:
         return self.info.fusion
 
-    def _cross_encoder(self) -> Any:
-        if self._model is None and self.info.pooling == "mean":
+    def _mean_parts(self) -> tuple[Any, Any]:
+        """A "mean" reranker's fp32 transformer and tokenizer."""
+        if self._mean is None:
             from transformers import AutoModel, AutoTokenizer
 
             try:
-                self._model = (
+                self._mean = (
                     AutoModel.from_pretrained(str(self.folder), local_files_only=True).eval(),
                     AutoTokenizer.from_pretrained(str(self.folder), local_files_only=True),
                 )
             except (OSError, ValueError) as exc:
                 raise ModelError(f"cannot load the reranker: {exc}", path=self.folder) from exc
+        return self._mean
+
+    def _cross_encoder(self) -> Any:
         if self._model is None:
             from sentence_transformers import CrossEncoder
 
@@ -184,7 +189,7 @@ class Reranker:
     def _score_mean_torch(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         import torch
 
-        model, tokenizer = self._cross_encoder()
+        model, tokenizer = self._mean_parts()
         out = []
         with torch.inference_mode():
             for start in range(0, len(pairs), self.batch_size):

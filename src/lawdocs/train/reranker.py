@@ -247,12 +247,8 @@ def train_reranker(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with quiet_progress():
-        transformer.save_pretrained(str(out)) if cfg.pooling == "mean" else model.save_pretrained(str(out))
+        model.save_pretrained(str(out))
     tokenizer.save_pretrained(str(out))
-    head = None
-    if cfg.pooling == "mean":
-        weight, bias = model.head.weight.detach().float().reshape(-1), model.head.bias.detach().float()
-        head = [*weight.tolist(), *bias.tolist()]
     fusion = RerankFusion(depth=cfg.depth, first_stage_weight=best.first_stage_weight)
     report = RerankReport(
         base=str(folder),
@@ -274,7 +270,7 @@ def train_reranker(
         passage_prompt=passage_prompt,
         max_seq_length=cfg.max_seq_length,
         pooling=cfg.pooling,
-        head=head,
+        head=model.head_values(),
         fusion=fusion,
         accept=accept,
         fingerprint=sha256_file(out / "model.safetensors")[:16],
@@ -311,6 +307,13 @@ def _pair_model(folder: Path, pooling: str) -> tuple[Any, Any]:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             return self.head(pooled.float()).squeeze(-1)
 
+        def save_pretrained(self, path: str) -> None:
+            self.transformer.save_pretrained(path)
+
+        def head_values(self) -> list[float]:
+            """The head as `RerankerInfo.head` stores it: its weights, then its bias."""
+            return [*self.head.weight.detach().float().reshape(-1).tolist(), *self.head.bias.detach().float().tolist()]
+
     class ClsLogits(torch.nn.Module):
         """A sequence-classification model's own head (on its CLS pooler)."""
 
@@ -323,6 +326,9 @@ def _pair_model(folder: Path, pooling: str) -> tuple[Any, Any]:
 
         def save_pretrained(self, path: str) -> None:
             self.classifier.save_pretrained(path)
+
+        def head_values(self) -> None:
+            return None  # the head is part of the saved classifier
 
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # "some weights were newly initialised": the head, as intended
