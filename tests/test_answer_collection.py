@@ -117,6 +117,13 @@ def test_unanswered_reasons_are_true(provinces: Index) -> None:
     for term in ("量子卫星", "量子", "卫星"):
         if f"mentions {term}" in reason or f"、{term}" in reason:
             assert not any(term in c.text for c in provinces.clauses)
+    assert "in the documents the question names" in reason  # 山东省's report: the scope it names
+    # a question that names no document searched the whole index, and a filtered one the filters' clauses
+    unnamed = ask(provinces, "火星探测器着陆需要多少颗量子卫星？")
+    assert not unnamed.answered and "in the index" in (unnamed.reason or "")
+    assert "question names" not in (unnamed.reason or "")
+    filtered = ask(provinces, "火星探测器着陆需要多少颗量子卫星？", filters={"region": "海南省"})
+    assert not filtered.answered and "within the filters" in (filtered.reason or "")
 
 
 # -- questions across documents -------------------------------------------------------------------

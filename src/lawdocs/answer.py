@@ -197,12 +197,14 @@ def ask(
             scope=scope.named,
             closest=scope.closest,
         )
+    where = "in the index" if flt.is_empty() else "within the filters"
     if scope.docs is not None:
         inside = np.zeros(len(index.clauses), dtype=bool)
         for doc_id in scope.docs:
             inside[index.doc_rows.get(doc_id, [])] = True
         if (mask & inside).any():
             mask = mask & inside
+            where = "in the documents the question names"
     if q.kind == "metadata":
         answer = _metadata(index, q, flt, mask, k)
     else:
@@ -211,7 +213,7 @@ def ask(
             from .search.rerank import load_reranker
 
             reranker = load_reranker(None if rerank is True else rerank)
-        answer = _answer(index, q, flt, mask, k, reranker)
+        answer = _answer(index, q, flt, mask, k, where, reranker)
     answer.scope = scope.named
     compose.cap(answer, limit)
     if generator is not None and answer.cited:
@@ -259,8 +261,15 @@ def _reranked(
 
 
 def _answer(
-    index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int, reranker: Reranker | None = None
+    index: Index,
+    q: Question,
+    flt: Filters,
+    mask: np.ndarray,
+    k: int,
+    where: str,
+    reranker: Reranker | None = None,
 ) -> Answer:
+    """`where` says which clauses `mask` holds, for the reason of an unanswered question."""
     answer = Answer(question=q.text, kind=q.kind, answered=False, terms=[t.text for t in q.terms])
     mask, note = _role_rows(index, q, mask)
     if not mask.any():
@@ -296,7 +305,6 @@ def _answer(
         if reranker is not None:
             kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:
-        where = "in the documents the question names" if not mask.all() else "in the index"
         answer.reason = compose.why_unanswered(index, q, rows, score_rows(index, q, rows[:200]), where) + (
             f" ({note})" if note else ""
         )
