@@ -21,7 +21,8 @@ to doc_type law and year >= 2015 (about 1 row in 27).
     nice -n 10 python -m benchmarks.scale --n 1000000 --like-index DIR --engines milvus \
         --milvus-uri http://127.0.0.1:19530 --name scale_milvus_server   # a Milvus server instead of milvus-lite
 
-With `--milvus-uri` the Milvus engine is that server: lawdocs' `MilvusDense` makes a fresh collection with a unique
+`benchmarks/milvus_server.py` starts the server the README's server row was measured on (segments near 1 GB,
+no automatic compaction). With `--milvus-uri` the Milvus engine is that server: lawdocs' `MilvusDense` makes a fresh collection with a unique
 name there, fills, saves and opens it as an index does, and drops it at the end. When the server runs on this
 machine its process (found by the port it listens on) gives the RSS, and its local storage the size on disk.
 
@@ -435,6 +436,34 @@ def server_storage(pid: int | None) -> Path | None:
     return None
 
 
+SERVER_SETTINGS = (
+    "dataCoord.enableCompaction",
+    "dataCoord.compaction.enableAutoCompaction",
+    "dataCoord.segment.maxSize",
+    "dataCoord.segment.sealProportion",
+    "common.session.ttl",
+)
+
+
+def server_settings(pid: int | None) -> dict[str, str]:
+    """The values of SERVER_SETTINGS in the configuration file of a server started by PyPI `milvus`."""
+    out: dict[str, str] = {}
+    if pid is None:
+        return out
+    with contextlib.suppress(OSError):
+        config = Path(os.readlink(f"/proc/{pid}/exe")).parent.parent / "configs" / "milvus.yaml"
+        path: list[str] = []
+        for line in config.read_text().splitlines():
+            found = re.match(r"^( *)([A-Za-z0-9_]+):\s*([^#]*)", line)
+            if not found or line.lstrip().startswith("#"):
+                continue
+            path = path[: len(found.group(1)) // 2] + [found.group(2)]
+            key = ".".join(path)
+            if key in SERVER_SETTINGS:
+                out[key] = found.group(3).strip()
+    return out
+
+
 def threads_cpu(pid: int | None) -> dict[int, tuple[str, int, float]]:
     """The server's threads: id -> (name, niceness, CPU seconds so far)."""
     out: dict[int, tuple[str, int, float]] = {}
@@ -661,6 +690,7 @@ def bench_milvus_server(
             f"efConstruction={built_with.get('efConstruction', params['efConstruction'])}, ef={params['ef']}"
         ),
         "server_version": version,
+        "server_settings": server_settings(pid),  # what benchmarks/milvus_server.py sets (segments, compaction)
         "uri": uri,
         "index_params_sent": params,
         "index_params_reported": built_with,
@@ -892,7 +922,7 @@ def main() -> None:
                 "`MilvusDense.open` (load_collection from the server's local storage, the delete of rows past the "
                 "saved key, flush, count) + first search; the server process is not restarted, so the OS page "
                 "cache may hold its files. A filtered search is one Milvus search with the boolean expression, "
-                "widened to ef 4096 by MilvusDense. RSS after open = the server process' RSS gain since before the "
+                "its ef widened by MilvusDense to 128 / the share of rows passing (at most 4096). RSS after open = the server process' RSS gain since before the "
                 "collection was made + this process' gain (both separately in the JSON, with the server's peak); "
                 "file MB = the collection's insert, stats and delta logs + the index files made during the run in "
                 "the server's local storage (segments compacted away but not yet garbage collected count too). "
