@@ -49,6 +49,7 @@ import numpy as np
 
 from benchmarks.common import git_commit as commit
 from benchmarks.common import log, md_table, percentile, results_dir, write_results
+from benchmarks.milvus_server import SETTINGS
 from lawdocs.filters import Filters
 from lawdocs.index.backend import RowFields, Where
 from lawdocs.index.faiss_store import HNSW_EF_SEARCH
@@ -436,31 +437,31 @@ def server_storage(pid: int | None) -> Path | None:
     return None
 
 
-SERVER_SETTINGS = (
-    "dataCoord.enableCompaction",
-    "dataCoord.compaction.enableAutoCompaction",
-    "dataCoord.segment.maxSize",
-    "dataCoord.segment.sealProportion",
-    "common.session.ttl",
-)
+SERVER_SETTINGS = tuple(SETTINGS)  # recorded from the server's configuration file
 
 
 def server_settings(pid: int | None) -> dict[str, str]:
     """The values of SERVER_SETTINGS in the configuration file of a server started by PyPI `milvus`."""
-    out: dict[str, str] = {}
     if pid is None:
-        return out
+        return {}
     with contextlib.suppress(OSError):
         config = Path(os.readlink(f"/proc/{pid}/exe")).parent.parent / "configs" / "milvus.yaml"
-        path: list[str] = []
-        for line in config.read_text().splitlines():
-            found = re.match(r"^( *)([A-Za-z0-9_]+):\s*([^#]*)", line)
-            if not found or line.lstrip().startswith("#"):
-                continue
-            path = path[: len(found.group(1)) // 2] + [found.group(2)]
-            key = ".".join(path)
-            if key in SERVER_SETTINGS:
-                out[key] = found.group(3).strip()
+        return settings_in(config.read_text())
+    return {}
+
+
+def settings_in(yaml_text: str, wanted: tuple[str, ...] = SERVER_SETTINGS) -> dict[str, str]:
+    """The `wanted` dotted keys of a Milvus YAML configuration (two-space indents), as written."""
+    out: dict[str, str] = {}
+    path: list[str] = []
+    for line in yaml_text.splitlines():
+        found = re.match(r"^( *)([A-Za-z0-9_]+):\s*([^#]*)", line)
+        if not found:
+            continue
+        path = path[: len(found.group(1)) // 2] + [found.group(2)]
+        key = ".".join(path)
+        if key in wanted:
+            out[key] = found.group(3).strip()
     return out
 
 

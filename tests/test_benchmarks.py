@@ -56,3 +56,33 @@ def test_scale_benchmark_draws_from_a_real_index_spectrum(tmp_path: Path) -> Non
     markdown = (tmp_path / "results" / "scale-smoke.md").read_text(encoding="utf-8")
     assert "drawn from the spectrum of 300 real clause embeddings" in markdown
     assert not (ROOT / "benchmarks" / "results" / "scale-smoke.json").exists()
+
+
+def test_scale_benchmark_reads_the_milvus_server_settings_it_ran_with() -> None:
+    from benchmarks.scale import settings_in
+
+    config = "\n".join(
+        [
+            "dataCoord:",
+            "  segment:",
+            "    maxSize: 1024 # Maximum size of a segment in MB",
+            "    sealProportion: 0.9",
+            "  # enableCompaction: true",
+            "  enableCompaction: false # Enable data segment compaction",
+            "  compaction:",
+            "    enableAutoCompaction: false",
+            "queryNode:",
+            "  segment:",
+            "    maxSize: 7",  # another component's key of the same name
+            "common:",
+            "  session:",
+            "    ttl: 120",
+        ]
+    )
+    assert settings_in(config) == {
+        "dataCoord.segment.maxSize": "1024",
+        "dataCoord.segment.sealProportion": "0.9",
+        "dataCoord.enableCompaction": "false",
+        "dataCoord.compaction.enableAutoCompaction": "false",
+        "common.session.ttl": "120",
+    }
