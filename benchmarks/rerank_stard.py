@@ -46,6 +46,9 @@ def main() -> None:
     parser.add_argument("--random", type=int, default=RerankConfig().random_negatives, help="random negatives per group")
     parser.add_argument("--mine-depth", type=int, default=RerankConfig().mine_depth, help="hard negatives come from this deep")
     parser.add_argument("--pooling", choices=["mean", "cls"], default="mean")
+    parser.add_argument(
+        "--max-seq-length", type=int, default=RerankConfig().max_seq_length, help="tokens per (question, article) pair"
+    )
     parser.add_argument("--depths", default="30,50,100", help="rerank depths measured on the held-back part")
     parser.add_argument("--limit", type=int, default=0, help="train on only this many tune questions")
     parser.add_argument("--held-limit", type=int, default=0, help="evaluate only this many held-back questions")
@@ -73,6 +76,7 @@ def main() -> None:
             random_negatives=args.random,
             mine_depth=args.mine_depth,
             pooling=args.pooling,
+            max_seq_length=args.max_seq_length,
         )
         report = train_reranker(
             tune,
