@@ -8,7 +8,7 @@ its own (it pins its own dependencies), then point `benchmarks.scale --milvus-ur
     python -m benchmarks.scale --n 1000000 --queries 200 --engines milvus \
         --milvus-uri http://127.0.0.1:19541 --like-index DIR --name scale_milvus_server
 
-The settings below are what a bulk load wants: segments sealed near 1 GB and no automatic compaction, so each
+The settings below are what a bulk load wants: segments of up to 1 GB sealed at 90% and no automatic compaction, so each
 segment's HNSW is built once. With Milvus' defaults (512 MB segments sealed at 23%, compaction on) a million
 rows became many small segments that were indexed, then merged and indexed again; on a 2-core machine that
 second round had not finished after two hours. The scale benchmark records these values from the server's

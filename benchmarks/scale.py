@@ -21,7 +21,7 @@ to doc_type law and year >= 2015 (about 1 row in 27).
     nice -n 10 python -m benchmarks.scale --n 1000000 --like-index DIR --engines milvus \
         --milvus-uri http://127.0.0.1:19530 --name scale_milvus_server   # a Milvus server instead of milvus-lite
 
-`benchmarks/milvus_server.py` starts the server the README's server row was measured on (segments near 1 GB,
+`benchmarks/milvus_server.py` starts the server the README's server row was measured on (1 GB segments,
 no automatic compaction). With `--milvus-uri` the Milvus engine is that server: lawdocs' `MilvusDense` makes a fresh collection with a unique
 name there, fills, saves and opens it as an index does, and drops it at the end. When the server runs on this
 machine its process (found by the port it listens on) gives the RSS, and its local storage the size on disk.
