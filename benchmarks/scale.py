@@ -21,9 +21,9 @@ to doc_type law and year >= 2015 (about 1 row in 27).
     nice -n 10 python -m benchmarks.scale --n 1000000 --like-index DIR --engines milvus \
         --milvus-uri http://127.0.0.1:19530 --name scale_milvus_server   # a Milvus server instead of milvus-lite
 
-`benchmarks/milvus_server.py` starts the server the README's server row was measured on (1 GB segments,
-no automatic compaction). With `--milvus-uri` the Milvus engine is that server: lawdocs' `MilvusDense` makes a fresh collection with a unique
-name there, fills, saves and opens it as an index does, and drops it at the end. When the server runs on this
+`benchmarks/milvus_server.py` starts the server the README's server row was measured on (1 GB segments, no
+automatic compaction). With `--milvus-uri` the Milvus engine is that server: lawdocs' `MilvusDense` makes a fresh
+collection with a unique name there, fills, saves and opens it as an index does, and drops it at the end. When the server runs on this
 machine its process (found by the port it listens on) gives the RSS, and its local storage the size on disk.
 
 Writes results/scale.json and .md (with commit, command and load).
@@ -425,12 +425,21 @@ def pid_rss_mb(pid: int | None) -> float | None:
     return None
 
 
-def server_storage(pid: int | None) -> Path | None:
-    """The local storage of a Milvus started by the PyPI `milvus` package (BASE/bin/milvus, BASE/configs/milvus.yaml)."""
+def server_config(pid: int | None) -> Path | None:
+    """The configuration file of a Milvus started by the PyPI `milvus` package (BASE/bin/milvus, BASE/configs/milvus.yaml)."""
     if pid is None:
         return None
     with contextlib.suppress(OSError):
-        config = Path(os.readlink(f"/proc/{pid}/exe")).parent.parent / "configs" / "milvus.yaml"
+        return Path(os.readlink(f"/proc/{pid}/exe")).parent.parent / "configs" / "milvus.yaml"
+    return None
+
+
+def server_storage(pid: int | None) -> Path | None:
+    """The local storage that server's configuration names."""
+    config = server_config(pid)
+    if config is None:
+        return None
+    with contextlib.suppress(OSError):
         found = re.search(r"^localStorage:\s*\n\s+path:\s*(\S+)", config.read_text(), re.M)
         if found and Path(found.group(1)).is_dir():
             return Path(found.group(1))
@@ -441,11 +450,11 @@ SERVER_SETTINGS = tuple(SETTINGS)  # recorded from the server's configuration fi
 
 
 def server_settings(pid: int | None) -> dict[str, str]:
-    """The values of SERVER_SETTINGS in the configuration file of a server started by PyPI `milvus`."""
-    if pid is None:
+    """The values of SERVER_SETTINGS in that server's configuration file."""
+    config = server_config(pid)
+    if config is None:
         return {}
     with contextlib.suppress(OSError):
-        config = Path(os.readlink(f"/proc/{pid}/exe")).parent.parent / "configs" / "milvus.yaml"
         return settings_in(config.read_text())
     return {}
 
@@ -923,7 +932,8 @@ def main() -> None:
                 "`MilvusDense.open` (load_collection from the server's local storage, the delete of rows past the "
                 "saved key, flush, count) + first search; the server process is not restarted, so the OS page "
                 "cache may hold its files. A filtered search is one Milvus search with the boolean expression, "
-                "its ef widened by MilvusDense to 128 / the share of rows passing (at most 4096). RSS after open = the server process' RSS gain since before the "
+                "its ef widened by MilvusDense to 128 / the share of rows passing (at most 4096). RSS after open = "
+                "the server process' RSS gain since before the "
                 "collection was made + this process' gain (both separately in the JSON, with the server's peak); "
                 "file MB = the collection's insert, stats and delta logs + the index files made during the run in "
                 "the server's local storage (segments compacted away but not yet garbage collected count too). "
