@@ -34,6 +34,31 @@ def test_reports_benchmark_smoke_run(tmp_path: Path) -> None:
     assert not (ROOT / "benchmarks" / "results" / "smoke.json").exists()
 
 
+def test_eval_index_benchmark_scores_an_existing_index(tmp_path: Path) -> None:
+    from lawdocs.index import Index
+
+    ix = Index.create(tmp_path / "ix", model="hash-256")
+    ix.add([ROOT / "corpora" / "reports" / "seed"])
+    ix.save()
+    questions = tmp_path / "questions.jsonl"
+    rows = [
+        {"qid": "e1", "query": "行政执法三项制度", "gold_keys": ["三项制度"]},
+        {"qid": "e2", "query": "没有这样的条款", "gold_keys": ["这段文字不在报告里"]},
+    ]
+    questions.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    env = {**os.environ, "LAWDOCS_BENCH_RESULTS": str(tmp_path / "results")}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.eval_index", "--index", str(tmp_path / "ix"),
+         "--queries", str(questions), "--modes", "lexical", "--name", "smoke"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads((tmp_path / "results" / "smoke.json").read_text(encoding="utf-8"))
+    lexical = result["results"]["lexical"]
+    assert lexical["in_top10"] == 1 and lexical["recall@10"] == 0.5
+    assert result["clauses"] == len(ix) and result["machine"]["commit"]
+
+
 def test_scale_benchmark_draws_from_a_real_index_spectrum(tmp_path: Path) -> None:
     import numpy as np
 

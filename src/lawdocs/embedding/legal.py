@@ -151,7 +151,3 @@ def _build_atomically(target: Path, about: dict[str, Any], fill: Any) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
-
-
-# -- the legal reranker ------------------------------------------------------------------------------
-RERANKER_NAME = "lawdocs/legal-reranker"
