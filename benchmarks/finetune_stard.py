@@ -8,6 +8,8 @@ Uses the split of `stard.py` (seeded 80/20 of train.jsonl): `lawdocs.finetune` t
     python -m benchmarks.finetune_stard --limit 60 # smoke run on a few questions
     python -m benchmarks.finetune_stard --records 5000 --epochs 2 --name finetune_stard_5k
         # the recipe on the 5,000-article subset that holds every gold article, next to the shipped legal model
+    python -m benchmarks.finetune_stard --records 5000 --from legal --epochs 1 --name finetune_stard_5k_round2
+        # a second round: the legal model trained again with hard negatives mined by itself
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ def main() -> None:
         default=None,
         help="the base model's index (default: built by stard.py's rules)",
     )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        choices=["base", "legal"],
+        default="base",
+        help="the model to train (and mine with)",
+    )
     parser.add_argument("--records", type=int, default=0, help="corpus subset size (0 = the whole corpus)")
     parser.add_argument("--out", type=Path, default=None, help="where the adapted model goes")
     parser.add_argument("--name", default="finetune_stard", help="result file name")
@@ -53,13 +62,15 @@ def main() -> None:
     if args.limit:
         tune = tune[: args.limit]
     records = f"-{args.records}" if args.records else ""
+    if args.start == "legal":
+        records += "-round2"
     out = args.out or CACHE / f"legal-e5-small{records}"
     if args.base_index is not None:
         base = Index.open(args.base_index)
     elif args.records:
         corpus = subset_corpus(args.records, queries, args.seed)
         base, _ = build_index(
-            corpus, CACHE / f"stard-index-{args.records}-s{args.seed}-base-onnx", "base", "onnx"
+            corpus, CACHE / f"stard-index-{args.records}-s{args.seed}-{args.start}-onnx", args.start, "onnx"
         )
     else:
         base = Index.open(CACHE / "stard-index-all")
@@ -103,8 +114,10 @@ def main() -> None:
             results.append((f"adapted ({backend})", mode, r.metrics))
     for mode in ("dense", "lexical", "hybrid"):
         r = evaluate(base, held, mode=mode, k=100)  # type: ignore[arg-type]
-        results.append(("base (onnx)", mode, r.metrics))
-    if args.records:  # the shipped legal model on the same subset, for comparison with this run's model
+        results.append((f"{args.start} (onnx)", mode, r.metrics))
+    if (
+        args.records and args.start == "base"
+    ):  # the shipped legal model on the same subset, for comparison with this run's model
         shipped_dir = CACHE / f"stard-index-{args.records}-s{args.seed}-legal-onnx"  # as stard.py names it
         if (shipped_dir / "manifest.json").exists():
             shipped = Index.open(shipped_dir, embedder=get_embedder("legal"))
