@@ -6,7 +6,7 @@ of each clause's int8 vector to its fp32 one) and how much a query's int8 vector
 query embedded alone against in one batch of all), and writes
 ``benchmarks/results/<name>.json`` and ``.md`` (commit, command and load average through benchmarks.common).
 
-    /work/venv/bin/python -m benchmarks.embed_speed [--n 2000] [--queries 200] [--backends onnx,torch]
+    python -m benchmarks.embed_speed [--n 2000] [--queries 200] [--backends onnx,torch] [--model base|legal]
 """
 
 from __future__ import annotations

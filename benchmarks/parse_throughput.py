@@ -1,6 +1,6 @@
 """Parse throughput: every LawRefBook Markdown file of shared/corpora/laws-all.tar.gz on one core.
 
-    /work/venv/bin/python -m benchmarks.parse_throughput [--repeat 3] [--max-chars 1200]
+    python -m benchmarks.parse_throughput [--repeat 3] [--max-chars 1200]
 
 The files are read from the tarball into memory first (not timed); the timed part is `parse_raw` on each
 (structure, metadata, long-clause splitting, pydantic records), in one process. The best of `--repeat`
