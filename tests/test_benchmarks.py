@@ -11,21 +11,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_reports_benchmark_smoke_run(tmp_path: Path) -> None:
+def run_on_questions(tmp_path: Path, rows: list[dict[str, object]], module: str, *args: str) -> dict:
+    """Run `python -m benchmarks.MODULE ARGS --queries Q --name smoke` on `rows`, results kept in tmp_path;
+    the result file's JSON."""
     questions = tmp_path / "questions.jsonl"
-    rows = [
-        {"qid": "s1", "query": "哪些措施涉及行政执法", "gold_keys": ["三项制度"]},
-        {"qid": "s2", "query": "规范性文件审核", "gold_keys": ["规范性文件"]},
-    ]
     questions.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     env = {**os.environ, "LAWDOCS_BENCH_RESULTS": str(tmp_path / "results")}
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.reports", "--model", "hash-256", "--no-distractors",
-         "--queries", str(questions), "--name", "smoke"],
+        [sys.executable, "-m", f"benchmarks.{module}", *args, "--queries", str(questions), "--name", "smoke"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads((tmp_path / "results" / "smoke.json").read_text(encoding="utf-8"))
+    return json.loads((tmp_path / "results" / "smoke.json").read_text(encoding="utf-8"))
+
+
+def test_reports_benchmark_smoke_run(tmp_path: Path) -> None:
+    rows: list[dict[str, object]] = [
+        {"qid": "s1", "query": "哪些措施涉及行政执法", "gold_keys": ["三项制度"]},
+        {"qid": "s2", "query": "规范性文件审核", "gold_keys": ["规范性文件"]},
+    ]
+    result = run_on_questions(tmp_path, rows, "reports", "--model", "hash-256", "--no-distractors")
     assert result["command"].startswith("python -m benchmarks.reports --model hash-256")
     machine = result["machine"]
     assert len(machine["commit"].split("+")[0]) == 40 and len(machine["load_average_at_start"]) == 3
@@ -40,20 +45,11 @@ def test_eval_index_benchmark_scores_an_existing_index(tmp_path: Path) -> None:
     ix = Index.create(tmp_path / "ix", model="hash-256")
     ix.add([ROOT / "corpora" / "reports" / "seed"])
     ix.save()
-    questions = tmp_path / "questions.jsonl"
-    rows = [
+    rows: list[dict[str, object]] = [
         {"qid": "e1", "query": "行政执法三项制度", "gold_keys": ["三项制度"]},
         {"qid": "e2", "query": "没有这样的条款", "gold_keys": ["这段文字不在报告里"]},
     ]
-    questions.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    env = {**os.environ, "LAWDOCS_BENCH_RESULTS": str(tmp_path / "results")}
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.eval_index", "--index", str(tmp_path / "ix"),
-         "--queries", str(questions), "--modes", "lexical", "--name", "smoke"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads((tmp_path / "results" / "smoke.json").read_text(encoding="utf-8"))
+    result = run_on_questions(tmp_path, rows, "eval_index", "--index", str(tmp_path / "ix"), "--modes", "lexical")
     lexical = result["results"]["lexical"]
     assert lexical["in_top10"] == 1 and lexical["recall@10"] == 0.5
     assert result["clauses"] == len(ix) and result["machine"]["commit"]
