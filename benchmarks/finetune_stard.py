@@ -34,7 +34,7 @@ def main() -> None:
         "--base-index",
         type=Path,
         default=None,
-        help="the base model's index (default: built by stard.py's rules)",
+        help="the starting model's index (default: built by stard.py's rules)",
     )
     parser.add_argument(
         "--from",
@@ -115,9 +115,8 @@ def main() -> None:
     for mode in ("dense", "lexical", "hybrid"):
         r = evaluate(base, held, mode=mode, k=100)  # type: ignore[arg-type]
         results.append((f"{args.start} (onnx)", mode, r.metrics))
-    if (
-        args.records and args.start == "base"
-    ):  # the shipped legal model on the same subset, for comparison with this run's model
+    # the shipped legal model on the same subset, for comparison with this run's model
+    if args.records and args.start == "base":
         shipped_dir = CACHE / f"stard-index-{args.records}-s{args.seed}-legal-onnx"  # as stard.py names it
         if (shipped_dir / "manifest.json").exists():
             shipped = Index.open(shipped_dir, embedder=get_embedder("legal"))
