@@ -6,10 +6,16 @@ starts from the legal model and learns from the tune questions only (10 % of the
 `train_reranker` to choose the epoch and the fusion weight), its negatives mined from the `laws` hybrid
 first stage without the question bank (a tune question is in the packaged bank, which would put its gold
 first). The held-back questions are then searched with the library default (the combiner with the packaged
-bank) and with the `laws` hybrid, each with and without reranking at every depth.
+bank), with the `laws` hybrid, and with the `laws` hybrid plus the packaged bank's votes fused by RRF
+(`combine_stard.py`'s setting), each with and without reranking at every depth (`--rerank-stages` limits
+which first stages are reranked; every stage listed in `--stages` is measured alone).
 
     python -m benchmarks.rerank_stard               # hours on 2 cores (training ~1-2 pairs/s on AVX2)
     python -m benchmarks.rerank_stard --limit 40 --epochs 1 --held-limit 20   # a smoke run
+    python -m benchmarks.rerank_stard --index benchmarks/cache/stard-index-5000-s13-legal-onnx \
+        --out benchmarks/cache/rr-5k-mean --skip-train --held-limit 120 --depths 30,50,100 \
+        --stages laws,bank,default --rerank-stages default --timed 10 --name rerank_stard_5k_depths
+        # every row of issue 12's table on the 5,000-article subset, with the reranker already trained
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.combine_stard import BANK_RRF
 from benchmarks.common import CACHE, STARD, log, md_table, percentile, split, write_results
 from lawdocs.embed import load_embedder
 from lawdocs.embedding.legal import legal_model_dir
@@ -30,6 +37,7 @@ from lawdocs.search import FUSION_PRESETS
 from lawdocs.search.rerank import Reranker, RerankFusion
 from lawdocs.train.reranker import RerankConfig, train_reranker
 
+BANK_VOTING = ("neighbours", "power", "min_similarity", "weight")
 KEYS = ("recall@1", "recall@10", "recall@20", "recall@100", "mrr@10")
 
 
@@ -55,8 +63,11 @@ def main() -> None:
     parser.add_argument("--skip-train", action="store_true", help="reuse the reranker already in --out")
     parser.add_argument("--torch", action="store_true", help="also run the chosen setting on fp32 torch")
     parser.add_argument(
-        "--stages", default="default,laws", help="first stages: default (the library's), laws (the hybrid preset)"
+        "--stages",
+        default="default,laws",
+        help="first stages: default (the library's), laws (the hybrid preset), bank (laws + the packaged bank's votes)",
     )
+    parser.add_argument("--rerank-stages", default=None, help="the first stages reranked (default: all of --stages)")
     parser.add_argument("--timed", type=int, default=20, help="held-back questions timed with nothing cached")
     parser.add_argument("--name", default="rerank_stard")
     args = parser.parse_args()
@@ -93,6 +104,11 @@ def main() -> None:
     rows: list[list[Any]] = []
     results: dict[str, dict[str, float]] = {}
 
+    stages = {
+        "default": ("library default (combiner + bank)", None),
+        "laws": ("laws hybrid", FUSION_PRESETS["laws"]),
+        "bank": ("laws hybrid + bank RRF", FUSION_PRESETS["laws"]),
+    }
     cache: dict[tuple[str, str], float] = {}  # a pair is scored once for all depths and weights
 
     class Cached(Reranker):
@@ -104,6 +120,11 @@ def main() -> None:
 
     def run(stage: str, fusion: Any, label: str, settings: tuple[int, float, str] | None = None) -> None:
         ix.fusion = fusion
+        ix.bank.config = ix.bank.config.model_copy(  # the bank stage: the packaged bank votes in the hybrid
+            update={"packaged": True, **BANK_RRF.model_dump(include=set(BANK_VOTING))}
+            if stage == stages["bank"][0]
+            else {"packaged": None}
+        )
         scorer = timer = None
         if settings:
             depth, weight, backend = settings
@@ -134,10 +155,11 @@ def main() -> None:
     runs += [(d, chosen.first_stage_weight, "onnx") for d in depths]
     if args.torch:  # int8 against fp32: the chosen setting once more on the fp32 weights
         runs.append((depths[0], chosen.first_stage_weight, "torch"))
-    stages = {"default": ("library default (combiner + bank)", None), "laws": ("laws hybrid", FUSION_PRESETS["laws"])}
-    for stage, fusion in (stages[name] for name in args.stages.split(",")):
+    reranked = set((args.rerank_stages or args.stages).split(","))
+    for name in args.stages.split(","):
+        stage, fusion = stages[name]
         run(stage, fusion, "")
-        for depth, weight, backend in runs:
+        for depth, weight, backend in runs if name in reranked else []:
             label = f"reranker top {depth}, first-stage weight {weight}" + (
                 " (chosen)" if weight == chosen.first_stage_weight else ""
             )
