@@ -357,6 +357,11 @@ def test_a_figure_comes_from_the_clause_for_the_year_asked(tmp_path: Path) -> No
         ("城镇新增就业目标是多少", "城镇新增就业60万人以上。", "60万人以上"),
         ("租赁期限最长多少年", "租赁期限不得超过二十年。超过二十年的，超过部分无效。", "不得超过二十年"),
         ("男的多少岁才能结婚", "结婚年龄，男不得早于二十二周岁，女不得早于二十周岁。", "不得早于二十二周岁"),
+        (
+            "档案一般要过多少年才向社会开放",
+            "县级以上各级档案馆的档案，应当自形成之日起满二十五年向社会开放。",
+            "满二十五年",
+        ),
     ],
 )
 def test_figures_keep_their_qualifiers_and_ranges(question: str, text: str, value: str) -> None:
@@ -364,6 +369,53 @@ def test_figures_keep_their_qualifiers_and_ranges(question: str, text: str, valu
     idf = {w: 1.0 for t in q.terms for w in (t.text, *t.parts)}
     found = figures_in(text, q.terms, idf, q.measure_word, q.years, question)
     assert found and found[0].value == value
+
+
+def test_what_a_question_asks_for_is_read_from_its_wording() -> None:
+    from lawdocs.answering.question import drop_stray
+
+    assert analyse("政务数据按照共享属性可以分为哪几类？").kind != "figure"  # which ones, not how many
+    assert analyse("档案分为几类？").kind == "figure"
+    assert analyse("规范性文件应当在公布后多长时间内报送备案？").kind != "metadata"  # a time limit
+    assert analyse("该规定什么时候公布？").kind == "metadata"
+    q = analyse("哪些法律法规规定了公职人员处分的种类？")
+    assert q.compared == "laws" and "法律法规" not in [t.text for t in q.terms]
+    q = analyse("县级以上档案馆保存的档案一般要过多少年才向社会开放？")
+    assert [t.text for t in q.terms if t.glued] == ["才向"]  # 才 + 向: no word
+    texts = ["县级以上各级档案馆的档案，应当自形成之日起满二十五年向社会开放。"]
+    kept = [t.text for t in drop_stray(q.terms, lambda w: sum(w in t for t in texts))]
+    assert "才向" not in kept and "档案馆" in kept and "开放" in kept
+    lone = analyse("南极企鹅吃什么")  # a name the collection lacks is never dropped as a stray
+    assert [t.text for t in drop_stray(lone.terms, lambda w: 0)] == [t.text for t in lone.terms]
+
+
+def test_a_section_named_by_its_heading_answers_whole(tmp_path: Path) -> None:
+    plan = make_doc(
+        "国务院办公厅关于印发药品集中采购试点方案的通知",
+        ["（一）目标任务。选择11个城市开展试点。", "（一）带量采购，以量换价。", "（二）招采合一，保证使用。",
+         "（三）确保质量，保障供应。", "（一）成立试点工作小组。"],
+        region=None,
+        doc_type="notice",
+    )
+    for clause, heading in zip(
+        plan.clauses, ["一、总体要求", "三、具体措施", "三、具体措施", "三、具体措施", "五、组织形式"], strict=True
+    ):
+        clause.path = [heading]
+    other = make_doc(
+        "国务院关于促进就业的意见",
+        ["（一）加大援企稳岗力度，采取具体措施支持企业。", "（二）拓宽就业渠道。"],
+        region=None,
+        doc_type="notice",
+    )
+    for clause in other.clauses:
+        clause.path = ["二、具体措施"]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([plan, other])
+    answer = ask(ix, "药品集中采购试点采取了哪些具体措施？")
+    assert answer.answered
+    assert [c.clause_id for c in answer.cited] == [c.id for c in plan.clauses[1:4]]
+    # the heading alone names no document: the other plan's 具体措施 are not this one's
+    assert not any(c.doc_id == other.id for c in answer.cited)
 
 
 # -- parsing defects --------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from .answering import evidence as ev
 from .answering.coverage import best_per_document, per_document_passing
 from .answering.figures import figures_in
 from .answering.grouping import citation_of, cite, cite_clause, group, lead_phrase, summarise
-from .answering.question import Question, analyse, join_phrases
+from .answering.question import Question, analyse, drop_stray, join_phrases
 from .answering.records import (
     Answer,
     CitedClause,
@@ -77,6 +77,7 @@ from .answering.candidates import (  # noqa: E402
     _role_rows,
     _scope,
     candidate_rows,
+    named_section,
     score_rows,
     select,
 )
@@ -182,6 +183,7 @@ def ask(
     if limit is not None and limit < 1:
         raise QueryError(f"limit must be at least 1, got {limit}")
     mask = index.rows_matching(flt)
+    q.terms = drop_stray(q.terms, ev.corpus_of(index).df)
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
         q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
@@ -280,6 +282,8 @@ def _answer(
     rows: list[int] = []
     if q.kind == "law":
         kept = [(r, 1.0, [index.clauses[r].article or ""]) for r in _law_article(index, q, mask)]
+    if not kept and q.kind in ("measures", "law", "other") and not q.comparative:  # a section named by its heading
+        kept = [(r, 1.0, []) for r in named_section(index, q, mask) if compose.year_fits(index, r, q.years)]
     if not kept:
         if not q.terms:
             if q.kind in ("problems", "plans") and note is None:

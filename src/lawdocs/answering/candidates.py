@@ -145,6 +145,52 @@ def select(
 
 
 # -- special kinds --------------------------------------------------------------------------------
+_NUMBERING = re.compile(
+    r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+)
+NAMED_DOCUMENTS = 2  # a section name shared by more documents than this does not pick one out
+# What kind of text a question asks for (…有哪些要求, …的主要任务): the section it names need not repeat it.
+ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点".split())
+
+
+def named_section(index: Index, q: Question, mask: np.ndarray) -> list[int]:
+    """Rows of the sections a question names by their heading, in a document it names by its title.
+
+    国家组织药品集中采购和使用试点采取了哪些具体措施 asks for the section "三、具体措施" of the 试点方案: a
+    heading (without its number; or one of its phrases between commas, of four characters or more) that the
+    question states as written, in a document whose title and that heading hold every content term of the
+    question but the generic verbs and the kind of text asked for (``ASKED_NOUNS``). Not in statutes, whose
+    answers cite their articles (`compose.limit_statutes`). At most ``NAMED_DOCUMENTS`` documents; rows in
+    document order."""
+    from .compose import LAW_TYPES
+    from .question import GENERIC_WORDS
+
+    asked = ev.normalise_text(q.text)
+    terms = [t.text for t in q.terms if t.text not in GENERIC_WORDS and t.text not in ASKED_NOUNS]
+    if not terms:
+        return []
+    found: dict[str, set[str]] = {}
+    for row in np.flatnonzero(mask):
+        clause = index.clauses[int(row)]
+        if index.documents[clause.doc_id].doc_type in LAW_TYPES:
+            continue
+        for heading in clause.path:
+            name = _NUMBERING.sub("", ev.normalise_text(heading)).rstrip("。.；;：:")
+            phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
+            named = name if len(name) >= 2 and name in asked else max(phrases, key=len, default="")
+            if named and heading not in found.get(clause.doc_id, set()):
+                title = ev.normalise_text(index.documents[clause.doc_id].title)
+                if all(t in title or t in named for t in terms):
+                    found.setdefault(clause.doc_id, set()).add(heading)
+    if not found or len(found) > NAMED_DOCUMENTS:
+        return []
+    return [
+        int(r)
+        for r in np.flatnonzero(mask)
+        if any(h in found.get(index.clauses[int(r)].doc_id, ()) for h in index.clauses[int(r)].path)
+    ]
+
+
 def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
     """Rows of the article a law question names (劳动合同法第十九条), in the law the question names."""
     if not q.article:

@@ -1,7 +1,7 @@
 """Figures: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns.
 
 Every number with a unit in a clause is a candidate. Chinese numerals (六千多名) count only when a total
-word (共, 累计, 达, 为) or a bound (不得超过, 不得早于) precedes them or 多/余/以上/以下 follows, so 三项制度 and
+word (共, 累计, 达, 为) or a bound (不得超过, 不得早于, 满, 不满) precedes them or 多/余/以上/以下 follows, so 三项制度 and
 第三次会议 are not figures but 不得超过二十年 and 不得早于二十二周岁 are. A candidate is
 scored by the weighted share of the question's terms found in its sentence (up to the next 。；), plus
 bonuses for the unit the question asks for (多少件 → 件) and for a total word (共5件 beats the 2件 and 3件 of
@@ -31,7 +31,7 @@ _UNITS = (
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台"
 )
 _NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+"
-_BEFORE = r"不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不低于|不高于|控制在|最长|最多|至少|最少|超过"
+_BEFORE = r"不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不低于|不高于|控制在|最长|最多|至少|最少|超过|不满|未满|满"
 _FIGURE = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"

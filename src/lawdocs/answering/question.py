@@ -39,13 +39,14 @@ _ISSUER_Q = re.compile(
     r"|发文机关|落款|署名"
 )
 _DATE_Q = re.compile(
-    r"(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过).{0,6}(时间|日期|什么时候|何时|哪天|哪一天|哪年|哪一年)"
+    # 公布后多长时间内报送 asks for a time limit (a figure), not the date of the document
+    r"(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过).{0,6}((?<![长少])时间|日期|什么时候|何时|哪天|哪一天|哪年|哪一年)"
     r"|(什么时候|何时|哪天|哪一天|哪年|哪一年).{0,8}(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过)"
     r"|成文日期|发布日期|落款日期"
 )
 _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
-_FIGURE_Q = re.compile(
-    r"多少|几[个件项条次名家所人批类套处座万亿]|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计"
+_FIGURE_Q = re.compile(  # 哪几类 / 哪几个方面 ask which ones, not how many
+    r"多少|(?<!哪)几[个件项条次名家所人批类套处座万亿]|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计"
 )
 _PROBLEMS_Q = re.compile(
     r"不足|短板|薄弱|存在.{0,8}(问题|困难)|(哪些|什么|主要|突出)(的)?(问题|困难)|问题(有哪些|是什么)"
@@ -63,7 +64,7 @@ _COMPARATIVE_Q = re.compile(
     r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|分别|比较|对比|相比|异同"
 )
 _COMPARED = frozenset(
-    "省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
+    "法律法规 法规规章 省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
 )
 # What a comparison is across: regions (哪些省份, 各地) or laws and regulations (哪些法规).
 _COMPARED_REGIONS = re.compile(
@@ -127,6 +128,7 @@ class Term:
 
     text: str
     parts: tuple[str, ...] = ()
+    glued: bool = False  # made of single characters the dictionary does not join (才 + 向 of 才向社会开放)
 
     @property
     def weight(self) -> float:
@@ -217,6 +219,7 @@ def content_terms(
         else:
             words.append(word)
     merged: list[str] = []
+    glued: set[str] = set()
     pairs: list[tuple[str, str]] = []  # neighbouring content words (低空 + 经济), candidates for a phrase
     run = ""
     previous: str | None = None
@@ -226,6 +229,8 @@ def content_terms(
             continue
         if run:
             merged.append(run)
+            if len(run) > 1:
+                glued.add(run)
             previous = run if len(run) > 1 else None
             run = ""
         if word is not None:
@@ -237,7 +242,7 @@ def content_terms(
     if any(len(w) > 1 for w in merged):
         merged = [w for w in merged if len(w) > 1]
     names = [Term(n, _quoted_parts(n, kind)) for n in dict.fromkeys(quoted) if n not in merged]
-    return names + [Term(w, _parts(w)) for w in merged], years, pairs
+    return names + [Term(w, _parts(w), glued=w in glued) for w in merged], years, pairs
 
 
 def _is_content(word: str, keep: frozenset[str]) -> bool:
@@ -269,6 +274,16 @@ def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
         for size in range(len(run), 2, -1):
             out += [run[i : i + size] for i in range(len(run) - size + 1)]
     return sorted(out, key=len, reverse=True)
+
+
+def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
+    """`terms` without the two-character pieces the segmenter left over that no clause contains (才向 of
+    档案…才向社会开放: 才 + 向, not a word): they would weigh as the rarest term and sink every clause. Kept when
+    fewer than two other terms remain, so a question about a name the collection lacks still finds nothing."""
+    stray = [t for t in terms if t.glued and len(t.text) == 2 and df(t.text) == 0]
+    if not stray or len(terms) - len(stray) < 2:
+        return terms
+    return [t for t in terms if t not in stray]
 
 
 def join_phrases(
