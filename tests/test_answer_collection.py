@@ -389,6 +389,19 @@ def test_what_a_question_asks_for_is_read_from_its_wording() -> None:
     assert [t.text for t in drop_stray(lone.terms, lambda w: 0)] == [t.text for t in lone.terms]
 
 
+def test_an_abbreviated_body_matches_its_full_name() -> None:
+    from lawdocs.answering.evidence import normalise_text, term_credit
+
+    terms = {t.text: t for t in analyse("设区的市的人大及其常委会可以就哪些事项制定地方性法规？").terms}
+    assert terms["常委会"].alts == ("常务委员会",) and terms["人大"].alts == ("人民代表大会",)
+    law = normalise_text("设区的市的人民代表大会及其常务委员会可以对城乡建设与管理等方面的事项制定地方性法规。")
+    idf = {w: 2.0 for t in terms.values() for w in (t.text, *t.parts)}
+    assert term_credit(terms["常委会"], law, "", idf)[0] == 1.0
+    assert term_credit(terms["人大"], law, "", idf) == (1.0, ["人民代表大会"])
+    report = normalise_text("自觉接受人大监督，定期向人大常委会报告工作。")  # a text that abbreviates too
+    assert term_credit(terms["人大"], report, "", idf) == (1.0, ["人大"])
+
+
 def test_a_section_named_by_its_heading_answers_whole(tmp_path: Path) -> None:
     plan = make_doc(
         "国务院办公厅关于印发药品集中采购试点方案的通知",

@@ -54,7 +54,7 @@ def _candidates(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarra
         corpus = ev.corpus_of(index)
         for row in np.flatnonzero(mask):
             text = corpus.texts[row]
-            if any(t.text in text for t in q.terms):
+            if any(t.found_in(text) for t in q.terms):
                 rows[int(row)] = None
     if q.kind in ("problems", "plans") and int(mask.sum()) <= ROLE_SCAN:
         for row in np.flatnonzero(mask):  # their sections are small: read them whole

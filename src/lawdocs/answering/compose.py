@@ -184,14 +184,14 @@ def why_unanswered(
 ) -> str:
     """A true reason: the terms no candidate contains, else what the best clause lacks."""
     corpus = ev.corpus_of(index)
-    absent = [t.text for t in q.terms if not any(t.text in corpus.texts[r] for r in rows)]
+    absent = [t.text for t in q.terms if not any(t.found_in(corpus.texts[r]) for r in rows)]
     if absent and len(absent) == len(q.terms):
         return f"no clause {where} mentions {'、'.join(absent)}"
     if scored:
         row, score, _ = max(scored, key=lambda x: x[1])
         text = corpus.texts[row]
-        has = [t.text for t in q.terms if t.text in text]
-        lacks = [t.text for t in q.terms if t.text not in text]
+        has = [t.text for t in q.terms if t.found_in(text)]
+        lacks = [t.text for t in q.terms if not t.found_in(text)]
         clause = index.clauses[row]
         head = (
             f"the closest clause ({clause.id}, {citation_of(index.documents[clause.doc_id].title, clause)})"

@@ -161,8 +161,8 @@ class Evidence:
 
 def term_credit(term: Term, text: str, context: str, idf: dict[str, float]) -> tuple[float, list[str]]:
     """Credit of one term in a clause (text first, then heading path) and the words that earned it."""
-    if term.text in text:
-        return 1.0, [term.text]
+    if term.found_in(text):
+        return 1.0, [w for w in (term.text, *term.alts) if w in text][:1]
     best, words = 0.0, []
     for part in term.parts:
         if part in text:
@@ -195,7 +195,7 @@ def clause_evidence(
     When every term only names the document (法治政府建设 of a 法治政府建设 report) and `scope_answers` is set
     (problems / plans questions, already restricted to their sections), every clause covers the question.
     """
-    active = [t for t in terms if t.text not in scope]
+    active = [t for t in terms if not t.found_in(scope)]
     if not active and scope_answers:
         return Evidence(coverage=1.0, credits={t.text: 1.0 for t in terms})
     if not active:

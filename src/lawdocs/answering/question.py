@@ -129,6 +129,11 @@ class Term:
     text: str
     parts: tuple[str, ...] = ()
     glued: bool = False  # made of single characters the dictionary does not join (才 + 向 of 才向社会开放)
+    alts: tuple[str, ...] = ()  # the full name an abbreviation stands for (人大常委会 → 人民代表大会常务委员会)
+
+    def found_in(self, text: str) -> bool:
+        """Whether `text` (normalised) states the term or the full name it abbreviates."""
+        return self.text in text or any(a in text for a in self.alts)
 
     @property
     def weight(self) -> float:
@@ -150,6 +155,28 @@ class Question:
     compared: Literal["regions", "laws"] | None = (
         None  # what the documents compared are, when the question says
     )
+
+
+# Abbreviations of state bodies that questions use and statutes spell out (the texts use both).
+ABBREVIATIONS = {
+    "人大": "人民代表大会",
+    "常委会": "常务委员会",
+    "政协": "政治协商会议",
+    "发改委": "发展和改革委员会",
+    "纪委": "纪律检查委员会",
+    "国资委": "国有资产监督管理委员会",
+    "卫健委": "卫生健康委员会",
+    "人社": "人力资源和社会保障",
+    "住建": "住房和城乡建设",
+}
+
+
+def _alts(word: str) -> tuple[str, ...]:
+    full = word
+    for short, long in ABBREVIATIONS.items():
+        if short in full and long not in full:
+            full = full.replace(short, long)
+    return (full,) if full != word else ()
 
 
 def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
@@ -242,12 +269,18 @@ def content_terms(
     if any(len(w) > 1 for w in merged):
         merged = [w for w in merged if len(w) > 1]
     names = [Term(n, _quoted_parts(n, kind)) for n in dict.fromkeys(quoted) if n not in merged]
-    return names + [Term(w, _parts(w), glued=w in glued) for w in merged], years, pairs
+    return names + [Term(w, _parts(w), glued=w in glued, alts=_alts(w)) for w in merged], years, pairs
 
 
 def _is_content(word: str, keep: frozenset[str]) -> bool:
-    """Not a stop word, and not a framing word unless the question's kind keeps it."""
-    return word not in _STOP and (word not in FRAME_WORDS or word in keep)
+    """Not a stop word, and not a framing word unless the question's kind keeps it; a word made of two framing
+    or stop words (哪些方面, 及其) frames too."""
+    if word in _STOP or (word in FRAME_WORDS and word not in keep):
+        return False
+    framing = FRAME_WORDS | _STOP
+    return not any(
+        word[:i] in framing and word[i:] in framing and word not in keep for i in range(1, len(word))
+    )
 
 
 def _quoted_parts(name: str, kind: AnswerKind) -> tuple[str, ...]:
