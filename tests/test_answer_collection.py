@@ -429,6 +429,17 @@ def test_a_section_named_by_its_heading_answers_whole(tmp_path: Path) -> None:
     assert [c.clause_id for c in answer.cited] == [c.id for c in plan.clauses[1:4]]
     # the heading alone names no document: the other plan's 具体措施 are not this one's
     assert not any(c.doc_id == other.id for c in answer.cited)
+    jobs = make_doc(
+        "国务院关于稳就业的意见",
+        ["（一）支持企业吸纳就业。", "（二）发展新就业形态。", "（三）落实税费减免。"],
+        region=None,
+        doc_type="notice",
+    )
+    for clause, heading in zip(jobs.clauses, ["一、总体要求", "二、拓宽渠道 稳定岗位", "二、拓宽渠道 稳定岗位"], strict=True):
+        clause.path = [heading]  # a space in the heading, a 、 in the question
+    ix.add_documents([jobs])
+    answer = ask(ix, "稳就业的意见在拓宽渠道、稳定岗位方面有哪些要求？")
+    assert [c.clause_id for c in answer.cited] == [c.id for c in jobs.clauses[1:]]
 
 
 # -- parsing defects --------------------------------------------------------------------------------

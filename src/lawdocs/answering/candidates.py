@@ -148,6 +148,7 @@ def select(
 _NUMBERING = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
 )
+_PAUSES = re.compile(r"[、，,；;：:]")
 NAMED_DOCUMENTS = 2  # a section name shared by more documents than this does not pick one out
 # What kind of text a question asks for (…有哪些要求, …的主要任务): the section it names need not repeat it.
 ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点".split())
@@ -165,7 +166,7 @@ def named_section(index: Index, q: Question, mask: np.ndarray) -> list[int]:
     from .compose import LAW_TYPES
     from .question import GENERIC_WORDS
 
-    asked = ev.normalise_text(q.text)
+    asked = _PAUSES.sub("", ev.normalise_text(q.text))
     terms = [t.text for t in q.terms if t.text not in GENERIC_WORDS and t.text not in ASKED_NOUNS]
     if not terms:
         return []
@@ -177,7 +178,8 @@ def named_section(index: Index, q: Question, mask: np.ndarray) -> list[int]:
         for heading in clause.path:
             name = _NUMBERING.sub("", ev.normalise_text(heading)).rstrip("。.；;：:")
             phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
-            named = name if len(name) >= 2 and name in asked else max(phrases, key=len, default="")
+            whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
+            named = whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
             if named and heading not in found.get(clause.doc_id, set()):
                 title = ev.normalise_text(index.documents[clause.doc_id].title)
                 if all(t in title or t in named for t in terms):
