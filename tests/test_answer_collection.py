@@ -385,6 +385,9 @@ def test_what_a_question_asks_for_is_read_from_its_wording() -> None:
     texts = ["县级以上各级档案馆的档案，应当自形成之日起满二十五年向社会开放。"]
     kept = [t.text for t in drop_stray(q.terms, lambda w: sum(w in t for t in texts))]
     assert "才向" not in kept and "档案馆" in kept and "开放" in kept
+    said = [t.text for t in analyse("政府投资条例规定政府投资资金可以采取哪些方式安排？").terms]
+    assert "规定" not in said and "资金" in said  # 条例规定: what the statute says, not a 规定 asked about
+    assert "规定" in [t.text for t in analyse("政府投资资金安排的规定有哪些？").terms]
     lone = analyse("南极企鹅吃什么")  # a name the collection lacks is never dropped as a stray
     assert [t.text for t in drop_stray(lone.terms, lambda w: 0)] == [t.text for t in lone.terms]
 

@@ -115,6 +115,7 @@ _KEEP_FOR: dict[str, frozenset[str]] = {
     "plans": frozenset({"报告", "文件", "发布", "制定", "规定", "单位", "部门", "机关", "问题"}),
     "metadata": frozenset(),
 }
+_CITES = re.compile(r"(?:法|法典|条例|办法|规则|细则|决定|解释)规定")  # a statute's name, then what it says
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
 _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00-\u9fff][^“”\"「」『』‘’]*?)\s*[”\"」』’]")
 _COUNT = re.compile(r"(多少|几)[个件项条次名家所人批类套处座]?")
@@ -366,6 +367,8 @@ def analyse(question: str) -> Question:
     if m:
         article = m.group(0)
     unit = re.search(r"(?:多少|几)([个件项条次名家所人批类套处座])", fold(question))
+    if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
+        terms = [t for t in terms if t.text != "规定"] or terms
     comparative = bool(_COMPARATIVE_Q.search(fold(question)))
     if comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
         terms = [t for t in terms if t.text not in _COMPARED] or terms
