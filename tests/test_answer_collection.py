@@ -388,6 +388,9 @@ def test_what_a_question_asks_for_is_read_from_its_wording() -> None:
     said = [t.text for t in analyse("政府投资条例规定政府投资资金可以采取哪些方式安排？").terms]
     assert "规定" not in said and "资金" in said  # 条例规定: what the statute says, not a 规定 asked about
     assert "规定" in [t.text for t in analyse("政府投资资金安排的规定有哪些？").terms]
+    drunk = analyse("酒驾会被吊销驾照吗")  # 酒 + 驾: two content characters, a word the dictionary lacks
+    assert [t.text for t in drunk.terms if t.glued] == ["酒驾"]
+    assert "酒驾" in [t.text for t in drop_stray(drunk.terms, lambda w: 0 if w == "酒驾" else 5)]
     lone = analyse("南极企鹅吃什么")  # a name the collection lacks is never dropped as a stray
     assert [t.text for t in drop_stray(lone.terms, lambda w: 0)] == [t.text for t in lone.terms]
 

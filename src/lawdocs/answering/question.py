@@ -22,6 +22,7 @@ parts the head of the name or, failing one, the content words inside it.
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -310,11 +311,31 @@ def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
     return sorted(out, key=len, reverse=True)
 
 
+_FUNCTION_TAGS = frozenset("d p c u r f y e o".split())  # adverbs, prepositions, conjunctions, particles …
+
+
+@cache
+def _tags() -> dict[str, str]:
+    import jieba.posseg as pseg
+
+    return dict(pseg.POSTokenizer(_jieba()).word_tag_tab)
+
+
 def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
-    """`terms` without the two-character pieces the segmenter left over that no clause contains (才向 of
-    档案…才向社会开放: 才 + 向, not a word): they would weigh as the rarest term and sink every clause. Kept when
-    fewer than two other terms remain, so a question about a name the collection lacks still finds nothing."""
-    stray = [t for t in terms if t.glued and len(t.text) == 2 and df(t.text) == 0]
+    """`terms` without the two-character pieces the segmenter left over that no clause contains and that hold a
+    function character (才向 of 档案…才向社会开放: adverb 才 + preposition 向, not a word): they would weigh as the
+    rarest term and sink every clause. A piece of two content characters (醉驾) is a word the dictionary lacks and
+    the collection never uses, and stays: a question about it finds nothing. Kept when fewer than two other terms
+    remain."""
+    tags = _tags()
+    stray = [
+        t
+        for t in terms
+        if t.glued
+        and len(t.text) == 2
+        and df(t.text) == 0
+        and any(tags.get(ch, "x") in _FUNCTION_TAGS for ch in t.text)
+    ]
     if not stray or len(terms) - len(stray) < 2:
         return terms
     return [t for t in terms if t not in stray]
