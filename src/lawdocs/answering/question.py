@@ -22,9 +22,9 @@ parts the head of the name or, failing one, the content words inside it.
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from ..text import STOP_WORDS as _STOP
