@@ -372,7 +372,7 @@ def test_figures_keep_their_qualifiers_and_ranges(question: str, text: str, valu
 
 
 def test_what_a_question_asks_for_is_read_from_its_wording() -> None:
-    from lawdocs.answering.question import drop_stray
+    from lawdocs.answering.wording import drop_stray
 
     assert analyse("政务数据按照共享属性可以分为哪几类？").kind != "figure"  # which ones, not how many
     assert analyse("档案分为几类？").kind == "figure"

@@ -32,7 +32,7 @@ from .answering import evidence as ev
 from .answering.coverage import best_per_document, per_document_passing
 from .answering.figures import figures_in
 from .answering.grouping import citation_of, cite, cite_clause, group, lead_phrase, summarise
-from .answering.question import Question, analyse, drop_stray, join_phrases
+from .answering.question import Question, analyse, join_phrases
 from .answering.records import (
     Answer,
     CitedClause,
@@ -45,6 +45,7 @@ from .answering.records import (
     SectionGroup,
 )
 from .answering.scope import scope_of
+from .answering.wording import drop_stray
 from .errors import QueryError
 from .filters import Filters, parse_filters
 from .models import DocumentInfo

@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Literal
 
 from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
+from .wording import alternatives
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
 MetaField = Literal["issuers", "date", "number"]
@@ -159,28 +159,6 @@ class Question:
     )
 
 
-# Abbreviations of state bodies that questions use and statutes spell out (the texts use both).
-ABBREVIATIONS = {
-    "人大": "人民代表大会",
-    "常委会": "常务委员会",
-    "政协": "政治协商会议",
-    "发改委": "发展和改革委员会",
-    "纪委": "纪律检查委员会",
-    "国资委": "国有资产监督管理委员会",
-    "卫健委": "卫生健康委员会",
-    "人社": "人力资源和社会保障",
-    "住建": "住房和城乡建设",
-}
-
-
-def _alts(word: str) -> tuple[str, ...]:
-    full = word
-    for short, long in ABBREVIATIONS.items():
-        if short in full and long not in full:
-            full = full.replace(short, long)
-    return (full,) if full != word else ()
-
-
 def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
     q = fold(question)
     fields: list[MetaField] = []
@@ -271,7 +249,7 @@ def content_terms(
     if any(len(w) > 1 for w in merged):
         merged = [w for w in merged if len(w) > 1]
     names = [Term(n, _quoted_parts(n, kind)) for n in dict.fromkeys(quoted) if n not in merged]
-    return names + [Term(w, _parts(w), glued=w in glued, alts=_alts(w)) for w in merged], years, pairs
+    return names + [Term(w, _parts(w), glued=w in glued, alts=alternatives(w)) for w in merged], years, pairs
 
 
 def _is_content(word: str, keep: frozenset[str]) -> bool:
@@ -309,36 +287,6 @@ def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
         for size in range(len(run), 2, -1):
             out += [run[i : i + size] for i in range(len(run) - size + 1)]
     return sorted(out, key=len, reverse=True)
-
-
-_FUNCTION_TAGS = frozenset("d p c u r f y e o".split())  # adverbs, prepositions, conjunctions, particles …
-
-
-@cache
-def _tags() -> dict[str, str]:
-    import jieba.posseg as pseg
-
-    return dict(pseg.POSTokenizer(_jieba()).word_tag_tab)
-
-
-def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
-    """`terms` without the two-character pieces the segmenter left over that no clause contains and that hold a
-    function character (才向 of 档案…才向社会开放: adverb 才 + preposition 向, not a word): they would weigh as the
-    rarest term and sink every clause. A piece of two content characters (醉驾) is a word the dictionary lacks and
-    the collection never uses, and stays: a question about it finds nothing. Kept when fewer than two other terms
-    remain."""
-    tags = _tags()
-    stray = [
-        t
-        for t in terms
-        if t.glued
-        and len(t.text) == 2
-        and df(t.text) == 0
-        and any(tags.get(ch, "x") in _FUNCTION_TAGS for ch in t.text)
-    ]
-    if not stray or len(terms) - len(stray) < 2:
-        return terms
-    return [t for t in terms if t not in stray]
 
 
 def join_phrases(
