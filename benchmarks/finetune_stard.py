@@ -15,6 +15,7 @@ Uses the split of `stard.py` (seeded 80/20 of train.jsonl): `lawdocs.finetune` t
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import time
 from pathlib import Path
@@ -74,6 +75,7 @@ def main() -> None:
         )
     else:
         base = Index.open(CACHE / "stard-index-all")
+    trained_in = None
     if not args.skip_train:
         started = time.time()
         report = finetune(
@@ -83,7 +85,8 @@ def main() -> None:
             config=FinetuneConfig(epochs=args.epochs, batch_size=args.batch_size),
             progress=lambda stage, done, total: log(f"{stage} {done}/{total}") if done == total else None,
         )
-        log(f"trained in {time.time() - started:.0f} s; best epoch {report.best_epoch}")
+        trained_in = round(time.time() - started)
+        log(f"trained in {trained_in} s; best epoch {report.best_epoch}")
         log(report.model_dump_json(indent=1))
 
     from lawdocs.embed import export_onnx, load_embedder
@@ -137,7 +140,16 @@ def main() -> None:
     print(table)
     write_results(
         args.name,
-        {"held_back": len(held), "tuned_on": len(tune), "results": [list(r) for r in results], "onnx": info},
+        {
+            "held_back": len(held),
+            "tuned_on": len(tune),
+            "results": [list(r) for r in results],
+            "onnx": info,
+            # the model's own training report (pairs, kept-back recall per epoch), and this run's training time
+            "training": {"seconds": trained_in, "report": json.loads(report_file.read_text(encoding="utf-8"))}
+            if (report_file := Path(out) / "lawdocs_finetune.json").exists()
+            else {"seconds": trained_in},
+        },
         f"STARD train.jsonl, seeded split (seed {args.seed}): fine-tuned on {len(tune)}, "
         f"evaluated on {len(held)} held back, {corpus_text}.\n\n{table}",
     )
