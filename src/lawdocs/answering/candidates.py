@@ -170,16 +170,23 @@ def named_section(index: Index, q: Question, mask: np.ndarray) -> list[int]:
     terms = [t.text for t in q.terms if t.text not in GENERIC_WORDS and t.text not in ASKED_NOUNS]
     if not terms:
         return []
+    named_by: dict[str, str] = {}  # heading → what of it the question states ("" for nothing); headings recur
+
+    def stated(heading: str) -> str:
+        if heading not in named_by:
+            name = _NUMBERING.sub("", ev.normalise_text(heading)).rstrip("。.；;：:")
+            phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
+            whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
+            named_by[heading] = whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
+        return named_by[heading]
+
     found: dict[str, set[str]] = {}
     for row in np.flatnonzero(mask):
         clause = index.clauses[int(row)]
         if index.documents[clause.doc_id].doc_type in LAW_TYPES:
             continue
         for heading in clause.path:
-            name = _NUMBERING.sub("", ev.normalise_text(heading)).rstrip("。.；;：:")
-            phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
-            whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
-            named = whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
+            named = stated(heading)
             if named and heading not in found.get(clause.doc_id, set()):
                 title = ev.normalise_text(index.documents[clause.doc_id].title)
                 if all(t in title or t in named for t in terms):

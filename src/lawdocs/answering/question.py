@@ -89,6 +89,7 @@ FRAME_WORDS = frozenset(
     多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思
     """.split()
 )
+_FRAMING = FRAME_WORDS | _STOP
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
 # down (GENERIC_WEIGHT) so they never carry a clause on their own.
 GENERIC_WORDS = frozenset(
@@ -257,9 +258,8 @@ def _is_content(word: str, keep: frozenset[str]) -> bool:
     or stop words (哪些方面, 及其) frames too."""
     if word in _STOP or (word in FRAME_WORDS and word not in keep):
         return False
-    framing = FRAME_WORDS | _STOP
-    return not any(
-        word[:i] in framing and word[i:] in framing and word not in keep for i in range(1, len(word))
+    return word in keep or not any(
+        word[:i] in _FRAMING and word[i:] in _FRAMING for i in range(1, len(word))
     )
 
 

@@ -25,6 +25,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .evidence import normalise_text
+from .wording import tagger
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -60,18 +61,10 @@ def title_key(title: str) -> str:
     return normalise_text(title).replace("中华人民共和国", "")
 
 
-def _tagger():  # type: ignore[no-untyped-def]
-    import jieba.posseg as pseg
-
-    from ..text import jieba_tokenizer
-
-    return pseg.POSTokenizer(jieba_tokenizer())
-
-
 def places_in(question: str) -> list[str]:
     """Region names in the question (广东省, 深圳市, 湘桥区, 北京), in order."""
     found: list[str] = []
-    for word, flag in _tagger().cut(question):
+    for word, flag in tagger().cut(question):
         word = word.strip()
         if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES:
             continue

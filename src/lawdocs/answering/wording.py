@@ -35,15 +35,15 @@ def alternatives(word: str) -> tuple[str, ...]:
     return (full,) if full != word else ()
 
 
-
 _FUNCTION_TAGS = frozenset("d p c u r f y e o".split())  # adverbs, prepositions, conjunctions, particles …
 
 
 @cache
-def _tags() -> dict[str, str]:
+def tagger():  # type: ignore[no-untyped-def]
+    """jieba's part-of-speech tokenizer over lawdocs' dictionary (one per process)."""
     import jieba.posseg as pseg
 
-    return dict(pseg.POSTokenizer(_jieba()).word_tag_tab)
+    return pseg.POSTokenizer(_jieba())
 
 
 def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
@@ -52,7 +52,7 @@ def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
     rarest term and sink every clause. A piece of two content characters (醉驾) is a word the dictionary lacks and
     the collection never uses, and stays: a question about it finds nothing. Kept when fewer than two other terms
     remain."""
-    tags = _tags()
+    tags = tagger().word_tag_tab
     stray = [
         t
         for t in terms
