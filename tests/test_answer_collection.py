@@ -268,6 +268,21 @@ def test_a_statute_answers_with_the_article_stating_the_question_s_phrase(statut
     assert len(limit_statutes(statutes, kept)) == 2  # no question text: evidence alone
 
 
+def test_a_statute_s_further_articles_must_be_as_close_to_the_question(statutes: Index) -> None:
+    from lawdocs.answering.compose import STATUTE_DENSE_MARGIN, limit_statutes
+
+    first, second = [
+        r for r, c in enumerate(statutes.clauses) if c.article in ("第三条", "第五条") and "订立书面" in c.text
+    ]
+    kept = [(first, 1.0, []), (second, 1.0, [])]  # equal evidence, no question phrase: both would be cited
+    near = {first: 1.0, second: 1.0 - STATUTE_DENSE_MARGIN / 2}
+    far = {first: 1.0, second: 1.0 - 2 * STATUTE_DENSE_MARGIN}
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", near)] == [first, second]
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", far)] == [first]
+    # the first is cited whatever the model says; the bound is the closest eligible article's similarity
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", {first: 0.5, second: 1.0})] == [first, second]
+
+
 def test_a_figure_belongs_to_the_phrase_before_it_and_keeps_its_within() -> None:
     from lawdocs.answering.question import Term
 

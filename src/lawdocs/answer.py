@@ -306,7 +306,7 @@ def _answer(
                 sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure)
             if not q.comparative:
-                kept = compose.limit_statutes(index, kept, q.text)
+                kept = compose.limit_statutes(index, kept, q.text, dense)
         if reranker is not None:
             kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:
