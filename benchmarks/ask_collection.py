@@ -3,8 +3,11 @@
 Questions: ``corpora/questions/ask_collection.jsonl`` (155, 52 of them out of scope; see its README), on the
 part given by ``--split`` (``test`` by default; the cut-offs were set on ``calibration``); ``--split dev`` reads
 ``corpora/questions/ask_dev.jsonl`` instead (45 questions written after the rules, to see whether a change that
-helps the calibration part generalises before the test part is measured). The index is the
-bundled corpus indexed once with the default model (build it with ``lawdocs index corpora --index DIR``).
+helps the calibration part generalises before the test part is measured); ``--split holdout`` reads
+``corpora/questions/ask_holdout.jsonl`` (90 questions written on 2026-12-06 by a helper that read the documents
+and never ran ask or search, measured once after that session's changes: a fresh test of the whole pipeline).
+The index is the bundled corpus indexed once with the default model (build it with
+``lawdocs index corpora --index DIR``).
 
 - precision: of the clauses an answer shows (the default limit), the share that match a gold clause (title
   equal and a gold key in the text, after NFKC, whitespace removal and dropping 中华人民共和国), averaged over
@@ -16,7 +19,7 @@ bundled corpus indexed once with the default model (build it with ``lawdocs inde
 - coverage: for comparative questions, the share of the documents that answer with a row in the table.
 - figures: figure questions whose figure contains the gold quantity with its qualifier.
 
-    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|all]
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from lawdocs.index import Index
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "corpora" / "questions" / "ask_collection.jsonl"
 DEV = QUESTIONS.parent / "ask_dev.jsonl"  # 45 questions written later, a check that rules generalise
+HOLDOUT = QUESTIONS.parent / "ask_holdout.jsonl"  # 90 questions written by someone who never ran ask or search
 
 
 def norm(text: str) -> str:
@@ -113,11 +117,11 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = DEV if args.split == "dev" else QUESTIONS
+    source = {"dev": DEV, "holdout": HOLDOUT}.get(args.split, QUESTIONS)
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.split != "all":
         questions = [q for q in questions if q["split"] == args.split]
