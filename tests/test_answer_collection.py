@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from lawdocs.answer import ask
 from lawdocs.answering.figures import figures_in
 from lawdocs.answering.question import analyse
-from lawdocs.answering.scope import laws_in, places_in
+from lawdocs.answering.scope import laws_in, local_statutes_in, places_in, scope_of
 from lawdocs.cli import app
 from lawdocs.embed import HashEmbedder
 from lawdocs.index import Index
@@ -101,6 +101,42 @@ def test_a_region_the_collection_does_not_hold_is_not_answered_from_another(prov
     assert not year.answered and "2024" in (year.reason or "")
     law = ask(provinces, "刑法对盗窃罪是怎么规定的？")
     assert not law.answered and "刑法" in (law.reason or "")
+
+
+def test_a_local_statute_the_collection_does_not_hold_is_out_of_scope(tmp_path: Path) -> None:
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    rule = "第四十条 政务服务应当推行告知承诺制，实行一网通办，压减办理时限。"
+    ix.add_documents(
+        [
+            make_doc("上海市优化营商环境条例", [rule], region="上海市", doc_type="local_regulation"),
+            make_doc(
+                "优化营商环境条例",
+                [rule.replace("四十", "三十五")],
+                region=None,
+                doc_type="administrative_regulation",
+            ),
+            make_doc(
+                "2026年广东省政府工作报告",
+                ["优化营商环境，提升政务服务水平。"],
+                region="广东省",
+                doc_type="government_work_report",
+            ),
+        ]
+    )
+    answer = ask(ix, "广东省优化营商环境条例对政务服务提出了哪些要求？")
+    assert not answer.answered and not answer.cited
+    assert "《广东省优化营商环境条例》" in (answer.reason or "")
+    assert set(answer.closest) == {"上海市优化营商环境条例", "优化营商环境条例"}  # its name without the place
+    assert not ask(ix, "北京市城市更新条例对城市更新实施主体是如何规定的？").answered
+    held = ask(ix, "上海市优化营商环境条例对政务服务的告知承诺制有什么规定？")
+    assert held.answered and {g.doc.title for g in held.groups} == {"上海市优化营商环境条例"}
+    # a place, then words that are not a statute's name: no scope from them
+    assert local_statutes_in("广东省人民政府规定了哪些措施？") == []
+    assert local_statutes_in("上海市对城市更新有哪些规定？") == []
+    # a national law named with a region keeps the law
+    national = scope_of(ix, "在广东省，优化营商环境条例对政务服务的告知承诺制有什么规定？", [])
+    assert national.missing is None and national.docs == set(national.laws)
+    assert {ix.documents[d].title for d in national.laws} == {"优化营商环境条例"}
 
 
 def test_a_region_it_holds_narrows_the_search(provinces: Index) -> None:
@@ -272,7 +308,9 @@ def test_a_statute_s_further_articles_must_be_as_close_to_the_question(statutes:
     from lawdocs.answering.compose import STATUTE_DENSE_MARGIN, limit_statutes
 
     first, second = [
-        r for r, c in enumerate(statutes.clauses) if c.article in ("第三条", "第五条") and "订立书面" in c.text
+        r
+        for r, c in enumerate(statutes.clauses)
+        if c.article in ("第三条", "第五条") and "订立书面" in c.text
     ]
     kept = [(first, 1.0, []), (second, 1.0, [])]  # equal evidence, no question phrase: both would be cited
     near = {first: 1.0, second: 1.0 - STATUTE_DENSE_MARGIN / 2}
@@ -415,7 +453,9 @@ def test_an_abbreviated_body_matches_its_full_name() -> None:
 
     terms = {t.text: t for t in analyse("设区的市的人大及其常委会可以就哪些事项制定地方性法规？").terms}
     assert terms["常委会"].alts == ("常务委员会",) and terms["人大"].alts == ("人民代表大会",)
-    law = normalise_text("设区的市的人民代表大会及其常务委员会可以对城乡建设与管理等方面的事项制定地方性法规。")
+    law = normalise_text(
+        "设区的市的人民代表大会及其常务委员会可以对城乡建设与管理等方面的事项制定地方性法规。"
+    )
     idf = {w: 2.0 for t in terms.values() for w in (t.text, *t.parts)}
     assert term_credit(terms["常委会"], law, "", idf)[0] == 1.0
     assert term_credit(terms["人大"], law, "", idf) == (1.0, ["人民代表大会"])
@@ -426,13 +466,20 @@ def test_an_abbreviated_body_matches_its_full_name() -> None:
 def test_a_section_named_by_its_heading_answers_whole(tmp_path: Path) -> None:
     plan = make_doc(
         "国务院办公厅关于印发药品集中采购试点方案的通知",
-        ["（一）目标任务。选择11个城市开展试点。", "（一）带量采购，以量换价。", "（二）招采合一，保证使用。",
-         "（三）确保质量，保障供应。", "（一）成立试点工作小组。"],
+        [
+            "（一）目标任务。选择11个城市开展试点。",
+            "（一）带量采购，以量换价。",
+            "（二）招采合一，保证使用。",
+            "（三）确保质量，保障供应。",
+            "（一）成立试点工作小组。",
+        ],
         region=None,
         doc_type="notice",
     )
     for clause, heading in zip(
-        plan.clauses, ["一、总体要求", "三、具体措施", "三、具体措施", "三、具体措施", "五、组织形式"], strict=True
+        plan.clauses,
+        ["一、总体要求", "三、具体措施", "三、具体措施", "三、具体措施", "五、组织形式"],
+        strict=True,
     ):
         clause.path = [heading]
     other = make_doc(
@@ -456,7 +503,9 @@ def test_a_section_named_by_its_heading_answers_whole(tmp_path: Path) -> None:
         region=None,
         doc_type="notice",
     )
-    for clause, heading in zip(jobs.clauses, ["一、总体要求", "二、拓宽渠道 稳定岗位", "二、拓宽渠道 稳定岗位"], strict=True):
+    for clause, heading in zip(
+        jobs.clauses, ["一、总体要求", "二、拓宽渠道 稳定岗位", "二、拓宽渠道 稳定岗位"], strict=True
+    ):
         clause.path = [heading]  # a space in the heading, a 、 in the question
     ix.add_documents([jobs])
     answer = ask(ix, "稳就业的意见在拓宽渠道、稳定岗位方面有哪些要求？")

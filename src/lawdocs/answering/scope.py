@@ -7,10 +7,16 @@ from another region's or another year's document (深圳市2026年政府工作�
 - **Laws**: the longest names in the question among the titles of the index (minus 中华人民共和国) and the
   short titles of PRC laws and regulations in ``data/law_names.txt``. A name the index holds restricts the
   search to that document; a known name it does not hold (劳动合同法, 刑法) is out of scope.
+- **Local statutes**: a place name followed directly by a statute's name (北京市城市更新条例, 广东省优化营商环境条例:
+  2–20 characters ending in 条例/办法/规定/实施细则, no function word or punctuation between) is a local
+  regulation or rule; when no title holds it, the question is out of scope and the closest documents are those
+  whose titles hold its name without the place (优化营商环境条例, 上海市优化营商环境条例), never an answer from them.
 - **Regions**: place names (jieba's ``ns`` tag) that end in 省/市/区/县/州 or are a province-level short name
   (北京, 广东). A document matches when its region or its title contains the name.
 - **Document types**: 政府工作报告 and 法治政府建设 (年度) 报告 map to their `doc_type`; another named kind of
   report (施政报告) must occur in a title.
+- **Laws and regions together**: a held law named with a region it does not belong to (在广东省，民法典规定…)
+  keeps the law: a national law applies everywhere.
 - **Years**: with a document type, the document's year (or its title) must be the year asked about
   (2025年政府工作报告 is not the 2026 report that reviews 2025); with a region alone, the year must be the
   document's year or occur in its text (北京市2025年… is answered from the 2026 report's review of 2025).
@@ -45,6 +51,13 @@ _LAW_END = re.compile(r"(?:法典|法|条例)$")
 _EXTENDS_NAME = re.compile(
     r"^(?:规(?!定)|[律院官治制人学庭医务典理]|实施|条例)"
 )  # 法 of 法规 / 法律 / 法院 …
+# a statute's own name after a place name: no function word, figure or punctuation inside (see the docstring)
+_LOCAL_STATUTE = re.compile(
+    r"((?:(?![的对于在有哪是和与及或如怎为要把被从向按将])[\u4e00-\u9fff]){2,20}?(?:实施细则|条例|办法|规定))"
+)
+_ORGAN = re.compile(
+    r"(?:政府|机关|部门|委员会|常委会|办公厅|人大|法院|检察院)(?:规定|办法)$"
+)  # 广东省人民政府规定…: a verb
 _GWR = re.compile(r"政府工作报告")
 _ROLR = re.compile(r"法治政府建设.{0,6}报告|法治政府.{0,4}年度报告")
 _OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告")
@@ -91,6 +104,20 @@ def laws_in(question: str, titles: list[str]) -> list[str]:
     return [n for _, n in sorted(out)]
 
 
+def local_statutes_in(question: str) -> list[str]:
+    """Local statute names in the question: a place name and the statute's name after it (北京市城市更新条例)."""
+    text = normalise_text(question)
+    out = []
+    for place in places_in(question):
+        start = text.find(place)
+        while start >= 0:
+            m = _LOCAL_STATUTE.match(text, start + len(place))
+            if m and not _ORGAN.search(m.group(1)) and place + m.group(1) not in out:
+                out.append(place + m.group(1))
+            start = text.find(place, start + 1)
+    return out
+
+
 @dataclass
 class Scope:
     docs: set[str] | None = None  # the documents the question is about (None: no restriction)
@@ -131,6 +158,18 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         return scope
     titles = [d.title for d in index.documents.values()]
     chosen = set(all_docs)
+    # local statutes the index does not hold
+    keys = [title_key(t) for t in titles]
+    for name in local_statutes_in(question):
+        if not any(name in key for key in keys):
+            place = next(p for p in places_in(question) if name.startswith(p))
+            statute = name[len(place) :]
+            scope.named.append(f"《{name}》")
+            scope.missing = f"the collection has no 《{name}》"
+            scope.closest = _titles(
+                index, {d for d, doc in index.documents.items() if statute in title_key(doc.title)}
+            )
+            return scope
     # laws
     for name in laws_in(question, titles):
         held = {d for d, doc in index.documents.items() if title_key(doc.title) == name}
@@ -207,6 +246,8 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
                 scope.closest = _titles(index, region_docs)
                 return scope
         chosen &= dated
+    if not chosen and scope.laws:  # a national law named with a region: the law applies there too
+        chosen = set(scope.laws)
     if chosen != all_docs:
         scope.docs = chosen
     return scope
