@@ -584,6 +584,32 @@ def test_issue_examples_on_the_bundled_corpus(bundled: Index) -> None:
 
 
 @pytest.mark.slow
+def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index) -> None:
+    texts: dict[str, list[str]] = {}
+    for doc_id, doc in bundled.documents.items():
+        key = norm(doc.title).replace("中华人民共和国", "")
+        texts.setdefault(key, []).extend(
+            norm(bundled.clauses[r].text).replace("中华人民共和国", "") for r in bundled.doc_rows[doc_id]
+        )
+    missing = []
+    for name in ("ask_collection.jsonl", "ask_dev.jsonl", "ask_holdout.jsonl"):
+        for line in (CORPORA / "questions" / name).read_text(encoding="utf-8").splitlines():
+            q = json.loads(line)
+            assert q["answerable"] == bool(q["gold"]), q["qid"]
+            for gold in q["gold"]:
+                title = norm(gold["title"]).replace("中华人民共和国", "")
+                clauses = texts.get(title)
+                if clauses is None:
+                    missing.append((q["qid"], gold["title"]))
+                for k in gold["keys"]:
+                    if clauses is not None and not any(
+                        norm(k).replace("中华人民共和国", "") in c for c in clauses
+                    ):
+                        missing.append((q["qid"], k))
+    assert not missing
+
+
+@pytest.mark.slow
 def test_every_book_of_the_civil_code_is_searched(bundled: Index) -> None:
     books = [d for d in bundled.documents.values() if d.title == "中华人民共和国民法典"]
     assert len(books) > 1
