@@ -335,6 +335,47 @@ def test_a_figure_belongs_to_the_phrase_before_it_and_keeps_its_within() -> None
     assert found[0].value == "30日内"
 
 
+def test_a_figure_s_unit_is_the_one_asked_for() -> None:
+    from lawdocs.answering.question import Term
+
+    places = "完善学位保障机制，新增中学学位1万个，促进义务教育优质均衡发展。"
+    q = analyse("北京市2026年要新增多少个中学学位？")
+    assert q.measure_word == "个"
+    found = figures_in(places, [Term("中学"), Term("学位")], {"中学": 2.0, "学位": 2.0}, q.measure_word)
+    assert found and found[0].value == "1万个"  # 万 with a counting unit is a quantity, 万 alone is not
+    days = "查封、扣押的期限不得超过三十日；对违法行为人处五百元以下罚款。"
+    q = analyse("查封、扣押的期限最长是多少天？")
+    assert q.measure_word == "天" and "最长" not in [
+        t.text for t in q.terms
+    ]  # a bound asked, not a content word
+    found = figures_in(
+        days, [Term("查封"), Term("期限")], {"查封": 3.0, "期限": 1.0}, q.measure_word, (), q.text
+    )
+    assert [f.value for f in found] == ["不得超过三十日"]  # 天 is 日; 五百元 is no time
+
+
+def test_a_statute_s_phrase_does_not_run_through_the_words_that_ask(tmp_path: Path) -> None:
+    from lawdocs.answering.compose import limit_statutes
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents(
+        [
+            make_law(
+                "中华人民共和国民法典",
+                [
+                    "第七百零五条 租赁期限不得超过二十年。超过二十年的，超过部分无效。",
+                    "第七百零七条 租赁期限六个月以上的，应当采用书面形式。无法确定租赁期限的，视为不定期租赁。",
+                ],
+            )
+        ]
+    )
+    rows = {c.text[:6]: r for r, c in enumerate(ix.clauses)}
+    kept = [(rows["第七百零七条"], 1.0, []), (rows["第七百零五条"], 1.0, [])]
+    # 707's 无法确定租赁期限 shares 定租赁期限 with 规定租赁期限; 规定 asks, so both state 租赁期限 alike
+    chosen = limit_statutes(ix, kept, "民法典规定租赁期限最长多少年？")
+    assert {ix.clauses[r].text[:6] for r, _, _ in chosen} == {"第七百零五条", "第七百零七条"}
+
+
 def test_a_quoted_name_is_one_term() -> None:
     terms = {t.text: t.parts for t in analyse("哪些文件提到“双随机、一公开”监管？").terms}
     assert "双随机、一公开" in terms and "监管" in terms and "随机" not in terms

@@ -79,6 +79,7 @@ from .answering.candidates import (  # noqa: E402
     _scope,
     candidate_rows,
     named_section,
+    referring,
     score_rows,
     select,
 )
@@ -328,10 +329,10 @@ def _answer(
     if q.kind == "figure":
         figures = _figures(index, q, kept)
         if not figures and not q.comparative:
-            referring = _referring(index, q, mask, kept)
-            figures = _figures(index, q, referring)
+            cited_by = referring(index, q, mask, kept)  # a text that states the figure a kept article leaves open
+            figures = _figures(index, q, cited_by)
             if figures:
-                kept = referring
+                kept = cited_by
         if not figures:
             answer.reason = "the matching clauses state no figure"
             return answer
@@ -348,27 +349,6 @@ def _answer(
         answer.figure, answer.figures = figures[0], figures[1:]
         answer.summary = f"{figures[0].value}（{figures[0].citation}）：{figures[0].sentence}"
     return answer
-
-
-def _referring(
-    index: Index, q: Question, mask: np.ndarray, kept: Sequence[tuple[int, float, list[str]]]
-) -> list[tuple[int, float, list[str]]]:
-    """The clauses in scope that refer to a kept article and share a question term with it: where a statute leaves
-    a figure to another text (an interpretation's "行政诉讼法第二十八条规定的“人数众多”，一般指十人以上")."""
-    from .references import resolver
-
-    links = resolver(index)
-    out: list[tuple[int, float, list[str]]] = []
-    for row, score, _ in kept:
-        for link in links.incoming(index.clauses[row]):
-            source = index.row_of.get(link.source_clause_id)
-            if source is None or not mask[source] or any(source == r for r, _, _ in out):
-                continue
-            text = ev.normalise_text(index.clauses[source].text)
-            shared = [t.text for t in q.terms if t.text in text]
-            if shared:
-                out.append((source, score, shared))
-    return out
 
 
 def _figures(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> list[Figure]:

@@ -218,3 +218,22 @@ def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
     ]
 
 
+def referring(
+    index: Index, q: Question, mask: np.ndarray, kept: Sequence[tuple[int, float, list[str]]]
+) -> list[tuple[int, float, list[str]]]:
+    """The clauses in scope that refer to a kept article and share a question term with it: where a statute leaves
+    a figure to another text (an interpretation's "行政诉讼法第二十八条规定的“人数众多”，一般指十人以上")."""
+    from ..references import resolver
+
+    links = resolver(index)
+    out: list[tuple[int, float, list[str]]] = []
+    for row, score, _ in kept:
+        for link in links.incoming(index.clauses[row]):
+            source = index.row_of.get(link.source_clause_id)
+            if source is None or not mask[source] or any(source == r for r, _, _ in out):
+                continue
+            text = ev.normalise_text(index.clauses[source].text)
+            shared = [t.text for t in q.terms if t.text in text]
+            if shared:
+                out.append((source, score, shared))
+    return out

@@ -19,7 +19,8 @@
 - **Statutes**: an answer cites at most ``STATUTE_CLAUSES`` articles of one law or regulation, and only articles
   whose evidence is at least ``STATUTE_RELATIVE`` of the answer's best: a statute's neighbouring articles share its
   vocabulary, so the evidence of its side articles is high but says little. Of those, only the articles stating
-  the longest run of the question's characters (the statute's own name left out) that any of them states are
+  the longest run of the question's characters (the statute's own name and the words that ask, 规定 / 多少 / 最长 …,
+  left out: 规定租赁期限 is not 确定租赁期限) that any of them states are
   cited: 对被征收房屋价值的补偿 is the article that says so, not the one listing it among other items. Ties of
   evidence go to the clause the model ranks higher. Past the first, an article is cited only when its dense
   similarity (relative to the best candidate's) is within ``STATUTE_DENSE_MARGIN`` of the closest cited-eligible
@@ -50,7 +51,7 @@ from typing import TYPE_CHECKING
 from . import evidence as ev
 from .figures import figures_in
 from .grouping import citation_of
-from .question import GENERIC_WORDS, Question
+from .question import FRAME_WORDS, GENERIC_WORDS, Question
 from .records import Answer, ComparisonRow, DocumentGroup, SectionGroup
 from .scope import title_key
 
@@ -69,6 +70,13 @@ LAW_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# the words that ask (多少, 哪些, 怎么 …) and 规定 / 最长 / 一般 around them: not the statute's wording (应当, 可以 are)
+_ASKING = sorted(
+    {w for w in FRAME_WORDS if len(w) > 1 and any(c in w for c in "多几什哪怎何谁吗呢")}
+    | {"规定", "最长", "最短", "最多", "最少", "一般"},
+    key=len,
+    reverse=True,
+)
 # The hierarchy of legal sources (立法法): when two clauses state the same thing equally well, the higher one is cited.
 LEGAL_RANK = {
     "law": 0,
@@ -167,7 +175,9 @@ def limit_statutes(
     for row, score, _ in kept:
         doc = index.documents[index.clauses[row].doc_id]
         if doc.doc_type in LAW_TYPES and score >= STATUTE_RELATIVE * best and asked:
-            own = asked.replace(title_key(doc.title), "")  # the statute's own name says nothing about its articles
+            own = asked.replace(title_key(doc.title), "|")  # the statute's own name says nothing about its articles
+            for word in _ASKING:  # nor do the words that ask (规定, 最长, 多少): a run stops at them
+                own = own.replace(word, "|")
             phrase[row] = _phrase(own, texts[row])
             longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}

@@ -9,6 +9,9 @@ its breakdown), minus a little for distance from the nearest question term, plus
 of the terms in the figure's own phrase (back to the last comma): in 收入增长2%，全社会研发经费支出相当于生产总值的比例达到
 4.6%左右 the 研发经费 figure is the 4.6%左右 after it, not the 2% just before its name.
 
+The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
+a question asking for a time (多少天, 几年) takes only figures of time.
+
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), its qualifier before (不超过, 最长不超过,
 一般不少于, 控制在, 达到) and after (左右, 以上, 以内, 以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
 最短, 最少, 至少, 下限), a figure whose qualifier states that bound scores higher: 最长 → 最长不超过15个工作日, not the
@@ -28,6 +31,7 @@ from .question import Term
 _UNITS = (
     "%|％|‰|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
     "|微克/立方米|个工作日|工作日|周岁|个月|日|年"
+    "|万个|万名|万家|万所|万件|万项|万套|万座|万辆|万台|万条|万份|万间|万处|万张|万株|万只|亿个|亿件|亿次"
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台"
 )
 _NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+"
@@ -57,6 +61,12 @@ class FigureMatch:
     start: int  # span of the figure in the clause text
     end: int
     score: float
+
+
+def _same_unit(unit: str, asked: str) -> bool:
+    """Whether a figure's unit is the one asked for: 1万个 answers 多少个, 三十日 answers 多少天."""
+    days = ("日", "天")
+    return unit.endswith(asked) or (asked in days and unit in days)
 
 
 def _number(raw: str) -> float | None:
@@ -106,6 +116,8 @@ def figures_in(
             ):
                 if not (m.group("bound") or m.group("after") or m.group("total")):
                     continue  # 2月4日 is a date
+            if measure_word in _TIME_UNITS and m.group("unit") not in _TIME_UNITS:
+                continue  # 多少天 asks for a time: 五百元 is not one
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
             score = share + year_bonus - 0.002 * distance
@@ -113,7 +125,7 @@ def figures_in(
             lead = _PHRASE.split(sentence[: m.start()])[-1]
             own = normalise_text(lead)
             score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
-            if measure_word and m.group("unit") == measure_word:
+            if measure_word and _same_unit(m.group("unit"), measure_word):
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2

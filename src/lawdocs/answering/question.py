@@ -86,7 +86,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思
+    多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
@@ -335,7 +335,7 @@ def analyse(question: str) -> Question:
     m = _ARTICLE_Q.search(fold(question))
     if m:
         article = m.group(0)
-    unit = re.search(r"(?:多少|几)([个件项条次名家所人批类套处座])", fold(question))
+    unit = re.search(r"(?:多少|几)(个工作日|工作日|个月|小时|[个件项条次名家所人批类套处座天日年])", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
     comparative = bool(_COMPARATIVE_Q.search(fold(question)))
