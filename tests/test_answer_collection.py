@@ -474,6 +474,14 @@ def test_what_a_question_asks_for_is_read_from_its_wording() -> None:
     assert analyse("该规定什么时候公布？").kind == "metadata"
     q = analyse("哪些法律法规规定了公职人员处分的种类？")
     assert q.compared == "laws" and "法律法规" not in [t.text for t in q.terms]
+    q = analyse(
+        "哪些法律和司法解释对行政机关负责人出庭应诉作了规定？"
+    )  # kinds of document compared, not content
+    assert (
+        q.compared == "laws"
+        and "司法解释" not in [t.text for t in q.terms]
+        and "应诉" in [t.text for t in q.terms]
+    )
     q = analyse("县级以上档案馆保存的档案一般要过多少年才向社会开放？")
     assert [t.text for t in q.terms if t.glued] == ["才向"]  # 才 + 向: no word
     texts = ["县级以上各级档案馆的档案，应当自形成之日起满二十五年向社会开放。"]

@@ -65,7 +65,7 @@ _COMPARATIVE_Q = re.compile(
     r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|分别|比较|对比|相比|异同"
 )
 _COMPARED = frozenset(
-    "法律法规 法规规章 省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
+    "法律法规 法规规章 司法解释 行政法规 地方性法规 部门规章 省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
 )
 # What a comparison is across: regions (哪些省份, 各地) or laws and regulations (哪些法规).
 _COMPARED_REGIONS = re.compile(
