@@ -5,7 +5,9 @@ part given by ``--split`` (``test`` by default; the cut-offs were set on ``calib
 ``corpora/questions/ask_dev.jsonl`` instead (45 questions written after the rules, to see whether a change that
 helps the calibration part generalises before the test part is measured); ``--split holdout`` reads
 ``corpora/questions/ask_holdout.jsonl`` (90 questions written on 2026-12-06 by a helper that read the documents
-and never ran ask or search, measured once after that session's changes: a fresh test of the whole pipeline).
+and never ran ask or search, measured once after that session's changes: a fresh test of the whole pipeline);
+``--split holdout2`` reads ``ask_holdout2.jsonl`` (72 more, written the same way the same day and measured once
+after the fixes that the first holdout's results prompted).
 The index is the bundled corpus indexed once with the default model (build it with
 ``lawdocs index corpora --index DIR``).
 
@@ -19,7 +21,7 @@ The index is the bundled corpus indexed once with the default model (build it wi
 - coverage: for comparative questions, the share of the documents that answer with a row in the table.
 - figures: figure questions whose figure contains the gold quantity with its qualifier.
 
-    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|all]
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from lawdocs.index import Index
 QUESTIONS = Path(__file__).resolve().parent.parent / "corpora" / "questions" / "ask_collection.jsonl"
 DEV = QUESTIONS.parent / "ask_dev.jsonl"  # 45 questions written later, a check that rules generalise
 HOLDOUT = QUESTIONS.parent / "ask_holdout.jsonl"  # 90 questions written by someone who never ran ask or search
+HOLDOUT2 = QUESTIONS.parent / "ask_holdout2.jsonl"  # 72 more, measured once after the fixes the first prompted
 
 
 def norm(text: str) -> str:
@@ -117,11 +120,11 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = {"dev": DEV, "holdout": HOLDOUT}.get(args.split, QUESTIONS)
+    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2}.get(args.split, QUESTIONS)
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.split != "all":
         questions = [q for q in questions if q["split"] == args.split]

@@ -641,7 +641,7 @@ def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index)
             norm(bundled.clauses[r].text).replace("中华人民共和国", "") for r in bundled.doc_rows[doc_id]
         )
     missing = []
-    for name in ("ask_collection.jsonl", "ask_dev.jsonl", "ask_holdout.jsonl"):
+    for name in ("ask_collection.jsonl", "ask_dev.jsonl", "ask_holdout.jsonl", "ask_holdout2.jsonl"):
         for line in (CORPORA / "questions" / name).read_text(encoding="utf-8").splitlines():
             q = json.loads(line)
             assert q["answerable"] == bool(q["gold"]), q["qid"]
