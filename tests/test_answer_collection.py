@@ -354,6 +354,24 @@ def test_a_figure_s_unit_is_the_one_asked_for() -> None:
     assert [f.value for f in found] == ["不得超过三十日"]  # 天 is 日; 五百元 is no time
 
 
+def test_a_time_asked_for_is_a_figure_and_statutes_write_it_in_numerals() -> None:
+    from lawdocs.answering.question import Term
+
+    for question in (
+        "复议机关要在受理后多长时间内作出决定？",
+        "询问查证最长可以持续多久？",
+        "应当在几日内进行审查？",
+    ):
+        assert analyse(question).kind == "figure", question
+    text = "第十三条 赔偿义务机关应当自收到申请之日起两个月内，作出是否赔偿的决定。"
+    found = figures_in(text, [Term("赔偿"), Term("决定")], {"赔偿": 1.0, "决定": 1.0}, None)
+    assert found and found[0].value == "两个月内"
+    periods = "政务处分的期间为：警告，六个月；记过，十二个月。"
+    assert [f.value for f in figures_in(periods, [Term("警告")], {"警告": 1.0}, None)][:1] == ["六个月"]
+    # a numeral before a noun names something: no figure
+    assert not figures_in("实施优化营商环境三年行动计划。", [Term("营商环境")], {"营商环境": 1.0}, None)
+
+
 def test_a_statute_s_phrase_does_not_run_through_the_words_that_ask(tmp_path: Path) -> None:
     from lawdocs.answering.compose import limit_statutes
 

@@ -1,8 +1,9 @@
 """Figures: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns.
 
 Every number with a unit in a clause is a candidate. Chinese numerals (六千多名) count only when a total
-word (共, 累计, 达, 为) or a bound (不得超过, 不得早于, 满, 不满) precedes them or 多/余/以上/以下 follows, so 三项制度 and
-第三次会议 are not figures but 不得超过二十年 and 不得早于二十二周岁 are. A candidate is
+word (共, 累计, 达, 为) or a bound (不得超过, 不得早于, 满, 不满) precedes them or 多/余/以上/以下 follows, or when they
+are a period of time that ends a phrase (三十日内, 警告，六个月；), so 三项制度, 三年行动计划 and 第三次会议 are not
+figures but 不得超过二十年 and 不得早于二十二周岁 are. A candidate is
 scored by the weighted share of the question's terms found in its sentence (up to the next 。；), plus
 bonuses for the unit the question asks for (多少件 → 件) and for a total word (共5件 beats the 2件 and 3件 of
 its breakdown), minus a little for distance from the nearest question term, plus ``PHRASE_WEIGHT`` times the share
@@ -50,6 +51,8 @@ _TOTAL = ("共计", "总计", "合计", "累计", "共")
 _PHRASE = re.compile(r"[，,、：:]")
 _TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时"})
 PHRASE_WEIGHT = 0.5
+# after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
+_PERIOD_END = frozenset("内后，,。；;、）)") | {""}
 
 
 @dataclass
@@ -104,8 +107,11 @@ def figures_in(
             chinese = not num[0].isdigit()
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
                 continue
-            if chinese and not (m.group("total") or m.group("more") or m.group("bound") or m.group("after")):
-                continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上
+            period = m.group("unit") in _TIME_UNITS and sentence[m.end() : m.end() + 1] in _PERIOD_END
+            if chinese and not (
+                m.group("total") or m.group("more") or m.group("bound") or m.group("after") or period
+            ):
+                continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
             if m.group("unit") in ("万", "亿") and not m.group("total"):
                 continue  # 万 alone is mostly part of a word (万众), not a quantity
             if m.group("unit") == "年" and re.fullmatch(r"(?:19|20)\d\d", num):
