@@ -122,6 +122,9 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
+    parser.add_argument(
+        "--name", help="result file name (default ask_collection[_SPLIT]); a later run of a held-out part"
+    )
     args = parser.parse_args()
     ix = Index.open(args.index)
     source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2}.get(args.split, QUESTIONS)
@@ -199,7 +202,7 @@ def main() -> None:
         ]
     )
     write_results(
-        "ask_collection" if args.split == "test" else f"ask_collection_{args.split}",
+        args.name or ("ask_collection" if args.split == "test" else f"ask_collection_{args.split}"),
         {
             "commit": commit(),
             "split": args.split,
