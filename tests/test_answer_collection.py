@@ -372,6 +372,26 @@ def test_a_time_asked_for_is_a_figure_and_statutes_write_it_in_numerals() -> Non
     assert not figures_in("实施优化营商环境三年行动计划。", [Term("营商环境")], {"营商环境": 1.0}, None)
 
 
+def test_a_figure_may_come_from_another_article_of_the_statute_kept(tmp_path: Path) -> None:
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    law = [
+        "第一条 当事人在行政机关告知后要求听证的，行政机关应当组织听证。",  # states the question's phrase
+        "第二条 当事人要求听证的，应当在告知后五日内提出。",  # states the figure
+        "第三条 听证由行政机关指定的非本案调查人员主持。",
+    ]
+    ix.add_documents(
+        [make_law("中华人民共和国听证法", law), make_law("罚款办法", ["第一条 罚款五百元以下。"])]
+    )
+    answer = ask(ix, "听证法规定，当事人在行政机关告知后要求听证的，几日内提出？")
+    assert answer.figure is not None and answer.figure.value == "五日内"
+    assert [c.text for c in answer.cited] == [law[1]]
+    # a time asked for takes no other quantity (多长 → not 两个以上)
+    assert [
+        f.value
+        for f in figures_in("保证人为两个以上的，保证期间为六个月。", [], {}, None, (), "保证期间是多长？")
+    ] == ["六个月"]
+
+
 def test_a_statute_s_phrase_does_not_run_through_the_words_that_ask(tmp_path: Path) -> None:
     from lawdocs.answering.compose import limit_statutes
 

@@ -282,6 +282,7 @@ def _answer(
     kept: list[tuple[int, float, list[str]]] = []
     dense: dict[int, float] = {}
     rows: list[int] = []
+    passed: list[tuple[int, float, list[str]]] = []  # the clauses that cleared the cut-off, before limit_statutes
     if q.kind == "law":
         kept = [(r, 1.0, [index.clauses[r].article or ""]) for r in _law_article(index, q, mask)]
     if not kept and q.kind in ("measures", "law", "other") and not q.comparative:  # a section named by its heading
@@ -306,6 +307,7 @@ def _answer(
                 hits = [r for r, _ in found]
                 sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure)
+            passed = kept
             if not q.comparative:
                 kept = compose.limit_statutes(index, kept, q.text, dense)
         if reranker is not None:
@@ -329,10 +331,14 @@ def _answer(
     if q.kind == "figure":
         figures = _figures(index, q, kept)
         if not figures and not q.comparative:
-            cited_by = referring(index, q, mask, kept)  # a text that states the figure a kept article leaves open
-            figures = _figures(index, q, cited_by)
-            if figures:
-                kept = cited_by
+            docs = {index.clauses[r].doc_id for r, _, _ in kept}
+            siblings = [x for x in passed if index.clauses[x[0]].doc_id in docs]  # the kept statute's other articles
+            # then a text that states the figure a kept article leaves open
+            for fallback in (siblings, referring(index, q, mask, kept)):
+                figures = _figures(index, q, fallback)
+                if figures:
+                    kept = fallback
+                    break
         if not figures:
             answer.reason = "the matching clauses state no figure"
             return answer

@@ -11,7 +11,7 @@ of the terms in the figure's own phrase (back to the last comma): in 收入增�
 4.6%左右 the 研发经费 figure is the 4.6%左右 after it, not the 2% just before its name.
 
 The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
-a question asking for a time (多少天, 几年) takes only figures of time.
+a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time.
 
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), its qualifier before (不超过, 最长不超过,
 一般不少于, 控制在, 达到) and after (左右, 以上, 以内, 以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
@@ -42,6 +42,7 @@ _FIGURE = re.compile(
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
     rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|以上|以下|以内|之内|上下)?"
 )
+_TIME_Q = re.compile(r"多长时间|多久|多长|几(?:日|天|年|个月|小时)")
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚")
 _LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于")
 _UPPER = ("最长", "最多", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
@@ -122,7 +123,7 @@ def figures_in(
             ):
                 if not (m.group("bound") or m.group("after") or m.group("total")):
                     continue  # 2月4日 is a date
-            if measure_word in _TIME_UNITS and m.group("unit") not in _TIME_UNITS:
+            if (measure_word in _TIME_UNITS or _TIME_Q.search(question)) and m.group("unit") not in _TIME_UNITS:
                 continue  # 多少天 asks for a time: 五百元 is not one
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
