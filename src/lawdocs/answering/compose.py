@@ -140,10 +140,6 @@ def lay_rescue(
     return [(row, score, held)] if held else []
 
 
-def _statute(index: Index, row: int) -> bool:
-    return index.documents[index.clauses[row].doc_id].doc_type in LAW_TYPES
-
-
 def _phrase(question: str, text: str) -> int:
     """Length of the longest run of the question's characters that the text states as written."""
     match = SequenceMatcher(None, question, text, autojunk=False).find_longest_match(
@@ -163,23 +159,27 @@ def limit_statutes(
     its neighbours share the question's words, the article that answers states them as the question does.
     `dense` (row → dense similarity relative to the best candidate) bounds the articles after the first."""
     best = max((s for _, s, _ in kept), default=0.0)
+    eligible = [  # statute articles near the best evidence
+        row
+        for row, score, _ in kept
+        if score >= STATUTE_RELATIVE * best and index.documents[index.clauses[row].doc_id].doc_type in LAW_TYPES
+    ]
     dense = dense or {}
-    closest = max(
-        (dense.get(r, 0.0) for r, s, _ in kept if s >= STATUTE_RELATIVE * best and _statute(index, r)),
-        default=0.0,
-    )
+    closest = max((dense.get(r, 0.0) for r in eligible), default=0.0)
     asked = ev.normalise_text(question)
     texts = ev.corpus_of(index).texts
     phrase: dict[int, int] = {}
     longest: dict[str, int] = {}
-    for row, score, _ in kept:
+    own: dict[str, str] = {}  # per statute: the question as its articles may state it
+    for row in eligible if asked else []:
         doc = index.documents[index.clauses[row].doc_id]
-        if doc.doc_type in LAW_TYPES and score >= STATUTE_RELATIVE * best and asked:
-            own = asked.replace(title_key(doc.title), "|")  # the statute's own name says nothing about its articles
+        if doc.id not in own:
+            text = asked.replace(title_key(doc.title), "|")  # the statute's own name says nothing about its articles
             for word in _ASKING:  # nor do the words that ask (规定, 最长, 多少): a run stops at them
-                own = own.replace(word, "|")
-            phrase[row] = _phrase(own, texts[row])
-            longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
+                text = text.replace(word, "|")
+            own[doc.id] = text
+        phrase[row] = _phrase(own[doc.id], texts[row])
+        longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}
     out = []
     for item in sorted(kept, key=lambda x: (-x[1], -phrase.get(x[0], 0))):  # stable: ties keep their order

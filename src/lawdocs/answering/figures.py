@@ -92,6 +92,7 @@ def figures_in(
 ) -> list[FigureMatch]:
     """Every figure of `text`, best first."""
     total_weight = sum(idf[t.text] for t in terms) or 1.0
+    time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
     found: list[FigureMatch] = []
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
@@ -123,7 +124,7 @@ def figures_in(
             ):
                 if not (m.group("bound") or m.group("after") or m.group("total")):
                     continue  # 2月4日 is a date
-            if (measure_word in _TIME_UNITS or _TIME_Q.search(question)) and m.group("unit") not in _TIME_UNITS:
+            if time_asked and m.group("unit") not in _TIME_UNITS:
                 continue  # 多少天 asks for a time: 五百元 is not one
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))

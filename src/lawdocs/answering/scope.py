@@ -104,16 +104,17 @@ def laws_in(question: str, titles: list[str]) -> list[str]:
     return [n for _, n in sorted(out)]
 
 
-def local_statutes_in(question: str) -> list[str]:
-    """Local statute names in the question: a place name and the statute's name after it (北京市城市更新条例)."""
+def local_statutes_in(question: str, places: list[str] | None = None) -> list[tuple[str, str]]:
+    """Local statutes in the question as (place, statute's name after it): 北京市城市更新条例 → (北京市, 城市更新条例).
+    `places` are the question's `places_in`, when the caller has them."""
     text = normalise_text(question)
-    out = []
-    for place in places_in(question):
+    out: list[tuple[str, str]] = []
+    for place in places_in(question) if places is None else places:
         start = text.find(place)
         while start >= 0:
             m = _LOCAL_STATUTE.match(text, start + len(place))
-            if m and not _ORGAN.search(m.group(1)) and place + m.group(1) not in out:
-                out.append(place + m.group(1))
+            if m and not _ORGAN.search(m.group(1)) and (place, m.group(1)) not in out:
+                out.append((place, m.group(1)))
             start = text.find(place, start + 1)
     return out
 
@@ -158,12 +159,12 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         return scope
     titles = [d.title for d in index.documents.values()]
     chosen = set(all_docs)
+    places = places_in(question)
     # local statutes the index does not hold
     keys = [title_key(t) for t in titles]
-    for name in local_statutes_in(question):
+    for place, statute in local_statutes_in(question, places):
+        name = place + statute
         if not any(name in key for key in keys):
-            place = next(p for p in places_in(question) if name.startswith(p))
-            statute = name[len(place) :]
             scope.named.append(f"《{name}》")
             scope.missing = f"the collection has no 《{name}》"
             scope.closest = _titles(
@@ -203,7 +204,6 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
             kind_docs = {d for d, doc in index.documents.items() if phrase in doc.title}
             break
     # regions
-    places = places_in(question)
     region_docs: set[str] | None = None
     if places:
         region_docs = set()
