@@ -679,7 +679,8 @@ def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index)
             norm(bundled.clauses[r].text).replace("中华人民共和国", "") for r in bundled.doc_rows[doc_id]
         )
     missing = []
-    for name in ("ask_collection.jsonl", "ask_dev.jsonl", "ask_holdout.jsonl", "ask_holdout2.jsonl"):
+    files = ("ask_collection", "ask_dev", "ask_holdout", "ask_holdout2", "ask_holdout3")
+    for name in (f"{f}.jsonl" for f in files):
         for line in (CORPORA / "questions" / name).read_text(encoding="utf-8").splitlines():
             q = json.loads(line)
             assert q["answerable"] == bool(q["gold"]), q["qid"]
@@ -712,18 +713,20 @@ def test_guangdong_growth_target_is_the_range(bundled: Index) -> None:
 
 
 @pytest.mark.slow
-def test_lay_labour_contract_question_cites_article_6(bundled: Index) -> None:
-    top = bundled.search("公司不跟我签劳动合同怎么办", k=1)[0]
-    assert top.article == "第六条" and "劳动合同法实施条例" in top.doc.title
+def test_lay_labour_contract_question_is_answered_from_the_article_search_ranks_first(bundled: Index) -> None:
+    """The issue's example: 公司不跟我签劳动合同怎么办 was refused, with a false reason, although search ranked
+    劳动合同法实施条例第六条 first. Which of 第六条 and 第十八条 the int8 model ranks first depends on the CPU's int8
+    kernels (measured 2026-12-06: 第六条 on an AVX2-only AMD EPYC; 第十八条 on an AVX-512 VNNI Xeon, dense 0.669
+    against 0.632; fp32 torch puts 第六条 first, 0.636 against 0.619), so the test checks what holds on both:
+    第六条 is in search's top two, and ask answers from the regulation's article that search ranks first."""
+    top = bundled.search("公司不跟我签劳动合同怎么办", k=2)
+    assert any(h.article == "第六条" and "劳动合同法实施条例" in h.doc.title for h in top)
     labour = ask(bundled, "公司不跟我签劳动合同怎么办")
-    assert labour.answered
-    assert any(c.article == "第六条" and "劳动合同法实施条例" in c.citation for c in labour.cited)
+    assert labour.answered, labour.reason
+    assert any(c.article == top[0].article and "劳动合同法实施条例" in c.citation for c in labour.cited)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="measured 2026-12-01: 广东省's 高质量推进城市更新 clause does not pass the per-document test"
-)
 def test_every_provincial_report_planning_urban_renewal_is_a_row(bundled: Index) -> None:
     renewal = ask(bundled, "哪些省份提出要实施城市更新行动？")
     assert {r.region for r in renewal.comparison or []} >= {"广东省", "北京市", "上海市"}

@@ -9,6 +9,10 @@
    say so (存在问题, 下一步工作打算), when the documents have them; measures questions leave out 存在问题.
 3. It keeps the clauses whose evidence clears the calibrated cut-off (`answering.evidence`, which states the
    threshold values and how they were calibrated). Nothing kept means ``answered=False`` with a reason.
+   A report measure that heads a subsection of its own is cited with it when the answer is about that
+   measure, and a section whose heading is the question is cited whole once a clause of it is
+   (`answering.candidates.elaborations`, `covered_sections`); a question naming one document is answered
+   from that document's best clause when it falls a little short of the cut-off (`answering.compose`).
 4. It groups the kept clauses by document (best document first, and by region in `regions`) and by section
    (heading path, in document order), highlights the matched terms, and writes a short extractive summary
    from the clauses' lead phrases. Figure questions get the figure and its clause (`answering.figures`);
@@ -49,6 +53,7 @@ from .answering.wording import drop_stray
 from .errors import QueryError
 from .filters import Filters, parse_filters
 from .models import DocumentInfo
+from .text import fold
 
 if TYPE_CHECKING:
     from .index import Index
@@ -78,6 +83,8 @@ from .answering.candidates import (  # noqa: E402
     _role_rows,
     _scope,
     candidate_rows,
+    covered_sections,
+    elaborations,
     named_section,
     referring,
     score_rows,
@@ -189,7 +196,8 @@ def ask(
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
         q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
-    scope = scope_of(index, q.text, q.years)
+    # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
+    scope = scope_of(index, fold(q.text)[len(q.compared_head) :], q.years)
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
         return Answer(
@@ -209,6 +217,8 @@ def ask(
         if (mask & inside).any():
             mask = mask & inside
             where = "in the documents the question names"
+            named = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
+            flt = flt.model_copy(update={"doc_id": named})  # retrieval reaches into them too
     if q.kind == "metadata":
         answer = _metadata(index, q, flt, mask, k)
     else:
@@ -307,9 +317,15 @@ def _answer(
                 hits = [r for r, _ in found]
                 sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure)
+                if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
+                    ranked = [index.row_of[h.clause_id] for h in index.search(q.text, k=5, filters=flt)]
+                    ranked = [r for r in ranked if mask[r] and compose.year_fits(index, r, q.years)]
+                    kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
             passed = kept
             if not q.comparative:
                 kept = compose.limit_statutes(index, kept, q.text, dense)
+                if q.kind != "figure":
+                    kept = covered_sections(index, q, elaborations(index, kept, mask), mask)
         if reranker is not None:
             kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:

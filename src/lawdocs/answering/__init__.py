@@ -1,11 +1,13 @@
 """The parts behind `lawdocs.answer`, one concept per module.
 
 - `question`: what a question asks (its kind, by general rules on the wording) and its content terms.
+- `comparison`: whether a question compares documents, which (regions, statute types), and the opening naming them.
 - `wording`: what segmentation gets wrong: abbreviations of state bodies, stray two-character pieces.
 - `evidence`: text normalisation, term weights, per-clause evidence and the relevance cut-off (with the
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
-- `candidates`: the clauses that may answer (retrieval, role sections, article lookups), scored and selected.
+- `candidates`: the clauses that may answer (retrieval, role sections, article lookups), scored and selected,
+  with the sub-measures of a measure and the rest of a section the question names by its heading.
 - `scope`: regions, years, document types and laws named in the question, and what the collection lacks.
 - `coverage`: the best clause of every document that answers (comparisons, `search --per-document`).
 - `compose`: the cap on cited clauses, statute limits, the lay fallback, whole-phrase summaries.

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..filters import Filters
 from . import evidence as ev
+from .comparison import LAW_TYPES
 from .question import Question
 from .scope import title_key
 
@@ -149,12 +150,13 @@ _NUMBERING = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
 )
 _PAUSES = re.compile(r"[、，,；;：:]")
+HEADING_SHARE = 0.5  # a heading covers a question when the question's terms make up this much of it
 NAMED_DOCUMENTS = 2  # a section name shared by more documents than this does not pick one out
 # What kind of text a question asks for (…有哪些要求, …的主要任务): the section it names need not repeat it.
 ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点".split())
 
 
-def named_section(index: Index, q: Question, mask: np.ndarray) -> list[int]:
+def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = False) -> list[int]:
     """Rows of the sections a question names by their heading, in a document it names by its title.
 
     国家组织药品集中采购和使用试点采取了哪些具体措施 asks for the section "三、具体措施" of the 试点方案: a
@@ -162,22 +164,35 @@ def named_section(index: Index, q: Question, mask: np.ndarray) -> list[int]:
     question states as written, in a document whose title and that heading hold every content term of the
     question but the generic verbs and the kind of text asked for (``ASKED_NOUNS``). Not in statutes, whose
     answers cite their articles (`compose.limit_statutes`). At most ``NAMED_DOCUMENTS`` documents; rows in
-    document order."""
-    from .compose import LAW_TYPES
+    document order, with the measure whose lead phrase is the heading (6、推进…改革工作。 heads 一是…四是).
+
+    With `covering`, a heading need not be stated as written: it names the section when it holds every content
+    term of the question that the title does not, and at least one, and those terms make up at least
+    ``HEADING_SHARE`` of it (对下岗失业人员有哪些帮扶措施 and "四、及时开展下岗失业人员帮扶"; not 行政执法 and
+    "(四)规范执法程序,推进行政执法严格规范公正文明", a heading of several topics). That is weaker evidence, so
+    `covered_sections` uses it only to complete an answer that already cites a clause of the section."""
     from .question import GENERIC_WORDS
 
     asked = _PAUSES.sub("", ev.normalise_text(q.text))
     terms = [t.text for t in q.terms if t.text not in GENERIC_WORDS and t.text not in ASKED_NOUNS]
     if not terms:
         return []
-    named_by: dict[str, str] = {}  # heading → what of it the question states ("" for nothing); headings recur
+    named_by: dict[str, str] = {}  # heading → what of it names the section ("" for nothing); headings recur
 
-    def stated(heading: str) -> str:
+    def naming(heading: str) -> str:
         if heading not in named_by:
             name = _NUMBERING.sub("", ev.normalise_text(heading)).rstrip("。.；;：:")
-            phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
-            whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
-            named_by[heading] = whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
+            if covering:  # the question's terms make up most of the heading: it is about them
+                words = _PAUSES.sub("", name)
+                spans = ev.find_spans(words, [t.text for t in q.terms])
+                share = sum(end - start for start, end, _ in spans) / max(1, len(words))
+                named_by[heading] = name if share >= HEADING_SHARE else ""
+            else:
+                phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
+                whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
+                named_by[heading] = (
+                    whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
+                )
         return named_by[heading]
 
     found: dict[str, set[str]] = {}
@@ -185,19 +200,38 @@ def named_section(index: Index, q: Question, mask: np.ndarray) -> list[int]:
         clause = index.clauses[int(row)]
         if index.documents[clause.doc_id].doc_type in LAW_TYPES:
             continue
+        title = ev.normalise_text(index.documents[clause.doc_id].title)
         for heading in clause.path:
-            named = stated(heading)
+            named = naming(heading)
             if named and heading not in found.get(clause.doc_id, set()):
-                title = ev.normalise_text(index.documents[clause.doc_id].title)
-                if all(t in title or t in named for t in terms):
+                if all(t in title or t in named for t in terms) and (
+                    not covering or any(t not in title for t in terms)
+                ):
                     found.setdefault(clause.doc_id, set()).add(heading)
     if not found or len(found) > NAMED_DOCUMENTS:
         return []
+    leads = {_heading_key(h) for hs in found.values() for h in hs}
     return [
         int(r)
         for r in np.flatnonzero(mask)
         if any(h in found.get(index.clauses[int(r)].doc_id, ()) for h in index.clauses[int(r)].path)
+        or (index.clauses[int(r)].doc_id in found and _lead(index.clauses[int(r)].text) in leads)
     ]
+
+
+def covered_sections(
+    index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
+) -> list[tuple[int, float, list[str]]]:
+    """`kept` and the rest of each section whose heading covers the question (`named_section` with
+    `covering`) when `kept` already cites a clause of it: the section's other measures answer as well, each
+    scored as the best kept clause of the section."""
+    rows = named_section(index, q, mask, covering=True)
+    section = set(rows)
+    scores = [s for r, s, _ in kept if r in section]
+    if not scores:
+        return list(kept)
+    cited = {r for r, _, _ in kept}
+    return [*kept, *((r, max(scores), []) for r in rows if r not in cited)]
 
 
 def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
@@ -236,4 +270,42 @@ def referring(
             shared = [t.text for t in q.terms if t.text in text]
             if shared:
                 out.append((source, score, shared))
+    return out
+
+
+def _heading_key(heading: str) -> str:
+    return ev.normalise_text(heading).rstrip("。，,：:；;")
+
+
+def _lead(text: str) -> str:
+    """A measure's lead phrase as its subsection's heading states it: up to the first full stop, without it."""
+    return _heading_key(re.split(r"[。；;]", text, maxsplit=1)[0])
+
+
+def elaborations(
+    index: Index, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
+) -> list[tuple[int, float, list[str]]]:
+    """`kept` with the rest of the subsection of a report measure that heads one (6、推进乡镇街道综合行政执法改革
+    工作。 over 一是…四是…) when that measure is what the answer is about: every clause `kept` cites in its
+    document is the measure or in its subsection. The subsection says how the measure was carried out; an answer
+    that gathers measures from all over a report (哪些措施涉及行政执法) is not about any one of them."""
+    out = list(kept)
+    seen = {r for r, _, _ in kept}
+    for row, score, _ in kept:
+        clause = index.clauses[row]
+        lead, depth = _lead(clause.text), len(clause.path)
+        if index.documents[clause.doc_id].doc_type in LAW_TYPES or len(lead) < 4:
+            continue
+        below = [
+            other
+            for other in index.doc_rows.get(clause.doc_id, [])
+            if len(index.clauses[other].path) > depth
+            and index.clauses[other].path[:depth] == clause.path
+            and _heading_key(index.clauses[other].path[depth]) == lead
+        ]
+        mine = {r for r, _, _ in kept if index.clauses[r].doc_id == clause.doc_id}
+        if below and mine <= {row, *below}:
+            fresh = [r for r in below if r not in seen and mask[r]]
+            seen.update(fresh)
+            out += [(r, score, []) for r in fresh]
     return out

@@ -29,6 +29,7 @@ from typing import Literal
 from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
+from .comparison import COMPARED_WORDS, STATED, read_comparison
 from .wording import alternatives
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
@@ -60,19 +61,6 @@ _ARTICLE_Q = re.compile(r"第([零〇一二两三四五六七八九十百千\d]+
 _LAW_Q = re.compile(
     r"(怎么|怎样|如何|有何|有什么|有哪些|作了|作出|做了|是否)(的)?规定|规定(了)?(什么|哪些|些什么)|(法律|法规|条例)(上)?(是)?(怎么|如何|有何)"
 )
-# Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 分别, 比较.
-_COMPARATIVE_Q = re.compile(
-    r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区|部门|单位|法规|法律|文件|条例|规章|规定|报告|政府|机关)"
-    r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|分别|比较|对比|相比|异同"
-)
-_COMPARED = frozenset(
-    "法律法规 法规规章 司法解释 行政法规 地方性法规 部门规章 省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
-)
-# What a comparison is across: regions (哪些省份, 各地) or laws and regulations (哪些法规).
-_COMPARED_REGIONS = re.compile(
-    r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区)|哪几(个)?(省|地|市)|各(地|省|市|区|地区|省份|城市)"
-)
-_COMPARED_LAWS = re.compile(r"哪些(法规|法律|条例|规章)|哪几(个|部)?(法|条例)")
 _MEASURES_Q = re.compile(
     r"哪些|什么(措施|举措|做法|办法|工作|行动)|如何|怎样|怎么|采取|措施|举措|做法|做了什么|干了什么|开展了什么"
 )
@@ -87,7 +75,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般
+    预期 预计 列明 载明 写明 多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
@@ -96,7 +84,7 @@ _FRAMING = FRAME_WORDS | _STOP
 GENERIC_WORDS = frozenset(
     """
     推进 加强 开展 做好 落实 推动 实施 提升 提高 完善 健全 深化 强化 建立 促进 优化 规范 加快 加大 坚持 全面 进一步
-    积极 扎实 切实 不断 持续 继续 建设 工作 推行 贯彻 组织 依法 有效 创新 改革
+    积极 扎实 切实 不断 持续 继续 建设 工作 推行 贯彻 组织 依法 有效 创新 改革 行动
     """.split()
 )
 GENERIC_WEIGHT = 0.3
@@ -159,6 +147,8 @@ class Question:
     compared: Literal["regions", "laws"] | None = (
         None  # what the documents compared are, when the question says
     )
+    compared_types: frozenset[str] = frozenset()  # the document types it names (哪些地方性法规…), if any
+    compared_head: str = ""  # the opening that names them (folded), which is not what the question is about
 
 
 def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
@@ -331,7 +321,9 @@ def join_phrases(
 
 def analyse(question: str) -> Question:
     kind, fields = detect_kind(question)
-    terms, years, pairs = content_terms(question, kind)
+    compared = read_comparison(fold(question))
+    # what it asks about: without the documents it compares, nor …作了规定
+    terms, years, pairs = content_terms(STATED.sub(" ", fold(question)[len(compared.head) :]), kind)
     article = None
     m = _ARTICLE_Q.search(fold(question))
     if m:
@@ -339,17 +331,13 @@ def analyse(question: str) -> Question:
     unit = re.search(r"(?:多少|几)(个工作日|工作日|个月|小时|[个件项条次名家所人批类套处座天日年])", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
-    comparative = bool(_COMPARATIVE_Q.search(fold(question)))
-    if comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
-        terms = [t for t in terms if t.text not in _COMPARED] or terms
-    compared: Literal["regions", "laws"] | None = None
-    if comparative and _COMPARED_REGIONS.search(fold(question)):
-        compared = "regions"
-    elif comparative and _COMPARED_LAWS.search(fold(question)):
-        compared = "laws"
+    if compared.comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
+        terms = [t for t in terms if t.text not in COMPARED_WORDS] or terms
     return Question(
-        comparative=comparative,
-        compared=compared,
+        comparative=compared.comparative,
+        compared=compared.across,
+        compared_types=compared.types,
+        compared_head=compared.head,
         text=question,
         kind=kind,
         terms=terms,

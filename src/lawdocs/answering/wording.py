@@ -26,12 +26,19 @@ ABBREVIATIONS = {
 }
 
 
+# Words a question uses for what the texts state otherwise: a growth rate is stated as 增长X%.
+SAME_AS = {"增长速度": "增长", "增长率": "增长", "增速": "增长", "增幅": "增长"}
+
+
 def alternatives(word: str) -> tuple[str, ...]:
-    """The full name of `word` when it holds an abbreviation (人大常委会 → 人民代表大会常务委员会), else ()."""
+    """The full name of `word` when it holds an abbreviation (人大常委会 → 人民代表大会常务委员会), or the word the
+    texts use for it (增速 → 增长), else ()."""
     full = word
     for short, long in ABBREVIATIONS.items():
         if short in full and long not in full:
             full = full.replace(short, long)
+    if full == word and word in SAME_AS:
+        full = SAME_AS[word]
     return (full,) if full != word else ()
 
 

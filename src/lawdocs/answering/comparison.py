@@ -1,0 +1,87 @@
+"""What a question across documents compares: whether it is one (哪些省份…, 各地…, 分别…, 比较…), which documents it
+compares (regions, or statutes and which types of them), and the opening that names them (哪些法规和国务院文件…),
+which is not what the question asks about."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..text import jieba_tokenizer as _jieba
+
+# Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 分别, 比较.
+_COMPARATIVE_Q = re.compile(
+    r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区|部门|单位|法规|法律|文件|条例|规章|规定|报告|政府|机关"
+    r"|行政法规|司法解释|部门规章)"
+    r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|分别|比较|对比|相比|异同"
+)
+# Words that name what is compared, not content (哪些法规规定了… is not about 法规).
+COMPARED_WORDS = frozenset(
+    "法律法规 法规规章 司法解释 行政法规 地方性法规 部门规章 省份 省区 省 地区 地方 城市 市 区县 部门 单位 法规 法律 "
+    "文件 条例 规章 规定 报告 政府 机关 各地 比较 对比 相比 异同 分别".split()
+)
+# What a comparison is across: regions (哪些省份, 各地) or laws and regulations (哪些法规).
+_COMPARED_REGIONS = re.compile(
+    r"哪些(省份|省区|省市|省|地区|地方(?!性)|城市|市|区县|县区)|哪几(个)?(省|地|市)|各(地|省|市|区|地区|省份|城市)"
+)
+_COMPARED_LAWS = re.compile(r"哪些(地方性法规|行政法规|司法解释|部门规章|法规|法律|条例|规章)|哪几(个|部)?(法|条例)")
+# The documents a comparison is across, as the question opens (哪些法规和国务院文件…, 哪些地方的政府工作报告或
+# 法规…). Longer names first.
+_KINDS = (
+    "法律法规|法规规章|司法解释|行政法规|地方性法规|部门规章|政府工作报告|国务院文件|规范性文件|法律|法规|文件|条例"
+    "|规章|规定|报告|省份|省区|省市|省|地区|地方|城市|区县|县区|部门|单位|政府|机关"
+)
+_HEAD = re.compile(rf"^(?:请问)?(?:哪些|哪几个?|哪几部)(?:(?:{_KINDS})的?(?:和|或者|或|以及|及|与|、)?)+")
+LAW_TYPES = frozenset(
+    {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
+)
+# The document types each name in that opening stands for (a name not here, 文件 or 省份, restricts no type).
+_KIND_TYPES: dict[str, frozenset[str]] = {
+    "地方性法规": frozenset({"local_regulation"}),
+    "行政法规": frozenset({"administrative_regulation"}),
+    "司法解释": frozenset({"judicial_interpretation"}),
+    "部门规章": frozenset({"departmental_rule"}),
+    "规章": frozenset({"departmental_rule", "local_regulation"}),
+    "政府工作报告": frozenset({"government_work_report"}),
+    "报告": frozenset({"government_work_report", "rule_of_law_report"}),
+    "国务院文件": frozenset({"notice"}),
+    **{name: LAW_TYPES for name in ("法律法规", "法规规章", "法律", "法规", "条例")},
+}
+# …作了规定 / 作出部署: the verb that says a document states it (and keeps 制 of 告知承诺制 from 制作).
+STATED = re.compile(r"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?(?:规定|部署|安排)")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    comparative: bool = False
+    across: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
+    types: frozenset[str] = frozenset()  # the document types its opening names (哪些地方性法规…), if any
+    head: str = ""  # that opening, when it ends between two words
+
+
+def read_comparison(text: str) -> Comparison:
+    """What the question `text` (folded) compares (see the module docstring)."""
+    if not _COMPARATIVE_Q.search(text):
+        return Comparison()
+    across: Literal["regions", "laws"] | None = None
+    if _COMPARED_REGIONS.search(text):
+        across = "regions"
+    elif _COMPARED_LAWS.search(text):
+        across = "laws"
+    head = _opening(text)
+    types = frozenset(t for name in re.findall(_KINDS, head) for t in _KIND_TYPES.get(name, ()))
+    return Comparison(comparative=True, across=across, types=types, head=head)
+
+
+def _opening(text: str) -> str:
+    """The opening that names the documents compared (哪些法规和国务院文件), when it ends between two words
+    (哪些城市更新项目 is about 城市更新, not a comparison of 城市), else ""."""
+    head = _HEAD.match(text)
+    if not head:
+        return ""
+    ends, at = set(), 0
+    for word in _jieba().cut(text, HMM=False):
+        at += len(word)
+        ends.add(at)
+    return head.group(0) if head.end() in ends else ""

@@ -1,0 +1,180 @@
+"""Answers that follow a report's structure: a measure with its sub-measures, a section whose heading is the
+question, the one document a question names; and what a comparative question's opening says is compared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lawdocs.answer import ask
+from lawdocs.answering.compose import of_compared
+from lawdocs.answering.evidence import MIN_COVERAGE
+from lawdocs.answering.question import analyse
+from lawdocs.embed import HashEmbedder
+from lawdocs.index import Index
+
+REPORT = """青山区关于2021年度法治政府建设的年度报告
+
+2021年，青山区坚持依法行政，现将有关情况报告如下。
+
+一、2021年度主要工作成效
+（一）深化改革，提升依法履职效能
+1、推进镇街综合行政执法改革工作。
+一是组织镇街干部参加资格考试，共有120人取得证件。
+二是开展镇街业务培训，培训人员300人次。
+三是优化镇街机构设置，承接下放的管理权限。
+2、完善政务服务运行机制。积极推进一窗受理服务模式。
+一是推行一窗受理，实现数据共享。
+二是清理中介服务事项。
+（二）强化监督，规范行政权力运行
+1、完善社会监督机制。
+一是办理人大代表建议45件。
+二是开通执法监督热线。
+（三）规范执法程序，推进行政执法严格规范公正文明
+1、全面推行行政执法公示制度。
+2、依法打击各类刑事犯罪，维护社会稳定。
+（四）开展下岗职工帮扶
+1、实行失业登记常住地服务，下岗职工可在常住地办理登记。
+2、落实失业保险待遇，按时发放失业保险金。
+3、保障困难群众基本生活，给予临时生活补助。
+
+二、存在问题
+部分镇街执法力量不足。
+
+三、下一步工作打算
+继续推进依法行政。
+"""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    folder = tmp_path_factory.mktemp("sections")
+    source = folder / "青山区2021年度法治政府建设年度报告.txt"
+    source.write_text(REPORT, encoding="utf-8")
+    ix = Index.create(folder / "ix", embedder=HashEmbedder())
+    assert not ix.add(source).failed
+    return ix
+
+
+def cited_texts(index: Index, question: str) -> list[str]:
+    answer = ask(index, question, limit=None)
+    assert answer.answered, answer.reason
+    return [c.text for c in answer.cited]
+
+
+def test_a_measure_that_heads_a_subsection_is_cited_with_it(report: Index) -> None:
+    cited = cited_texts(report, "青山区如何推进镇街综合行政执法改革？")
+    assert cited[0].startswith("1、推进镇街综合行政执法改革工作")
+    # how it was done: the 一是…三是 under it, which do not repeat the question's words
+    assert sum(t.startswith(("一是组织", "二是开展", "三是优化")) for t in cited) == 3
+    assert not any("一窗受理" in t or "人大代表" in t for t in cited)  # not the other measures' parts
+
+
+def test_an_answer_gathered_from_several_places_is_not_elaborated(report: Index) -> None:
+    cited = cited_texts(report, "哪些措施涉及执法监督？")
+    assert any("执法监督热线" in t for t in cited)
+    # 执法 in 1、推进镇街综合行政执法改革 and in 二是开通执法监督热线: neither is what the answer is about
+    assert not any(t.startswith(("一是组织", "二是开展", "三是优化")) for t in cited)
+
+
+def test_a_section_whose_heading_is_the_question_is_cited_whole(report: Index) -> None:
+    cited = cited_texts(report, "青山区对下岗职工有哪些帮扶措施？")
+    # only the first measure says 下岗职工; the heading "（四）开展下岗职工帮扶" says the others belong too
+    assert [t[:2] for t in cited if t[1] == "、"] == ["1、", "2、", "3、"]
+    assert any("失业保险金" in t for t in cited) and any("临时生活补助" in t for t in cited)
+
+
+def test_a_heading_of_several_topics_does_not_bring_its_section(report: Index) -> None:
+    cited = cited_texts(report, "青山区在行政执法公示方面做了什么？")
+    assert any("行政执法公示制度" in t for t in cited)
+    # "（三）规范执法程序，推进行政执法严格规范公正文明" names 行政执法 among other things
+    assert not any("刑事犯罪" in t for t in cited)
+
+
+def test_a_comparison_s_opening_names_what_is_compared_not_what_is_asked() -> None:
+    q = analyse("哪些法规和国务院文件对实行告知承诺制作了规定？")
+    assert [t.text for t in q.terms] == ["实行", "告知", "承诺制"]  # not 国务院, not 制作 of 承诺制作了
+    assert q.compared == "laws" and "notice" in q.compared_types and "law" in q.compared_types
+    local = analyse("哪些地方性法规规定了行政执法监督？")
+    assert local.compared == "laws" and local.compared_types == {"local_regulation"}
+    assert [t.text for t in local.terms] == ["行政执法", "监督"]  # not 地方性
+    mixed = analyse("哪些地方的政府工作报告或法规对推进“高效办成一件事”作了部署？")
+    assert mixed.compared == "regions" and "government_work_report" in mixed.compared_types
+    assert "部署" not in [t.text for t in mixed.terms] and "政府工作报告" not in [t.text for t in mixed.terms]
+    # an opening that does not end between two words names no documents: 城市更新 is asked about
+    assert "城市更新" in [t.text for t in analyse("哪些城市更新项目获得了支持？").terms]
+
+
+def test_the_types_a_comparison_names_restrict_its_rows(tmp_path: Path) -> None:
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    text = ["第一条 行政执法监督应当坚持依法监督的原则。"]
+    local = make_doc("重庆市行政执法监督条例", text, region="重庆市", doc_type="local_regulation")
+    national = make_doc("行政执法监督办法", text, region=None, doc_type="administrative_regulation")
+    report = make_doc("2026年重庆市政府工作报告", text, region="重庆市", doc_type="government_work_report")
+    for doc in (local, national, report):
+        ix.add_documents([doc])
+    rows = [(r, 1.0, []) for r in range(len(ix.clauses))]
+    kept = of_compared(ix, analyse("哪些地方性法规规定了行政执法监督？"), rows)
+    assert {ix.clauses[r].doc_id for r, _, _ in kept} == {local.id}
+    both = of_compared(ix, analyse("哪些行政法规和司法解释规定了行政执法监督？"), rows)
+    assert {ix.clauses[r].doc_id for r, _, _ in both} == {national.id}
+
+
+def test_the_documents_a_comparison_opens_with_are_compared_not_a_scope(tmp_path: Path) -> None:
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    text = ["全面推进“高效办成一件事”改革，推动更多事项集成办理。"]
+    docs = [
+        make_doc("2026年上海市政府工作报告", text, region="上海市", doc_type="government_work_report"),
+        make_doc("上海市优化营商环境条例", text, region="上海市", doc_type="local_regulation"),
+        make_doc("2026年北京市政府工作报告", text, region="北京市", doc_type="government_work_report"),
+        make_doc("优化营商环境条例", text, region=None, doc_type="administrative_regulation"),
+    ]
+    ix.add_documents(docs)
+    answer = ask(ix, "哪些地方的政府工作报告或法规对推进“高效办成一件事”作了部署？")
+    # 政府工作报告 in the opening does not narrow the question to reports: the local regulation is a row too;
+    # the national regulation is not a place's
+    assert sorted(r.title for r in answer.comparison or []) == sorted(d.title for d in docs[:3])
+
+
+def test_a_question_naming_one_document_cites_its_best_clause(tmp_path: Path) -> None:
+    """具体任务 is in no clause: short of the collection-wide cut-off, but the best clause of the one document the
+    question names (and of the year it asks about) answers it."""
+    from lawdocs.answering import compose
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    zhejiang = [
+        "推进长三角一体化发展，深化区域合作，共建科创走廊。",
+        "提升城市治理水平，完善综合交通体系。",
+        "扩大有效投资，全年投资增长5%左右。",
+    ]
+    jiangsu = ["完善综合交通体系，缓解交通拥堵。", "深化区域合作，推进城乡融合发展。"]
+    ix.add_documents(
+        [
+            make_doc("2026年浙江省政府工作报告", zhejiang, region="浙江省", doc_type="government_work_report"),
+            make_doc("2026年江苏省政府工作报告", jiangsu, region="江苏省", doc_type="government_work_report"),
+        ]
+    )
+    answer = ask(ix, "浙江省2026年推进长三角一体化发展、深化区域合作有哪些具体任务？")
+    assert answer.answered, answer.reason
+    assert [c.text for c in answer.cited] == [zhejiang[0]]
+    assert compose.NAMED_COVERAGE <= answer.cited[0].score < MIN_COVERAGE  # short of the collection's cut-off
+    # the same words over the whole collection name no document: no rescue
+    assert not ask(ix, "推进长三角一体化发展、深化区域合作有哪些具体任务？").answered
+    # a topic the named document does not treat stays unanswered
+    assert not ask(ix, "浙江省2026年计划新建多少座滑雪场？").answered
+
+
+def test_a_statute_phrase_does_not_count_the_particles_at_its_ends() -> None:
+    from lawdocs.answering.compose import _phrase
+
+    asked = "|规定的行政处罚有哪些种类"  # 行政处罚法规定的行政处罚有哪些种类？ without the statute's name
+    kinds = "行政处罚的种类：（一）警告、通报批评；（二）罚款、没收违法所得、没收非法财物；"
+    setting = "地方政府规章可以设定警告、通报批评或者一定数量罚款的行政处罚。"
+    # 的行政处罚 is no longer a statement of the question than 行政处罚 of 行政处罚的种类
+    assert _phrase(asked, kinds) == _phrase(asked, setting) == 4
