@@ -178,3 +178,20 @@ def test_a_statute_phrase_does_not_count_the_particles_at_its_ends() -> None:
     setting = "地方政府规章可以设定警告、通报批评或者一定数量罚款的行政处罚。"
     # 的行政处罚 is no longer a statement of the question than 行政处罚 of 行政处罚的种类
     assert _phrase(asked, kinds) == _phrase(asked, setting) == 4
+
+
+def test_a_metadata_answer_names_its_document_after_the_cap(tmp_path: Path) -> None:
+    """A notice without a signature clause: the number comes from the document itself, and the cap on cited
+    clauses must not drop the document the answer names."""
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    notice = make_doc(
+        "国务院关于印发个人所得税专项附加扣除暂行办法的通知", ["第一条 为了落实个人所得税法的规定，制定本办法。"],
+        region=None, doc_type="notice",
+    ).model_copy(update={"number": "国发〔2018〕41号", "issuers": ["国务院"]})
+    other = make_doc("国务院关于印发某某工作方案的通知", ["一、总体要求"], region=None, doc_type="notice")
+    ix.add_documents([notice, other])
+    answer = ask(ix, "国务院印发个人所得税专项附加扣除暂行办法的那份通知，文号是多少？")
+    assert answer.answered and "国发〔2018〕41号" in answer.summary
+    assert [g.doc.title for g in answer.groups] == [notice.title]

@@ -289,6 +289,9 @@ def cap(answer: Answer, limit: int | None) -> None:
     more_docs = 0
     for g in groups:
         ranked = sorted((c for s in g.sections for c in s.clauses), key=lambda c: -c.score)
+        if not ranked:  # a document named without a clause (metadata from the document itself): nothing to cap
+            kept_groups.append(g)
+            continue
         room = max(0, min(per_doc, limit - shown))
         keep_ids = {c.clause_id for c in ranked[:room]}
         dropped = len(ranked) - len(keep_ids)
