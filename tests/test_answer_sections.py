@@ -195,3 +195,8 @@ def test_a_metadata_answer_names_its_document_after_the_cap(tmp_path: Path) -> N
     answer = ask(ix, "国务院印发个人所得税专项附加扣除暂行办法的那份通知，文号是多少？")
     assert answer.answered and "国发〔2018〕41号" in answer.summary
     assert [g.doc.title for g in answer.groups] == [notice.title]
+
+
+def test_a_kind_of_place_after_a_content_word_ends_a_name() -> None:
+    assert "城市" in [t.text for t in analyse("上海2026年推进智慧城市建设有哪些举措？").terms]  # 智慧城市
+    assert "城市" not in [t.text for t in analyse("哪些城市提出要发展低空经济？").terms]  # which cities: a frame

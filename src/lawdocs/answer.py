@@ -9,10 +9,8 @@
    say so (存在问题, 下一步工作打算), when the documents have them; measures questions leave out 存在问题.
 3. It keeps the clauses whose evidence clears the calibrated cut-off (`answering.evidence`, which states the
    threshold values and how they were calibrated). Nothing kept means ``answered=False`` with a reason.
-   A report measure that heads a subsection of its own is cited with it when the answer is about that
-   measure, and a section whose heading is the question is cited whole once a clause of it is
-   (`answering.candidates.elaborations`, `covered_sections`); a question naming one document is answered
-   from that document's best clause when it falls a little short of the cut-off (`answering.compose`).
+   A measure heading a subsection brings it, a section whose heading is the question comes whole
+   (`answering.candidates`); one named document's best clause may fall a little short (`answering.compose`).
 4. It groups the kept clauses by document (best document first, and by region in `regions`) and by section
    (heading path, in document order), highlights the matched terms, and writes a short extractive summary
    from the clauses' lead phrases. Figure questions get the figure and its clause (`answering.figures`);

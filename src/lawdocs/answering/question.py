@@ -79,6 +79,8 @@ FRAME_WORDS = frozenset(
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
+# Kinds of place that frame a question (哪些城市) but end a name after a content word (智慧城市, 花园城市).
+_NAMED_PLACES = frozenset({"城市", "地区"})
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
 # down (GENERIC_WEIGHT) so they never carry a clause on their own.
 GENERIC_WORDS = frozenset(
@@ -213,7 +215,7 @@ def content_terms(
         word = word.strip()
         if not word or _PUNCT.match(word):
             words.append(None)
-        elif not _is_content(word, keep):
+        elif not _is_content(word, keep) and not (word in _NAMED_PLACES and words and words[-1] is not None):
             words.append(None)
         else:
             words.append(word)
