@@ -200,3 +200,39 @@ def test_a_metadata_answer_names_its_document_after_the_cap(tmp_path: Path) -> N
 def test_a_kind_of_place_after_a_content_word_ends_a_name() -> None:
     assert "城市" in [t.text for t in analyse("上海2026年推进智慧城市建设有哪些举措？").terms]  # 智慧城市
     assert "城市" not in [t.text for t in analyse("哪些城市提出要发展低空经济？").terms]  # which cities: a frame
+
+
+def test_a_unit_asked_for_is_the_answer_s_unit_not_content() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    q = analyse("北京市2026年计划新建多少公里自行车专用道？")
+    assert q.measure_word == "公里" and "公里" not in [t.text for t in q.terms]
+    text = "改造老旧小区3万个，新增轨道交通运营里程40公里以上。"
+    idf = {w: 1.0 for t in q.terms for w in (t.text, *t.parts)}
+    values = [f.value for f in figures_in(text, q.terms, idf, q.measure_word, q.years, q.text)]
+    assert values == ["40公里以上"]  # a length: 3万个 is not one
+
+
+def test_a_figure_must_be_stated_for_what_is_asked_not_only_by_the_statute(tmp_path: Path) -> None:
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents(
+        [
+            make_law(
+                "中华人民共和国劳动合同法实施条例",
+                [
+                    "第一条 为了贯彻实施《中华人民共和国劳动合同法》，制定本条例。",
+                    "第五条 自用工之日起一个月内，经用人单位书面通知后，劳动者不与用人单位订立书面劳动合同的，"
+                    "用人单位应当书面通知劳动者终止劳动关系。",
+                    "第六条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月"
+                    "支付两倍的工资。",
+                ],
+            ),
+            make_law("女职工劳动保护特别规定", ["第七条 女职工生育享受98天产假。"]),
+        ]
+    )
+    # the regulation named states no 产假: its articles share only its name's words (劳动合同) with the question
+    answer = ask(ix, "劳动合同法实施条例规定女职工产假有多少天？")
+    assert not answer.answered and answer.figure is None
+    assert ask(ix, "女职工劳动保护特别规定规定产假有多少天？").figure.value == "98天"  # type: ignore[union-attr]

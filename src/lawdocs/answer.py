@@ -32,7 +32,6 @@ import numpy as np
 from .answering import compose
 from .answering import evidence as ev
 from .answering.coverage import best_per_document, per_document_passing
-from .answering.figures import figures_in
 from .answering.grouping import citation_of, cite, cite_clause, group, lead_phrase, summarise
 from .answering.question import Question, analyse, join_phrases
 from .answering.records import (
@@ -79,9 +78,9 @@ from .answering.candidates import (  # noqa: E402
     RERANK_CITED,
     _law_article,
     _role_rows,
-    _scope,
     candidate_rows,
     covered_sections,
+    document_scope,
     elaborations,
     named_section,
     referring,
@@ -106,7 +105,7 @@ def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int)
         corpus = ev.corpus_of(index)
         idf = {t.text: corpus.idf(t.text) for t in q.terms}
         total = sum(idf.values()) or 1.0
-        shares = {d: sum(idf[t.text] for t in q.terms if t.text in _scope(index, d)) / total for d in scope}
+        shares = {d: sum(idf[t.text] for t in q.terms if t.text in document_scope(index, d)) / total for d in scope}
         best = max(shares.values())
         chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
         if not chosen:  # the question names the document by its content: use the clauses that answer
@@ -343,13 +342,13 @@ def _answer(
     }
     figures: list[Figure] = []
     if q.kind == "figure":
-        figures = _figures(index, q, kept)
+        figures = compose.stated_figures(index, q, kept)
         if not figures and not q.comparative:
             docs = {index.clauses[r].doc_id for r, _, _ in kept}
             siblings = [x for x in passed if index.clauses[x[0]].doc_id in docs]  # the kept statute's other articles
             # then a text that states the figure a kept article leaves open
             for fallback in (siblings, referring(index, q, mask, kept)):
-                figures = _figures(index, q, fallback)
+                figures = compose.stated_figures(index, q, fallback)
                 if figures:
                     kept = fallback
                     break
@@ -369,31 +368,3 @@ def _answer(
         answer.figure, answer.figures = figures[0], figures[1:]
         answer.summary = f"{figures[0].value}（{figures[0].citation}）：{figures[0].sentence}"
     return answer
-
-
-def _figures(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> list[Figure]:
-    """The figures the kept clauses state, best first (at most six): figure score, evidence, the year named."""
-    corpus = ev.corpus_of(index)
-    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
-    found = []
-    for row, score, _ in kept:
-        clause = index.clauses[row]
-        named = compose.YEAR_NAMED if q.years and compose.names_year(index, row, q.years) else 0.0
-        for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
-            found.append((f.score + score + named, f, clause))
-    # ties: the higher source (a law before the rule that restates it), see `compose.LEGAL_RANK`
-    found.sort(key=lambda x: (-round(x[0], 6), compose.legal_rank(index, x[2].doc_id)))
-    figures = []
-    for _, f, clause in found[:6]:
-        title = index.documents[clause.doc_id].title
-        figures.append(
-            Figure(
-                value=f.value,
-                number=f.number,
-                unit=f.unit,
-                sentence=f.sentence,
-                clause_id=clause.id,
-                citation=citation_of(title, clause),
-            )
-        )
-    return figures

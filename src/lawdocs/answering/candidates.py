@@ -93,7 +93,7 @@ def _dense_relative(index: Index, q: Question, rows: Sequence[int]) -> list[floa
     return [float(d) / best for d in dense]
 
 
-def _scope(index: Index, doc_id: str) -> str:
+def document_scope(index: Index, doc_id: str) -> str:
     doc = index.documents[doc_id]
     return ev.normalise_text(f"{doc.title} {doc.region or ''}")
 
@@ -119,7 +119,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
                     idf,
                     corpus.texts[row],
                     context,
-                    _scope(index, clause.doc_id),
+                    document_scope(index, clause.doc_id),
                     q.years,
                     doc.year,
                     scope_answers=q.kind in ("problems", "plans"),

@@ -56,11 +56,12 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from . import evidence as ev
+from .candidates import document_scope
 from .comparison import LAW_TYPES
 from .figures import figures_in
 from .grouping import citation_of
 from .question import FRAME_WORDS, GENERIC_WORDS, Question
-from .records import Answer, ComparisonRow, DocumentGroup, SectionGroup
+from .records import Answer, ComparisonRow, DocumentGroup, Figure, SectionGroup
 from .scope import title_key
 
 if TYPE_CHECKING:
@@ -321,3 +322,36 @@ def cap(answer: Answer, limit: int | None) -> None:
             f"{more_clauses} more clauses in {more_docs} documents: "
             "`lawdocs ask --all` (or ask(..., limit=None)) shows them"
         )
+
+
+def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> list[Figure]:
+    """The figures the kept clauses state, best first (at most six): figure score, evidence, the year named."""
+    corpus = ev.corpus_of(index)
+    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
+    found = []
+    for row, score, _ in kept:
+        clause = index.clauses[row]
+        named = YEAR_NAMED if q.years and names_year(index, row, q.years) else 0.0
+        # the figure's sentence names what is asked, not only the document (劳动合同 of 劳动合同法实施条例)
+        scope = document_scope(index, clause.doc_id)
+        own = [t for t in q.terms if not t.found_in(scope)]
+        for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
+            said = ev.normalise_text(f.sentence)
+            if not own or any(t.found_in(said) or any(p in said for p in t.parts) for t in own):
+                found.append((f.score + score + named, f, clause))
+    # ties: the higher source (a law before the rule that restates it), see `LEGAL_RANK`
+    found.sort(key=lambda x: (-round(x[0], 6), legal_rank(index, x[2].doc_id)))
+    figures = []
+    for _, f, clause in found[:6]:
+        title = index.documents[clause.doc_id].title
+        figures.append(
+            Figure(
+                value=f.value,
+                number=f.number,
+                unit=f.unit,
+                sentence=f.sentence,
+                clause_id=clause.id,
+                citation=citation_of(title, clause),
+            )
+        )
+    return figures

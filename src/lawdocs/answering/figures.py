@@ -67,6 +67,23 @@ class FigureMatch:
     score: float
 
 
+# Quantities of a dimension (money, length, area, weight): a figure in another dimension does not answer.
+_DIMENSIONS = (
+    ("元", "money"),
+    ("平方米", "area"),
+    ("平方公里", "area"),
+    ("公顷", "area"),
+    ("亩", "area"),
+    ("公里", "length"),
+    ("千米", "length"),
+    ("吨", "weight"),
+)
+
+
+def _dimension(unit: str) -> str | None:
+    return next((dim for suffix, dim in _DIMENSIONS if unit.endswith(suffix)), None)
+
+
 def _same_unit(unit: str, asked: str) -> bool:
     """Whether a figure's unit is the one asked for: 1万个 answers 多少个, 三十日 answers 多少天."""
     days = ("日", "天")
@@ -126,6 +143,8 @@ def figures_in(
                     continue  # 2月4日 is a date
             if time_asked and m.group("unit") not in _TIME_UNITS:
                 continue  # 多少天 asks for a time: 五百元 is not one
+            if measure_word and _dimension(measure_word) not in (None, _dimension(m.group("unit"))):
+                continue  # 多少公里 asks for a length: 3万个 is not one
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
             score = share + year_bonus - 0.002 * distance

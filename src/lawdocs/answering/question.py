@@ -111,7 +111,9 @@ _KEEP_FOR: dict[str, frozenset[str]] = {
 _CITES = re.compile(r"(?:法|法典|条例|办法|规则|细则|决定|解释)规定")  # a statute's name, then what it says
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
 _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00-\u9fff][^“”\"「」『』‘’]*?)\s*[”\"」』’]")
-_COUNT = re.compile(r"(多少|几)[个件项条次名家所人批类套处座]?")
+# Units a figure question may ask in (多少公里, 多少亿元): the unit of the answer, not content.
+_MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
+_COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -330,7 +332,7 @@ def analyse(question: str) -> Question:
     m = _ARTICLE_Q.search(fold(question))
     if m:
         article = m.group(0)
-    unit = re.search(r"(?:多少|几)(个工作日|工作日|个月|小时|[个件项条次名家所人批类套处座天日年])", fold(question))
+    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|[个件项条次名家所人批类套处座天日年])", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
     if compared.comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
