@@ -57,6 +57,9 @@ def report_chars() -> int:
         ("劳动合同法第十九条规定了什么", "law"),
         ("法律对试用期是怎么规定的", "law"),
         ("南极企鹅的繁殖季节是什么时候？", "other"),
+        # a figure word that tells the circumstances before a yes-or-no question does not ask for a quantity
+        ("我欠了几个月房租，房东就把门锁换了，这样做合法吗？", "other"),
+        ("借给别人的钱，过了多少年就要不回来了吗", "figure"),
     ],
 )
 def test_kind_comes_from_general_wording_rules(question: str, kind: str) -> None:

@@ -155,6 +155,17 @@ class Question:
     compared_head: str = ""  # the opening that names them (folded), which is not what the question is about
 
 
+def _asks_figure(q: str) -> bool:
+    """Whether `q` asks for a quantity: a figure word, unless it only tells the circumstances before a yes-or-no
+    question (欠了几个月物业费，…这样做合法吗: a few months, not how many)."""
+    found = _FIGURE_Q.search(q)
+    if not found:
+        return False
+    clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
+    yes_no = q.rstrip("？?。. ").endswith(("吗", "么"))
+    return not (yes_no and len(clauses) > 1 and not _FIGURE_Q.search(clauses[-1]))
+
+
 def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
     q = fold(question)
     fields: list[MetaField] = []
@@ -166,7 +177,7 @@ def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
         fields.append("number")
     if fields:
         return "metadata", fields
-    if _FIGURE_Q.search(q):
+    if _asks_figure(q):
         return "figure", []
     if _PROBLEMS_Q.search(q):
         return "problems", []
