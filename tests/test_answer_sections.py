@@ -236,3 +236,9 @@ def test_a_figure_must_be_stated_for_what_is_asked_not_only_by_the_statute(tmp_p
     answer = ask(ix, "劳动合同法实施条例规定女职工产假有多少天？")
     assert not answer.answered and answer.figure is None
     assert ask(ix, "女职工劳动保护特别规定规定产假有多少天？").figure.value == "98天"  # type: ignore[union-attr]
+
+
+def test_a_preposition_naming_the_source_frames_the_question() -> None:
+    terms = [t.text for t in analyse("按照信访工作条例，受理的信访事项一般应当在多少日内办结？").terms]
+    assert "按照" not in terms and "办结" in terms  # 按照 would favour an article that happens to say it
+    assert "根据" not in [t.text for t in analyse("根据国家赔偿法，死亡赔偿金的总额是多少？").terms]
