@@ -102,6 +102,8 @@ def test_a_comparison_s_opening_names_what_is_compared_not_what_is_asked() -> No
     mixed = analyse("哪些地方的政府工作报告或法规对推进“高效办成一件事”作了部署？")
     assert mixed.compared == "regions" and "government_work_report" in mixed.compared_types
     assert "部署" not in [t.text for t in mixed.terms] and "政府工作报告" not in [t.text for t in mixed.terms]
+    # the verb after the opening says the documents state it
+    assert "要求" not in [t.text for t in analyse("哪些文件要求发挥公职律师的作用？").terms]
     # an opening that does not end between two words names no documents: 城市更新 is asked about
     assert "城市更新" in [t.text for t in analyse("哪些城市更新项目获得了支持？").terms]
 

@@ -52,12 +52,16 @@ _KIND_TYPES: dict[str, frozenset[str]] = {
 STATED = re.compile(r"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?(?:规定|部署|安排)")
 
 
+# The verb right after that opening says the documents state something (哪些文件要求…, 哪些省份提出…): not content.
+_STATING = re.compile(r"^(?:都|均|也)?(?:明确|专门)?(?:规定了?|要求|提出了?|提到了?|提及|列明了?|载明了?|强调了?|部署了?)")
+
+
 @dataclass(frozen=True)
 class Comparison:
     comparative: bool = False
     across: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
     types: frozenset[str] = frozenset()  # the document types its opening names (哪些地方性法规…), if any
-    head: str = ""  # that opening, when it ends between two words
+    head: str = ""  # that opening, when it ends between two words, with the verb that follows it
 
 
 def read_comparison(text: str) -> Comparison:
@@ -71,6 +75,8 @@ def read_comparison(text: str) -> Comparison:
         across = "laws"
     head = _opening(text)
     types = frozenset(t for name in re.findall(_KINDS, head) for t in _KIND_TYPES.get(name, ()))
+    if head and (verb := _STATING.match(text[len(head) :])):
+        head += verb.group(0)
     return Comparison(comparative=True, across=across, types=types, head=head)
 
 
