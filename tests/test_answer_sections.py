@@ -246,3 +246,10 @@ def test_a_preposition_naming_the_source_frames_the_question() -> None:
     assert "根据" not in [t.text for t in analyse("根据国家赔偿法，死亡赔偿金的总额是多少？").terms]
     # 今年 is the year of the report asked about, which the texts call by its number or not at all
     assert "今年" not in [t.text for t in analyse("上海今年推进健康上海建设有哪些具体措施？").terms]
+
+
+def test_words_joined_by_or_are_one_term_either_answers() -> None:
+    q = analyse("哪些法律法规规定不得因当事人陈述、申辩而加重处罚或处分？")
+    terms = {t.text: t for t in q.terms}
+    assert "处分" not in terms and terms["处罚"].alts == ("处分",)
+    assert terms["处罚"].found_in("不得因被处分人申辩而加重处分")  # a statute on 处分 answers as one on 处罚

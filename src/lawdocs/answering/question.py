@@ -224,8 +224,10 @@ def content_terms(
     q = _COUNT.sub(" ", q)
     keep = _KEEP_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
+    tokens: list[str] = []
     for word in _jieba().cut(q, HMM=False):
         word = word.strip()
+        tokens.append(word)
         if not word or _PUNCT.match(word):
             words.append(None)
         elif not _is_content(word, keep) and not (word in _NAMED_PLACES and words and words[-1] is not None):
@@ -255,8 +257,19 @@ def content_terms(
     merged = list(dict.fromkeys(merged))
     if any(len(w) > 1 for w in merged):
         merged = [w for w in merged if len(w) > 1]
+    # A或B (加重处罚或处分): either answers, so B is another word for A, not a term of its own
+    either = {
+        a: b
+        for a, joint, b in zip(words, tokens[1:], words[2:], strict=False)
+        if joint in ("或", "或者") and a and b and len(a) > 1 and len(b) > 1 and a in merged and b in merged
+    }
+    merged = [w for w in merged if w not in either.values()]
     names = [Term(n, _quoted_parts(n, kind)) for n in dict.fromkeys(quoted) if n not in merged]
-    return names + [Term(w, _parts(w), glued=w in glued, alts=alternatives(w)) for w in merged], years, pairs
+    terms = [
+        Term(w, _parts(w), glued=w in glued, alts=alternatives(w) + ((either[w],) if w in either else ()))
+        for w in merged
+    ]
+    return names + terms, years, pairs
 
 
 def _is_content(word: str, keep: frozenset[str]) -> bool:
