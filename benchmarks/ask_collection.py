@@ -8,7 +8,9 @@ helps the calibration part generalises before the test part is measured); ``--sp
 and never ran ask or search, measured once after that session's changes: a fresh test of the whole pipeline);
 ``--split holdout2`` reads ``ask_holdout2.jsonl`` (72 more, written the same way the same day and measured once
 after the fixes that the first holdout's results prompted); ``--split holdout3`` reads ``ask_holdout3.jsonl``
-(75 more, written the same way on 2026-12-06 in the next pass and measured once after that pass's changes).
+(75 more, written the same way on 2026-12-06 in the next pass and measured once after that pass's changes);
+``--split holdout4`` reads ``ask_holdout4.jsonl`` (75 more, written while that pass went on and measured once at its
+end).
 The index is the bundled corpus indexed once with the default model (build it with
 ``lawdocs index corpora --index DIR``).
 
@@ -22,7 +24,7 @@ The index is the bundled corpus indexed once with the default model (build it wi
 - coverage: for comparative questions, the share of the documents that answer with a row in the table.
 - figures: figure questions whose figure contains the gold quantity with its qualifier.
 
-    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|all]
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ DEV = QUESTIONS.parent / "ask_dev.jsonl"  # 45 questions written later, a check 
 HOLDOUT = QUESTIONS.parent / "ask_holdout.jsonl"  # 90 questions written by someone who never ran ask or search
 HOLDOUT2 = QUESTIONS.parent / "ask_holdout2.jsonl"  # 72 more, measured once after the fixes the first prompted
 HOLDOUT3 = QUESTIONS.parent / "ask_holdout3.jsonl"  # 75 more, written the same way, measured once a pass later
+HOLDOUT4 = QUESTIONS.parent / "ask_holdout4.jsonl"  # 75 more, written mid-pass, measured once at its end
 
 
 def norm(text: str) -> str:
@@ -122,14 +125,16 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     parser.add_argument(
         "--name", help="result file name (default ask_collection[_SPLIT]); a later run of a held-out part"
     )
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3}.get(args.split, QUESTIONS)
+    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4}.get(
+        args.split, QUESTIONS
+    )
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.split != "all":
         questions = [q for q in questions if q["split"] == args.split]
