@@ -31,6 +31,7 @@ REPORT = """青山区关于2021年度法治政府建设的年度报告
 1、完善社会监督机制。
 一是办理人大代表建议45件。
 二是开通执法监督热线。
+三是督查下岗职工帮扶资金使用情况。
 （三）规范执法程序，推进行政执法严格规范公正文明
 1、全面推行行政执法公示制度。
 2、依法打击各类刑事犯罪，维护社会稳定。
@@ -83,6 +84,8 @@ def test_a_section_whose_heading_is_the_question_is_cited_whole(report: Index) -
     # only the first measure says 下岗职工; the heading "（四）开展下岗职工帮扶" says the others belong too
     assert [t[:2] for t in cited if t[1] == "、"] == ["1、", "2、", "3、"]
     assert any("失业保险金" in t for t in cited) and any("临时生活补助" in t for t in cited)
+    # a measure elsewhere that shares the words is about something else (supervision of the funds)
+    assert not any("督查" in t for t in cited)
 
 
 def test_a_heading_of_several_topics_does_not_bring_its_section(report: Index) -> None:

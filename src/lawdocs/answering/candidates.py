@@ -222,16 +222,20 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
 def covered_sections(
     index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
 ) -> list[tuple[int, float, list[str]]]:
-    """`kept` and the rest of each section whose heading covers the question (`named_section` with
-    `covering`) when `kept` already cites a clause of it: the section's other measures answer as well, each
-    scored as the best kept clause of the section."""
+    """The sections whose heading covers the question (`named_section` with `covering`), whole, in place of what
+    `kept` cites in their documents, when `kept` already cites a clause of them: the section's other measures
+    answer as well (each scored as the best kept clause of the section), and the clauses elsewhere in that
+    document that share the question's words are about something else (对下岗失业人员有哪些帮扶措施: not
+    "（十四）切实抓好政策服务"). What `kept` cites in other documents stays."""
     rows = named_section(index, q, mask, covering=True)
     section = set(rows)
     scores = [s for r, s, _ in kept if r in section]
     if not scores:
         return list(kept)
-    cited = {r for r, _, _ in kept}
-    return [*kept, *((r, max(scores), []) for r in rows if r not in cited)]
+    cited = {r: (s, w) for r, s, w in kept}
+    docs = {index.clauses[r].doc_id for r in rows}
+    elsewhere = [x for x in kept if index.clauses[x[0]].doc_id not in docs]
+    return [*((r, *cited.get(r, (max(scores), []))) for r in rows), *elsewhere]
 
 
 def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
