@@ -86,6 +86,8 @@ def test_a_section_whose_heading_is_the_question_is_cited_whole(report: Index) -
     assert any("失业保险金" in t for t in cited) and any("临时生活补助" in t for t in cited)
     # a measure elsewhere that shares the words is about something else (supervision of the funds)
     assert not any("督查" in t for t in cited)
+    # 政策 is the kind of text asked for, like 措施: the heading need not say it
+    assert cited_texts(report, "青山区对下岗职工有哪些帮扶政策？") == cited
 
 
 def test_a_heading_of_several_topics_does_not_bring_its_section(report: Index) -> None:

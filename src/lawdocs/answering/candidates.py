@@ -153,7 +153,7 @@ _PAUSES = re.compile(r"[、，,；;：:]")
 HEADING_SHARE = 0.5  # a heading covers a question when the question's terms make up this much of it
 NAMED_DOCUMENTS = 2  # a section name shared by more documents than this does not pick one out
 # What kind of text a question asks for (…有哪些要求, …的主要任务): the section it names need not repeat it.
-ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点".split())
+ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点 政策".split())
 
 
 def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = False) -> list[int]:
