@@ -263,3 +263,24 @@ def test_words_joined_by_or_are_one_term_either_answers() -> None:
     terms = {t.text: t for t in q.terms}
     assert "处分" not in terms and terms["处罚"].alts == ("处分",)
     assert terms["处罚"].found_in("不得因被处分人申辩而加重处分")  # a statute on 处分 answers as one on 处罚
+
+
+def test_a_title_in_book_marks_that_no_document_holds_is_out_of_scope(tmp_path: Path) -> None:
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    notice = make_doc(
+        "国务院办公厅关于印发文化体制改革中两个规定的通知",
+        ["现将《进一步支持文化企业发展的规定》印发给你们，请认真贯彻执行。", "一、督察方式包括书面督察和实地督察。"],
+        region=None, doc_type="notice",
+    )
+    ix.add_documents([notice])
+    missing = ask(ix, "《法治政府建设与责任落实督察工作规定》规定了哪些督察方式？")
+    assert not missing.answered and "the collection has no 《法治政府建设与责任落实督察工作规定》" in missing.reason
+    # a document printed inside another (its title in the notice's text) is held
+    assert "collection has no" not in (ask(ix, "《进一步支持文化企业发展的规定》是哪个文件印发的？").reason or "")
+
+
+def test_how_much_money_asks_for_yuan() -> None:
+    q = analyse("学历继续教育每个月能扣多少钱？")
+    assert q.measure_word == "元" and "钱" not in [t.text for t in q.terms]

@@ -7,6 +7,9 @@ from another region's or another year's document (深圳市2026年政府工作�
 - **Laws**: the longest names in the question among the titles of the index (minus 中华人民共和国) and the
   short titles of PRC laws and regulations in ``data/law_names.txt``. A name the index holds restricts the
   search to that document; a known name it does not hold (劳动合同法, 刑法) is out of scope.
+- **Quoted titles**: a name in 《》 of four characters or more that no title holds (minus 中华人民共和国) and no
+  clause states (a document printed inside another's body is held) is a document the collection does not have:
+  out of scope, the closest being the titles that share two of its words.
 - **Local statutes**: a place name followed directly by a statute's name (北京市城市更新条例, 广东省优化营商环境条例:
   2–20 characters ending in 条例/办法/规定/实施细则, no function word or punctuation between) is a local
   regulation or rule; when no title holds it, the question is out of scope and the closest documents are those
@@ -55,6 +58,7 @@ _EXTENDS_NAME = re.compile(
 _LOCAL_STATUTE = re.compile(
     r"((?:(?![的对于在有哪是和与及或如怎为要把被从向按将])[\u4e00-\u9fff]){2,20}?(?:实施细则|条例|办法|规定))"
 )
+_QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")
 _ORGAN = re.compile(
     r"(?:政府|机关|部门|委员会|常委会|办公厅|人大|法院|检察院)(?:规定|办法)$"
 )  # 广东省人民政府规定…: a verb
@@ -147,6 +151,13 @@ def _mentions_year(index: Index, doc_id: str, year: int) -> bool:
     return any(mark in index.clauses[r].text for r in index.doc_rows.get(doc_id, []))
 
 
+def _in_texts(index: Index, name: str) -> bool:
+    """Whether a clause states `name` (a document printed inside another: 印发…两个规定的通知 holds 《…的规定》)."""
+    from .evidence import corpus_of
+
+    return corpus_of(index).df(name) > 0
+
+
 def _titles(index: Index, docs: set[str] | list[str], limit: int = 4) -> list[str]:
     return sorted({index.documents[d].title for d in docs})[:limit]
 
@@ -160,8 +171,18 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
     titles = [d.title for d in index.documents.values()]
     chosen = set(all_docs)
     places = places_in(question)
-    # local statutes the index does not hold
     keys = [title_key(t) for t in titles]
+    # a document named by its title in 《》 that no title holds
+    for quoted in _QUOTED_TITLE.findall(question):
+        name = title_key(quoted)
+        if len(name) >= 4 and not any(name in key for key in keys) and not _in_texts(index, name):
+            words = [p.word for p in tagger().cut(name) if len(p.word) >= 2]
+            near = {d for d, doc in index.documents.items() if sum(w in title_key(doc.title) for w in words) >= 2}
+            scope.named.append(f"《{quoted}》")
+            scope.missing = f"the collection has no 《{quoted}》"
+            scope.closest = _titles(index, near)
+            return scope
+    # local statutes the index does not hold
     for place, statute in local_statutes_in(question, places):
         name = place + statute
         if not any(name in key for key in keys):
