@@ -284,3 +284,8 @@ def test_a_title_in_book_marks_that_no_document_holds_is_out_of_scope(tmp_path: 
 def test_how_much_money_asks_for_yuan() -> None:
     q = analyse("学历继续教育每个月能扣多少钱？")
     assert q.measure_word == "元" and "钱" not in [t.text for t in q.terms]
+
+
+def test_conjunctions_are_not_content() -> None:
+    terms = [t.text for t in analyse("哪些法律把受过刑事处罚列为不得录用或者不得执业的情形？").terms]
+    assert "或者" not in terms and "执业" in terms
