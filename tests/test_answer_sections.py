@@ -289,3 +289,8 @@ def test_how_much_money_asks_for_yuan() -> None:
 def test_conjunctions_are_not_content() -> None:
     terms = [t.text for t in analyse("哪些法律把受过刑事处罚列为不得录用或者不得执业的情形？").terms]
     assert "或者" not in terms and "执业" in terms
+
+
+def test_a_framing_noun_glued_to_a_word_is_dropped() -> None:
+    terms = [t.text for t in analyse("北京市2026年在优化城市运行管理方面有哪些安排？").terms]
+    assert "管理" in terms and "管理方面" not in terms

@@ -79,6 +79,8 @@ FRAME_WORDS = frozenset(
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
+# Framing nouns the segmenter glues to the word before them (管理方面, 执行情况).
+_FRAME_ENDS = ("方面", "情况", "进展")
 # Kinds of place that frame a question (哪些城市) but end a name after a content word (智慧城市, 花园城市).
 _NAMED_PLACES = frozenset({"城市", "地区"})
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
@@ -228,6 +230,8 @@ def content_terms(
     for word in _jieba().cut(q, HMM=False):
         word = word.strip()
         tokens.append(word)
+        if word.endswith(_FRAME_ENDS) and len(word) >= 4 and word[:-2] not in FRAME_WORDS:
+            word = word[:-2]  # 管理方面: what is asked about is 管理
         if not word or _PUNCT.match(word):
             words.append(None)
         elif not _is_content(word, keep) and not (word in _NAMED_PLACES and words and words[-1] is not None):
