@@ -294,3 +294,10 @@ def test_conjunctions_are_not_content() -> None:
 def test_a_framing_noun_glued_to_a_word_is_dropped() -> None:
     terms = [t.text for t in analyse("北京市2026年在优化城市运行管理方面有哪些安排？").terms]
     assert "管理" in terms and "管理方面" not in terms
+
+
+def test_a_list_in_a_comparison_is_answered_by_any_of_its_items() -> None:
+    across = {t.text: t for t in analyse("哪些法律法规对公职人员离职、离任后从事相关职业作了限制？").terms}
+    assert "离任" not in across and across["离职"].alts == ("离任",)  # one statute says 离职, another 离任
+    alone = [t.text for t in analyse("公职人员离职、离任后从事相关职业有什么限制？").terms]
+    assert "离职" in alone and "离任" in alone  # one document asked about: both count

@@ -214,9 +214,10 @@ def _parts(word: str) -> tuple[str, ...]:
 
 
 def content_terms(
-    question: str, kind: AnswerKind = "other"
+    question: str, kind: AnswerKind = "other", across: bool = False
 ) -> tuple[list[Term], list[int], list[tuple[str, str]]]:
-    """The question's content terms (with parts), the years it names, and its neighbouring term pairs."""
+    """The question's content terms (with parts), the years it names, and its neighbouring term pairs.
+    `across`: the question compares documents, each of which may answer for one item of a list."""
     q = fold(question)
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
@@ -261,16 +262,19 @@ def content_terms(
     merged = list(dict.fromkeys(merged))
     if any(len(w) > 1 for w in merged):
         merged = [w for w in merged if len(w) > 1]
-    # A或B (加重处罚或处分): either answers, so B is another word for A, not a term of its own
-    either = {
-        a: b
-        for a, joint, b in zip(words, tokens[1:], words[2:], strict=False)
-        if joint in ("或", "或者") and a and b and len(a) > 1 and len(b) > 1 and a in merged and b in merged
-    }
-    merged = [w for w in merged if w not in either.values()]
+    # A或B (加重处罚或处分), and in a comparison A、B (离职、离任): either answers, so B is another word for A
+    joints = ("或", "或者", "、") if across else ("或", "或者")
+    either: dict[str, list[str]] = {}
+    heads: dict[str, str] = {}  # a word → the first of its chain (A、B、C: B and C → A)
+    for a, joint, b in zip(words, tokens[1:], words[2:], strict=False):
+        if joint in joints and a and b and len(a) > 1 and len(b) > 1 and a in merged and b in merged and a != b:
+            head = heads.get(a, a)
+            either.setdefault(head, []).append(b)
+            heads[b] = head
+    merged = [w for w in merged if w not in heads]
     names = [Term(n, _quoted_parts(n, kind)) for n in dict.fromkeys(quoted) if n not in merged]
     terms = [
-        Term(w, _parts(w), glued=w in glued, alts=alternatives(w) + ((either[w],) if w in either else ()))
+        Term(w, _parts(w), glued=w in glued, alts=alternatives(w) + tuple(either.get(w, ())))
         for w in merged
     ]
     return names + terms, years, pairs
@@ -355,7 +359,8 @@ def analyse(question: str) -> Question:
     kind, fields = detect_kind(question)
     compared = read_comparison(fold(question))
     # what it asks about: without the documents it compares, nor …作了规定
-    terms, years, pairs = content_terms(STATED.sub(" ", fold(question)[len(compared.head) :]), kind)
+    asked = STATED.sub(" ", fold(question)[len(compared.head) :])
+    terms, years, pairs = content_terms(asked, kind, across=compared.comparative)
     article = None
     m = _ARTICLE_Q.search(fold(question))
     if m:
