@@ -301,3 +301,16 @@ def test_a_list_in_a_comparison_is_answered_by_any_of_its_items() -> None:
     assert "离任" not in across and across["离职"].alts == ("离任",)  # one statute says 离职, another 离任
     alone = [t.text for t in analyse("公职人员离职、离任后从事相关职业有什么限制？").terms]
     assert "离职" in alone and "离任" in alone  # one document asked about: both count
+
+
+def test_a_rate_keeps_its_per_and_a_deadline_its_before() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    q = analyse("继续教育每个月能扣多少钱？")
+    idf = {w: 1.0 for t in q.terms for w in (t.text, *t.parts)}
+    text = "纳税人接受学历继续教育的支出，按照每月400元定额扣除。"
+    assert figures_in(text, q.terms, idf, q.measure_word, q.years, q.text)[0].value == "每月400元"
+    q = analyse("延续行政许可的，应当在有效期届满前多少日提出申请？")
+    idf = {w: 1.0 for t in q.terms for w in (t.text, *t.parts)}
+    text = "被许可人需要延续行政许可的，应当在有效期届满三十日前向作出决定的行政机关提出申请。"
+    assert figures_in(text, q.terms, idf, q.measure_word, q.years, q.text)[0].value.endswith("三十日前")

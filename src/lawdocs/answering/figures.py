@@ -42,6 +42,7 @@ _FIGURE = re.compile(
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
     rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|以上|以下|以内|之内|上下)?"
 )
+_RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度)){1,3}$")  # right before a figure
 _TIME_Q = re.compile(r"多长时间|多久|多长|几(?:日|天|年|个月|小时)")
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚")
 _LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于")
@@ -167,8 +168,11 @@ def figures_in(
                 value = value[len(m.group("total")) :].strip()
                 start = sent.start() + m.start("num")
             end = sent.start() + m.end()
-            if not m.group("after") and m.group("unit") in _TIME_UNITS and text[end : end + 1] == "内":
-                value, end = value + "内", end + 1  # 30日内: within
+            if not m.group("after") and m.group("unit") in _TIME_UNITS and text[end : end + 1] in ("内", "前"):
+                value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before
+            rate = _RATE.search(text[: start])
+            if rate and not m.group("bound"):  # 每月400元, 每人每月217元: a rate, not an amount
+                value, start = rate.group(0) + value, rate.start()
             found.append(
                 FigureMatch(
                     value=value,
