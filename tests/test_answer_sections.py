@@ -314,3 +314,8 @@ def test_a_rate_keeps_its_per_and_a_deadline_its_before() -> None:
     idf = {w: 1.0 for t in q.terms for w in (t.text, *t.parts)}
     text = "被许可人需要延续行政许可的，应当在有效期届满三十日前向作出决定的行政机关提出申请。"
     assert figures_in(text, q.terms, idf, q.measure_word, q.years, q.text)[0].value.endswith("三十日前")
+
+
+def test_whether_there_is_does_not_glue_to_what_it_asks_about() -> None:
+    terms = [t.text for t in analyse("法律、法规、规章是否溯及既往？有无例外？").terms]
+    assert "例外" in terms and "无例外" not in terms

@@ -115,6 +115,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
 _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00-\u9fff][^“”\"「」『』‘’]*?)\s*[”\"」』’]")
 # Units a figure question may ask in (多少公里, 多少亿元): the unit of the answer, not content.
 _MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
+_WHETHER = re.compile(r"有无|有没有|是不是")
 _COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -225,6 +226,7 @@ def content_terms(
     q = _QUOTED.sub(" ", q)
     q = _ARTICLE_Q.sub(" ", q)
     q = _COUNT.sub(" ", q)
+    q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     keep = _KEEP_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
     tokens: list[str] = []
