@@ -319,3 +319,28 @@ def test_a_rate_keeps_its_per_and_a_deadline_its_before() -> None:
 def test_whether_there_is_does_not_glue_to_what_it_asks_about() -> None:
     terms = [t.text for t in analyse("法律、法规、规章是否溯及既往？有无例外？").terms]
     assert "例外" in terms and "无例外" not in terms
+
+
+def test_an_article_referring_to_another_that_cleared_the_cut_off_brings_it(tmp_path: Path) -> None:
+    from lawdocs.answering.candidates import referred
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents(
+        [
+            make_law(
+                "中华人民共和国数据安全法",
+                [
+                    "第一条 为了规范数据处理活动，保障数据安全，制定本法。",
+                    "第二条 从事数据交易中介服务的机构提供服务，应当要求数据提供方说明数据来源，审核交易双方的身份。",
+                    "第三条 从事数据交易中介服务的机构未履行本法第二条规定的义务的，由有关主管部门责令改正。",
+                ],
+            )
+        ]
+    )
+    rows = {c.article: r for r, c in enumerate(ix.clauses)}
+    penalty, duty, first = (rows["第三条"], 1.0, []), (rows["第二条"], 0.86, []), (rows["第一条"], 0.7, [])
+    # 第三条 cites 第二条, which cleared the cut-off: it states the obligations asked about
+    assert [r for r, _, _ in referred(ix, [penalty], [penalty, duty])] == [rows["第三条"], rows["第二条"]]
+    # not an article that did not clear it, nor one the article does not cite
+    assert [r for r, _, _ in referred(ix, [penalty], [penalty, first])] == [rows["第三条"]]

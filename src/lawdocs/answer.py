@@ -83,6 +83,7 @@ from .answering.candidates import (  # noqa: E402
     document_scope,
     elaborations,
     named_section,
+    referred,
     referring,
     score_rows,
     select,
@@ -320,7 +321,7 @@ def _answer(
                     kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
             passed = kept
             if not q.comparative:
-                kept = compose.limit_statutes(index, kept, q.text, dense)
+                kept = referred(index, compose.limit_statutes(index, kept, q.text, dense), passed)
                 if q.kind != "figure":
                     kept = covered_sections(index, q, elaborations(index, kept, mask), mask)
         if reranker is not None:

@@ -313,3 +313,30 @@ def elaborations(
             seen.update(fresh)
             out += [(r, score, []) for r in fresh]
     return out
+
+
+def referred(
+    index: Index,
+    kept: Sequence[tuple[int, float, list[str]]],
+    passed: Sequence[tuple[int, float, list[str]]],
+) -> list[tuple[int, float, list[str]]]:
+    """`kept` with, after each statute article, the articles of the same statute it refers to by number when they
+    cleared the cut-off too (`passed`): 第四十七条 punishes a breach of "本法第三十三条规定的义务"; 第三十三条 states
+    the obligations a question about them asks for."""
+    from ..references import resolver
+
+    cleared = {r: (s, w) for r, s, w in passed}
+    cited = {r for r, _, _ in kept}
+    out: list[tuple[int, float, list[str]]] = []
+    links = resolver(index)
+    for row, score, words in kept:
+        out.append((row, score, words))
+        clause = index.clauses[row]
+        if index.documents[clause.doc_id].doc_type not in LAW_TYPES or not clause.article:
+            continue
+        for link in links.outgoing(clause):
+            target = index.row_of.get(link.target_clause_id or "")
+            if target in cleared and target not in cited and index.clauses[target].doc_id == clause.doc_id:
+                cited.add(target)
+                out.append((target, *cleared[target]))
+    return out
