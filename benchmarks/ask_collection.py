@@ -10,7 +10,8 @@ and never ran ask or search, measured once after that session's changes: a fresh
 after the fixes that the first holdout's results prompted); ``--split holdout3`` reads ``ask_holdout3.jsonl``
 (75 more, written the same way on 2026-12-06 in the next pass and measured once after that pass's changes);
 ``--split holdout4`` reads ``ask_holdout4.jsonl`` (75 more, written while that pass went on and measured once at its
-end).
+end) and ``--split holdout5`` ``ask_holdout5.jsonl`` (75 more, written after holdout4 had been read, measured once
+at the pass's end with the code frozen).
 The index is the bundled corpus indexed once with the default model (build it with
 ``lawdocs index corpora --index DIR``).
 
@@ -24,7 +25,7 @@ The index is the bundled corpus indexed once with the default model (build it wi
 - coverage: for comparative questions, the share of the documents that answer with a row in the table.
 - figures: figure questions whose figure contains the gold quantity with its qualifier.
 
-    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|holdout5|all]
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ HOLDOUT = QUESTIONS.parent / "ask_holdout.jsonl"  # 90 questions written by some
 HOLDOUT2 = QUESTIONS.parent / "ask_holdout2.jsonl"  # 72 more, measured once after the fixes the first prompted
 HOLDOUT3 = QUESTIONS.parent / "ask_holdout3.jsonl"  # 75 more, written the same way, measured once a pass later
 HOLDOUT4 = QUESTIONS.parent / "ask_holdout4.jsonl"  # 75 more, written mid-pass, measured once at its end
+HOLDOUT5 = QUESTIONS.parent / "ask_holdout5.jsonl"  # 75 more, written late in the pass, measured once at its end
 
 
 def norm(text: str) -> str:
@@ -125,14 +127,14 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     parser.add_argument(
         "--name", help="result file name (default ask_collection[_SPLIT]); a later run of a held-out part"
     )
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4}.get(
+    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5}.get(
         args.split, QUESTIONS
     )
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
