@@ -344,3 +344,54 @@ def test_an_article_referring_to_another_that_cleared_the_cut_off_brings_it(tmp_
     assert [r for r, _, _ in referred(ix, [penalty], [penalty, duty])] == [rows["第三条"], rows["第二条"]]
     # not an article that did not clear it, nor one the article does not cite
     assert [r for r, _, _ in referred(ix, [penalty], [penalty, first])] == [rows["第三条"]]
+
+
+def test_a_report_asked_about_is_not_a_report_asked_from(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import scope_of
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("中华人民共和国个人信息保护法", ["第一条 个人信息保护影响评估报告应当至少保存三年。"])])
+    asked = scope_of(ix, "个人信息保护影响评估报告和处理情况记录最少要保存几年？", [])
+    assert not asked.missing  # 评估报告和… is what the question is about
+    assert scope_of(ix, "香港特别行政区施政报告提出了哪些措施？", []).missing  # a report it asks from
+
+
+def test_quantity_nouns_in_a_question_asking_something_else_do_not_make_it_a_figure_question() -> None:
+    from lawdocs.answering.question import detect_kind
+
+    assert detect_kind("机关最迟要在每年什么时候前公开逾期未付款项的合同数量和金额？")[0] != "figure"
+    assert detect_kind("处理达到规定数量个人信息的处理者，负有指定负责人的义务吗？")[0] != "figure"
+    assert detect_kind("湘桥区2020年行政复议案件的数量是多少？")[0] == "figure"
+    assert detect_kind("2020年行政诉讼案件的败诉率比例？")[0] == "figure"
+
+
+def test_a_document_number_names_its_document(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import scope_of
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    notice = make_doc("国务院关于促进就业的若干意见", ["扩大就业见习补贴范围。"], region=None, doc_type="notice")
+    other = make_doc("国务院关于在线政务服务的若干规定", ["扩大在线服务范围。"], region=None, doc_type="notice")
+    ix.add_documents([notice.model_copy(update={"number": "国发〔2018〕39号"}), other])
+    assert scope_of(ix, "国发〔2018〕39号文提出了哪些措施？", []).docs == {notice.id}
+    assert "国发〔2030〕99号" in (scope_of(ix, "国发〔2030〕99号文件提出了哪些措施？", []).missing or "")
+
+
+def test_a_word_unknown_to_the_collection_in_a_question_naming_a_statute_is_not_rescued(tmp_path: Path) -> None:
+    from lawdocs.answering import compose
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents(
+        [
+            make_law("国有土地上房屋征收与补偿条例", ["第一条 为了规范国有土地上房屋征收与补偿活动，制定本条例。"]),
+            make_law("行政法规制定程序条例", ["第一条 起草行政法规，应当写明立法目的。"]),
+        ]
+    )
+    row = 0
+    named = analyse("国有土地上房屋征收与补偿条例对农村集体土地上房屋拆迁怎么补偿？")
+    # the model is close to every article of a statute the question names: 集体土地, which no clause uses, decides
+    assert compose.lay_rescue(ix, named, [(row, 0.3, [])], dense=0.8) == []
+    plain = analyse("国有土地上房屋征收与补偿条例的立法目的是什么？")
+    assert compose.lay_rescue(ix, plain, [(row, 0.3, [])], dense=0.8) != []

@@ -51,6 +51,8 @@ _FIGURE_Q = re.compile(  # 哪几类 / 哪几个方面 ask which ones, not how m
     r"多少|(?<!哪)几[个件项条次名家所人批类套处座万亿日天年岁]|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计"
     r"|多长时间|多久|多长"
 )
+_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长")
+_OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
 _PROBLEMS_Q = re.compile(
     r"不足|短板|薄弱|存在.{0,8}(问题|困难)|(哪些|什么|主要|突出)(的)?(问题|困难)|问题(有哪些|是什么)"
 )
@@ -160,10 +162,13 @@ class Question:
 
 def _asks_figure(q: str) -> bool:
     """Whether `q` asks for a quantity: a figure word, unless it only tells the circumstances before a yes-or-no
-    question (欠了几个月物业费，…这样做合法吗: a few months, not how many)."""
+    question (欠了几个月物业费，…这样做合法吗: a few months, not how many), or it is a noun (数量, 金额) in a
+    question that asks something else (什么时候公开…合同数量和金额)."""
     found = _FIGURE_Q.search(q)
     if not found:
         return False
+    if not _HOW_MUCH.search(q) and _OTHER_ASKING.search(q):
+        return False  # 合同数量和金额 in a question asking 什么时候 / …吗 / 如何: nouns of its subject
     clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
     yes_no = q.rstrip("？?。. ").endswith(("吗", "么"))
     return not (yes_no and len(clauses) > 1 and not _FIGURE_Q.search(clauses[-1]))

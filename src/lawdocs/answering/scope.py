@@ -7,6 +7,8 @@ from another region's or another year's document (深圳市2026年政府工作�
 - **Laws**: the longest names in the question among the titles of the index (minus 中华人民共和国) and the
   short titles of PRC laws and regulations in ``data/law_names.txt``. A name the index holds restricts the
   search to that document; a known name it does not hold (劳动合同法, 刑法) is out of scope.
+- **Document numbers**: a number in the question (国发〔2018〕39号, 国务院令第722号) selects the document that bears
+  it; a number no document bears is out of scope.
 - **Quoted titles**: a name in 《》 of four characters or more that no title holds (minus 中华人民共和国) and no
   clause states (a document printed inside another's body is held) is a document the collection does not have:
   out of scope, the closest being the titles that share two of its words.
@@ -58,13 +60,16 @@ _EXTENDS_NAME = re.compile(
 _LOCAL_STATUTE = re.compile(
     r"((?:(?![的对于在有哪是和与及或如怎为要把被从向按将])[\u4e00-\u9fff]){2,20}?(?:实施细则|条例|办法|规定))"
 )
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（]\d{4}[〕\])）]\d+号|国务院令第\d+号")
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")
 _ORGAN = re.compile(
     r"(?:政府|机关|部门|委员会|常委会|办公厅|人大|法院|检察院)(?:规定|办法)$"
 )  # 广东省人民政府规定…: a verb
 _GWR = re.compile(r"政府工作报告")
 _ROLR = re.compile(r"法治政府建设.{0,6}报告|法治政府.{0,4}年度报告")
-_OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告")
+# a report named as the source (施政报告提出…, …建设报告中): followed by what it says or where, not by 和 or a verb
+# of its own (评估报告和处理情况记录最少要保存几年 asks about a report, not from one)
+_OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告(?=提出|提到|指出|显示|明确|部署|强调|中|里|对|有|称|说|[，,])")
 _REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
 
 
@@ -172,6 +177,14 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
     chosen = set(all_docs)
     places = places_in(question)
     keys = [title_key(t) for t in titles]
+    # a document named by its number (国发〔2018〕39号, 国务院令第722号)
+    for number in _DOC_NUMBER.findall(normalise_text(question)):
+        held = {d for d, doc in index.documents.items() if doc.number and number in normalise_text(doc.number)}
+        scope.named.append(number)
+        if not held:
+            scope.missing = f"the collection has no document numbered {number}"
+            return scope
+        chosen &= held
     # a document named by its title in 《》 that no title holds
     for quoted in _QUOTED_TITLE.findall(question):
         name = title_key(quoted)
