@@ -59,6 +59,15 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Index:
     return ix
 
 
+def laws(folder: Path, *statutes: tuple[str, list[str]]) -> Index:
+    """An index of statutes, each (title, articles)."""
+    from test_answer_collection import make_law
+
+    ix = Index.create(folder / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law(title, articles) for title, articles in statutes])
+    return ix
+
+
 def cited_texts(index: Index, question: str) -> list[str]:
     answer = ask(index, question, limit=None)
     assert answer.answered, answer.reason
@@ -226,23 +235,19 @@ def test_a_unit_asked_for_is_the_answer_s_unit_not_content() -> None:
 
 
 def test_a_figure_must_be_stated_for_what_is_asked_not_only_by_the_statute(tmp_path: Path) -> None:
-    from test_answer_collection import make_law
-
-    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
-    ix.add_documents(
-        [
-            make_law(
-                "中华人民共和国劳动合同法实施条例",
-                [
-                    "第一条 为了贯彻实施《中华人民共和国劳动合同法》，制定本条例。",
-                    "第五条 自用工之日起一个月内，经用人单位书面通知后，劳动者不与用人单位订立书面劳动合同的，"
-                    "用人单位应当书面通知劳动者终止劳动关系。",
-                    "第六条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月"
-                    "支付两倍的工资。",
-                ],
-            ),
-            make_law("女职工劳动保护特别规定", ["第七条 女职工生育享受98天产假。"]),
-        ]
+    ix = laws(
+        tmp_path,
+        (
+            "中华人民共和国劳动合同法实施条例",
+            [
+                "第一条 为了贯彻实施《中华人民共和国劳动合同法》，制定本条例。",
+                "第五条 自用工之日起一个月内，经用人单位书面通知后，劳动者不与用人单位订立书面劳动合同的，"
+                "用人单位应当书面通知劳动者终止劳动关系。",
+                "第六条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月"
+                "支付两倍的工资。",
+            ],
+        ),
+        ("女职工劳动保护特别规定", ["第七条 女职工生育享受98天产假。"]),
     )
     # the regulation named states no 产假: its articles share only its name's words (劳动合同) with the question
     answer = ask(ix, "劳动合同法实施条例规定女职工产假有多少天？")
@@ -323,20 +328,17 @@ def test_whether_there_is_does_not_glue_to_what_it_asks_about() -> None:
 
 def test_an_article_referring_to_another_that_cleared_the_cut_off_brings_it(tmp_path: Path) -> None:
     from lawdocs.answering.candidates import referred
-    from test_answer_collection import make_law
 
-    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
-    ix.add_documents(
-        [
-            make_law(
-                "中华人民共和国数据安全法",
-                [
-                    "第一条 为了规范数据处理活动，保障数据安全，制定本法。",
-                    "第二条 从事数据交易中介服务的机构提供服务，应当要求数据提供方说明数据来源，审核交易双方的身份。",
-                    "第三条 从事数据交易中介服务的机构未履行本法第二条规定的义务的，由有关主管部门责令改正。",
-                ],
-            )
-        ]
+    ix = laws(
+        tmp_path,
+        (
+            "中华人民共和国数据安全法",
+            [
+                "第一条 为了规范数据处理活动，保障数据安全，制定本法。",
+                "第二条 从事数据交易中介服务的机构提供服务，应当要求数据提供方说明数据来源，审核交易双方的身份。",
+                "第三条 从事数据交易中介服务的机构未履行本法第二条规定的义务的，由有关主管部门责令改正。",
+            ],
+        ),
     )
     rows = {c.article: r for r, c in enumerate(ix.clauses)}
     penalty, duty, first = (rows["第三条"], 1.0, []), (rows["第二条"], 0.86, []), (rows["第一条"], 0.7, [])
@@ -348,10 +350,8 @@ def test_an_article_referring_to_another_that_cleared_the_cut_off_brings_it(tmp_
 
 def test_a_report_asked_about_is_not_a_report_asked_from(tmp_path: Path) -> None:
     from lawdocs.answering.scope import scope_of
-    from test_answer_collection import make_law
 
-    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
-    ix.add_documents([make_law("中华人民共和国个人信息保护法", ["第一条 个人信息保护影响评估报告应当至少保存三年。"])])
+    ix = laws(tmp_path, ("中华人民共和国个人信息保护法", ["第一条 个人信息保护影响评估报告应当至少保存三年。"]))
     asked = scope_of(ix, "个人信息保护影响评估报告和处理情况记录最少要保存几年？", [])
     assert not asked.missing  # 评估报告和… is what the question is about
     assert scope_of(ix, "香港特别行政区施政报告提出了哪些措施？", []).missing  # a report it asks from
@@ -380,14 +380,11 @@ def test_a_document_number_names_its_document(tmp_path: Path) -> None:
 
 def test_a_word_unknown_to_the_collection_in_a_question_naming_a_statute_is_not_rescued(tmp_path: Path) -> None:
     from lawdocs.answering import compose
-    from test_answer_collection import make_law
 
-    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
-    ix.add_documents(
-        [
-            make_law("国有土地上房屋征收与补偿条例", ["第一条 为了规范国有土地上房屋征收与补偿活动，制定本条例。"]),
-            make_law("行政法规制定程序条例", ["第一条 起草行政法规，应当写明立法目的。"]),
-        ]
+    ix = laws(
+        tmp_path,
+        ("国有土地上房屋征收与补偿条例", ["第一条 为了规范国有土地上房屋征收与补偿活动，制定本条例。"]),
+        ("行政法规制定程序条例", ["第一条 起草行政法规，应当写明立法目的。"]),
     )
     row = 0
     named = analyse("国有土地上房屋征收与补偿条例对农村集体土地上房屋拆迁怎么补偿？")
