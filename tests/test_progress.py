@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,18 @@ def index(docs: Path, ix: Path, env: dict[str, str], *extra: str) -> tuple[int, 
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_log_mode_prints_periodic_status_lines(docs: Path, tmp_path: Path) -> None:
+def test_log_mode_prints_periodic_status_lines(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the hash embedder indexes these three files in a few milliseconds on a fast machine: make the work last
+    # several intervals, so the test is about the ticker and not about the machine's speed
+    encode = HashEmbedder.encode_passages
+
+    def slow(self: HashEmbedder, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.05)
+        return encode(self, *args, **kwargs)
+
+    monkeypatch.setattr(HashEmbedder, "encode_passages", slow)
     code, out, err = index(docs, tmp_path / "ix", {"LAWDOCS_PROGRESS_INTERVAL": "0.01"})
     assert code == 0, out + err
     status = [line for line in err.splitlines() if re.fullmatch(r"\[indexing\] \d+/3 files, .* elapsed", line)]
