@@ -392,3 +392,17 @@ def test_a_word_unknown_to_the_collection_in_a_question_naming_a_statute_is_not_
     assert compose.lay_rescue(ix, named, [(row, 0.3, [])], dense=0.8) == []
     plain = analyse("国有土地上房屋征收与补偿条例的立法目的是什么？")
     assert compose.lay_rescue(ix, plain, [(row, 0.3, [])], dense=0.8) != []
+
+
+def test_the_year_of_the_reports_compared_does_not_filter_their_sections(tmp_path: Path) -> None:
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    beijing = make_doc("2026年北京市政府工作报告", ["开展新就业形态人员职业伤害保障试点。"], region="北京市",
+                       doc_type="government_work_report")
+    beijing.clauses[0].path = ["一、2025年工作回顾"]  # said in the review of the year before
+    shanghai = make_doc("2026年上海市政府工作报告", ["扩大新就业形态人员职业伤害保障试点。"], region="上海市",
+                        doc_type="government_work_report")
+    ix.add_documents([beijing, shanghai])
+    answer = ask(ix, "哪些省市的2026年政府工作报告提到了新就业形态人员职业伤害保障试点？")
+    assert sorted(r.region or "" for r in answer.comparison or []) == ["上海市", "北京市"]

@@ -77,6 +77,8 @@ STATUTE_CLAUSES = 2
 STATUTE_RELATIVE = 0.9
 STATUTE_DENSE_MARGIN = 0.05
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# a year that dates the reports a question asks about (2026年政府工作报告, 2020年度法治政府建设报告)
+REPORT_YEAR = re.compile(r"(?:19|20)\d\d年度?的?[\u4e00-\u9fff]{0,10}报告")
 # the words that ask (多少, 哪些, 怎么 …) and 规定 / 最长 / 一般 around them: not the statute's wording (应当, 可以 are)
 _ASKING = sorted(
     {w for w in FRAME_WORDS if len(w) > 1 and any(c in w for c in "多几什哪怎何谁吗呢")}
