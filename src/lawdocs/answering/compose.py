@@ -5,7 +5,8 @@
   report's "一、2025年工作回顾", not from its "三、2026年重点工作"; 湘桥区2019年… finds no clause of the 2020 report.
   Among figures, a clause whose headings or text name the year asked about gains ``YEAR_NAMED`` over one that
   only inherits its document's year: 广东省2026年…增长目标 is the 4.5%—5% of "三、2026年工作安排", not the 年均
-  5%左右 of the "十五五" targets (a heading with no year).
+  5%左右 of the "十五五" targets (a heading with no year). In a comparison, a year that dates the reports
+  (哪些省市的2026年政府工作报告提到了…, ``REPORT_YEAR``) chooses the reports, and any of their sections answers.
 - **Lay questions** (公司不跟我签劳动合同怎么办): when no clause clears the cut-off, the top-ranked hybrid hit is
   cited when it is an article of a law or regulation, it contains at least one of the question's content terms whole
   (not a generic verb: 劳动合同 in 第六条), and every content term occurs somewhere in the collection (a word the
