@@ -194,9 +194,10 @@ def ask(
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
         q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
+    folded = fold(q.text)
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
-    scope = scope_of(index, fold(q.text)[len(q.compared_head) :], q.years)
-    if q.comparative and compose.REPORT_YEAR.search(fold(q.text)):  # 哪些省市的2026年政府工作报告提到…
+    scope = scope_of(index, folded[len(q.compared_head) :], q.years)
+    if q.comparative and compose.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""

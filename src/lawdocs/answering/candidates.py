@@ -295,6 +295,9 @@ def elaborations(
     that gathers measures from all over a report (哪些措施涉及行政执法) is not about any one of them."""
     out = list(kept)
     seen = {r for r, _, _ in kept}
+    by_doc: dict[str, set[int]] = {}  # what `kept` cites in each document
+    for r in seen:
+        by_doc.setdefault(index.clauses[r].doc_id, set()).add(r)
     for row, score, _ in kept:
         clause = index.clauses[row]
         lead, depth = _lead(clause.text), len(clause.path)
@@ -307,8 +310,7 @@ def elaborations(
             and index.clauses[other].path[:depth] == clause.path
             and _heading_key(index.clauses[other].path[depth]) == lead
         ]
-        mine = {r for r, _, _ in kept if index.clauses[r].doc_id == clause.doc_id}
-        if below and mine <= {row, *below}:
+        if below and by_doc[clause.doc_id] <= {row, *below}:
             fresh = [r for r in below if r not in seen and mask[r]]
             seen.update(fresh)
             out += [(r, score, []) for r in fresh]

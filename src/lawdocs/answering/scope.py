@@ -35,7 +35,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .evidence import normalise_text
+from .evidence import corpus_of, normalise_text
 from .wording import tagger
 
 if TYPE_CHECKING:
@@ -158,8 +158,6 @@ def _mentions_year(index: Index, doc_id: str, year: int) -> bool:
 
 def _in_texts(index: Index, name: str) -> bool:
     """Whether a clause states `name` (a document printed inside another: 印发…两个规定的通知 holds 《…的规定》)."""
-    from .evidence import corpus_of
-
     return corpus_of(index).df(name) > 0
 
 
