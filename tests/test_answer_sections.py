@@ -406,3 +406,76 @@ def test_the_year_of_the_reports_compared_does_not_filter_their_sections(tmp_pat
     ix.add_documents([beijing, shanghai])
     answer = ask(ix, "哪些省市的2026年政府工作报告提到了新就业形态人员职业伤害保障试点？")
     assert sorted(r.region or "" for r in answer.comparison or []) == ["上海市", "北京市"]
+
+
+def test_a_document_the_search_ranks_near_the_top_counts_with_partial_evidence(
+    bundled_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lawdocs.answering import coverage
+
+    ix = Index.open(bundled_index)
+    # 数据安全法 says 有关主管部门 … 约谈 where the question's other words are said otherwise: partial
+    # evidence, but the search ranks its article near the top, so it is a row
+    question = "哪些法律规定有关部门发现较大安全风险时可以约谈负责人？"
+    laws = {r.title for r in ask(ix, question).comparison or []}
+    assert "中华人民共和国数据安全法" in laws
+    # programs get the same coverage
+    assert laws == {h.doc.title for h in ix.search(question, k=10, per_document=True)}
+    monkeypatch.setattr(coverage, "AGREED_COVERAGE", 1.01)  # without the search's agreement it is not
+    assert laws - {r.title for r in ask(ix, question).comparison or []} == {"中华人民共和国数据安全法"}
+
+
+def test_a_pointer_back_to_what_the_question_listed_is_not_content() -> None:
+    terms = [t.text for t in analyse("哪些法规要求落实行政执法公示、执法全过程记录这两项制度？").terms]
+    assert "制度" in terms and not any("两项" in t for t in terms)
+
+
+def test_one_character_province_names_in_a_run_are_places(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import places_in
+    from test_answer_collection import make_doc
+
+    assert places_in("京沪粤三地的报告里，哪些提到了脑机接口？") == ["北京", "上海", "广东"]
+    assert places_in("川渝两地") == ["四川", "重庆"] and places_in("京津等地") == ["北京", "天津"]
+    assert places_in("推进粤港澳大湾区建设") == [] and places_in("推动京津冀协同发展") == []
+    terms = "".join(t.text for t in analyse("京沪粤三地的报告里，哪些提到了脑机接口？").terms)
+    assert "脑机" in terms and not any(c in terms for c in "京沪粤地")
+    assert "粤港澳" in "".join(t.text for t in analyse("粤港澳大湾区有哪些措施？").terms)
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    for region in ("北京市", "上海市", "广东省", "浙江省"):
+        ix.add_documents([make_doc(f"2026年{region}政府工作报告", ["加快发展脑机接口等未来产业。"],
+                                   region=region, doc_type="government_work_report")])
+    answer = ask(ix, "京沪粤三地的2026年政府工作报告里，哪些提到了脑机接口？")
+    assert sorted(r.region or "" for r in answer.comparison or []) == ["上海市", "北京市", "广东省"]
+    missing = ask(ix, "川渝两地的2026年政府工作报告提到了脑机接口吗？")
+    assert not missing.answered and "四川" in (missing.reason or "")
+
+
+def test_a_measure_whose_lead_covers_the_question_keeps_its_section_not_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lawdocs.answering import candidates
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    doc = make_doc(
+        "2026年青山市政府工作报告",
+        [
+            "推动消费扩容提质。打造更高水平的商业街区，建设健康青山消费新场景。",
+            "打造更高水平的健康青山。推进区域医疗中心建设，支持基层医疗机构提升服务能力。",
+            "办好人民满意的教育。健全学生健康保障机制，打造更高水平的学校。",
+        ],
+        region="青山市",
+        doc_type="government_work_report",
+    )
+    doc.clauses[0].path = ["三、2026年重点工作", "（四）扩大内需"]
+    doc.clauses[1].path = doc.clauses[2].path = ["三、2026年重点工作", "（十二）办好民生实事"]
+    ix.add_documents([doc])
+    question = "青山市今年打造更高水平健康青山的主要措施有哪些？"
+
+    def cited() -> list[str]:
+        return [c.text[:4] for c in ask(ix, question).cited]
+
+    # the consumption measure says 打造, 高水平 and 健康 too, but another section's measure leads with the question
+    assert "推动消费" not in cited() and "打造更高" in cited()
+    monkeypatch.setattr(candidates, "LEAD_CHARS", 0)
+    assert "推动消费" in cited()

@@ -31,7 +31,7 @@ import numpy as np
 
 from .answering import compose
 from .answering import evidence as ev
-from .answering.coverage import best_per_document, per_document_passing
+from .answering.coverage import AGREED_DEPTH, best_per_document, per_document_passing
 from .answering.grouping import citation_of, cite, cite_clause, group, lead_phrase, summarise
 from .answering.question import Question, analyse, join_phrases
 from .answering.records import (
@@ -79,6 +79,7 @@ from .answering.candidates import (  # noqa: E402
     _law_article,
     _role_rows,
     candidate_rows,
+    covered_leads,
     covered_sections,
     document_scope,
     elaborations,
@@ -326,7 +327,7 @@ def _answer(
             if not q.comparative:
                 kept = referred(index, compose.limit_statutes(index, kept, q.text, dense), passed)
                 if q.kind != "figure":
-                    kept = covered_sections(index, q, elaborations(index, kept, mask), mask)
+                    kept = covered_sections(index, q, elaborations(index, covered_leads(index, q, kept), mask), mask)
         if reranker is not None:
             kept = _reranked(index, q, flt, mask, kept, reranker)
     if not kept:
@@ -337,7 +338,8 @@ def _answer(
     if q.comparative and rows:  # every document that passes on its own, not only those near the best
         scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.years)]
         scored = compose.of_compared(index, q, scored) or scored
-        passing = per_document_passing(index, scored)
+        agreed = {index.row_of[h.clause_id] for h in index.search(q.text, k=AGREED_DEPTH, filters=flt)}
+        passing = per_document_passing(index, scored, agreed)
         kept = best_per_document(index, passing or kept, dense)
         answer.comparison = compose.comparison_rows(index, q, kept)
     order = {

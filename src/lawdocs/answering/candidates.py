@@ -151,6 +151,9 @@ _NUMBERING = re.compile(
 )
 _PAUSES = re.compile(r"[、，,；;：:]")
 HEADING_SHARE = 0.5  # a heading covers a question when the question's terms make up this much of it
+LEAD_CHARS = 40  # a measure's lead phrase is a heading of its own (推进健康上海建设。) up to this long
+# 哪些措施涉及行政执法: every measure that touches a topic, not the one measure named after it
+_GATHERING = re.compile(r"涉及|有关|相关")
 NAMED_DOCUMENTS = 2  # a section name shared by more documents than this does not pick one out
 # What kind of text a question asks for (…有哪些要求, …的主要任务): the section it names need not repeat it.
 ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点 政策".split())
@@ -183,10 +186,7 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
         if heading not in named_by:
             name = _NUMBERING.sub("", ev.normalise_text(heading)).rstrip("。.；;：:")
             if covering:  # the question's terms make up most of the heading: it is about them
-                words = _PAUSES.sub("", name)
-                spans = ev.find_spans(words, [t.text for t in q.terms])
-                share = sum(end - start for start, end, _ in spans) / max(1, len(words))
-                named_by[heading] = name if share >= HEADING_SHARE else ""
+                named_by[heading] = name if _share(q, name) >= HEADING_SHARE else ""
             else:
                 phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
                 whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
@@ -217,6 +217,57 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
         if any(h in found.get(index.clauses[int(r)].doc_id, ()) for h in index.clauses[int(r)].path)
         or (index.clauses[int(r)].doc_id in found and _lead(index.clauses[int(r)].text) in leads)
     ]
+
+
+def _share(q: Question, name: str) -> float:
+    """How much of a heading (or a measure's lead phrase) the question's terms make up."""
+    words = _PAUSES.sub("", name)
+    spans = ev.find_spans(words, [t.text for t in q.terms])
+    return sum(end - start for start, end, _ in spans) / max(1, len(words))
+
+
+def covered_leads(
+    index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]
+) -> list[tuple[int, float, list[str]]]:
+    """In each report, the kept clauses in the section of a measure whose lead phrase covers the question as a
+    covering heading does (`named_section`), in place of the others kept there: 打造更高水平的健康广东。 answers
+    广东省今年打造更高水平健康广东的主要措施有哪些, with what else its section says; the consumption measure
+    elsewhere that also says 打造 and 高水平 does not. A lead of several phrases covers it when one of them does;
+    a lead under 存在问题 covers only a question about problems. A question gathering what touches a topic
+    (哪些措施涉及…) is not about one measure. A document where no lead covers the question keeps what it cites; statutes are cited by
+    article (`compose.limit_statutes`)."""
+    from .question import GENERIC_WORDS
+
+    terms = [t.text for t in q.terms if t.text not in GENERIC_WORDS and t.text not in ASKED_NOUNS]
+    if _GATHERING.search(q.text):
+        return list(kept)
+    sections: dict[str, list[list[str]]] = {}  # document → the sections of its covering measures
+    for row, _, _ in kept:
+        clause = index.clauses[row]
+        doc = index.documents[clause.doc_id]
+        if not terms or doc.doc_type in LAW_TYPES or (clause.role == "problems" and q.kind != "problems"):
+            continue
+        title = ev.normalise_text(doc.title)
+        lead = _lead(clause.text)
+        name = _NUMBERING.sub("", lead)
+        if len(name) <= LEAD_CHARS and any(  # the lead, or one of its phrases (…机制,全面推进政务公开)
+            all(t in title or t in part for t in terms)
+            and any(t not in title for t in terms)
+            and _share(q, part) >= HEADING_SHARE
+            for part in (name, *re.split(r"[，,；;]", name))
+        ):
+            own = bool(clause.path) and _heading_key(clause.path[-1]) == lead  # the measure heads a subsection
+            sections.setdefault(clause.doc_id, []).append(clause.path[:-1] if own else clause.path)
+
+    def inside(row: int) -> bool:  # in such a section, or the measure that heads it (1、… over 一是…四是)
+        clause = index.clauses[row]
+        held = sections.get(clause.doc_id)
+        return held is None or any(
+            clause.path[: len(p)] == p or (p and clause.path == p[:-1] and _lead(clause.text) == _heading_key(p[-1]))
+            for p in held
+        )
+
+    return [x for x in kept if inside(x[0])]
 
 
 def covered_sections(

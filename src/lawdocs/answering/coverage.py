@@ -15,7 +15,7 @@ term, scored by evidence, then the best clause of each document that passes, bes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ..search.rerank import Reranker
 
 Scored = tuple[int, float, list[str]]  # (row, evidence, matched words)
+AGREED_DEPTH = 20  # the search's top rows that may pass the per-document test on partial evidence
+AGREED_COVERAGE = 0.4  # … with at least this evidence (most of the question's weighted terms)
 
 
 def best_per_document(
@@ -52,14 +54,19 @@ def per_document_pass(coverages: Sequence[float]) -> list[bool]:
     return ev.keep(list(coverages), [None] * len(coverages))
 
 
-def per_document_passing(index: Index, scored: Sequence[Scored]) -> list[Scored]:
-    """The scored rows that pass the relevance test within their own document."""
+def per_document_passing(index: Index, scored: Sequence[Scored], agreed: Collection[int] = ()) -> list[Scored]:
+    """The scored rows that pass the relevance test within their own document.
+
+    A row in `agreed` (the search's own top ``AGREED_DEPTH``) passes with ``AGREED_COVERAGE``: a statute that
+    says 违反治安管理行为人 where the question says 当事人 still answers when the search ranks it near the top."""
     by_doc: dict[str, list[Scored]] = {}
     for item in scored:
         by_doc.setdefault(index.clauses[item[0]].doc_id, []).append(item)
     passing: list[Scored] = []
     for items in by_doc.values():
         ok = per_document_pass([s for _, s, _ in items])
+        if not any(ok):
+            ok = [row in agreed and s >= AGREED_COVERAGE for row, s, _ in items]
         passing += [it for it, good in zip(items, ok, strict=True) if good]
     return passing
 
@@ -94,7 +101,7 @@ def search_per_document(
         chosen = list(seen.values())[:k]
     else:
         rows = list(dict.fromkeys([*fused, *candidate_rows(index, q, flt, 50, mask)]))
-        passing = per_document_passing(index, score_rows(index, q, rows))
+        passing = per_document_passing(index, score_rows(index, q, rows), list(fused)[:AGREED_DEPTH])
         order = {row: -float(i) for i, row in enumerate(fused)}  # search rank breaks ties
         best = best_per_document(index, passing, order)[:k]
         chosen = []

@@ -30,7 +30,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .wording import alternatives
+from .wording import SHORT_PLACES, alternatives
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
 MetaField = Literal["issuers", "date", "number"]
@@ -117,6 +117,8 @@ _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00
 # Units a figure question may ask in (多少公里, 多少亿元): the unit of the answer, not content.
 _MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
 _WHETHER = re.compile(r"有无|有没有|是不是")
+# 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
+_POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点]")
 _COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -231,6 +233,8 @@ def content_terms(
     q = _ARTICLE_Q.sub(" ", q)
     q = _COUNT.sub(" ", q)
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
+    q = _POINTER.sub(" ", q)
+    q = SHORT_PLACES.sub(" ", q)  # 京沪粤三地: the places (scope), not content
     keep = _KEEP_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
     tokens: list[str] = []

@@ -36,7 +36,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .evidence import corpus_of, normalise_text
-from .wording import tagger
+from .wording import SHORT_PLACES, SHORT_PROVINCES, tagger
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -84,8 +84,9 @@ def title_key(title: str) -> str:
 
 
 def places_in(question: str) -> list[str]:
-    """Region names in the question (广东省, 深圳市, 湘桥区, 北京), in order."""
-    found: list[str] = []
+    """Region names in the question (广东省, 深圳市, 湘桥区, 北京; 京沪粤三地 → 北京, 上海, 广东), in order."""
+    found: list[str] = [SHORT_PROVINCES[c] for m in SHORT_PLACES.finditer(question) for c in m.group(1)]
+    found = list(dict.fromkeys(found))
     for word, flag in tagger().cut(question):
         word = word.strip()
         if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES:

@@ -3,6 +3,7 @@ and the stray two-character pieces the segmenter leaves over (才向 of …才�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
@@ -28,6 +29,16 @@ ABBREVIATIONS = {
 
 # Words a question uses for what the texts state otherwise: a growth rate is stated as 增长X%.
 SAME_AS = {"增长速度": "增长", "增长率": "增长", "增速": "增长", "增幅": "增长"}
+
+# one-character province names, read only in a run that names places (京沪粤三地, 苏浙两省, 京津等地):
+# 粤港澳大湾区 and 京津冀协同发展 are the name of a thing, not places asked about
+SHORT_PROVINCES = dict(
+    pair.split(":")
+    for pair in """京:北京 津:天津 沪:上海 渝:重庆 冀:河北 晋:山西 辽:辽宁 吉:吉林 黑:黑龙江 苏:江苏 浙:浙江 皖:安徽
+    闽:福建 赣:江西 鲁:山东 豫:河南 鄂:湖北 湘:湖南 粤:广东 琼:海南 川:四川 蜀:四川 黔:贵州 滇:云南 陕:陕西
+    甘:甘肃 陇:甘肃 青:青海 蒙:内蒙古 桂:广西 藏:西藏 宁:宁夏 新:新疆 港:香港 澳:澳门""".split()
+)
+SHORT_PLACES = re.compile(rf"([{''.join(SHORT_PROVINCES)}]{{2,6}})(?:[两二三四五六七八九十几]?(?:省市|地|省|市)|等地)")
 
 
 def alternatives(word: str) -> tuple[str, ...]:
