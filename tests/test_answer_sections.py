@@ -479,3 +479,32 @@ def test_a_measure_whose_lead_covers_the_question_keeps_its_section_not_the_rest
     assert "推动消费" not in cited() and "打造更高" in cited()
     monkeypatch.setattr(candidates, "LEAD_CHARS", 0)
     assert "推动消费" in cited()
+
+
+def test_a_document_number_is_neither_content_nor_a_year_asked_about() -> None:
+    q = analyse("国办发〔2019〕6号文件提出了哪些财税激励措施？")
+    assert [t.text for t in q.terms][:2] == ["财税", "激励"] and q.years == []
+    assert analyse("国发〔2018〕39号文把就业见习补贴扩大到了哪些人？").years == []
+
+
+def test_a_statute_article_the_model_finds_far_from_the_question_is_not_cited(
+    bundled_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lawdocs.answering import compose
+
+    ix = Index.open(bundled_index)
+
+    def row(title: str, article: str) -> int:
+        return next(
+            r for r, c in enumerate(ix.clauses) if ix.documents[c.doc_id].title.endswith(title) and c.article == article
+        )
+
+    q = analyse("公司不跟我签劳动合同怎么办")
+    near, far = row("劳动合同法实施条例", "第六条"), row("公务员法", "第三十四条")
+    assert compose.far_statutes(ix, q, [(near, 1.0, []), (far, 1.0, [])]) == {far}
+    # 试用期 and 提前 make 公务员法 第三十四条 clear the lexical cut-off; it is about civil servants' probation
+    question = "试用期内不想干了要提前几天告诉单位？"
+    answer = ask(ix, question)
+    assert not answer.answered and "not about its matter" in (answer.reason or "")
+    monkeypatch.setattr(compose, "STATUTE_DENSE_FLOOR", 0.0)
+    assert ask(ix, question).answered

@@ -323,6 +323,13 @@ def _answer(
                     ranked = [index.row_of[h.clause_id] for h in index.search(q.text, k=5, filters=flt)]
                     ranked = [r for r in ranked if mask[r] and compose.year_fits(index, r, q.years)]
                     kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
+            far = compose.far_statutes(index, q, kept) if not q.comparative else set()
+            if far and not (kept := [x for x in kept if x[0] not in far]):
+                answer.reason = (
+                    "the statute articles that share the question's words are not about its matter (the model's "
+                    f"similarity is below {compose.STATUTE_DENSE_FLOOR}); no other clause {where} clears the cut-off"
+                )
+                return answer
             passed = kept
             if not q.comparative:
                 kept = referred(index, compose.limit_statutes(index, kept, q.text, dense), passed)

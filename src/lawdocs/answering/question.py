@@ -30,7 +30,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .wording import SHORT_PLACES, alternatives
+from .wording import DOC_NUMBER, SHORT_PLACES, alternatives
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
 MetaField = Literal["issuers", "date", "number"]
@@ -225,7 +225,7 @@ def content_terms(
 ) -> tuple[list[Term], list[int], list[tuple[str, str]]]:
     """The question's content terms (with parts), the years it names, and its neighbouring term pairs.
     `across`: the question compares documents, each of which may answer for one item of a list."""
-    q = fold(question)
+    q = DOC_NUMBER.sub(" ", fold(question))  # 国发〔2018〕39号 names a document (scope); 2018 is not asked about
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
     quoted = [m.group(1) for m in _QUOTED.finditer(q)]  # a quoted name is one term, as written

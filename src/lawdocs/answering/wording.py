@@ -40,6 +40,9 @@ SHORT_PROVINCES = dict(
 )
 SHORT_PLACES = re.compile(rf"([{''.join(SHORT_PROVINCES)}]{{2,6}})(?:[两二三四五六七八九十几]?(?:省市|地|省|市)|等地)")
 
+# A document number (国办发〔2019〕6号文件, 国务院令第708号): it names the document (`scope`), it is not content.
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,4}[〔\[(（]\d{4}[〕\])）]\d+号(?:文件|文)?|国务院令第\d+号")
+
 
 def alternatives(word: str) -> tuple[str, ...]:
     """The full name of `word` when it holds an abbreviation (人大常委会 → 人民代表大会常务委员会), or the word the
