@@ -508,3 +508,9 @@ def test_a_statute_article_the_model_finds_far_from_the_question_is_not_cited(
     assert not answer.answered and "not about its matter" in (answer.reason or "")
     monkeypatch.setattr(compose, "STATUTE_DENSE_FLOOR", 0.0)
     assert ask(ix, question).answered
+
+
+def test_in_a_measures_question_a_list_names_topics_any_measure_may_answer() -> None:
+    q = analyse("青山市在乡村振兴、城市更新方面有哪些措施？")
+    assert q.kind == "measures" and "城市更新" in next(t for t in q.terms if t.text == "振兴").alts
+    assert not any(t.alts for t in analyse("青山市乡村振兴、城市更新的目标是多少？").terms)  # not a measures question

@@ -272,7 +272,8 @@ def content_terms(
     merged = list(dict.fromkeys(merged))
     if any(len(w) > 1 for w in merged):
         merged = [w for w in merged if len(w) > 1]
-    # A或B (加重处罚或处分), and in a comparison A、B (离职、离任): either answers, so B is another word for A
+    # A或B (加重处罚或处分), and in a comparison or a measures question A、B (离职、离任; 政务公开、政民互动方面):
+    # either answers, so B is another word for A
     joints = ("或", "或者", "、") if across else ("或", "或者")
     either: dict[str, list[str]] = {}
     heads: dict[str, str] = {}  # a word → the first of its chain (A、B、C: B and C → A)
@@ -370,7 +371,7 @@ def analyse(question: str) -> Question:
     compared = read_comparison(fold(question))
     # what it asks about: without the documents it compares, nor …作了规定
     asked = STATED.sub(" ", fold(question)[len(compared.head) :])
-    terms, years, pairs = content_terms(asked, kind, across=compared.comparative)
+    terms, years, pairs = content_terms(asked, kind, across=compared.comparative or kind == "measures")
     article = None
     m = _ARTICLE_Q.search(fold(question))
     if m:
