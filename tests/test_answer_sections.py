@@ -514,3 +514,15 @@ def test_in_a_measures_question_a_list_names_topics_any_measure_may_answer() -> 
     q = analyse("青山市在乡村振兴、城市更新方面有哪些措施？")
     assert q.kind == "measures" and "城市更新" in next(t for t in q.terms if t.text == "振兴").alts
     assert not any(t.alts for t in analyse("青山市乡村振兴、城市更新的目标是多少？").terms)  # not a measures question
+
+
+def test_a_bound_before_the_verb_it_limits_qualifies_the_figure_and_ages_are_figures() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    def best(question: str, text: str) -> str:
+        q = analyse(question)
+        return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)[0].value
+
+    assert best("处理情况记录最少要保存几年？", "处理情况记录应当至少保存三年。") == "至少三年"
+    assert analyse("见习补贴扩大到了多大年龄的失业青年？").kind == "figure"
+    assert best("见习补贴扩大到了多大年龄的失业青年？", "将就业见习补贴范围扩展至16—24岁失业青年。") == "16—24岁"

@@ -14,7 +14,8 @@ The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 
 a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time.
 
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), its qualifier before (不超过, 最长不超过,
-一般不少于, 控制在, 达到) and after (左右, 以上, 以内, 以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
+一般不少于, 控制在, 达到; also across the verb it limits: 至少保存三年 → 至少三年) and after (左右, 以上, 以内,
+以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
 最短, 最少, 至少, 下限), a figure whose qualifier states that bound scores higher: 最长 → 最长不超过15个工作日, not the
 一般不少于5个工作日 before it.
 """
@@ -31,7 +32,7 @@ from .question import Term
 
 _UNITS = (
     "%|％|‰|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
-    "|微克/立方米|个工作日|工作日|周岁|个月|日|年"
+    "|微克/立方米|个工作日|工作日|周岁|岁|个月|日|年"
     "|万个|万名|万家|万所|万件|万项|万套|万座|万辆|万台|万条|万份|万间|万处|万张|万株|万只|亿个|亿件|亿次"
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台"
 )
@@ -41,6 +42,10 @@ _FIGURE = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
     rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|以上|以下|以内|之内|上下)?"
+)
+# a bound before the verb it limits (应当至少保存三年, 最多延长三十日): the figure's qualifier all the same
+_BOUND_VERB = re.compile(
+    rf"({_BEFORE})(?:保存|保留|公示|公开|提前|延长|缩短|达到|降低|提高|增加|减少|完成|培训|服务)$"
 )
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度)){1,3}$")  # right before a figure
 _TIME_Q = re.compile(r"多长时间|多久|多长|几(?:日|天|年|个月|小时)")
@@ -157,7 +162,11 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
-            qualifier = (m.group("bound") or "") + (m.group("after") or "")
+            bound = m.group("bound") or ""
+            verb_bound = None if bound else _BOUND_VERB.search(sentence[: m.start()])
+            if verb_bound:
+                bound = verb_bound.group(1)
+            qualifier = bound + (m.group("after") or "")
             if qualifier and _UPPER_Q.search(question):
                 score += 0.3 if any(w in qualifier for w in _UPPER) else -0.3
             elif qualifier and _LOWER_Q.search(question):
@@ -173,6 +182,8 @@ def figures_in(
             rate = _RATE.search(text[: start])
             if rate and not m.group("bound"):  # 每月400元, 每人每月217元: a rate, not an amount
                 value, start = rate.group(0) + value, rate.start()
+            if verb_bound:  # 至少保存三年 → 至少三年: the quantity with its qualifier, the verb in the sentence
+                value = bound + value
             found.append(
                 FigureMatch(
                     value=value,
