@@ -526,3 +526,25 @@ def test_a_bound_before_the_verb_it_limits_qualifies_the_figure_and_ages_are_fig
     assert best("处理情况记录最少要保存几年？", "处理情况记录应当至少保存三年。") == "至少三年"
     assert analyse("见习补贴扩大到了多大年龄的失业青年？").kind == "figure"
     assert best("见习补贴扩大到了多大年龄的失业青年？", "将就业见习补贴范围扩展至16—24岁失业青年。") == "16—24岁"
+
+
+def test_a_report_named_in_passing_or_by_its_words_and_a_place_where_the_asker_lives(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import scope_of
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents(
+        [
+            make_doc("国务院办公厅转发国家地震局关于地震趋势和防震减灾工作意见报告的通知", ["加强地震监测。"],
+                     region=None, doc_type="notice"),
+            make_doc("2026年上海市政府工作报告", ["推进城市更新。"], region="上海市", doc_type="government_work_report"),
+        ]
+    )
+    # 中介公司出报告: 司出 is not a report's name
+    assert scope_of(ix, "窗口说必须找指定的中介公司出报告，这样做合规吗？", []).missing is None
+    # the title holds 地震趋势 and 报告, not 趋势报告 as written
+    assert scope_of(ix, "国家地震局的地震趋势报告，提出了哪些意见？", []).missing is None
+    assert "施政报告" in (scope_of(ix, "香港的施政报告提出了哪些措施？", []).missing or "")
+    # where the asker works is not a document asked about; a report of a place the collection lacks still is
+    assert scope_of(ix, "我在广州上班，房租每个月能扣多少个税？", []).missing is None
+    assert "广州" in (scope_of(ix, "广州市有哪些措施推进城市更新？", []).missing or "")

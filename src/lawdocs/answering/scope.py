@@ -17,9 +17,12 @@ from another region's or another year's document (深圳市2026年政府工作�
   regulation or rule; when no title holds it, the question is out of scope and the closest documents are those
   whose titles hold its name without the place (优化营商环境条例, 上海市优化营商环境条例), never an answer from them.
 - **Regions**: place names (jieba's ``ns`` tag) that end in 省/市/区/县/州 or are a province-level short name
-  (北京, 广东). A document matches when its region or its title contains the name.
+  (北京, 广东). A document matches when its region or its title contains the name. A first-person question
+  with no year and no kind of document (我在广州上班，房租能扣多少个税) names where the asker is: a place no
+  document is of does not make it out of scope.
 - **Document types**: 政府工作报告 and 法治政府建设 (年度) 报告 map to their `doc_type`; another named kind of
-  report (施政报告) must occur in a title.
+  report (施政报告) must occur in a title, or its word and 报告 in one title (地震趋势报告 of …地震趋势和防震减灾
+  工作意见报告); its name starts a word of the question (中介公司出报告 names no report).
 - **Laws and regions together**: a held law named with a region it does not belong to (在广东省，民法典规定…)
   keeps the law: a national law applies everywhere.
 - **Years**: with a document type, the document's year (or its title) must be the year asked about
@@ -70,6 +73,7 @@ _ROLR = re.compile(r"法治政府建设.{0,6}报告|法治政府.{0,4}年度报�
 # a report named as the source (施政报告提出…, …建设报告中): followed by what it says or where, not by 和 or a verb
 # of its own (评估报告和处理情况记录最少要保存几年 asks about a report, not from one)
 _OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告(?=提出|提到|指出|显示|明确|部署|强调|中|里|对|有|称|说|[，,])")
+_ASKER = re.compile(r"我|咱")  # a question in the first person: a place it names may be only where the asker is
 _REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
 
 
@@ -81,6 +85,15 @@ def law_names() -> frozenset[str]:
 
 def title_key(title: str) -> str:
     return normalise_text(title).replace("中华人民共和国", "")
+
+
+def _word_starts(text: str) -> set[int]:
+    """Where the segmenter's words begin in `text`."""
+    starts, at = set(), 0
+    for word in tagger().cut(text):
+        starts.add(at)
+        at += len(word.word)
+    return starts
 
 
 def places_in(question: str) -> list[str]:
@@ -229,12 +242,16 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         kind_name = "法治政府建设年度报告"
         kind_docs = {d for d, doc in index.documents.items() if doc.doc_type == "rule_of_law_report"}
     else:
+        starts = _word_starts(question)
         for m in _OTHER_REPORT.finditer(question):
-            if m.group(1) in _REPORT_FRAMES:
-                continue
+            if m.group(1) in _REPORT_FRAMES or m.start(1) not in starts:
+                continue  # 中介公司出报告: 司出 is not the name of a report
             phrase = m.group(0)
             kind_name = phrase
-            kind_docs = {d for d, doc in index.documents.items() if phrase in doc.title}
+            # 地震趋势报告 is held by …地震趋势和防震减灾工作意见报告…: the name's word and 报告 in one title
+            kind_docs = {
+                d for d, doc in index.documents.items() if phrase in doc.title or m.group(1) in doc.title and "报告" in doc.title
+            }
             break
     # regions
     region_docs: set[str] | None = None
@@ -242,7 +259,9 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         region_docs = set()
         for place in places:
             region_docs |= _region_docs(index, place)
-        scope.named += places
+    if not region_docs and kind_docs is None and not years and _ASKER.search(question):
+        places, region_docs = [], None  # 我在广州上班…: where the asker lives; national statutes apply there
+    scope.named += places
     what = " ".join(
         x
         for x in ("、".join(places), "".join(f"{y}年" for y in years) if years else "", kind_name or "")
