@@ -548,3 +548,8 @@ def test_a_report_named_in_passing_or_by_its_words_and_a_place_where_the_asker_l
     # where the asker works is not a document asked about; a report of a place the collection lacks still is
     assert scope_of(ix, "我在广州上班，房租每个月能扣多少个税？", []).missing is None
     assert "广州" in (scope_of(ix, "广州市有哪些措施推进城市更新？", []).missing or "")
+
+
+def test_what_kind_of_text_is_asked_for_is_not_content() -> None:
+    terms = [t.text for t in analyse("上海市2026年在深化国际金融中心建设方面有哪些部署？").terms]
+    assert "国际金融中心" in terms and "部署" not in terms
