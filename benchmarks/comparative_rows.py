@@ -22,7 +22,7 @@ from lawdocs.answering import coverage
 from lawdocs.index import Index
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "corpora" / "questions"
-GRID = [(0, 1.01), (5, 0.4), (5, 0.5), (10, 0.4), (10, 0.5), (20, 0.4), (20, 0.5)]
+GRID = [(1, 1.01), (5, 0.4), (5, 0.5), (10, 0.4), (10, 0.5), (20, 0.4), (20, 0.5)]
 
 
 def norm(text: str) -> str:
