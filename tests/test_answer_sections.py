@@ -553,3 +553,21 @@ def test_a_report_named_in_passing_or_by_its_words_and_a_place_where_the_asker_l
 def test_what_kind_of_text_is_asked_for_is_not_content() -> None:
     terms = [t.text for t in analyse("上海市2026年在深化国际金融中心建设方面有哪些部署？").terms]
     assert "金融中心" in terms and "部署" not in terms
+
+
+def test_a_notice_named_by_its_title_without_quotes_narrows_the_question(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import named_notices, scope_of
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    named = make_doc("国务院办公厅关于印发国家组织药品集中采购和使用试点方案的通知",
+                     ["（四）明确部门职责，做好政策衔接。医保部门牵头。"], region=None, doc_type="notice")
+    other = make_doc("国务院办公厅关于加强三级公立医院绩效考核工作的意见",
+                     ["做好政策衔接，医保部门牵头。"], region=None, doc_type="notice")
+    ix.add_documents([named, other])
+    question = "国家组织药品集中采购和使用试点方案在做好政策衔接方面有哪些措施？"
+    assert named_notices(ix, question) == {named.id}
+    assert scope_of(ix, question, []).docs == {named.id}
+    assert scope_of(ix, question, [], notices=False).docs is None  # a comparison's subject is not a scope
+    assert named_notices(ix, "医保部门如何做好政策衔接？") == set()  # a few shared words name nothing
+    assert {c.doc_id for c in ask(ix, question).cited} == {named.id}

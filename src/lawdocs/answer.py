@@ -197,7 +197,7 @@ def ask(
         q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
     folded = fold(q.text)
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
-    scope = scope_of(index, folded[len(q.compared_head) :], q.years)
+    scope = scope_of(index, folded[len(q.compared_head) :], q.years, notices=not q.comparative)
     if q.comparative and compose.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of
     if scope.missing:
@@ -221,6 +221,10 @@ def ask(
             where = "in the documents the question names"
             named = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
             flt = flt.model_copy(update={"doc_id": named})  # retrieval reaches into them too
+            if len(named) == 1 and index.documents[named[0]].doc_type == "notice":
+                # the words of the one notice named say which document it is, not what is asked of it
+                title = ev.normalise_text(index.documents[named[0]].title)
+                q.terms = [t for t in q.terms if t.text not in title] or q.terms
     if q.kind == "metadata":
         answer = _metadata(index, q, flt, mask, k)
     else:

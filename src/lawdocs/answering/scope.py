@@ -20,6 +20,10 @@ from another region's or another year's document (深圳市2026年政府工作�
   (北京, 广东). A document matches when its region or its title contains the name. A first-person question
   with no year and no kind of document (我在广州上班，房租能扣多少个税) names where the asker is: a place no
   document is of does not make it out of scope.
+- **Notices named by title**: a State Council document whose name (its title without 国务院办公厅关于印发…的通知)
+  the question states as written, eight characters of it or all, narrows the question to that document
+  (`named_notices`; 国家组织药品集中采购和使用试点方案在…方面有哪些措施), and the name's words are then not
+  content (`lawdocs.answer`). Not in a comparison: 哪些法规要求落实行政执法公示…制度 names its subject, not a scope.
 - **Document types**: 政府工作报告 and 法治政府建设 (年度) 报告 map to their `doc_type`; another named kind of
   report (施政报告) must occur in a title, or its word and 报告 in one title (地震趋势报告 of …地震趋势和防震减灾
   工作意见报告); its name starts a word of the question (中介公司出报告 names no report).
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -73,6 +78,9 @@ _ROLR = re.compile(r"法治政府建设.{0,6}报告|法治政府.{0,4}年度报�
 # a report named as the source (施政报告提出…, …建设报告中): followed by what it says or where, not by 和 or a verb
 # of its own (评估报告和处理情况记录最少要保存几年 asks about a report, not from one)
 _OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告(?=提出|提到|指出|显示|明确|部署|强调|中|里|对|有|称|说|[，,])")
+# what wraps a State Council document's name in its title (国务院办公厅关于印发…的通知)
+_WRAPPER = re.compile(r"^(?:国务院办公厅|国务院)?(?:关于)?(?:印发|转发)?|的?(?:通知|若干意见|指导意见|意见|复函|批复|函|决定)$")
+NOTICE_RUN = 8
 _ASKER = re.compile(r"我|咱")  # a question in the first person: a place it names may be only where the asker is
 _REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
 
@@ -85,6 +93,24 @@ def law_names() -> frozenset[str]:
 
 def title_key(title: str) -> str:
     return normalise_text(title).replace("中华人民共和国", "")
+
+
+def named_notices(index: Index, question: str) -> set[str]:
+    """The State Council documents the question names by their title as written, without the wrapper (国务院办公厅
+    关于印发…的通知): the longest run of a title's name the question states, at least ``NOTICE_RUN`` characters
+    (or the whole name), and longer than any other title's. At most two documents; none when more tie."""
+    text = normalise_text(question)
+    best, found = 0, set[str]()
+    for doc_id, doc in index.documents.items():
+        if doc.doc_type != "notice":
+            continue
+        name = _WRAPPER.sub("", normalise_text(doc.title))
+        run = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name)).size
+        if run < min(NOTICE_RUN, len(name)) or run < 6 or run < best:
+            continue
+        found = found | {doc_id} if run == best else {doc_id}
+        best = run
+    return found if len(found) <= 2 else set()
 
 
 def _word_starts(text: str) -> set[int]:
@@ -179,8 +205,11 @@ def _titles(index: Index, docs: set[str] | list[str], limit: int = 4) -> list[st
     return sorted({index.documents[d].title for d in docs})[:limit]
 
 
-def scope_of(index: Index, question: str, years: list[int]) -> Scope:
-    """What the question names, and the documents of the index that match it (see the module docstring)."""
+def scope_of(index: Index, question: str, years: list[int], notices: bool = True) -> Scope:
+    """What the question names, and the documents of the index that match it (see the module docstring).
+
+    `notices`: a State Council document named by its title narrows the question (`named_notices`); not in a
+    comparison, whose subject may be a notice's very name (哪些法规要求落实行政执法公示…三项制度)."""
     scope = Scope()
     all_docs = set(index.documents)
     if not all_docs:
@@ -232,6 +261,9 @@ def scope_of(index: Index, question: str, years: list[int]) -> Scope:
         scope.laws += sorted(held)
     if scope.laws:
         chosen &= set(scope.laws)
+    elif notices and (named := named_notices(index, question)):  # 国家组织药品集中采购和使用试点方案在…
+        scope.named += [index.documents[d].title for d in sorted(named)]
+        chosen &= named
     # document type
     kind_docs: set[str] | None = None
     kind_name = None
