@@ -571,3 +571,16 @@ def test_a_notice_named_by_its_title_without_quotes_narrows_the_question(tmp_pat
     assert scope_of(ix, question, [], notices=False).docs is None  # a comparison's subject is not a scope
     assert named_notices(ix, "医保部门如何做好政策衔接？") == set()  # a few shared words name nothing
     assert {c.doc_id for c in ask(ix, question).cited} == {named.id}
+
+
+def test_a_deadline_asked_for_is_a_date_stated_as_one() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    def values(question: str, text: str) -> list[str]:
+        q = analyse(question)
+        assert q.kind == "figure"
+        return [f.value for f in figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)]
+
+    assert values("机关最迟要在每年什么时候前公开合同数量？", "应当于每年3月31日前将合同数量在网站公开，共5件。") == ["每年3月31日前"]
+    assert values("幼儿园要在什么时候前完成竣工验收？", "2019年6月底前完成整改，2020年底前完成竣工验收。")[0] == "2020年底前"
+    assert analyse("该意见是什么时候印发的？").kind == "metadata"  # the date of the document, not a deadline

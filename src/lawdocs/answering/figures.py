@@ -11,7 +11,8 @@ of the terms in the figure's own phrase (back to the last comma): in 收入增�
 4.6%左右 the 研发经费 figure is the 4.6%左右 after it, not the 2% just before its name.
 
 The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
-a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time.
+a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, and one asking for a deadline
+(什么时候前, 何时前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前).
 
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), its qualifier before (不超过, 最长不超过,
 一般不少于, 控制在, 达到; also across the verb it limits: 至少保存三年 → 至少三年) and after (左右, 以上, 以内,
@@ -48,6 +49,12 @@ _BOUND_VERB = re.compile(
     rf"({_BEFORE})(?:保存|保留|公示|公开|提前|延长|缩短|达到|降低|提高|增加|减少|完成|培训|服务)$"
 )
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度)){1,3}$")  # right before a figure
+# a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
+_DEADLINE_Q = re.compile(r"(?:什么时候|何时)(?:之|以)?前")
+_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_DEADLINE = re.compile(
+    rf"(?:每年|(?:19|20)\d\d年)?(?:{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?|(?<=年)(?:底|末))(?:前|以前|之前)"
+)
 _TIME_Q = re.compile(r"多长时间|多久|多长|几(?:日|天|年|个月|小时)")
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚")
 _LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于")
@@ -117,6 +124,7 @@ def figures_in(
     total_weight = sum(idf[t.text] for t in terms) or 1.0
     time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
     found: list[FigureMatch] = []
+    deadline = bool(_DEADLINE_Q.search(question))
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
         norm = normalise_text(sentence)
@@ -127,6 +135,17 @@ def figures_in(
         share = weight / total_weight
         spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
         year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
+        if deadline:  # only dates answer, the year before 底 included (2019年底前)
+            for d in _DEADLINE.finditer(sentence):
+                start = d.start()
+                year = re.search(r"(?:19|20)\d\d年$", sentence[:start]) if not d.group(0)[0].isdigit() else None
+                start = year.start() if year and d.group(0)[0] in "底末" else start
+                distance = min((abs(start - s) for s, _, _ in spans), default=len(sentence))
+                found.append(
+                    FigureMatch(sentence[start : d.end()], None, "date", sentence.strip(), sent.start() + start,
+                                sent.start() + d.end(), share + year_bonus - 0.002 * distance)
+                )
+            continue
         for m in _FIGURE.finditer(sentence):
             num = m.group("num")
             chinese = not num[0].isdigit()
