@@ -360,7 +360,9 @@ def test_a_report_asked_about_is_not_a_report_asked_from(tmp_path: Path) -> None
 def test_quantity_nouns_in_a_question_asking_something_else_do_not_make_it_a_figure_question() -> None:
     from lawdocs.answering.question import detect_kind
 
-    assert detect_kind("机关最迟要在每年什么时候前公开逾期未付款项的合同数量和金额？")[0] != "figure"
+    assert detect_kind("机关每年什么时候公开逾期未付款项的合同数量和金额？")[0] != "figure"
+    # …什么时候前 asks for a deadline: a figure question answered by a date (not by 合同数量's numbers)
+    assert detect_kind("机关最迟要在每年什么时候前公开逾期未付款项的合同数量和金额？")[0] == "figure"
     assert detect_kind("处理达到规定数量个人信息的处理者，负有指定负责人的义务吗？")[0] != "figure"
     assert detect_kind("湘桥区2020年行政复议案件的数量是多少？")[0] == "figure"
     assert detect_kind("2020年行政诉讼案件的败诉率比例？")[0] == "figure"
@@ -584,3 +586,42 @@ def test_a_deadline_asked_for_is_a_date_stated_as_one() -> None:
     assert values("机关最迟要在每年什么时候前公开合同数量？", "应当于每年3月31日前将合同数量在网站公开，共5件。") == ["每年3月31日前"]
     assert values("幼儿园要在什么时候前完成竣工验收？", "2019年6月底前完成整改，2020年底前完成竣工验收。")[0] == "2020年底前"
     assert analyse("该意见是什么时候印发的？").kind == "metadata"  # the date of the document, not a deadline
+
+
+def test_named_documents_by_year_short_name_or_attachment_and_places_by_their_full_title(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import scope_of
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    holidays = make_doc("国务院办公厅关于2019年部分节假日安排的通知", ["端午节：6月7日放假，与周末连休。"],
+                        region=None, doc_type="notice", year=2019)
+    local = make_doc("北京市各级人民代表大会常务委员会规范性文件备案审查条例", ["第十条 审查建议有下列情形之一的，可以不启动审查程序。"],
+                     region="北京市", doc_type="local_regulation")
+    port = make_doc("国务院关于授权香港特别行政区实施管辖的深圳湾口岸港方口岸区范围的批复", ["港方查验区用地面积41公顷。"],
+                    region=None, doc_type="notice")
+    reply = make_doc("国务院办公厅关于湖北省巴东县地质灾害险情有关问题的复函",
+                     ["附件：国土资源部关于湖北省巴东县马鬃山村地质险情调研情况的报告"], region=None, doc_type="notice")
+    ix.add_documents([holidays, local, port, reply])
+    # the 2018 notice named as written is not the 2019 one the collection holds
+    wrong_year = scope_of(ix, "国务院办公厅关于2018年部分节假日安排的通知中，端午节怎么放假？", [2018])
+    assert "2018" in (wrong_year.missing or "") and wrong_year.closest == [holidays.title]
+    assert scope_of(ix, "国务院办公厅关于2019年部分节假日安排的通知中，端午节怎么放假？", [2019]).docs == {holidays.id}
+    # a local regulation by its short name: the place, then the end of its title
+    assert scope_of(ix, "依照北京市规范性文件备案审查条例，哪些情形可以不启动审查？", []).missing is None
+    assert scope_of(ix, "香港特区管辖的深圳湾口岸港方查验区用地面积多大？", []).docs == {port.id}
+    # a report printed with a reply, named by its words
+    assert scope_of(ix, "国土资源部关于巴东县地质险情的调研报告提到了什么？", []).docs == {reply.id}
+
+
+def test_an_issuer_named_in_the_question_does_not_make_it_a_metadata_question() -> None:
+    assert analyse("规章制定机关不报送规章备案的，应当如何处理？").kind != "metadata"
+    assert analyse("这份通知的发布机关是哪个？").kind == "metadata"
+
+
+def test_a_range_in_chinese_numerals_is_a_figure() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    q = analyse("国务院组成部门可以设几名副部长？")
+    found = figures_in("组成部门设部长一人，副部长二至四人。", q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word,
+                       question=q.text)
+    assert "二至四人" in [f.value for f in found]

@@ -153,8 +153,8 @@ def figures_in(
                 continue
             period = m.group("unit") in _TIME_UNITS and sentence[m.end() : m.end() + 1] in _PERIOD_END
             if chinese and not (
-                m.group("total") or m.group("more") or m.group("bound") or m.group("after") or period
-            ):
+                m.group("total") or m.group("more") or m.group("bound") or m.group("after") or period or m.group("num2")
+            ):  # a range (二至四人) is a quantity too
                 continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
             if m.group("unit") in ("万", "亿") and not m.group("total"):
                 continue  # 万 alone is mostly part of a word (万众), not a quantity

@@ -16,17 +16,22 @@ from another region's or another year's document (深圳市2026年政府工作�
   2–20 characters ending in 条例/办法/规定/实施细则, no function word or punctuation between) is a local
   regulation or rule; when no title holds it, the question is out of scope and the closest documents are those
   whose titles hold its name without the place (优化营商环境条例, 上海市优化营商环境条例), never an answer from them.
+  A title that starts with the place and ends with the name holds it (北京市规范性文件备案审查条例 is
+  北京市各级人民代表大会常务委员会规范性文件备案审查条例).
 - **Regions**: place names (jieba's ``ns`` tag) that end in 省/市/区/县/州 or are a province-level short name
-  (北京, 广东). A document matches when its region or its title contains the name. A first-person question
+  (北京, 广东). A document matches when its region or its title contains the name (香港特区 as 香港特别行政区). A first-person question
   with no year and no kind of document (我在广州上班，房租能扣多少个税) names where the asker is: a place no
   document is of does not make it out of scope.
 - **Notices named by title**: a State Council document whose name (its title without 国务院办公厅关于印发…的通知)
   the question states as written, eight characters of it or all, narrows the question to that document
   (`named_notices`; 国家组织药品集中采购和使用试点方案在…方面有哪些措施), and the name's words are then not
   content (`lawdocs.answer`). Not in a comparison: 哪些法规要求落实行政执法公示…制度 names its subject, not a scope.
+  A notice named with a year its title does not bear (国务院办公厅关于2018年部分节假日安排的通知, when the
+  collection holds 2019's) is out of scope, the held one named as the closest.
 - **Document types**: 政府工作报告 and 法治政府建设 (年度) 报告 map to their `doc_type`; another named kind of
   report (施政报告) must occur in a title, or its word and 报告 in one title (地震趋势报告 of …地震趋势和防震减灾
-  工作意见报告); its name starts a word of the question (中介公司出报告 names no report).
+  工作意见报告) or a clause (a report printed with a reply: …地质险情调研情况的报告 for 调研报告); its name starts
+  a word of the question (中介公司出报告 names no report).
 - **Laws and regions together**: a held law named with a region it does not belong to (在广东省，民法典规定…)
   keeps the law: a national law applies everywhere.
 - **Years**: with a document type, the document's year (or its title) must be the year asked about
@@ -81,6 +86,7 @@ _OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告(?=提出|提到|指出|�
 # what wraps a State Council document's name in its title (国务院办公厅关于印发…的通知)
 _WRAPPER = re.compile(r"^(?:国务院办公厅|国务院)?(?:关于)?(?:印发|转发)?|的?(?:通知|若干意见|指导意见|意见|复函|批复|函|决定)$")
 NOTICE_RUN = 8
+_YEAR_IN = re.compile(r"(?:19|20)\d\d")
 _ASKER = re.compile(r"我|咱")  # a question in the first person: a place it names may be only where the asker is
 _REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
 
@@ -180,10 +186,11 @@ class Scope:
 def _region_docs(index: Index, place: str) -> set[str]:
     short = _PLACE_END.sub("", place) if len(place) > 2 else place
     keys = {place, short} if len(short) >= 2 else {place}
+    names = {place, place.replace("特区", "特别行政区")}  # 香港特区 is 香港特别行政区 in titles
     out = set()
     for doc_id, doc in index.documents.items():
         region = doc.region or ""
-        if any(k in region for k in keys) or place in doc.title:
+        if any(k in region for k in keys) or any(n in doc.title for n in names):
             out.add(doc_id)
     return out
 
@@ -239,7 +246,8 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
     # local statutes the index does not hold
     for place, statute in local_statutes_in(question, places):
         name = place + statute
-        if not any(name in key for key in keys):
+        # 北京市规范性文件备案审查条例 is how one calls 北京市各级人民代表大会常务委员会规范性文件备案审查条例
+        if not any(name in key or key.startswith(place) and key.endswith(statute) for key in keys):
             scope.named.append(f"《{name}》")
             scope.missing = f"the collection has no 《{name}》"
             scope.closest = _titles(
@@ -261,9 +269,15 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
         scope.laws += sorted(held)
     if scope.laws:
         chosen &= set(scope.laws)
-    elif notices and (named := named_notices(index, question)):  # 国家组织药品集中采购和使用试点方案在…
-        scope.named += [index.documents[d].title for d in sorted(named)]
-        chosen &= named
+    elif notices and (notice_docs := named_notices(index, question)):  # 国家组织药品集中采购和使用试点方案在…
+        titles_named = [index.documents[d].title for d in sorted(notice_docs)]
+        scope.named += titles_named
+        other_year = [t for t in titles_named if (y := _YEAR_IN.search(t)) and years and int(y.group(0)) not in years]
+        if other_year and len(other_year) == len(titles_named):  # 2018年部分节假日安排的通知 when the collection has 2019's
+            scope.missing = f"the collection has no {'、'.join(map(str, sorted(set(years))))} version of 《{titles_named[0]}》"
+            scope.closest = titles_named
+            return scope
+        chosen &= notice_docs
     # document type
     kind_docs: set[str] | None = None
     kind_name = None
@@ -284,6 +298,9 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
             kind_docs = {
                 d for d, doc in index.documents.items() if phrase in doc.title or m.group(1) in doc.title and "报告" in doc.title
             }
+            if not kind_docs:  # a report printed with a reply (…地质险情调研情况的报告 for 调研报告)
+                named_in = re.compile(re.escape(m.group(1)) + r"[^。；;]{0,8}报告")
+                kind_docs = {c.doc_id for c in index.clauses if named_in.search(c.text)}
             break
     # regions
     region_docs: set[str] | None = None
