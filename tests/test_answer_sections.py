@@ -357,7 +357,7 @@ def test_a_report_asked_about_is_not_a_report_asked_from(tmp_path: Path) -> None
     assert scope_of(ix, "香港特别行政区施政报告提出了哪些措施？", []).missing  # a report it asks from
 
 
-def test_quantity_nouns_in_a_question_asking_something_else_do_not_make_it_a_figure_question() -> None:
+def test_quantity_nouns_in_a_question_asking_something_else_do_not_make_it_a_figure_question_a_deadline_does() -> None:
     from lawdocs.answering.question import detect_kind
 
     assert detect_kind("机关每年什么时候公开逾期未付款项的合同数量和金额？")[0] != "figure"
@@ -571,7 +571,7 @@ def test_a_notice_named_by_its_title_without_quotes_narrows_the_question(tmp_pat
     assert named_notices(ix, question) == {named.id}
     assert scope_of(ix, question, []).docs == {named.id}
     assert scope_of(ix, question, [], notices=False).docs is None  # a comparison's subject is not a scope
-    assert named_notices(ix, "医保部门如何做好政策衔接？") == set()  # a few shared words name nothing
+    assert named_notices(ix, "药品集中采购试点有哪些措施？") == set()  # six characters of a longer name name nothing
     assert {c.doc_id for c in ask(ix, question).cited} == {named.id}
 
 
@@ -625,3 +625,40 @@ def test_a_range_in_chinese_numerals_is_a_figure() -> None:
     found = figures_in("组成部门设部长一人，副部长二至四人。", q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word,
                        question=q.text)
     assert "二至四人" in [f.value for f in found]
+
+
+def test_what_the_seventh_pass_review_found() -> None:
+    from lawdocs.answering.figures import figures_in
+    from lawdocs.answering.scope import places_in
+
+    def values(question: str, text: str) -> list[str]:
+        q = analyse(question)
+        return [f.value for f in figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)]
+
+    assert places_in("辽宁省有哪些措施？") == ["辽宁省"]  # 辽宁, not 辽 + 宁(夏)
+    assert "辽宁省" in [t.text for t in analyse("辽宁省有哪些措施推进乡村振兴？").terms]
+    for question in ("这份通知的发布机关是国务院办公厅吗？", "该文件的印发机关。", "发布机关为何？"):
+        assert analyse(question).kind == "metadata", question
+    assert not analyse("夫妻两地分居，哪些情形可以调动？").comparative  # 两地 without places before it
+    assert analyse("什么时候前往办理登记？").kind != "figure"  # 前往 is not 前
+    assert values("要在什么时候前完成？", "在年底前完成。") == ["年底前"]
+    assert values("要在什么时候前完成？", "2019年年底前完成。") == ["2019年年底前"]
+    assert values("记录最少要保存几年？", "应当至少保存三年备查。") == ["至少三年"]
+
+
+def test_a_notice_named_with_a_region_keeps_the_region_and_numbers_after_a_word(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import scope_of
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    guide = make_doc("国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见",
+                     ["全面推行行政执法三项制度。"], region=None, doc_type="notice")
+    report = make_doc("青山区关于2020年度法治政府建设的年度报告", ["全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度。"],
+                      region="青山区", doc_type="rule_of_law_report")
+    numbered = make_doc("国务院办公厅关于支持小微企业的指导意见", ["给予正向激励。"], region=None, doc_type="notice")
+    ix.add_documents([guide, report, numbered.model_copy(update={"number": "国办发〔2019〕6号"})])
+    scope = scope_of(ix, "青山区怎样全面推行行政执法公示制度执法全过程记录制度？", [])
+    assert scope.docs == {report.id} and scope.notice is None  # the place asked about, not the notice's words
+    assert scope_of(ix, "根据国办发〔2019〕6号文件，有哪些激励措施？", []).docs == {numbered.id}
+    assert "西藏" in (scope_of(ix, "我国西藏自治区有哪些措施推进乡村振兴？", []).missing or "")  # 我国 is not the asker
+    assert "评估报告" in (scope_of(ix, "中介公司出具的评估报告，需要盖章吗？", []).missing or "")

@@ -221,9 +221,9 @@ def ask(
             where = "in the documents the question names"
             named = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
             flt = flt.model_copy(update={"doc_id": named})  # retrieval reaches into them too
-            if len(named) == 1 and index.documents[named[0]].doc_type == "notice":
-                # the words of the one notice named say which document it is, not what is asked of it
-                title = ev.normalise_text(index.documents[named[0]].title)
+            if scope.notice is not None:
+                # the words of the one notice named by its title say which document it is, not what is asked of it
+                title = ev.normalise_text(scope.notice)
                 q.terms = [t for t in q.terms if t.text not in title] or q.terms
     if q.kind == "metadata":
         answer = _metadata(index, q, flt, mask, k)

@@ -229,13 +229,13 @@ def _share(q: Question, name: str) -> float:
 def covered_leads(
     index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]
 ) -> list[tuple[int, float, list[str]]]:
-    """In each report, the kept clauses in the section of a measure whose lead phrase covers the question as a
-    covering heading does (`named_section`), in place of the others kept there: 打造更高水平的健康广东。 answers
-    广东省今年打造更高水平健康广东的主要措施有哪些, with what else its section says; the consumption measure
-    elsewhere that also says 打造 and 高水平 does not. A lead of several phrases covers it when one of them does;
-    a lead under 存在问题 covers only a question about problems. A question gathering what touches a topic
-    (哪些措施涉及…) is not about one measure. A document where no lead covers the question keeps what it cites; statutes are cited by
-    article (`compose.limit_statutes`)."""
+    """In each document that is not a statute, the kept clauses in the section of a measure whose lead phrase
+    covers the question as a covering heading does (`named_section`), in place of the others kept there:
+    打造更高水平的健康广东。 answers 广东省今年打造更高水平健康广东的主要措施有哪些, with what else its section says;
+    the consumption measure elsewhere that also says 打造 and 高水平 does not. A lead of several phrases covers it
+    when one of them does; a lead under 存在问题 covers only a question about problems. A question gathering what
+    touches a topic (哪些措施涉及…) is not about one measure. A document where no lead covers the question keeps
+    what it cites; statutes are cited by article (`compose.limit_statutes`)."""
     from .question import GENERIC_WORDS
 
     terms = [t.text for t in q.terms if t.text not in GENERIC_WORDS and t.text not in ASKED_NOUNS]

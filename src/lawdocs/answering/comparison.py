@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..text import jieba_tokenizer as _jieba
+from .wording import SHORT_PROVINCES
 
 # Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 分别, 比较.
 _COMPARATIVE_Q = re.compile(
     r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区|部门|单位|法规|法律|文件|条例|规章|规定|报告|政府|机关"
     r"|行政法规|司法解释|部门规章)"
     r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|分别|比较|对比|相比|异同"
-    r"|[两三四五六七八九十几]地.{0,30}哪些"  # 京沪粤三地的报告里，哪些提到…
+    rf"|[{''.join(SHORT_PROVINCES)}]{{2,6}}[两三四五六七八九十几]?地.{{0,30}}哪些"  # 京沪粤三地的报告里，哪些提到…
 )
 # Words that name what is compared, not content (哪些法规规定了… is not about 法规).
 COMPARED_WORDS = frozenset(

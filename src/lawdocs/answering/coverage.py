@@ -57,7 +57,8 @@ def per_document_pass(coverages: Sequence[float]) -> list[bool]:
 def per_document_passing(index: Index, scored: Sequence[Scored], agreed: Collection[int] = ()) -> list[Scored]:
     """The scored rows that pass the relevance test within their own document.
 
-    A row in `agreed` (the search's own top ``AGREED_DEPTH``) passes with ``AGREED_COVERAGE``: a statute that
+    In a document none of whose rows passes that test, a row in `agreed` (the search's own top ``AGREED_DEPTH``)
+    passes with ``AGREED_COVERAGE``: a statute that
     says 违反治安管理行为人 where the question says 当事人 still answers when the search ranks it near the top.
     Over the 71 comparative questions of `corpora/questions` read so far (the documents that answer them: 236),
     the rows that answer went from 182 to 196 and the wrong rows from 22 to 28 with the top 10; the top 20 gave

@@ -50,10 +50,11 @@ _BOUND_VERB = re.compile(
 )
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度)){1,3}$")  # right before a figure
 # a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
-_DEADLINE_Q = re.compile(r"(?:什么时候|何时)(?:之|以)?前")
+_DEADLINE_Q = re.compile(r"(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
 _DEADLINE = re.compile(
-    rf"(?:每年|(?:19|20)\d\d年)?(?:{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?|(?<=年)(?:底|末))(?:前|以前|之前)"
+    rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末))(?:前|以前|之前)"
 )
 _TIME_Q = re.compile(r"多长时间|多久|多长|几(?:日|天|年|个月|小时)")
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚")
@@ -71,7 +72,7 @@ _PERIOD_END = frozenset("内后，,。；;、）)") | {""}
 
 @dataclass
 class FigureMatch:
-    value: str  # as written, e.g. "共5件", "97.39%"
+    value: str  # as written, e.g. "共5件", "97.39%"; a bound before a verb joins it (至少保存三年 → 至少三年)
     number: float | None
     unit: str
     sentence: str
@@ -138,8 +139,6 @@ def figures_in(
         if deadline:  # only dates answer, the year before 底 included (2019年底前)
             for d in _DEADLINE.finditer(sentence):
                 start = d.start()
-                year = re.search(r"(?:19|20)\d\d年$", sentence[:start]) if not d.group(0)[0].isdigit() else None
-                start = year.start() if year and d.group(0)[0] in "底末" else start
                 distance = min((abs(start - s) for s, _, _ in spans), default=len(sentence))
                 found.append(
                     FigureMatch(sentence[start : d.end()], None, "date", sentence.strip(), sent.start() + start,
@@ -152,8 +151,11 @@ def figures_in(
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
                 continue
             period = m.group("unit") in _TIME_UNITS and sentence[m.end() : m.end() + 1] in _PERIOD_END
+            bound = m.group("bound") or ""
+            verb_bound = None if bound else _BOUND_VERB.search(sentence[: m.start()])
             if chinese and not (
-                m.group("total") or m.group("more") or m.group("bound") or m.group("after") or period or m.group("num2")
+                m.group("total") or m.group("more") or bound or verb_bound or m.group("after") or period
+                or m.group("num2")
             ):  # a range (二至四人) is a quantity too
                 continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
             if m.group("unit") in ("万", "亿") and not m.group("total"):
@@ -181,8 +183,6 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
-            bound = m.group("bound") or ""
-            verb_bound = None if bound else _BOUND_VERB.search(sentence[: m.start()])
             if verb_bound:
                 bound = verb_bound.group(1)
             qualifier = bound + (m.group("after") or "")

@@ -30,14 +30,14 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .wording import DOC_NUMBER, SHORT_PLACES, alternatives
+from .wording import DOC_NUMBER, SHORT_PLACES, SHORT_PROVINCES, alternatives
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
 MetaField = Literal["issuers", "date", "number"]
 
 _ISSUER_Q = re.compile(
     r"(谁|(哪个|哪些|哪家|什么|何)(机关|部门|单位|机构|政府|人))的?.{0,10}(发布|印发|制定|出台|颁布|签发|发文|公布|作出|撰写|起草|出具)"
-    r"|(发布|印发|制定|出台|颁布|签发|发文|公布)(机关|单位|部门|主体|者)(?=.{0,6}(谁|哪|什么))"  # not 规章制定机关不报送…
+    r"|(发布|印发|制定|出台|颁布|签发|发文|公布)(机关|单位|部门|主体|者)(?!.{0,2}(不|未|应|违反|没有))"  # not 制定机关不报送…
     r"|发文机关|落款|署名"
 )
 _DATE_Q = re.compile(
@@ -48,7 +48,7 @@ _DATE_Q = re.compile(
 )
 _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many)
-_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪)|(?:什么时候|何时)(?:之|以)?前")
+_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪)|(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
 # those, or a noun of quantity (数量, 比例, 金额 …)
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
@@ -118,6 +118,7 @@ _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00
 _MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
 _WHETHER = re.compile(r"有无|有没有|是不是")
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
+_FULL = frozenset(SHORT_PROVINCES.values())  # 辽宁 of 辽宁省 is a province's name, not 辽 + 宁
 _POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点]")
 _COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
@@ -224,7 +225,7 @@ def content_terms(
     question: str, kind: AnswerKind = "other", across: bool = False
 ) -> tuple[list[Term], list[int], list[tuple[str, str]]]:
     """The question's content terms (with parts), the years it names, and its neighbouring term pairs.
-    `across`: the question compares documents, each of which may answer for one item of a list."""
+    `across`: each item of a list may be answered alone (a comparison's documents, a measures question's topics)."""
     q = DOC_NUMBER.sub(" ", fold(question))  # 国发〔2018〕39号 names a document (scope); 2018 is not asked about
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
@@ -234,7 +235,7 @@ def content_terms(
     q = _COUNT.sub(" ", q)
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     q = _POINTER.sub(" ", q)
-    q = SHORT_PLACES.sub(" ", q)  # 京沪粤三地: the places (scope), not content
+    q = SHORT_PLACES.sub(lambda m: m.group(0) if m.group(1) in _FULL else " ", q)  # 京沪粤三地: scope, not content
     keep = _KEEP_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
     tokens: list[str] = []

@@ -87,7 +87,7 @@ _OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告(?=提出|提到|指出|�
 _WRAPPER = re.compile(r"^(?:国务院办公厅|国务院)?(?:关于)?(?:印发|转发)?|的?(?:通知|若干意见|指导意见|意见|复函|批复|函|决定)$")
 NOTICE_RUN = 8
 _YEAR_IN = re.compile(r"(?:19|20)\d\d")
-_ASKER = re.compile(r"我|咱")  # a question in the first person: a place it names may be only where the asker is
+_ASKER = re.compile(r"我(?![国省市区县])|咱")  # a question in the first person: a place it names may be only where the asker is
 _REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
 
 
@@ -102,9 +102,10 @@ def title_key(title: str) -> str:
 
 
 def named_notices(index: Index, question: str) -> set[str]:
-    """The State Council documents the question names by their title as written, without the wrapper (国务院办公厅
-    关于印发…的通知): the longest run of a title's name the question states, at least ``NOTICE_RUN`` characters
-    (or the whole name), and longer than any other title's. At most two documents; none when more tie."""
+    """The notices (State Council documents) the question names by their title as written, without the wrapper
+    (国务院办公厅关于印发…的通知): the longest run of a title's name the question states, at least ``NOTICE_RUN``
+    characters (or the whole name, when it is shorter and has six or more), and longer than any other title's. At
+    most two documents; none when more tie."""
     text = normalise_text(question)
     best, found = 0, set[str]()
     for doc_id, doc in index.documents.items():
@@ -130,7 +131,9 @@ def _word_starts(text: str) -> set[int]:
 
 def places_in(question: str) -> list[str]:
     """Region names in the question (广东省, 深圳市, 湘桥区, 北京; 京沪粤三地 → 北京, 上海, 广东), in order."""
-    found: list[str] = [SHORT_PROVINCES[c] for m in SHORT_PLACES.finditer(question) for c in m.group(1)]
+    found: list[str] = [
+        SHORT_PROVINCES[c] for m in SHORT_PLACES.finditer(question) if m.group(1) not in PROVINCES for c in m.group(1)
+    ]
     found = list(dict.fromkeys(found))
     for word, flag in tagger().cut(question):
         word = word.strip()
@@ -181,6 +184,7 @@ class Scope:
     closest: list[str] = field(default_factory=list)  # titles of the nearest documents held
     named: list[str] = field(default_factory=list)  # what the question named, for the record
     laws: list[str] = field(default_factory=list)  # held law documents named
+    notice: str | None = None  # the title of the one notice named by its title, which scopes the question
 
 
 def _region_docs(index: Index, place: str) -> set[str]:
@@ -226,8 +230,13 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
     places = places_in(question)
     keys = [title_key(t) for t in titles]
     # a document named by its number (国发〔2018〕39号, 国务院令第722号)
-    for number in _DOC_NUMBER.findall(normalise_text(question)):
-        held = {d for d, doc in index.documents.items() if doc.number and number in normalise_text(doc.number)}
+    text = normalise_text(question)
+    for number in _DOC_NUMBER.findall(text):  # the number as written, whatever word precedes it (根据国办发…)
+        held = {
+            d
+            for d, doc in index.documents.items()
+            if doc.number and (key := normalise_text(doc.number)) and (key in number or number in key)
+        }
         scope.named.append(number)
         if not held:
             scope.missing = f"the collection has no document numbered {number}"
@@ -267,6 +276,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
             scope.closest = _titles(index, near_law)
             return scope
         scope.laws += sorted(held)
+    notice_docs: set[str] = set()
     if scope.laws:
         chosen &= set(scope.laws)
     elif notices and (notice_docs := named_notices(index, question)):  # 国家组织药品集中采购和使用试点方案在…
@@ -277,7 +287,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
             scope.missing = f"the collection has no {'、'.join(map(str, sorted(set(years))))} version of 《{titles_named[0]}》"
             scope.closest = titles_named
             return scope
-        chosen &= notice_docs
+        scope.notice = titles_named[0] if len(titles_named) == 1 else None
     # document type
     kind_docs: set[str] | None = None
     kind_name = None
@@ -298,7 +308,8 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
             kind_docs = {
                 d for d, doc in index.documents.items() if phrase in doc.title or m.group(1) in doc.title and "报告" in doc.title
             }
-            if not kind_docs:  # a report printed with a reply (…地质险情调研情况的报告 for 调研报告)
+            if not kind_docs and re.search(rf"关于[^，,。]{{2,40}}的{re.escape(phrase)}", question):
+                # a report named by its title and printed with a reply (…地质险情调研情况的报告 for 调研报告)
                 named_in = re.compile(re.escape(m.group(1)) + r"[^。；;]{0,8}报告")
                 kind_docs = {c.doc_id for c in index.clauses if named_in.search(c.text)}
             break
@@ -349,6 +360,10 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
         chosen &= dated
     if not chosen and scope.laws:  # a national law named with a region: the law applies there too
         chosen = set(scope.laws)
+    if notice_docs and chosen & notice_docs:  # a region or kind named too keeps it (湘桥区怎样全面推行…三项制度)
+        chosen &= notice_docs
+    else:
+        scope.notice = None
     if chosen != all_docs:
         scope.docs = chosen
     return scope
