@@ -662,3 +662,17 @@ def test_a_notice_named_with_a_region_keeps_the_region_and_numbers_after_a_word(
     assert scope_of(ix, "根据国办发〔2019〕6号文件，有哪些激励措施？", []).docs == {numbered.id}
     assert "西藏" in (scope_of(ix, "我国西藏自治区有哪些措施推进乡村振兴？", []).missing or "")  # 我国 is not the asker
     assert "评估报告" in (scope_of(ix, "中介公司出具的评估报告，需要盖章吗？", []).missing or "")
+
+
+def test_figures_of_energy_area_beds_and_batches_and_shares_with_what_they_are_of() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    def best(question: str, text: str) -> str:
+        q = analyse(question)
+        return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)[0].value
+
+    assert best("计划改建多少张床位？", "改建认知障碍照护床位2000张，新增养老床位200个。") == "2000张"
+    assert best("外调绿电规模要达到多少？", "外调绿电规模达到450亿千瓦时。") == "450亿千瓦时"
+    assert best("总用地面积是多少？", "总用地面积41.565公顷。") == "41.565公顷"
+    assert best("食品抽检量要达到每千人多少批次？", "食品抽检量达到每千人6.6批次。") == "每千人6.6批次"
+    assert best("医保基金按采购金额的多大比例预付？", "医保基金按不低于采购金额的30%预付。") == "不低于采购金额的30%"

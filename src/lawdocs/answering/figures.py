@@ -14,7 +14,8 @@ The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 
 a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, and one asking for a deadline
 (什么时候前, 何时前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前).
 
-A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), its qualifier before (不超过, 最长不超过,
+A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), a share or multiple with what it is
+of (不低于采购金额的30%), its qualifier before (不超过, 最长不超过,
 一般不少于, 控制在, 达到; also across the verb it limits: 至少保存三年 → 至少三年) and after (左右, 以上, 以内,
 以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
 最短, 最少, 至少, 下限), a figure whose qualifier states that bound scores higher: 最长 → 最长不超过15个工作日, not the
@@ -33,9 +34,10 @@ from .question import Term
 
 _UNITS = (
     "%|％|‰|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
+    "|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|公顷|批次"
     "|微克/立方米|个工作日|工作日|周岁|岁|个月|日|年"
     "|万个|万名|万家|万所|万件|万项|万套|万座|万辆|万台|万条|万份|万间|万处|万张|万株|万只|亿个|亿件|亿次"
-    "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台"
+    "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台|张"
 )
 _NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+"
 _BEFORE = r"不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不低于|不高于|控制在|最长|最多|至少|最少|超过|不满|未满|满"
@@ -48,7 +50,9 @@ _FIGURE = re.compile(
 _BOUND_VERB = re.compile(
     rf"({_BEFORE})(?:保存|保留|公示|公开|提前|延长|缩短|达到|降低|提高|增加|减少|完成|培训|服务)$"
 )
-_RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度)){1,3}$")  # right before a figure
+# a bound before what the figure is a share or multiple of (不低于采购金额的30%, 不低于当地低保标准的1.6倍)
+_BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
+_RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 # a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
 _DEADLINE_Q = re.compile(r"(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -153,6 +157,7 @@ def figures_in(
             period = m.group("unit") in _TIME_UNITS and sentence[m.end() : m.end() + 1] in _PERIOD_END
             bound = m.group("bound") or ""
             verb_bound = None if bound else _BOUND_VERB.search(sentence[: m.start()])
+            bound_of = None if bound or verb_bound else _BOUND_OF.search(sentence[: m.start()])
             if chinese and not (
                 m.group("total") or m.group("more") or bound or verb_bound or m.group("after") or period
                 or m.group("num2")
@@ -183,8 +188,8 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
-            if verb_bound:
-                bound = verb_bound.group(1)
+            if verb_bound or bound_of:
+                bound = (verb_bound or bound_of).group(1)  # type: ignore[union-attr]
             qualifier = bound + (m.group("after") or "")
             if qualifier and _UPPER_Q.search(question):
                 score += 0.3 if any(w in qualifier for w in _UPPER) else -0.3
@@ -203,6 +208,8 @@ def figures_in(
                 value, start = rate.group(0) + value, rate.start()
             if verb_bound:  # 至少保存三年 → 至少三年: the quantity with its qualifier, the verb in the sentence
                 value = bound + value
+            elif bound_of:  # 不低于采购金额的30%: as written, what it is a share of included
+                value, start = sentence[bound_of.start() : m.start()] + value, sent.start() + bound_of.start()
             found.append(
                 FigureMatch(
                     value=value,
