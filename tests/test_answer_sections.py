@@ -676,3 +676,18 @@ def test_figures_of_energy_area_beds_and_batches_and_shares_with_what_they_are_o
     assert best("总用地面积是多少？", "总用地面积41.565公顷。") == "41.565公顷"
     assert best("食品抽检量要达到每千人多少批次？", "食品抽检量达到每千人6.6批次。") == "每千人6.6批次"
     assert best("医保基金按采购金额的多大比例预付？", "医保基金按不低于采购金额的30%预付。") == "不低于采购金额的30%"
+
+
+def test_the_notice_names_are_cached_until_the_documents_change(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import named_notices
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_doc("国务院办公厅关于加强三级公立医院绩效考核工作的意见", ["做好考核。"], region=None,
+                               doc_type="notice")])
+    question = "国家组织药品集中采购和使用试点方案有哪些措施？"
+    assert named_notices(ix, question) == set()
+    added = make_doc("国务院办公厅关于印发国家组织药品集中采购和使用试点方案的通知", ["做好衔接。"], region=None,
+                     doc_type="notice")
+    ix.add_documents([added])
+    assert named_notices(ix, question) == {added.id}

@@ -42,6 +42,7 @@ from another region's or another year's document (深圳市2026年政府工作�
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
@@ -86,6 +87,9 @@ _OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告(?=提出|提到|指出|�
 # what wraps a State Council document's name in its title (国务院办公厅关于印发…的通知)
 _WRAPPER = re.compile(r"^(?:国务院办公厅|国务院)?(?:关于)?(?:印发|转发)?|的?(?:通知|若干意见|指导意见|意见|复函|批复|函|决定)$")
 NOTICE_RUN = 8
+_NOTICE_NAMES: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int], tuple[dict[str, str], dict[str, set[str]]]]] = (
+    weakref.WeakKeyDictionary()
+)
 _YEAR_IN = re.compile(r"(?:19|20)\d\d")
 _ASKER = re.compile(r"我(?![国省市区县])|咱")  # a question in the first person: a place it names may be only where the asker is
 _REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
@@ -101,17 +105,35 @@ def title_key(title: str) -> str:
     return normalise_text(title).replace("中华人民共和国", "")
 
 
+def _notice_names(index: Index) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Each notice's name (its title without the wrapper) and, for finding candidates fast, which notices' names
+    hold each run of six characters. Cached per index until its documents change."""
+    key = (len(index.documents), index.manifest.generation if index.manifest else -1)
+    cached = _NOTICE_NAMES.get(index)
+    if cached is None or cached[0] != key:
+        names = {
+            d: _WRAPPER.sub("", normalise_text(doc.title)) for d, doc in index.documents.items() if doc.doc_type == "notice"
+        }
+        grams: dict[str, set[str]] = {}
+        for d, name in names.items():
+            for i in range(len(name) - 5):
+                grams.setdefault(name[i : i + 6], set()).add(d)
+        cached = (key, (names, grams))
+        _NOTICE_NAMES[index] = cached
+    return cached[1]
+
+
 def named_notices(index: Index, question: str) -> set[str]:
     """The notices (State Council documents) the question names by their title as written, without the wrapper
     (国务院办公厅关于印发…的通知): the longest run of a title's name the question states, at least ``NOTICE_RUN``
     characters (or the whole name, when it is shorter and has six or more), and longer than any other title's. At
     most two documents; none when more tie."""
     text = normalise_text(question)
+    names, grams = _notice_names(index)
+    candidates = {d for i in range(len(text) - 5) for d in grams.get(text[i : i + 6], ())}  # a run of 6 or more
     best, found = 0, set[str]()
-    for doc_id, doc in index.documents.items():
-        if doc.doc_type != "notice":
-            continue
-        name = _WRAPPER.sub("", normalise_text(doc.title))
+    for doc_id in sorted(candidates):
+        name = names[doc_id]
         run = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name)).size
         if run < min(NOTICE_RUN, len(name)) or run < 6 or run < best:
             continue
