@@ -171,7 +171,7 @@ def lay_rescue(
 def far_statutes(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> set[int]:
     """The kept statute articles the default model finds far from the question (similarity below
     ``STATUTE_DENSE_FLOOR``): they share its words, not its matter (see the module docstring)."""
-    rows = [r for r, _, _ in kept if index.clauses[r].article and legal_rank(index, index.clauses[r].doc_id) < 3]
+    rows = [r for r, _, _ in kept if index.clauses[r].article and index.documents[index.clauses[r].doc_id].doc_type in LAW_TYPES]
     if not rows or not default_model(index) or len(index.dense) != len(index):
         return set()
     dense = index.vectors_of(rows) @ index.encode_query(q.text)

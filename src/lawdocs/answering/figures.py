@@ -142,10 +142,9 @@ def figures_in(
         year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
         if deadline:  # only dates answer, the year before 底 included (2019年底前)
             for d in _DEADLINE.finditer(sentence):
-                start = d.start()
-                distance = min((abs(start - s) for s, _, _ in spans), default=len(sentence))
+                distance = min((abs(d.start() - s) for s, _, _ in spans), default=len(sentence))
                 found.append(
-                    FigureMatch(sentence[start : d.end()], None, "date", sentence.strip(), sent.start() + start,
+                    FigureMatch(d.group(0), None, "date", sentence.strip(), sent.start() + d.start(),
                                 sent.start() + d.end(), share + year_bonus - 0.002 * distance)
                 )
             continue
@@ -158,6 +157,7 @@ def figures_in(
             bound = m.group("bound") or ""
             verb_bound = None if bound else _BOUND_VERB.search(sentence[: m.start()])
             bound_of = None if bound or verb_bound else _BOUND_OF.search(sentence[: m.start()])
+            apart = verb_bound or bound_of  # a bound not right before the number
             if chinese and not (
                 m.group("total") or m.group("more") or bound or verb_bound or m.group("after") or period
                 or m.group("num2")
@@ -188,8 +188,8 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
-            if verb_bound or bound_of:
-                bound = (verb_bound or bound_of).group(1)  # type: ignore[union-attr]
+            if apart:
+                bound = apart.group(1)
             qualifier = bound + (m.group("after") or "")
             if qualifier and _UPPER_Q.search(question):
                 score += 0.3 if any(w in qualifier for w in _UPPER) else -0.3

@@ -30,7 +30,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .wording import DOC_NUMBER, SHORT_PLACES, SHORT_PROVINCES, alternatives
+from .wording import DOC_NUMBER, alternatives, without_short_places
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
 MetaField = Literal["issuers", "date", "number"]
@@ -118,7 +118,6 @@ _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00
 _MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
 _WHETHER = re.compile(r"有无|有没有|是不是")
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
-_FULL = frozenset(SHORT_PROVINCES.values())  # 辽宁 of 辽宁省 is a province's name, not 辽 + 宁
 _POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点]")
 _COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
@@ -235,7 +234,7 @@ def content_terms(
     q = _COUNT.sub(" ", q)
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     q = _POINTER.sub(" ", q)
-    q = SHORT_PLACES.sub(lambda m: m.group(0) if m.group(1) in _FULL else " ", q)  # 京沪粤三地: scope, not content
+    q = without_short_places(q)  # 京沪粤三地: the scope, not content
     keep = _KEEP_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
     tokens: list[str] = []

@@ -50,7 +50,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .evidence import corpus_of, normalise_text
-from .wording import SHORT_PLACES, SHORT_PROVINCES, tagger
+from .wording import NUMBER_CORE, short_places, tagger
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -74,7 +74,7 @@ _EXTENDS_NAME = re.compile(
 _LOCAL_STATUTE = re.compile(
     r"((?:(?![的对于在有哪是和与及或如怎为要把被从向按将])[\u4e00-\u9fff]){2,20}?(?:实施细则|条例|办法|规定))"
 )
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（]\d{4}[〕\])）]\d+号|国务院令第\d+号")
+_DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,8}}{NUMBER_CORE}|国务院令第\d+号")  # with up to 8 characters before
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")
 _ORGAN = re.compile(
     r"(?:政府|机关|部门|委员会|常委会|办公厅|人大|法院|检察院)(?:规定|办法)$"
@@ -153,10 +153,7 @@ def _word_starts(text: str) -> set[int]:
 
 def places_in(question: str) -> list[str]:
     """Region names in the question (广东省, 深圳市, 湘桥区, 北京; 京沪粤三地 → 北京, 上海, 广东), in order."""
-    found: list[str] = [
-        SHORT_PROVINCES[c] for m in SHORT_PLACES.finditer(question) if m.group(1) not in PROVINCES for c in m.group(1)
-    ]
-    found = list(dict.fromkeys(found))
+    found = short_places(question)
     for word, flag in tagger().cut(question):
         word = word.strip()
         if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES:

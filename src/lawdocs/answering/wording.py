@@ -39,9 +39,22 @@ SHORT_PROVINCES = dict(
     甘:甘肃 陇:甘肃 青:青海 蒙:内蒙古 桂:广西 藏:西藏 宁:宁夏 新:新疆 港:香港 澳:澳门""".split()
 )
 SHORT_PLACES = re.compile(rf"([{''.join(SHORT_PROVINCES)}]{{2,6}})(?:[两二三四五六七八九十几]?(?:省市|地|省|市)|等地)")
+_FULL_NAMES = frozenset(SHORT_PROVINCES.values())  # 辽宁 of 辽宁省 is a province's name, not 辽 + 宁
+
+
+def short_places(text: str) -> list[str]:
+    """The provinces a run of one-character names stands for (京沪粤三地 → 北京, 上海, 广东), in order."""
+    found = [SHORT_PROVINCES[c] for m in SHORT_PLACES.finditer(text) if m.group(1) not in _FULL_NAMES for c in m.group(1)]
+    return list(dict.fromkeys(found))
+
+
+def without_short_places(text: str) -> str:
+    """`text` with such runs (and the 三地 after them) blanked: they name the scope, not content."""
+    return SHORT_PLACES.sub(lambda m: m.group(0) if m.group(1) in _FULL_NAMES else " ", text)
 
 # A document number (国办发〔2019〕6号文件, 国务院令第708号): it names the document (`scope`), it is not content.
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,4}[〔\[(（]\d{4}[〕\])）]\d+号(?:文件|文)?|国务院令第\d+号")
+NUMBER_CORE = r"[〔\[(（]\d{4}[〕\])）]\d+号"  # 〔2019〕6号 after the issuer's code (国办发)
+DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,4}}{NUMBER_CORE}(?:文件|文)?|国务院令第\d+号")
 
 
 def alternatives(word: str) -> tuple[str, ...]:
