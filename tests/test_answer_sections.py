@@ -691,3 +691,46 @@ def test_the_notice_names_are_cached_until_the_documents_change(tmp_path: Path) 
                      doc_type="notice")
     ix.add_documents([added])
     assert named_notices(ix, question) == {added.id}
+
+
+ANNEXED = """江南省2026年政府工作报告
+
+各位代表：现在，我代表省人民政府，向大会报告工作。
+
+一、2025年工作回顾
+经济运行稳中有进，民生保障持续加强。
+二、2026年工作安排
+（一）加强民生保障
+坚持尽力而为、量力而行，加强普惠性、基础性、兜底性民生建设，解决好人民群众急难愁盼问题，办好十件民生实事，提高人民生活品质。
+（二）推动农业发展
+促进农民稳定增收，发展特色农业。
+
+附件1
+2026年省十件民生实事
+一、为青少年提供心理健康服务。
+开通心理热线，每天24小时提供免费心理咨询服务。
+二、提升养老服务供给水平。
+全省养老机构持证护理员达到8万人。
+"""
+
+
+def test_an_attachment_is_named_by_the_line_under_it_and_a_question_naming_it_is_scoped_to_it(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "江南省2026年政府工作报告.txt"
+    source.write_text(ANNEXED, encoding="utf-8")
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    assert not ix.add(source).failed
+    answer = ask(ix, "江南省2026年十件民生实事里，为青少年心理健康安排了哪些服务？")
+    assert answer.answered and all("附件1 2026年省十件民生实事" in c.citation for c in answer.cited)
+    assert "心理热线" in "".join(c.text for c in answer.cited)
+    # naming the attachment alone asks for all of it: every item, not the sentence that mentions it
+    whole = ask(ix, "江南省2026年要办哪些民生实事？", limit=None)
+    texts = "".join(c.text for c in whole.cited)
+    assert "心理热线" in texts and "护理员" in texts
+
+
+def test_intending_to_is_framing_like_planning_to() -> None:
+    assert "准备" not in [t.text for t in analyse("江南省2026年为促进农民稳定增收准备采取哪些措施？").terms]
+    assert "准备" not in [t.text for t in analyse("有关部门下一步拟如何推进节水？").terms + analyse("准备怎样完善法制队伍建设？").terms]
+    assert "准备" in [t.text for t in analyse("防汛准备工作有哪些要求？").terms]

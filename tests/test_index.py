@@ -211,6 +211,32 @@ def test_incremental_add_change_remove(index: Index, tmp_path: Path) -> None:
     assert all(h.doc.id != TRAFFIC.id for h in ix.search("机动车交通事故", k=10, mode="lexical"))
 
 
+def test_the_same_text_parsed_into_other_clauses_replaces_the_held_ones(tmp_path: Path) -> None:
+    """An index built by an older parser: reading the same files again takes the new structure, keeps every
+    source and re-embeds only the clauses whose passage changed."""
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    twin = LABOUR.model_copy(update={"source": "elsewhere/labour.md"})
+    ix.add_documents([LABOUR, twin])
+    ix.save()
+    reparsed = LABOUR.model_copy(
+        update={"clauses": [LABOUR.clauses[0].model_copy(update={"path": ["第二章 劳动合同的订立"]}), *LABOUR.clauses[1:]]}
+    )
+    ix = Index.open(tmp_path / "ix")
+    embedded: list[str] = []
+    encode = ix.embedder.encode_passages
+    ix.embedder.encode_passages = lambda texts, **kw: (embedded.extend(texts), encode(texts, **kw))[1]  # type: ignore[method-assign]
+    assert ix.add_documents([LABOUR]).skipped == [LABOUR.id]  # parsed the same way: nothing to do
+    report = ix.add_documents([reparsed])
+    assert report.replaced == [LABOUR.id] and not report.skipped and not report.added
+    assert len(embedded) == 1 and "第二章" in embedded[0]  # the clause whose heading moved, not the others
+    assert ix.table.document_clauses(LABOUR.id)[0].path == ["第二章 劳动合同的订立"]
+    assert ix.documents[LABOUR.id].sources == ["a/labour.md", "elsewhere/labour.md"] and len(ix) == 3
+    ix.save()
+    ix = Index.open(tmp_path / "ix")
+    assert ix.table.document_clauses(LABOUR.id)[0].path == ["第二章 劳动合同的订立"]
+    assert ix.add_documents([reparsed]).skipped == [LABOUR.id]
+
+
 def test_identical_documents_under_two_paths_are_indexed_once(tmp_path: Path) -> None:
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     twin = LABOUR.model_copy(update={"source": "elsewhere/labour.md"})

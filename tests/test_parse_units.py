@@ -254,8 +254,23 @@ def test_notice_with_attachment_list_before_and_attached_text_after_the_signatur
     kinds = [(c.kind, c.text) for c in doc.clauses]
     assert ("attachment", "附件：某方案") in kinds
     assert ("signature", "国务院办公厅\n2019年1月8日\n（此件公开发布）") in kinds
-    assert ("attachment", "某方案") in kinds
+    # the line after a bare 附件 line names the attachment: it is kept with it and heads what follows
+    assert ("attachment", "附件\n某方案") in kinds
     measure = next(c for c in doc.clauses if c.kind == "measure")
-    assert measure.path == ["附件", "一、总体要求"]
+    assert measure.path == ["附件 某方案", "一、总体要求"]
     assert doc.clauses[-1].kind == "attachment" and doc.clauses[-1].path[-1] == "（一）指导思想"
     assert coverage_gaps(doc) == []
+
+
+def test_a_bare_attachment_line_takes_the_short_line_after_it_as_its_name_and_nothing_else() -> None:
+    body = "一、总体要求\n做好工作。\n" * 3
+    named = parse_raw(_txt(body + "附件1\n2026年省十件民生实事\n一、提高低保标准。\n标准提高到每月800元。\n"))
+    measure = next(c for c in named.clauses if "低保" in c.text)
+    assert measure.path[0] == "附件1 2026年省十件民生实事"
+    assert coverage_gaps(named) == []
+    # a sentence or a numbered line after 附件 is the attachment's text, not its name
+    for after in ("坚持民生为大，办好实事。", "一、提高低保标准。"):
+        doc = parse_raw(_txt(body + f"附件1\n{after}\n标准提高到每月800元。\n"))
+        assert all(p == "附件1" for c in doc.clauses for p in c.path[:1] if p.startswith("附件"))
+        assert any(c.text == after or c.text.startswith(after) for c in doc.clauses)
+        assert coverage_gaps(doc) == []

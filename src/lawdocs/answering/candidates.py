@@ -98,12 +98,21 @@ def document_scope(index: Index, doc_id: str) -> str:
     return ev.normalise_text(f"{doc.title} {doc.region or ''}")
 
 
+def _attachment(index: Index, row: int) -> str:
+    """The name of the attachment a clause is in (附件1 2026年省十件民生实事: a document within the document,
+    which a question names as it names a title), or ""."""
+    path = index.clauses[row].path
+    return ev.normalise_text(path[0]) if path and path[0].startswith("附件") else ""
+
+
 def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, float, list[str]]]:
     """(row, evidence, matched words) of every row, in the given order (no cut-off)."""
     return [(row, e.coverage, e.matched) for row, e in _evidence(index, q, rows)]
 
 
 def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
+    """Each row's evidence; a question that names an attachment (广东省2026年要办哪些民生实事) is answered by
+    all of it, as a problems / plans question by all of its section."""
     corpus = ev.corpus_of(index)
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
     out = []
@@ -111,21 +120,12 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]
         context = ev.normalise_text(" ".join([*clause.path, clause.article or ""]))
-        out.append(
-            (
-                row,
-                ev.clause_evidence(
-                    q.terms,
-                    idf,
-                    corpus.texts[row],
-                    context,
-                    document_scope(index, clause.doc_id),
-                    q.years,
-                    doc.year,
-                    scope_answers=q.kind in ("problems", "plans"),
-                ),
-            )
-        )
+        title, attachment = document_scope(index, clause.doc_id), _attachment(index, row)
+        names = bool(attachment) and not all(t.found_in(title) for t in q.terms)
+        scope = title + attachment
+        answers = q.kind in ("problems", "plans") or (names and all(t.found_in(scope) for t in q.terms))
+        evidence = ev.clause_evidence(q.terms, idf, corpus.texts[row], context, scope, q.years, doc.year, answers)
+        out.append((row, evidence))
     return out
 
 

@@ -119,6 +119,8 @@ _MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|�
 _WHETHER = re.compile(r"有无|有没有|是不是")
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
 _POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点]")
+# 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
+_INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)")
 _COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -234,6 +236,7 @@ def content_terms(
     q = _COUNT.sub(" ", q)
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     q = _POINTER.sub(" ", q)
+    q = _INTENDS.sub(" ", q)
     q = without_short_places(q)  # 京沪粤三地: the scope, not content
     keep = _KEEP_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)

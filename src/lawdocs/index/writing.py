@@ -12,7 +12,7 @@ from ..embedding.progress import encode_passages_reporting
 from ..errors import IndexStoreError
 from ..ingest import AddReport
 from ..models import Clause, Document
-from .rows import StoredDocument, passage_text, text_key
+from .rows import RowTable, StoredDocument, passage_text, text_key
 
 if TYPE_CHECKING:
     from . import Index
@@ -22,7 +22,8 @@ def add(
     index: Index, docs: Sequence[Document], *, batch_size: int = 64, vectors: np.ndarray | None = None
 ) -> AddReport:
     """Add `docs` to `index`: a document already held (same content hash) is skipped and its new source noted;
-    one read again from a known source replaces the old version, whose unchanged clauses keep their vectors;
+    one read again from a known source replaces the old version, whose unchanged clauses keep their vectors, and
+    so does the same text whose clauses now come out otherwise (a newer lawdocs parses it better);
     the rest are embedded (or take `vectors`) and stored in the row table and both stores."""
     if vectors is not None and len(vectors) != sum(len(d.clauses) for d in docs):
         raise IndexStoreError(f"{len(vectors)} vectors for {sum(len(d.clauses) for d in docs)} clauses", path=index.folder)
@@ -33,19 +34,24 @@ def add(
     reuse: dict[str, np.ndarray] = {}
     for i, doc in enumerate(docs):
         seen = table.documents.get(doc.id) or next((d for d, _, _ in new if d.id == doc.id), None)
-        if seen is not None:
+        # the same text parsed into other clauses (a newer lawdocs parses it better) is replaced, not skipped
+        restructured = seen is not None and doc.source == seen.sources[0] and _restructured(table, doc)
+        if seen is not None and not restructured:
             if doc.source not in seen.sources:
                 seen.sources.append(doc.source)
                 table.by_source[doc.source] = doc.id
             # the same file again is unchanged; another file holding the same document is a duplicate
             (report.skipped if doc.source == seen.sources[0] else report.duplicates).append(doc.id)
             continue
+        sources = [doc.source]
         old_id = table.by_source.get(doc.source)
-        if old_id is not None and old_id in table.documents:
-            old_rows = table.rows_of(old_id)
-            old_vectors = index.dense.vectors(table.keys[old_rows])
-            for row, vec in zip(old_rows, old_vectors, strict=True):
-                reuse[text_key(table.documents[old_id], table.clauses[row])] = vec
+        if seen is not None:  # restructured: the new clauses keep every source the document was read from
+            sources = list(seen.sources)
+            _keep_vectors(index, doc.id, reuse)
+            index.forget(table.drop(doc.id))
+            report.replaced.append(doc.id)
+        elif old_id is not None and old_id in table.documents:
+            _keep_vectors(index, old_id, reuse)
             index.forget(table.detach_source(old_id, doc.source))
             report.replaced.append(doc.id)
         else:
@@ -53,7 +59,7 @@ def add(
         stored = StoredDocument(
             **doc.summary().model_dump(),
             content_hash=doc.content_hash,
-            sources=[doc.source],
+            sources=sources,
             clause_count=len(doc.clauses),
         )
         own = None if vectors is None else np.asarray(vectors[starts[i] : starts[i + 1]], np.float32)
@@ -83,3 +89,17 @@ def add(
     report.clauses = len(clauses)
     return report
 
+
+def _restructured(table: RowTable, doc: Document) -> bool:
+    """Whether the held clauses of `doc` differ from the ones it parses into now."""
+    if doc.id not in table.documents:
+        return False
+    return [table.clauses[r] for r in table.rows_of(doc.id)] != list(doc.clauses)
+
+
+def _keep_vectors(index: Index, doc_id: str, reuse: dict[str, np.ndarray]) -> None:
+    """Remember the vectors of a held document's clauses by text, for the version replacing it."""
+    table = index.table
+    rows = table.rows_of(doc_id)
+    for row, vec in zip(rows, index.dense.vectors(table.keys[rows]), strict=True):
+        reuse[text_key(table.documents[doc_id], table.clauses[row])] = vec

@@ -20,7 +20,9 @@ Rules (chosen on the founding report, the 31 provincial 政府工作报告 and t
 - The signature block: a date line ("2021年 2 月4 日", also 二〇二一年二月四日) near the end, with the issuer
   lines right above it (short lines without punctuation ending in 委/政府/办公厅/部/局/…).
 - Attachments: from a line "附件"/"附件1："/"附件:" in the second half of a document without articles, every
-  paragraph up to the signature (or the end) is an "attachment" clause.
+  paragraph up to the signature (or the end) is an "attachment" clause. A bare 附件 line followed by a short line
+  without a sentence end (附件1 / 2026年省十件民生实事) takes that line as the attachment's name: the attachment's
+  clauses are cited under "附件1 2026年省十件民生实事", and a question naming the attachment finds them.
 """
 
 from __future__ import annotations
@@ -187,6 +189,26 @@ def is_attachment_line(line: str) -> bool:
     """ "附件", "附件：", "附件1", "附件：国务院第五次大督查发现的典型经验做法（共130项）"."""
     s = line.strip()
     return len(s) <= 80 and _ATTACHMENT_RE.match(s) is not None and not s.startswith("附件所")
+
+
+_BARE_ATTACHMENT_RE = re.compile(r"附\s*件\s*[\d一二三四五六七八九十０-９]*\s*[:：]?")
+ATTACHMENT_NAME_CHARS = 40
+
+
+def is_bare_attachment_line(line: str) -> bool:
+    """ "附件", "附件1", "附件：" with nothing after: the attachment's name, if any, is on the next line."""
+    return _BARE_ATTACHMENT_RE.fullmatch(line.strip()) is not None
+
+
+def is_attachment_name(line: str) -> bool:
+    """A line that names the attachment above it: short, no sentence end, no numbering marker, not a date."""
+    s = line.strip()
+    return (
+        0 < len(s) <= ATTACHMENT_NAME_CHARS
+        and _SENTENCE_END.search(s) is None
+        and marker_of(s) is None
+        and date_of_line(s) is None
+    )
 
 
 def attachment_start(lines: list[str], sig: Signature | None) -> int | None:

@@ -77,6 +77,7 @@ class _Walker:
         self.last_article: int | None = None
         self.next_ordinal = 1
         self.in_attachment = False
+        self.naming_attachment = False  # the line after a bare 附件 line may name the attachment
         self.title_block: Block | None = None
         self.after_signature = False
 
@@ -246,7 +247,14 @@ class _Walker:
                 self.stack = [_Entry("附件", 0, s, "body")]
                 self.in_attachment = True
                 self.open = Block("attachment", cs, ce, path=[], role="body")
+                self.naming_attachment = reports.is_bare_attachment_line(s)
                 continue
+            if self.naming_attachment:
+                self.naming_attachment = False
+                if self.open is not None and self.stack and reports.is_attachment_name(s):
+                    self.stack[-1].text = f"{self.stack[-1].text.rstrip(':：')} {s}"  # 附件1 2026年省十件民生实事
+                    self.open.end = ce
+                    continue
             if continues and self.open is not None:
                 self.open.end = ce
                 continue
