@@ -734,3 +734,67 @@ def test_intending_to_is_framing_like_planning_to() -> None:
     assert "准备" not in [t.text for t in analyse("江南省2026年为促进农民稳定增收准备采取哪些措施？").terms]
     assert "准备" not in [t.text for t in analyse("有关部门下一步拟如何推进节水？").terms + analyse("准备怎样完善法制队伍建设？").terms]
     assert "准备" in [t.text for t in analyse("防汛准备工作有哪些要求？").terms]
+
+
+GOLD_REPLY = """国务院办公厅关于黄金经济政策有关问题的复函
+国办函〔1997〕1号
+财政部：
+你部关于黄金经济政策有关问题的请示收悉。经国务院同意，现函复如下：
+一、关于黄金价格问题
+（一）黄金收购价格随国际市场价格调整。
+二、关于理顺黄金工业投资渠道问题
+（一）黄金工业基本建设纳入国家计划。
+（二）“九五”期间，固定资产投资规模每年仍按10亿元安排。
+三、总体要求
+（一）各地要加强金银市场管理。
+国务院办公厅
+1997年3月1日
+"""
+
+
+def test_a_clause_of_a_report_or_notice_is_read_with_its_own_heading(tmp_path: Path) -> None:
+    from lawdocs.answering.evidence import CONTEXT_CREDIT, NEAR_CREDIT, term_credit
+
+    source = tmp_path / "国务院办公厅关于黄金经济政策有关问题的复函.txt"
+    source.write_text(GOLD_REPLY, encoding="utf-8")
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    assert not ix.add(source).failed
+    answer = ask(ix, "国务院办公厅关于黄金经济政策有关问题的复函在理顺黄金工业投资渠道方面作了哪些安排？")
+    assert answer.answered and "10亿元" in "".join(c.text for c in answer.cited)
+    assert all("二、关于理顺黄金工业投资渠道问题" in c.citation for c in answer.cited)
+    # the kind of text asked for is not the subject of every clause under 一、总体要求
+    asked = next(t for t in analyse("复函中的要求是否涉及金银市场？").terms if t.text == "要求")
+    assert term_credit(asked, "各地要加强金银市场管理", "总体要求", {"要求": 1.0}, near="总体要求")[0] == CONTEXT_CREDIT
+    topic = next(t for t in analyse("复函在投资渠道方面作了哪些安排？").terms if t.text == "渠道")
+    assert term_credit(topic, "投资规模每年仍按10亿元安排", "关于理顺黄金工业投资渠道问题", {"渠道": 1.0},
+                       near="关于理顺黄金工业投资渠道问题")[0] == NEAR_CREDIT
+
+
+def test_an_age_asked_for_is_answered_by_an_age_only() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    q = analyse("男职工的法定退休年龄最终延迟到多少岁？")
+    assert q.measure_word == "岁"
+    idf = {t.text: 1.0 for t in q.terms}
+    assert figures_in("职工养老保险参保人数增加，城镇新增就业64.1万人。", q.terms, idf, q.measure_word) == []
+    assert [f.value for f in figures_in("男职工法定退休年龄延迟至63周岁。", q.terms, idf, q.measure_word)] == ["63周岁"]
+
+
+def test_a_decision_about_a_law_the_collection_lacks_is_named_by_its_other_words(tmp_path: Path) -> None:
+    from lawdocs.answering.scope import scope_of
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    decision = make_doc(
+        "国务院关于在海南博鳌乐城国际医疗旅游先行区暂时调整实施《中华人民共和国药品管理法实施条例》有关规定的决定",
+        ["暂时调整实施药品管理法实施条例第三十五条的规定。"], region=None, doc_type="notice")
+    ix.add_documents([decision])
+    about = "国务院在海南博鳌乐城国际医疗旅游先行区暂时调整实施药品管理法实施条例有关规定的决定是哪天作出的？"
+    assert scope_of(ix, about, []).missing is None
+    # the regulation itself, asked about without the decision's other words, is not held
+    assert "药品管理法实施条例" in (scope_of(ix, "药品管理法实施条例对药品经营企业有哪些规定？", []).missing or "")
+
+
+def test_requirements_asked_for_are_the_kind_of_text_not_its_subject() -> None:
+    assert "要求" not in [t.text for t in analyse("国务院对三级公立医院绩效考核提出了哪些要求？").terms]
+    assert "要求" in [t.text for t in analyse("哪些法律规定了要求补正的期限？").terms]

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from ..index import Index
 
 
-
 RERANK_CITED = 5  # at most this many clauses cited on the reranker's word alone
 ROLE_SCAN = 2000  # problems / plans sections up to this many clauses are all candidates
 
@@ -98,11 +97,14 @@ def document_scope(index: Index, doc_id: str) -> str:
     return ev.normalise_text(f"{doc.title} {doc.region or ''}")
 
 
-def _attachment(index: Index, row: int) -> str:
-    """The name of the attachment a clause is in (附件1 2026年省十件民生实事: a document within the document,
-    which a question names as it names a title), or ""."""
-    path = index.clauses[row].path
-    return ev.normalise_text(path[0]) if path and path[0].startswith("附件") else ""
+def _about(q: Question, heading: str, seen: dict[str, str]) -> str:
+    """A clause's own heading, normalised, when it is about the question (its terms make up ``HEADING_SHARE`` of
+    it or of one of its phrases), else "": "(三)规范执法程序,推进行政执法严格规范公正文明" is not about 行政执法."""
+    if heading not in seen:
+        name = _NUMBERING.sub("", ev.normalise_text(heading))
+        parts = (name, *re.split(r"[，,；;]", name))
+        seen[heading] = name if any(_share(q, p) >= HEADING_SHARE for p in parts) else ""
+    return seen[heading]
 
 
 def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, float, list[str]]]:
@@ -116,15 +118,17 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     corpus = ev.corpus_of(index)
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
     out = []
+    about: dict[str, str] = {}
     for row in rows:
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]
         context = ev.normalise_text(" ".join([*clause.path, clause.article or ""]))
-        title, attachment = document_scope(index, clause.doc_id), _attachment(index, row)
+        title, attachment = document_scope(index, clause.doc_id), ev.attachment_name(index, row)
         names = bool(attachment) and not all(t.found_in(title) for t in q.terms)
         scope = title + attachment
         answers = q.kind in ("problems", "plans") or (names and all(t.found_in(scope) for t in q.terms))
-        evidence = ev.clause_evidence(q.terms, idf, corpus.texts[row], context, scope, q.years, doc.year, answers)
+        near = _about(q, clause.path[-1], about) if clause.path and doc.doc_type not in LAW_TYPES else ""
+        evidence = ev.clause_evidence(q.terms, idf, corpus.texts[row], context, scope, q.years, doc.year, answers, near)
         out.append((row, evidence))
     return out
 
@@ -155,8 +159,7 @@ LEAD_CHARS = 40  # a measure's lead phrase is a heading of its own (推进健康
 # 哪些措施涉及行政执法: every measure that touches a topic, not the one measure named after it
 _GATHERING = re.compile(r"涉及|有关|相关")
 NAMED_DOCUMENTS = 2  # a section name shared by more documents than this does not pick one out
-# What kind of text a question asks for (…有哪些要求, …的主要任务): the section it names need not repeat it.
-ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点 政策".split())
+ASKED_NOUNS = ev.ASKED_NOUNS  # the kind of text a question asks for: the section it names need not repeat it
 
 
 def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = False) -> list[int]:

@@ -88,6 +88,7 @@ class FigureMatch:
 # Quantities of a dimension (money, length, area, weight): a figure in another dimension does not answer.
 _DIMENSIONS = (
     ("元", "money"),
+    ("岁", "age"),
     ("平方米", "area"),
     ("平方公里", "area"),
     ("公顷", "area"),

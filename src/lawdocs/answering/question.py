@@ -120,7 +120,7 @@ _WHETHER = re.compile(r"有无|有没有|是不是")
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
 _POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点]")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
-_INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)")
+_INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)")
 _COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -379,7 +379,7 @@ def analyse(question: str) -> Question:
     m = _ARTICLE_Q.search(fold(question))
     if m:
         article = m.group(0)
-    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|[个件项条次名家所人批类套处座天日年])", fold(question))
+    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座天日年])", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
     if compared.comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)

@@ -164,6 +164,15 @@ def places_in(question: str) -> list[str]:
     return found
 
 
+def _about_law(question: str, title: str, law: str, run: int = 6) -> bool:
+    """Whether `title` is of a document about `law` (…暂时调整实施药品管理法实施条例有关规定的决定) that the
+    question also names by `run` characters of the title besides the law's name."""
+    if law not in title or title == law:
+        return False
+    a, b = question.replace(law, "|"), title.replace(law, "#")
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size >= run
+
+
 def laws_in(question: str, titles: list[str]) -> list[str]:
     """Law names in the question (longest first match, not overlapping), among `titles` and the known names."""
     text = normalise_text(question).replace("中华人民共和国", "")
@@ -285,6 +294,8 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
     # laws
     for name in laws_in(question, titles):
         held = {d for d, doc in index.documents.items() if title_key(doc.title) == name}
+        if not held and any(_about_law(text, title_key(doc.title), name) for doc in index.documents.values()):
+            continue  # a decision about the law, named by its other words: a notice (named_notices)
         scope.named.append(f"《{name}》")
         if not held:
             stem = _LAW_END.sub("", name)
