@@ -250,3 +250,22 @@ def test_a_model_build_waits_for_another_process_building_it(tmp_path: Path, mon
     # "built" appears only when the holder lets go: had the build not waited, it would have called _build
     assert default_model.build_default_model(tmp_path) == target
     assert holder.wait(timeout=30) == 0
+
+
+def test_a_question_asked_again_is_not_embedded_again() -> None:
+    from lawdocs.embed import QUERY_CACHE, HashEmbedder, query_vector
+
+    embedder = HashEmbedder()
+    calls: list[list[str]] = []
+    encode = embedder.encode_queries
+    embedder.encode_queries = lambda texts: (calls.append(list(texts)), encode(texts))[1]  # type: ignore[method-assign]
+    first = query_vector(embedder, "公司不跟我签劳动合同怎么办")
+    first[:] = 0.0  # a caller's copy: the cached vector stays
+    again = query_vector(embedder, "公司不跟我签劳动合同怎么办")
+    assert len(calls) == 1 and np.allclose(again, encode(["公司不跟我签劳动合同怎么办"])[0])
+    other = HashEmbedder(dimension=16)  # another model embeds it for itself
+    assert query_vector(other, "公司不跟我签劳动合同怎么办").shape == (16,)
+    for i in range(QUERY_CACHE):  # the oldest questions are forgotten
+        query_vector(embedder, f"问题{i}")
+    query_vector(embedder, "公司不跟我签劳动合同怎么办")
+    assert len(calls) == QUERY_CACHE + 2

@@ -13,6 +13,8 @@ Every embedder returns L2-normalised float32 rows, so inner product is cosine.
 - Both run as int8 ONNX (``backend="auto"``/``"onnx"``) or fp32 torch (``"torch"``).
 - A hub name or a local folder loads any sentence-transformers model in fp32 on the CPU; nothing is downloaded.
 - :class:`HashEmbedder` is a deterministic stand-in for tests.
+- :func:`query_vector` remembers the vectors of the last ``QUERY_CACHE`` questions per embedder: one `ask`
+  searches, scores and checks with the same question several times.
 
 The implementation lives in :mod:`lawdocs.embedding`; torch, sentence-transformers and onnxruntime are imported
 only when a model is loaded.
@@ -21,6 +23,9 @@ only when a model is loaded.
 from __future__ import annotations
 
 import hashlib
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol, get_args, runtime_checkable
@@ -179,3 +184,24 @@ def embedder_for(model: str | None) -> Embedder:
             raise ConfigError(f"model {model!r}: a hash embedder is hash-N with N from 8 to 4096")
         return HashEmbedder(int(size))
     return load_embedder(model)
+
+
+QUERY_CACHE = 256
+_query_vectors: weakref.WeakKeyDictionary[Embedder, OrderedDict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_query_lock = threading.Lock()
+
+
+def query_vector(embedder: Embedder, query: str) -> np.ndarray:
+    """The vector `embedder` gives `query` as a question (a copy), from the cache of recent questions."""
+    with _query_lock:
+        cache = _query_vectors.setdefault(embedder, OrderedDict())
+        vec = cache.get(query)
+        if vec is not None:
+            cache.move_to_end(query)
+            return vec.copy()
+    vec = np.asarray(embedder.encode_queries([query]), dtype=np.float32)[0]
+    with _query_lock:
+        cache[query] = vec
+        while len(cache) > QUERY_CACHE:
+            cache.popitem(last=False)
+    return vec.copy()

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import versions
 from ..bank.store import QuestionBank
-from ..embed import LEGAL_MODEL_NAME, Embedder, canonical_model_name, embedder_for
+from ..embed import LEGAL_MODEL_NAME, Embedder, canonical_model_name, embedder_for, query_vector
 from ..errors import IndexCorruptError, ModelMismatchError
 from ..filters import Filters, parse_filters
 from ..ingest import AddReport, Failure, iter_documents
@@ -175,7 +175,7 @@ class Index:
 
     def encode_query(self, query: str) -> np.ndarray:
         """The query's vector, as the index's model embeds questions."""
-        return self.embedder.encode_queries([query]).astype(np.float32)[0]
+        return query_vector(self.embedder, query)  # the same question again is not embedded again
 
     def warm(self) -> None:
         """Load the model and build the search structures now rather than on the first query."""
