@@ -798,3 +798,9 @@ def test_a_decision_about_a_law_the_collection_lacks_is_named_by_its_other_words
 def test_requirements_asked_for_are_the_kind_of_text_not_its_subject() -> None:
     assert "要求" not in [t.text for t in analyse("国务院对三级公立医院绩效考核提出了哪些要求？").terms]
     assert "要求" in [t.text for t in analyse("哪些法律规定了要求补正的期限？").terms]
+
+
+def test_the_target_asked_for_and_giving_it_are_framing() -> None:
+    terms = [t.text for t in analyse("哪些省市的2026年政府工作报告给出了城镇新增就业的目标？各是多少？").terms]
+    assert terms == ["城镇", "新增", "就业"]
+    assert "目标" in [t.text for t in analyse("碳达峰目标写进了哪些文件？").terms]  # a target named, not asked for
