@@ -804,3 +804,13 @@ def test_the_target_asked_for_and_giving_it_are_framing() -> None:
     terms = [t.text for t in analyse("哪些省市的2026年政府工作报告给出了城镇新增就业的目标？各是多少？").terms]
     assert terms == ["城镇", "新增", "就业"]
     assert "目标" in [t.text for t in analyse("碳达峰目标写进了哪些文件？").terms]  # a target named, not asked for
+
+
+def test_a_counted_number_matches_in_either_notation() -> None:
+    from lawdocs.answering.evidence import normalise_text
+    from lawdocs.answering.wording import alternatives
+
+    term = next(t for t in analyse("哪些法规规定征求意见的期限不少于三十日？").terms if "三十日" in t.text)
+    assert term.found_in(normalise_text("征求意见期限不得少于30日"))
+    assert alternatives("15个工作日") == ("十五个工作日",) and alternatives("一百零五天") == ("105天",)
+    assert alternatives("第三十条") == () and alternatives("统一") == ()  # article numbers, words with 一

@@ -55,13 +55,20 @@ def local_ray() -> Iterator[None]:
 
     # Ray waits 30 s for its GCS server to write its port file; on a loaded 2-core machine that start can take longer
     os.environ.setdefault("RAY_gcs_server_port_wait_time_s", "180")
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        log_to_driver=False,
-        object_store_memory=256 * 1024 * 1024,
-        runtime_env={"env_vars": {"PYTHONPATH": os.environ.get("PYTHONPATH", "")}},
-    )
+    for attempt in range(3):  # Ray gives its raylet a fixed 30 s to register, which a loaded machine can miss
+        try:
+            ray.init(
+                num_cpus=2,
+                include_dashboard=False,
+                log_to_driver=False,
+                object_store_memory=256 * 1024 * 1024,
+                runtime_env={"env_vars": {"PYTHONPATH": os.environ.get("PYTHONPATH", "")}},
+            )
+            break
+        except Exception as exc:  # Ray raises a bare Exception: "The current node timed out during startup"
+            ray.shutdown()
+            if attempt == 2 or "timed out during startup" not in str(exc):
+                raise
     yield
     ray.shutdown()
 

@@ -1,5 +1,6 @@
 """Words of a question that its segmentation gets wrong: abbreviations of state bodies, which statutes spell out,
-and the stray two-character pieces the segmenter leaves over (才向 of …才向社会开放)."""
+numbers written one way in the question and the other in the texts (三十日 / 30日), and the stray two-character
+pieces the segmenter leaves over (才向 of …才向社会开放)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,37 @@ def alternatives(word: str) -> tuple[str, ...]:
             full = full.replace(short, long)
     if full == word and word in SAME_AS:
         full = SAME_AS[word]
-    return (full,) if full != word else ()
+    return ((full,) if full != word else ()) + _other_numerals(word)
+
+
+_COUNTED = re.compile(r"(?<![第\d零〇一二两三四五六七八九十百])(\d{1,3}|[一二两三四五六七八九十百][零〇一二两三四五六七八九十百]{0,4})(?=[日天年月个人元次项件条名家所%])")
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """1 → 一, 30 → 三十, 15 → 十五, 105 → 一百零五 (below 1000)."""
+    hundreds, tens, ones = n // 100, n // 10 % 10, n % 10
+    head = _DIGITS[hundreds] + "百" if hundreds else ""
+    if tens:
+        head += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    elif hundreds and ones:
+        head += "零"
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def _other_numerals(word: str) -> tuple[str, ...]:
+    """The word with its counted number in the other notation: statutes write 三十日, rules and reports 30日."""
+    from ..parsing.numerals import to_int
+
+    m = _COUNTED.search(word)
+    if m is None:
+        return ()
+    number = m.group(1)
+    value = int(number) if number.isdigit() else to_int(number)
+    if not value or value >= 1000:
+        return ()
+    other = _chinese(value) if number.isdigit() else str(value)
+    return (word[: m.start(1)] + other + word[m.end(1) :],)
 
 
 _FUNCTION_TAGS = frozenset("d p c u r f y e o".split())  # adverbs, prepositions, conjunctions, particles …
