@@ -676,6 +676,7 @@ def test_figures_of_energy_area_beds_and_batches_and_shares_with_what_they_are_o
     assert best("总用地面积是多少？", "总用地面积41.565公顷。") == "41.565公顷"
     assert best("食品抽检量要达到每千人多少批次？", "食品抽检量达到每千人6.6批次。") == "每千人6.6批次"
     assert best("医保基金按采购金额的多大比例预付？", "医保基金按不低于采购金额的30%预付。") == "不低于采购金额的30%"
+    assert best("罚款最多是违法所得的几倍？", "罚款数额不得超过违法所得的三倍。") == "不得超过违法所得的三倍"
 
 
 def test_the_notice_names_are_cached_until_the_documents_change(tmp_path: Path) -> None:

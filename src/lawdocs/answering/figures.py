@@ -160,9 +160,9 @@ def figures_in(
             bound_of = None if bound or verb_bound else _BOUND_OF.search(sentence[: m.start()])
             apart = verb_bound or bound_of  # a bound not right before the number
             if chinese and not (
-                m.group("total") or m.group("more") or bound or verb_bound or m.group("after") or period
+                m.group("total") or m.group("more") or bound or apart or m.group("after") or period
                 or m.group("num2")
-            ):  # a range (二至四人) is a quantity too
+            ):  # a range (二至四人) and a bound apart (不得超过违法所得的三倍) are quantities too
                 continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
             if m.group("unit") in ("万", "亿") and not m.group("total"):
                 continue  # 万 alone is mostly part of a word (万众), not a quantity
