@@ -815,3 +815,19 @@ def test_a_counted_number_matches_in_either_notation() -> None:
     assert term.found_in(normalise_text("征求意见期限不得少于30日"))
     assert alternatives("15个工作日") == ("十五个工作日",) and alternatives("一百零五天") == ("105天",)
     assert alternatives("第三十条") == () and alternatives("统一") == ()  # article numbers, words with 一
+
+
+def test_a_time_limit_is_the_time_for_what_follows_it() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    q = analyse("行政执法机构不服监督处理决定的，申请复查的期限是多久？")
+    text = (
+        "行政执法机构对监督处理决定不服的，可以在收到处理决定之日起十个工作日内向监督机构申请复查。"
+        "监督机构应当在收到复查申请之日起十五个工作日内作出复查决定。"
+    )
+    found = figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)
+    assert found[0].value == "十个工作日内"
+    q = analyse("申请复查的期限是多久？")
+    found = figures_in("可以在收到决定之日起十日以内申请复查。应当在收到复查申请之日起三十日以内作出决定。",
+                       q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)
+    assert found[0].value == "十日以内"

@@ -181,9 +181,13 @@ def figures_in(
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
             score = share + year_bonus - 0.002 * distance
-            # its own phrase: the figure states the quantity of what precedes it up to the last comma
+            # its own phrase: the figure states the quantity of what precedes it up to the last comma; a time
+            # limit (之日起十个工作日内向…申请复查) also of what follows it: the period is for doing that
             lead = _PHRASE.split(sentence[: m.start()])[-1]
-            own = normalise_text(lead)
+            within = m.group("unit") in _TIME_UNITS and (
+                m.group("after") in ("以内", "之内") or sentence[m.end() : m.end() + 1] == "内"
+            )
+            own = normalise_text(lead + (_PHRASE.split(sentence[m.end() :])[0] if within else ""))
             score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
             if measure_word and _same_unit(m.group("unit"), measure_word):
                 score += 0.5
