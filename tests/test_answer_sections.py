@@ -831,3 +831,16 @@ def test_a_time_limit_is_the_time_for_what_follows_it() -> None:
     found = figures_in("可以在收到决定之日起十日以内申请复查。应当在收到复查申请之日起三十日以内作出决定。",
                        q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)
     assert found[0].value == "十日以内"
+
+
+def test_hedged_and_approximate_figures_keep_their_qualifier() -> None:
+    from lawdocs.answering.figures import figures_in
+
+    def best(question: str, text: str) -> str:
+        q = analyse(question)
+        return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)[0].value
+
+    assert best("担保费率的上限是多少？", "收取的担保费率原则上不超过1%。") == "原则上不超过1%"
+    assert best("动员多少名志愿者？", "动员全省超8000名志愿者线上线下接力。") == "超8000名"
+    assert best("总投资多少？", "总投资约2350亿元。") == "约2350亿元"
+    assert best("多少天未处理的要督办？", "超过30天未处理的，应当督办。") == "超过30天"
