@@ -518,13 +518,15 @@ def test_in_a_measures_question_a_list_names_topics_any_measure_may_answer() -> 
     assert not any(t.alts for t in analyse("青山市乡村振兴、城市更新的目标是多少？").terms)  # not a measures question
 
 
-def test_a_bound_before_the_verb_it_limits_qualifies_the_figure_and_ages_are_figures() -> None:
+def best(question: str, text: str) -> str:
+    """The first figure `figures_in` finds in `text` for `question`."""
     from lawdocs.answering.figures import figures_in
 
-    def best(question: str, text: str) -> str:
-        q = analyse(question)
-        return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)[0].value
+    q = analyse(question)
+    return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)[0].value
 
+
+def test_a_bound_before_the_verb_it_limits_qualifies_the_figure_and_ages_are_figures() -> None:
     assert best("处理情况记录最少要保存几年？", "处理情况记录应当至少保存三年。") == "至少三年"
     assert analyse("见习补贴扩大到了多大年龄的失业青年？").kind == "figure"
     assert best("见习补贴扩大到了多大年龄的失业青年？", "将就业见习补贴范围扩展至16—24岁失业青年。") == "16—24岁"
@@ -665,12 +667,6 @@ def test_a_notice_named_with_a_region_keeps_the_region_and_numbers_after_a_word(
 
 
 def test_figures_of_energy_area_beds_and_batches_and_shares_with_what_they_are_of() -> None:
-    from lawdocs.answering.figures import figures_in
-
-    def best(question: str, text: str) -> str:
-        q = analyse(question)
-        return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)[0].value
-
     assert best("计划改建多少张床位？", "改建认知障碍照护床位2000张，新增养老床位200个。") == "2000张"
     assert best("外调绿电规模要达到多少？", "外调绿电规模达到450亿千瓦时。") == "450亿千瓦时"
     assert best("总用地面积是多少？", "总用地面积41.565公顷。") == "41.565公顷"
@@ -818,28 +814,16 @@ def test_a_counted_number_matches_in_either_notation() -> None:
 
 
 def test_a_time_limit_is_the_time_for_what_follows_it() -> None:
-    from lawdocs.answering.figures import figures_in
-
-    q = analyse("行政执法机构不服监督处理决定的，申请复查的期限是多久？")
     text = (
         "行政执法机构对监督处理决定不服的，可以在收到处理决定之日起十个工作日内向监督机构申请复查。"
         "监督机构应当在收到复查申请之日起十五个工作日内作出复查决定。"
     )
-    found = figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)
-    assert found[0].value == "十个工作日内"
-    q = analyse("申请复查的期限是多久？")
-    found = figures_in("可以在收到决定之日起十日以内申请复查。应当在收到复查申请之日起三十日以内作出决定。",
-                       q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)
-    assert found[0].value == "十日以内"
+    assert best("行政执法机构不服监督处理决定的，申请复查的期限是多久？", text) == "十个工作日内"
+    text = "可以在收到决定之日起十日以内申请复查。应当在收到复查申请之日起三十日以内作出决定。"
+    assert best("申请复查的期限是多久？", text) == "十日以内"
 
 
 def test_hedged_and_approximate_figures_keep_their_qualifier() -> None:
-    from lawdocs.answering.figures import figures_in
-
-    def best(question: str, text: str) -> str:
-        q = analyse(question)
-        return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)[0].value
-
     assert best("担保费率的上限是多少？", "收取的担保费率原则上不超过1%。") == "原则上不超过1%"
     assert best("动员多少名志愿者？", "动员全省超8000名志愿者线上线下接力。") == "超8000名"
     assert best("总投资多少？", "总投资约2350亿元。") == "约2350亿元"
