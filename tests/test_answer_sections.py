@@ -828,3 +828,18 @@ def test_hedged_and_approximate_figures_keep_their_qualifier() -> None:
     assert best("动员多少名志愿者？", "动员全省超8000名志愿者线上线下接力。") == "超8000名"
     assert best("总投资多少？", "总投资约2350亿元。") == "约2350亿元"
     assert best("多少天未处理的要督办？", "超过30天未处理的，应当督办。") == "超过30天"
+
+
+def test_statute_articles_are_weighed_against_the_best_statute_article(tmp_path: Path) -> None:
+    from lawdocs.answering.compose import limit_statutes
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    rules = make_doc("国务院关于印发《国务院工作规则》的通知", ["三十七、国务院常务会议由总理、副总理、国务委员、秘书长组成。"],
+                     region=None, doc_type="notice")
+    law = make_doc("中华人民共和国国务院组织法", ["第七条 国务院常务会议由总理、副总理、国务委员、秘书长组成。"],
+                   region=None, doc_type="law")
+    ix.add_documents([rules, law])
+    notice_row, law_row = ix.row_of[rules.clauses[0].id], ix.row_of[law.clauses[0].id]
+    kept = limit_statutes(ix, [(notice_row, 1.0, []), (law_row, 0.8, [])], "国务院常务会议由哪些人员组成？")
+    assert {r for r, _, _ in kept} == {notice_row, law_row}

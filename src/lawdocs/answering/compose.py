@@ -25,8 +25,9 @@
   that failed the cut-off in a named document scored 0.50-0.61 (four) and 0.16-0.39 (four, left out); the
   out-of-scope questions naming one held document (a topic it does not treat) scored at most 0.36.
 - **Statutes**: an answer cites at most ``STATUTE_CLAUSES`` articles of one law or regulation, and only articles
-  whose evidence is at least ``STATUTE_RELATIVE`` of the answer's best: a statute's neighbouring articles share its
-  vocabulary, so the evidence of its side articles is high but says little. Of those, only the articles stating
+  whose evidence is at least ``STATUTE_RELATIVE`` of the best statute article's: a statute's neighbouring articles
+  share its vocabulary, so the evidence of its side articles is high but says little (a notice's clause scoring
+  higher says nothing about them: 国务院工作规则's "三十七、国务院常务会议由…组成" does not drop 国务院组织法 第七条). Of those, only the articles stating
   the longest run of the question's characters (the statute's own name and the words that ask, 规定 / 多少 / 最长 …,
   left out: 规定租赁期限 is not 确定租赁期限) that any of them states are
   cited: 对被征收房屋价值的补偿 is the article that says so, not the one listing it among other items. Ties of
@@ -196,7 +197,8 @@ def limit_statutes(
     and each stating the longest phrase of the question (bar the statute's name) that any of its articles states:
     its neighbours share the question's words, the article that answers states them as the question does.
     `dense` (row → dense similarity relative to the best candidate) bounds the articles after the first."""
-    best = max((s for _, s, _ in kept), default=0.0)
+    statutes = [s for r, s, _ in kept if index.documents[index.clauses[r].doc_id].doc_type in LAW_TYPES]
+    best = max(statutes, default=0.0)  # of the statute articles: a notice scoring higher says nothing of them
     eligible = [  # statute articles near the best evidence
         row
         for row, score, _ in kept
