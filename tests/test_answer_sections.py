@@ -843,3 +843,9 @@ def test_statute_articles_are_weighed_against_the_best_statute_article(tmp_path:
     notice_row, law_row = ix.row_of[rules.clauses[0].id], ix.row_of[law.clauses[0].id]
     kept = limit_statutes(ix, [(notice_row, 1.0, []), (law_row, 0.8, [])], "国务院常务会议由哪些人员组成？")
     assert {r for r, _, _ in kept} == {notice_row, law_row}
+
+
+def test_how_large_asks_for_a_figure() -> None:
+    assert analyse("上海2026年计划新增多大规模的新型储能应用？").kind == "figure"
+    assert best("要落实多大面积的公共建筑节能改造？", "推动既有建筑节能改造，落实公共建筑节能改造600万平方米。") == "600万平方米"
+    assert analyse("这项改革的影响有多大？").kind != "figure"
