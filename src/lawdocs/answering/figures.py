@@ -52,6 +52,7 @@ _BOUND_VERB = re.compile(
 )
 # a bound before what the figure is a share or multiple of (不低于采购金额的30%, 不低于当地低保标准的1.6倍)
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
+_BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 # a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
 _DEADLINE_Q = re.compile(r"(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
@@ -211,6 +212,8 @@ def figures_in(
             rate = _RATE.search(text[: start])
             if rate and not m.group("bound"):  # 每月400元, 每人每月217元: a rate, not an amount
                 value, start = rate.group(0) + value, rate.start()
+                if bound_rate := _BOUND_RATE.search(text[:start]):  # 超每千人6.6批次: the rate's bound
+                    value, start = bound_rate.group(0) + value, bound_rate.start()
             if verb_bound:  # 至少保存三年 → 至少三年: the quantity with its qualifier, the verb in the sentence
                 value = bound + value
             elif bound_of:  # 不低于采购金额的30%: as written, what it is a share of included
