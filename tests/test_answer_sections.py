@@ -850,3 +850,33 @@ def test_how_large_asks_for_a_figure() -> None:
     assert analyse("上海2026年计划新增多大规模的新型储能应用？").kind == "figure"
     assert best("要落实多大面积的公共建筑节能改造？", "推动既有建筑节能改造，落实公共建筑节能改造600万平方米。") == "600万平方米"
     assert analyse("这项改革的影响有多大？").kind != "figure"
+
+
+DISPUTES = """青山区关于2021年度法治政府建设的年度报告
+
+2021年，青山区坚持依法行政，现将有关情况报告如下。
+
+一、2021年度主要工作成效
+（一）深化改革，提升依法履职效能
+1、坚持共建共治共享理念，创新社会治理模式。
+一是健全社会矛盾纠纷预防化解机制。建立诉前调解中心。
+二是推进智慧社区建设。
+（二）社会矛盾纠纷依法有效化解
+坚持发展“枫桥经验”，打造人民调解品牌。
+1、健全依法化解纠纷机制。为全区基层司法所配备调解员。
+2、推进行政复议体制改革。畅通行政复议申请渠道。
+3、加强法治宣传教育。推进一社区一法律顾问工作。
+
+二、存在问题
+部分镇街执法力量不足。
+"""
+
+
+def test_a_section_whose_heading_covers_the_question_is_kept_beside_a_measure_whose_lead_does(tmp_path: Path) -> None:
+    source = tmp_path / "青山区2021年度法治政府建设年度报告.txt"
+    source.write_text(DISPUTES, encoding="utf-8")
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    assert not ix.add(source).failed
+    answer = ask(ix, "青山区2021年在依法化解社会矛盾纠纷方面做了哪些工作？", limit=None)
+    cited = "".join(c.text for c in answer.cited)
+    assert "行政复议体制改革" in cited and "一社区一法律顾问" in cited

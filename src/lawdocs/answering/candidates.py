@@ -233,7 +233,7 @@ def covered_leads(
     index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]
 ) -> list[tuple[int, float, list[str]]]:
     """In each document that is not a statute, the kept clauses in the section of a measure whose lead phrase
-    covers the question as a covering heading does (`named_section`), in place of the others kept there:
+    (or own heading) covers the question as a covering heading does (`named_section`), in place of the others kept there:
     打造更高水平的健康广东。 answers 广东省今年打造更高水平健康广东的主要措施有哪些, with what else its section says;
     the consumption measure elsewhere that also says 打造 and 高水平 does not. A lead of several phrases covers it
     when one of them does; a lead under 存在问题 covers only a question about problems. A question gathering what
@@ -252,15 +252,17 @@ def covered_leads(
             continue
         title = ev.normalise_text(doc.title)
         lead = _lead(clause.text)
-        name = _NUMBERING.sub("", lead)
-        if len(name) <= LEAD_CHARS and any(  # the lead, or one of its phrases (…机制,全面推进政务公开)
-            all(t in title or t in part for t in terms)
-            and any(t not in title for t in terms)
-            and _share(q, part) >= HEADING_SHARE
-            for part in (name, *re.split(r"[，,；;]", name))
-        ):
-            own = bool(clause.path) and _heading_key(clause.path[-1]) == lead  # the measure heads a subsection
-            sections.setdefault(clause.doc_id, []).append(clause.path[:-1] if own else clause.path)
+        own = bool(clause.path) and _heading_key(clause.path[-1]) == lead  # the measure heads a subsection
+        heading = _NUMBERING.sub("", ev.normalise_text(clause.path[-1])) if clause.path else ""  # (六)社会矛盾纠纷…
+        for name, section in ((_NUMBERING.sub("", lead), clause.path[:-1] if own else clause.path), (heading, clause.path)):
+            if name and len(name) <= LEAD_CHARS and any(
+                all(t in title or t in part for t in terms)
+                and any(t not in title for t in terms)
+                and _share(q, part) >= HEADING_SHARE
+                for part in (name, *re.split(r"[，,；;]", name))
+            ):
+                sections.setdefault(clause.doc_id, []).append(section)
+                break
 
     def inside(row: int) -> bool:  # in such a section, or the measure that heads it (1、… over 一是…四是)
         clause = index.clauses[row]
