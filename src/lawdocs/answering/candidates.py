@@ -72,9 +72,7 @@ def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray,
             return mask & role, None
         return mask, f"no 存在问题 / 下一步 section found for a {q.kind} question; searched all sections"
     if q.kind == "measures":
-        problems = np.fromiter(
-            (c.role == "problems" for c in index.clauses), dtype=bool, count=len(index.clauses)
-        )
+        problems = np.fromiter((c.role == "problems" for c in index.clauses), dtype=bool, count=len(index.clauses))
         return mask & ~problems, None
     return mask, None
 
@@ -102,9 +100,13 @@ def _about(q: Question, heading: str, seen: dict[str, str]) -> str:
     it or of one of its phrases), else "": "(三)规范执法程序,推进行政执法严格规范公正文明" is not about 行政执法."""
     if heading not in seen:
         name = _NUMBERING.sub("", ev.normalise_text(heading))
-        parts = (name, *re.split(r"[，,；;]", name))
-        seen[heading] = name if any(_share(q, p) >= HEADING_SHARE for p in parts) else ""
+        seen[heading] = name if any(_share(q, p) >= HEADING_SHARE for p in _phrases(name)) else ""
     return seen[heading]
+
+
+def _phrases(name: str) -> tuple[str, ...]:
+    """A heading or lead, and each of its phrases between commas (…机制,全面推进政务公开)."""
+    return (name, *re.split(r"[，,；;]", name))
 
 
 def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, float, list[str]]]:
@@ -193,9 +195,7 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
             else:
                 phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
                 whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
-                named_by[heading] = (
-                    whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
-                )
+                named_by[heading] = whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
         return named_by[heading]
 
     found: dict[str, set[str]] = {}
@@ -259,7 +259,7 @@ def covered_leads(
                 all(t in title or t in part for t in terms)
                 and any(t not in title for t in terms)
                 and _share(q, part) >= HEADING_SHARE
-                for part in (name, *re.split(r"[，,；;]", name))
+                for part in _phrases(name)
             ):
                 sections.setdefault(clause.doc_id, []).append(section)
                 break

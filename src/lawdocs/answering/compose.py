@@ -111,6 +111,11 @@ def legal_rank(index: Index, doc_id: str) -> int:
     return LEGAL_RANK.get(index.documents[doc_id].doc_type, 3)
 
 
+def in_statute(index: Index, row: int) -> bool:
+    """Whether the clause in `row` belongs to a law, regulation, rule or judicial interpretation."""
+    return index.documents[index.clauses[row].doc_id].doc_type in LAW_TYPES
+
+
 def year_fits(index: Index, row: int, years: Sequence[int]) -> bool:
     """Whether the clause in `row` is about one of `years` (see the module docstring)."""
     if not years:
@@ -172,7 +177,7 @@ def lay_rescue(
 def far_statutes(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> set[int]:
     """The kept statute articles the default model finds far from the question (similarity below
     ``STATUTE_DENSE_FLOOR``): they share its words, not its matter (see the module docstring)."""
-    rows = [r for r, _, _ in kept if index.clauses[r].article and index.documents[index.clauses[r].doc_id].doc_type in LAW_TYPES]
+    rows = [r for r, _, _ in kept if index.clauses[r].article and in_statute(index, r)]
     if not rows or not default_model(index) or len(index.dense) != len(index):
         return set()
     dense = index.vectors_of(rows) @ index.encode_query(q.text)
@@ -197,13 +202,9 @@ def limit_statutes(
     and each stating the longest phrase of the question (bar the statute's name) that any of its articles states:
     its neighbours share the question's words, the article that answers states them as the question does.
     `dense` (row → dense similarity relative to the best candidate) bounds the articles after the first."""
-    statutes = [s for r, s, _ in kept if index.documents[index.clauses[r].doc_id].doc_type in LAW_TYPES]
-    best = max(statutes, default=0.0)  # of the statute articles: a notice scoring higher says nothing of them
-    eligible = [  # statute articles near the best evidence
-        row
-        for row, score, _ in kept
-        if score >= STATUTE_RELATIVE * best and index.documents[index.clauses[row].doc_id].doc_type in LAW_TYPES
-    ]
+    statutes = [(row, score) for row, score, _ in kept if in_statute(index, row)]
+    best = max((score for _, score in statutes), default=0.0)  # a notice scoring higher says nothing of them
+    eligible = [row for row, score in statutes if score >= STATUTE_RELATIVE * best]  # near the best evidence
     dense = dense or {}
     closest = max((dense.get(r, 0.0) for r in eligible), default=0.0)
     asked = ev.normalise_text(question)

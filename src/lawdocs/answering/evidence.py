@@ -64,6 +64,7 @@ import unicodedata
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from .question import Term
@@ -104,6 +105,11 @@ def _norm_chars(text: str) -> tuple[list[str], list[int]]:
             chars.append(c)
             where.append(i)
     return chars, where
+
+
+def longest_run(a: str, b: str) -> int:
+    """The length of the longest run of characters `a` and `b` share."""
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def find_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:

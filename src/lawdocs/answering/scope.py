@@ -44,12 +44,11 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .evidence import corpus_of, normalise_text
+from .evidence import corpus_of, longest_run, normalise_text
 from .wording import NUMBER_CORE, short_places, tagger
 
 if TYPE_CHECKING:
@@ -134,7 +133,7 @@ def named_notices(index: Index, question: str) -> set[str]:
     best, found = 0, set[str]()
     for doc_id in sorted(candidates):
         name = names[doc_id]
-        run = SequenceMatcher(None, text, name, autojunk=False).find_longest_match(0, len(text), 0, len(name)).size
+        run = longest_run(text, name)
         if run < min(NOTICE_RUN, len(name)) or run < 6 or run < best:
             continue
         found = found | {doc_id} if run == best else {doc_id}
@@ -169,8 +168,7 @@ def _about_law(question: str, title: str, law: str, run: int = 6) -> bool:
     question also names by `run` characters of the title besides the law's name."""
     if law not in title or title == law:
         return False
-    a, b = question.replace(law, "|"), title.replace(law, "#")
-    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size >= run
+    return longest_run(question.replace(law, "|"), title.replace(law, "#")) >= run
 
 
 def laws_in(question: str, titles: list[str]) -> list[str]:

@@ -191,13 +191,12 @@ def is_attachment_line(line: str) -> bool:
     return len(s) <= 80 and _ATTACHMENT_RE.match(s) is not None and not s.startswith("附件所")
 
 
-_BARE_ATTACHMENT_RE = re.compile(r"附\s*件\s*[\d一二三四五六七八九十０-９]*\s*[:：]?")
 ATTACHMENT_NAME_CHARS = 40
 
 
 def is_bare_attachment_line(line: str) -> bool:
     """ "附件", "附件1", "附件：" with nothing after: the attachment's name, if any, is on the next line."""
-    return _BARE_ATTACHMENT_RE.fullmatch(line.strip()) is not None
+    return _ATTACHMENT_RE.fullmatch(line.strip()) is not None
 
 
 def is_attachment_name(line: str) -> bool:
