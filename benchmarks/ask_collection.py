@@ -16,7 +16,8 @@ the start of the seventh pass, measured once with that pass's starting code and 
 ``--split holdout7`` ``ask_holdout7.jsonl`` (75 more, written while that pass went on, measured the same way);
 ``--split holdout8`` ``ask_holdout8.jsonl`` (75 more, written after holdout6 and holdout7 had been measured and
 read, measured once with the pass's starting code and once with its final code); ``--split holdout9``
-``ask_holdout9.jsonl`` (75 more, written at the start of the eighth pass, measured the same way).
+``ask_holdout9.jsonl`` (75 more, written at the start of the eighth pass, measured the same way); ``--split holdout10``
+``ask_holdout10.jsonl`` (75 more, written at the start of the ninth pass, measured the same way).
 The index is the bundled corpus indexed once with the default model (build it with
 ``lawdocs index corpora --index DIR``).
 
@@ -30,7 +31,7 @@ The index is the bundled corpus indexed once with the default model (build it wi
 - coverage: for comparative questions, the share of the documents that answer with a row in the table.
 - figures: figure questions whose figure contains the gold quantity with its qualifier.
 
-    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|holdout7|holdout8|holdout9|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|holdout7|holdout8|holdout9|holdout10|all]
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ HOLDOUT6 = QUESTIONS.parent / "ask_holdout6.jsonl"  # 75 more, written at the ne
 HOLDOUT7 = QUESTIONS.parent / "ask_holdout7.jsonl"  # 75 more, written while that pass went on, measured at its end
 HOLDOUT8 = QUESTIONS.parent / "ask_holdout8.jsonl"  # 75 more, written after holdout6 and 7 had been read
 HOLDOUT9 = QUESTIONS.parent / "ask_holdout9.jsonl"  # 75 more, written after holdout8 had been read
+HOLDOUT10 = QUESTIONS.parent / "ask_holdout10.jsonl"  # 75 more, written after holdout9 had been read
 
 
 def norm(text: str) -> str:
@@ -136,14 +138,14 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     parser.add_argument(
         "--name", help="result file name (default ask_collection[_SPLIT]); a later run of a held-out part"
     )
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5, "holdout6": HOLDOUT6, "holdout7": HOLDOUT7, "holdout8": HOLDOUT8, "holdout9": HOLDOUT9}.get(
+    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5, "holdout6": HOLDOUT6, "holdout7": HOLDOUT7, "holdout8": HOLDOUT8, "holdout9": HOLDOUT9, "holdout10": HOLDOUT10}.get(
         args.split, QUESTIONS
     )
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -97,7 +97,7 @@ def test_a_section_whose_heading_is_the_question_is_cited_whole(report: Index) -
     # a measure elsewhere that shares the words is about something else (supervision of the funds)
     assert not any("督查" in t for t in cited)
     # 政策 is the kind of text asked for, like 措施 or 任务: the heading need not say it
-    from lawdocs.answering.candidates import named_section
+    from lawdocs.answering.sections import named_section
 
     mask = report.rows_matching(parse_filters(None))
     section = named_section(report, analyse("青山区对下岗职工有哪些帮扶政策？"), mask, covering=True)
@@ -455,7 +455,7 @@ def test_one_character_province_names_in_a_run_are_places(tmp_path: Path) -> Non
 def test_a_measure_whose_lead_covers_the_question_keeps_its_section_not_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lawdocs.answering import candidates
+    from lawdocs.answering import sections
     from test_answer_collection import make_doc
 
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
@@ -479,7 +479,7 @@ def test_a_measure_whose_lead_covers_the_question_keeps_its_section_not_the_rest
 
     # the consumption measure says 打造, 高水平 and 健康 too, but another section's measure leads with the question
     assert "推动消费" not in cited() and "打造更高" in cited()
-    monkeypatch.setattr(candidates, "LEAD_CHARS", 0)
+    monkeypatch.setattr(sections, "LEAD_CHARS", 0)
     assert "推动消费" in cited()
 
 
@@ -880,3 +880,86 @@ def test_a_section_whose_heading_covers_the_question_is_kept_beside_a_measure_wh
     answer = ask(ix, "青山区2021年在依法化解社会矛盾纠纷方面做了哪些工作？", limit=None)
     cited = "".join(c.text for c in answer.cited)
     assert "行政复议体制改革" in cited and "一社区一法律顾问" in cited
+
+
+def test_a_statute_section_named_like_the_question_credits_its_articles_a_chapter_does_not(tmp_path: Path) -> None:
+    """第四节 听证程序 says its articles are about 听证程序 though their text says only 听证; a 章 such as
+    第四章 数据安全保护义务 covers too many matters to say that of each article."""
+    from lawdocs.answering import candidates
+    from test_answer_collection import make_law
+
+    section = make_law("中华人民共和国青山处罚法", ["第一条 行政机关拟作出较大数额罚款决定的，应当告知当事人有要求听证的权利。"])
+    chapter = make_law("中华人民共和国青山处罚条例", ["第一条 行政机关拟作出较大数额罚款决定的，应当告知当事人有要求听证的权利。"])
+    section.clauses[0].path = ["第五章 行政处罚的决定", "第四节 听证程序"]
+    chapter.clauses[0].path = ["第四章 听证程序"]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([section, chapter])
+    q = analyse("青山处罚法对听证程序是怎么规定的？")
+    rows = [ix.row_of[section.clauses[0].id], ix.row_of[chapter.clauses[0].id]]
+    credits = {row: e.credits for row, e in candidates._evidence(ix, q, rows)}
+    assert credits[rows[0]]["程序"] == 1.0
+    assert credits[rows[1]]["程序"] < 1.0
+
+
+def test_lay_questions_below_the_sure_similarity_are_cited_when_the_retrievers_agree(tmp_path: Path) -> None:
+    from lawdocs.answering.compose import LAY_DENSE, STATUTE_DENSE_FLOOR, lay_rescue
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("中华人民共和国劳动合同法实施条例", ["第一条 用人单位应当依法订立书面劳动合同。"])])
+    q = analyse("老板不给我钱包怎么办")  # 钱包 occurs nowhere: only the model can vouch for the article
+    hits = [(0, 0.1, [])]
+    between = (LAY_DENSE + STATUTE_DENSE_FLOOR) / 2
+    assert not lay_rescue(ix, q, hits, between)
+    assert [r for r, _, _ in lay_rescue(ix, q, hits, between, agreed=True)] == [0]
+    assert not lay_rescue(ix, q, hits, STATUTE_DENSE_FLOOR - 0.01, agreed=True)
+
+
+def test_the_retrievers_agree_when_the_dense_ranking_leads_clearly_or_the_lexical_one_concurs() -> None:
+    from types import SimpleNamespace
+
+    from lawdocs.answering.compose import LAY_MARGIN, retrievers_agree
+    from lawdocs.filters import Filters
+
+    def hit(cid: str, dense: float = 0.0) -> SimpleNamespace:
+        return SimpleNamespace(clause_id=cid, scores={"dense": dense})
+
+    class Ranked:  # only the two rankings retrievers_agree reads
+        row_of = {"a": 0, "b": 1}
+
+        def __init__(self, second: float, lexical: str) -> None:
+            self.second, self.lexical = second, lexical
+
+        def search(self, query: str, k: int, mode: str, filters: Filters) -> list[SimpleNamespace]:
+            return [hit("a", 0.66), hit("b", self.second)][:k] if mode == "dense" else [hit(self.lexical)]
+
+    q = analyse("邻居的狗吓唬人警察能管吗")
+    clear, close = 0.66 - 2 * LAY_MARGIN, 0.66 - LAY_MARGIN / 3
+    assert retrievers_agree(Ranked(clear, "b"), q, 0, Filters())  # type: ignore[arg-type]
+    assert not retrievers_agree(Ranked(clear, "a"), q, 1, Filters())  # type: ignore[arg-type]  # not dense's first
+    assert retrievers_agree(Ranked(close, "a"), q, 0, Filters())  # type: ignore[arg-type]
+    assert not retrievers_agree(Ranked(close, "b"), q, 0, Filters())  # type: ignore[arg-type]
+
+
+def test_a_pointer_or_a_circumstance_before_a_yes_or_no_question_asks_no_figure() -> None:
+    assert analyse("单位派我去参加抗洪抢险，那几天的工资和福利会不会被扣？").kind != "figure"
+    assert analyse("我今年28岁，结婚几年一直没孩子，想去福利院领养一个小孩，年龄上够不够条件？").kind != "figure"
+    assert analyse("还在试用期，不想干了，要提前几天跟公司说？").kind == "figure"
+    assert analyse("打人会被拘留几天").kind == "figure"
+
+
+@pytest.mark.slow
+def test_a_lay_question_is_answered_from_the_article_dense_ranks_first_by_a_clear_margin(
+    bundled_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below ``LAY_DENSE``: 治安管理处罚法 第七十五条 (饲养动物，干扰他人正常生活) is first in the hybrid and the dense
+    rankings, clearly ahead of the dense runner-up, though the lexical ranking prefers another clause."""
+    from lawdocs.answering import compose
+
+    ix = Index.open(bundled_index)
+    question = "邻居养的大狗经常冲着过路的人扑、吓唬人，他也不管，报警的话警察能处罚他吗？"
+    answer = ask(ix, question)
+    assert answer.answered and [c.article for c in answer.cited] == ["第七十五条"]
+    assert "治安管理处罚法" in answer.cited[0].citation
+    monkeypatch.setattr(compose, "LAY_MARGIN", 1.0)  # no lead is clear enough: only the sure similarity would do
+    assert not ask(ix, question).answered

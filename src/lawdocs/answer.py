@@ -10,7 +10,7 @@
 3. It keeps the clauses whose evidence clears the calibrated cut-off (`answering.evidence`, which states the
    threshold values and how they were calibrated). Nothing kept means ``answered=False`` with a reason.
    A measure heading a subsection brings it, a section whose heading is the question comes whole
-   (`answering.candidates`); one named document's best clause may fall a little short (`answering.compose`).
+   (`answering.sections`); one named document's best clause may fall a little short (`answering.compose`).
 4. It groups the kept clauses by document (best document first, and by region in `regions`) and by section
    (heading path, in document order), highlights the matched terms, and writes a short extractive summary
    from the clauses' lead phrases. Figure questions get the figure and its clause (`answering.figures`);
@@ -32,7 +32,7 @@ import numpy as np
 from .answering import compose
 from .answering import evidence as ev
 from .answering.coverage import AGREED_DEPTH, best_per_document, per_document_passing
-from .answering.grouping import citation_of, cite, cite_clause, group, lead_phrase, summarise
+from .answering.grouping import LIMIT, cap, citation_of, cite, cite_clause, group, lead_phrase, summarise
 from .answering.question import Question, analyse, join_phrases
 from .answering.records import (
     Answer,
@@ -79,16 +79,13 @@ from .answering.candidates import (  # noqa: E402
     _law_article,
     _role_rows,
     candidate_rows,
-    covered_leads,
-    covered_sections,
     document_scope,
-    elaborations,
-    named_section,
     referred,
     referring,
     score_rows,
     select,
 )
+from .answering.sections import covered_leads, covered_sections, elaborations, named_section  # noqa: E402
 
 
 def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
@@ -159,7 +156,7 @@ def ask(
     generator: Generator | None = None,
     rerank: Reranker | str | Path | bool | None = None,
     expand_references: bool = False,
-    limit: int | None = compose.LIMIT,
+    limit: int | None = LIMIT,
 ) -> Answer:
     """Answer `question` from `index`: every clause that addresses it, grouped by document and section, cited.
 
@@ -235,7 +232,7 @@ def ask(
             reranker = load_reranker(None if rerank is True else rerank)
         answer = _answer(index, q, flt, mask, k, where, reranker)
     answer.scope = scope.named
-    compose.cap(answer, limit)
+    cap(answer, limit)
     if generator is not None and answer.cited:
         answer.prose = generator(answer.question, answer.cited)
     if expand_references:  # each cited clause's cross-references with their text (lawdocs.references)
@@ -322,7 +319,8 @@ def _answer(
                 found = [(r, h) for r, h in found if mask[r]]
                 hits = [r for r, _ in found]
                 sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
-                kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure)
+                unanimous = sure is not None and compose.retrievers_agree(index, q, hits[0], flt)
+                kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
                     ranked = [index.row_of[h.clause_id] for h in index.search(q.text, k=5, filters=flt)]
                     ranked = [r for r in ranked if mask[r] and compose.year_fits(index, r, q.years)]

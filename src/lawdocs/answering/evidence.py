@@ -11,7 +11,7 @@ Evidence of a clause for a question is the **weighted coverage** of the question
   generic part 行政 keeps little;
 - ``CONTEXT_CREDIT`` times the above when only the clause's heading path or article names the term;
   ``NEAR_CREDIT`` (full credit) when the clause's own heading names it and is about the question (the
-  question's terms make up half of it or of one of its phrases, `candidates.HEADING_SHARE`), in a report or
+  question's terms make up half of it or of one of its phrases, `sections.HEADING_SHARE`), in a report or
   notice (not a statute, whose 章/节 headings are broad): the measures under "二、关于理顺黄金工业投资渠道问题"
   are about that investment though their text says only "固定资产投资规模每年仍按10亿元安排"; the measures under
   "(三)规范执法程序,推进行政执法严格规范公正文明" are not all about 行政执法. Not for the kind of text asked

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from ..citation import cite, lead_phrase
 from ..models import Clause, DocumentInfo
 from . import evidence as ev
-from .records import CitedClause, DocumentGroup, Highlight, RegionGroup, SectionGroup
+from .records import Answer, CitedClause, DocumentGroup, Highlight, RegionGroup, SectionGroup
 
 if TYPE_CHECKING:
     from ..index import Index
 
 SUMMARY_LEADS = 6
+LIMIT = 12  # clauses shown by default
+PER_DOCUMENT = 3  # clauses shown per document when several documents answer
 
 
 def citation_of(title: str, clause: Clause) -> str:
@@ -135,3 +137,50 @@ def summarise(index: Index, cited: Sequence[CitedClause], limit: int = SUMMARY_L
             per_doc[c.doc_id].append(lead)
     parts = [f"《{index.documents[d].title}》：{'；'.join(leads)}。" for d, leads in per_doc.items() if leads]
     return "".join(parts)
+
+
+def cap(answer: Answer, limit: int | None) -> None:
+    """Keep at most `limit` clauses in `answer.groups` (``PER_DOCUMENT`` each when several documents answer; all
+    of them when one does); the rest are counted in ``Answer.more``."""
+    if limit is None:
+        return
+    groups = answer.groups
+    per_doc = limit if len(groups) == 1 else min(limit, PER_DOCUMENT)
+    shown = 0
+    kept_groups: list[DocumentGroup] = []
+    more_clauses = 0
+    more_docs = 0
+    for g in groups:
+        ranked = sorted((c for s in g.sections for c in s.clauses), key=lambda c: -c.score)
+        if not ranked:  # a document named without a clause (metadata from the document itself): nothing to cap
+            kept_groups.append(g)
+            continue
+        room = max(0, min(per_doc, limit - shown))
+        keep_ids = {c.clause_id for c in ranked[:room]}
+        dropped = len(ranked) - len(keep_ids)
+        if dropped:
+            more_clauses += dropped
+            more_docs += 1
+        if not keep_ids:
+            continue
+        shown += len(keep_ids)
+        sections = []
+        for s in g.sections:
+            cs = [c for c in s.clauses if c.clause_id in keep_ids]
+            if cs:
+                sections.append(SectionGroup(path=s.path, title=s.title, clauses=cs))
+        kept_groups.append(g.model_copy(update={"sections": sections}))
+    answer.groups = kept_groups
+    ids = {g.doc.id for g in kept_groups}
+    answer.regions = [
+        r.model_copy(update={"documents": [d for d in r.documents if d in ids]}) for r in answer.regions
+    ]
+    answer.regions = [r for r in answer.regions if r.documents]
+    for r in answer.regions:
+        r.clauses = sum(len(s.clauses) for g in kept_groups if g.doc.id in r.documents for s in g.sections)
+    answer.more_clauses, answer.more_documents = more_clauses, more_docs
+    if more_clauses:
+        answer.more = (
+            f"{more_clauses} more clauses in {more_docs} documents: "
+            "`lawdocs ask --all` (or ask(..., limit=None)) shows them"
+        )

@@ -40,15 +40,14 @@ _ISSUER_Q = re.compile(
     r"|(发布|印发|制定|出台|颁布|签发|发文|公布)(机关|单位|部门|主体|者)(?!.{0,2}(不|未|应|违反|没有))"  # not 制定机关不报送…
     r"|发文机关|落款|署名"
 )
-_DATE_Q = re.compile(
-    # 公布后多长时间内报送 asks for a time limit (a figure), not the date of the document
+_DATE_Q = re.compile(  # 公布后多长时间内报送 asks for a time limit (a figure), not the date of the document
     r"(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过).{0,6}((?<![长少])时间|日期|什么时候|何时|哪天|哪一天|哪年|哪一年)"
     r"|(什么时候|何时|哪天|哪一天|哪年|哪一年).{0,8}(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过)"
     r"|成文日期|发布日期|落款日期"
 )
 _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
-# how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many)
-_HOW_MUCH = re.compile(r"多少|(?<!哪)几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远|(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
+# how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)
+_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远|(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
 # those, or a noun of quantity (数量, 比例, 金额 …)
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
@@ -117,6 +116,7 @@ _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00
 # Units a figure question may ask in (多少公里, 多少亿元): the unit of the answer, not content.
 _MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
 _WHETHER = re.compile(r"有无|有没有|是不是")
+_A_NOT_A = re.compile(r"(.)[不没]\1")  # 够不够, 会不会, 有没有: a yes-or-no question
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
 _POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点]")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
@@ -173,7 +173,7 @@ def _asks_figure(q: str) -> bool:
     if not _HOW_MUCH.search(q) and _OTHER_ASKING.search(q):
         return False  # 合同数量和金额 in a question asking 什么时候 / …吗 / 如何: nouns of its subject
     clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
-    yes_no = q.rstrip("？?。. ").endswith(("吗", "么"))
+    yes_no = q.rstrip("？?。. ").endswith(("吗", "么")) or bool(_A_NOT_A.search(clauses[-1] if clauses else ""))
     return not (yes_no and len(clauses) > 1 and not _FIGURE_Q.search(clauses[-1]))
 
 
