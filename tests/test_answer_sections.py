@@ -963,3 +963,13 @@ def test_a_lay_question_is_answered_from_the_article_dense_ranks_first_by_a_clea
     assert "治安管理处罚法" in answer.cited[0].citation
     monkeypatch.setattr(compose, "LAY_MARGIN", 1.0)  # no lead is clear enough: only the sure similarity would do
     assert not ask(ix, question).answered
+
+
+def test_a_bound_word_frames_a_figure_question_however_the_segmenter_cuts_it() -> None:
+    """最多能申请 comes out of the segmenter as 最 + 多 + 能: the run 最多 frames the question as the word would;
+    至少 and 下限 ask which bound, as 最少 does (the text says 50个以上, 不低于)."""
+    loan = [t.text for t in analyse("符合条件的人员自主创业最多能申请多少额度的创业担保贷款？").terms]
+    assert "最多" not in loan and {"创业", "担保", "贷款"} <= set(loan)
+    members = [t.text for t in analyse("予以保留的社会团体至少要有多少个成员？").terms]
+    assert "至少" not in members and "成员" in members
+    assert "下限" not in [t.text for t in analyse("农用地膜的厚度有什么下限要求？").terms]

@@ -75,7 +75,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 今年 去年 本年度 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般
+    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 至多 上限 下限
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
@@ -262,10 +262,10 @@ def content_terms(
             run += word
             continue
         if run:
-            merged.append(run)
-            if len(run) > 1:
-                glued.add(run)
-            previous = run if len(run) > 1 else None
+            framing = run in _FRAMING  # 最 + 多 of 最多能申请: framing, however the segmenter cut it
+            merged += [] if framing else [run]
+            glued |= {run} if len(run) > 1 and not framing else set()
+            previous = run if len(run) > 1 and not framing else None
             run = ""
         if word is not None:
             if previous is not None and word != previous:
