@@ -967,9 +967,32 @@ def test_a_lay_question_is_answered_from_the_article_dense_ranks_first_by_a_clea
 
 def test_a_bound_word_frames_a_figure_question_however_the_segmenter_cuts_it() -> None:
     """最多能申请 comes out of the segmenter as 最 + 多 + 能: the run 最多 frames the question as the word would;
-    至少 and 下限 ask which bound, as 最少 does (the text says 50个以上, 不低于)."""
+    至少, 下限 and 不少(于) ask which bound, as 最少 does (the text says 50个以上, 不低于, 不得少于)."""
     loan = [t.text for t in analyse("符合条件的人员自主创业最多能申请多少额度的创业担保贷款？").terms]
     assert "最多" not in loan and {"创业", "担保", "贷款"} <= set(loan)
     members = [t.text for t in analyse("予以保留的社会团体至少要有多少个成员？").terms]
     assert "至少" not in members and "成员" in members
     assert "下限" not in [t.text for t in analyse("农用地膜的厚度有什么下限要求？").terms]
+    assert "不少" not in [t.text for t in analyse("哪些法规规定征求意见的期限一般不少于三十日？").terms]  # 不少 + 于
+
+
+def test_a_statute_section_states_its_name_for_its_articles_when_statutes_are_limited(tmp_path: Path) -> None:
+    """An article that mentions 听证程序 in passing does not push out the one under 第四节 听证程序 that says only
+    听证: the section's heading states the question's phrase for its articles."""
+    from lawdocs.answering.compose import limit_statutes
+    from test_answer_collection import make_law
+
+    law = make_law(
+        "中华人民共和国青山处罚法",
+        [
+            "第一条 行政机关作出的处罚决定经过听证程序的，应当进行法制审核。",
+            "第二条 行政机关拟作出较大数额罚款决定的，应当告知当事人有要求听证的权利。",
+        ],
+    )
+    law.clauses[0].path = ["第五章 行政处罚的决定", "第三节 普通程序"]
+    law.clauses[1].path = ["第五章 行政处罚的决定", "第四节 听证程序"]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([law])
+    passing, hearing = ix.row_of[law.clauses[0].id], ix.row_of[law.clauses[1].id]
+    kept = limit_statutes(ix, [(passing, 1.0, []), (hearing, 1.0, [])], "青山处罚法对听证程序是怎么规定的？")
+    assert hearing in [r for r, _, _ in kept]

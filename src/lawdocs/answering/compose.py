@@ -36,7 +36,9 @@
   higher says nothing about them: 国务院工作规则's "三十七、国务院常务会议由…组成" does not drop 国务院组织法 第七条). Of those, only the articles stating
   the longest run of the question's characters (the statute's own name and the words that ask, 规定 / 多少 / 最长 …,
   left out: 规定租赁期限 is not 确定租赁期限) that any of them states are
-  cited: 对被征收房屋价值的补偿 is the article that says so, not the one listing it among other items. Ties of
+  cited: 对被征收房屋价值的补偿 is the article that says so, not the one listing it among other items. An
+  article's 节 heading states its matter for it (第四节 听证程序 for 行政处罚法对听证程序…; not a 章, which is
+  broad): an article elsewhere that mentions 听证程序 in passing does not push it out. Ties of
   evidence go to the clause the model ranks higher. Past the first, an article is cited only when its dense
   similarity (relative to the best candidate's) is within ``STATUTE_DENSE_MARGIN`` of the closest cited-eligible
   article's: shared words let a neighbouring article through, the model tells it is about something else
@@ -76,6 +78,7 @@ from .grouping import citation_of
 from .question import FRAME_WORDS, GENERIC_WORDS, Question
 from .records import ComparisonRow, Figure
 from .scope import title_key
+from .sections import narrow_heading
 
 if TYPE_CHECKING:
     from ..filters import Filters
@@ -243,7 +246,9 @@ def limit_statutes(
             for word in _ASKING:  # nor do the words that ask (规定, 最长, 多少): a run stops at them
                 text = text.replace(word, "|")
             own[doc.id] = text
-        phrase[row] = _phrase(own[doc.id], texts[row])
+        path = index.clauses[row].path  # a 节 that names the matter (第四节 听证程序) states it for its articles
+        heading = ev.normalise_text(path[-1]) if path and narrow_heading(doc.doc_type, path[-1]) else ""
+        phrase[row] = max(_phrase(own[doc.id], texts[row]), _phrase(own[doc.id], heading) if heading else 0)
         longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}
     out = []
