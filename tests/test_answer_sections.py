@@ -996,3 +996,23 @@ def test_a_statute_section_states_its_name_for_its_articles_when_statutes_are_li
     passing, hearing = ix.row_of[law.clauses[0].id], ix.row_of[law.clauses[1].id]
     kept = limit_statutes(ix, [(passing, 1.0, []), (hearing, 1.0, [])], "青山处罚法对听证程序是怎么规定的？")
     assert hearing in [r for r, _, _ in kept]
+
+
+def test_a_report_s_plans_are_about_the_year_after_the_one_it_reports_on(tmp_path: Path) -> None:
+    from lawdocs.answering.compose import year_fits
+    from test_answer_collection import make_doc
+
+    doc = make_doc(
+        "潮州市青山区关于2020年度法治政府建设的年度报告",
+        ["组织执法人员参加培训。", "完善法制队伍建设，把好重大执法决定的“闸口”。"],
+        region="潮州市青山区",
+        doc_type="rule_of_law_report",
+        year=2020,
+    )
+    doc.clauses[0].path = ["一、2020年度主要工作成效"]
+    doc.clauses[1].path, doc.clauses[1].role = ["三、下一步工作打算"], "plans"
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc])
+    done, plans = ix.row_of[doc.clauses[0].id], ix.row_of[doc.clauses[1].id]
+    assert year_fits(ix, plans, [2021]) and not year_fits(ix, done, [2021])
+    assert year_fits(ix, done, [2020]) and not year_fits(ix, plans, [2019])

@@ -3,6 +3,7 @@
 - **Years**: a clause is about the year a question asks for when its section headings name that year, or (when
   its headings name no year) its text or its document's year does. 北京市2025年… is answered from the 2026
   report's "一、2025年工作回顾", not from its "三、2026年重点工作"; 湘桥区2019年… finds no clause of the 2020 report.
+  A report's plans for the next year (三、下一步工作打算 of the 2020 report) are about that year (2021年工作打算).
   Among figures, a clause whose headings or text name the year asked about gains ``YEAR_NAMED`` over one that
   only inherits its document's year: 广东省2026年…增长目标 is the 4.5%—5% of "三、2026年工作安排", not the 年均
   5%左右 of the "十五五" targets (a heading with no year). In a comparison, a year that dates the reports
@@ -133,7 +134,9 @@ def year_fits(index: Index, row: int, years: Sequence[int]) -> bool:
     if heading_years:
         return any(y in heading_years for y in years)
     doc = index.documents[clause.doc_id]
-    return any(doc.year == y or f"{y}年" in clause.text for y in years)
+    # a report's 下一步工作打算 is about the year after the one it reports on (湘桥区…2021年工作打算)
+    ahead = 1 if clause.role == "plans" and isinstance(doc.year, int) else 0
+    return any(doc.year in (y, y - ahead) or f"{y}年" in clause.text for y in years)
 
 
 def names_year(index: Index, row: int, years: Sequence[int]) -> bool:
