@@ -1016,3 +1016,21 @@ def test_a_report_s_plans_are_about_the_year_after_the_one_it_reports_on(tmp_pat
     done, plans = ix.row_of[doc.clauses[0].id], ix.row_of[doc.clauses[1].id]
     assert year_fits(ix, plans, [2021]) and not year_fits(ix, done, [2021])
     assert year_fits(ix, done, [2020]) and not year_fits(ix, plans, [2019])
+
+
+def test_a_run_of_province_names_before_a_year_names_places_and_a_repeated_word_is_no_alternative() -> None:
+    from lawdocs.answering.wording import short_places
+
+    q = analyse("京沪粤2026年政府工作报告里，哪些对博物馆建设或博物馆事业发展作了安排")
+    terms = [t.text for t in q.terms]
+    assert short_places("京沪粤2026年政府工作报告里") == ["北京", "上海", "广东"]
+    assert "京沪" not in terms and 2026 in q.years
+    # 博物馆 is asked about on both sides of 或: it is a term, not another word for 建设
+    assert "博物馆" in terms
+    assert "处分" in next(t for t in analyse("对加重处罚或处分有什么规定").terms if t.text == "处罚").alts
+
+
+def test_time_and_extent_words_frame_a_question() -> None:
+    assert [t.text for t in analyse("截至2025年，北京市新能源汽车保有量有多少？").terms] == ["北京市", "新能源", "汽车", "保有量"]
+    terms = [t.text for t in analyse("“十四五”期间，广东全省PM2.5年平均浓度保持在什么水平？").terms]
+    assert "期间" not in terms and "全省" not in terms and "十四五" in terms

@@ -75,7 +75,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 今年 去年 本年度 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 至多 上限 下限 不少
+    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
@@ -228,6 +228,7 @@ def content_terms(
     """The question's content terms (with parts), the years it names, and its neighbouring term pairs.
     `across`: each item of a list may be answered alone (a comparison's documents, a measures question's topics)."""
     q = DOC_NUMBER.sub(" ", fold(question))  # 国发〔2018〕39号 names a document (scope); 2018 is not asked about
+    q = without_short_places(q)  # 京沪粤三地, 京沪粤2026年: the scope, not content
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
     quoted = [m.group(1) for m in _QUOTED.finditer(q)]  # a quoted name is one term, as written
@@ -237,7 +238,6 @@ def content_terms(
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     q = _POINTER.sub(" ", q)
     q = _INTENDS.sub(" ", q)
-    q = without_short_places(q)  # 京沪粤三地: the scope, not content
     keep = _KEEP_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
     tokens: list[str] = []
@@ -280,8 +280,8 @@ def content_terms(
     joints = ("或", "或者", "、") if across else ("或", "或者")
     either: dict[str, list[str]] = {}
     heads: dict[str, str] = {}  # a word → the first of its chain (A、B、C: B and C → A)
-    for a, joint, b in zip(words, tokens[1:], words[2:], strict=False):
-        if joint in joints and a and b and len(a) > 1 and len(b) > 1 and a in merged and b in merged and a != b:
+    for i, (a, joint, b) in enumerate(zip(words, tokens[1:], words[2:], strict=False)):  # not 博物馆 of
+        if joint in joints and a and b and len(a) > 1 and len(b) > 1 and a in merged and b in merged and b not in words[: i + 1]:  # 博物馆建设或博物馆事业
             head = heads.get(a, a)
             either.setdefault(head, []).append(b)
             heads[b] = head

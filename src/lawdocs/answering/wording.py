@@ -39,7 +39,9 @@ SHORT_PROVINCES = dict(
     闽:福建 赣:江西 鲁:山东 豫:河南 鄂:湖北 湘:湖南 粤:广东 琼:海南 川:四川 蜀:四川 黔:贵州 滇:云南 陕:陕西
     甘:甘肃 陇:甘肃 青:青海 蒙:内蒙古 桂:广西 藏:西藏 宁:宁夏 新:新疆 港:香港 澳:澳门""".split()
 )
-SHORT_PLACES = re.compile(rf"([{''.join(SHORT_PROVINCES)}]{{2,6}})(?:[两二三四五六七八九十几]?(?:省市|地|省|市)|等地)")
+SHORT_PLACES = re.compile(
+    rf"([{''.join(SHORT_PROVINCES)}]{{2,6}})(?:[两二三四五六七八九十几]?(?:省市|地|省|市)|等地|(?=(?:19|20)\d\d年))"
+)  # 京沪粤2026年政府工作报告: a run before a year names places too
 _FULL_NAMES = frozenset(SHORT_PROVINCES.values())  # 辽宁 of 辽宁省 is a province's name, not 辽 + 宁
 
 
