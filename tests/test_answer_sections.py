@@ -1034,3 +1034,23 @@ def test_time_and_extent_words_frame_a_question() -> None:
     assert [t.text for t in analyse("截至2025年，北京市新能源汽车保有量有多少？").terms] == ["北京市", "新能源", "汽车", "保有量"]
     terms = [t.text for t in analyse("“十四五”期间，广东全省PM2.5年平均浓度保持在什么水平？").terms]
     assert "期间" not in terms and "全省" not in terms and "十四五" in terms
+
+
+def test_a_section_is_named_by_its_heading_without_the_generic_verb_it_opens_with(tmp_path: Path) -> None:
+    """推动青山装备产业高质量发展 names "二、加快推动青山装备产业高质量发展": 加快 says how, not what."""
+    from lawdocs.answering.sections import named_section
+    from test_answer_collection import make_doc
+
+    doc = make_doc(
+        "国务院关于加快推进青山装备产业转型升级的指导意见",
+        ["（一）指导思想。推动青山装备产业转型升级。", "（三）完善青山装备创新体系。", "（四）优化青山装备产业布局。"],
+        region=None,
+        doc_type="notice",
+    )
+    doc.clauses[0].path = ["一、总体要求"]
+    doc.clauses[1].path = doc.clauses[2].path = ["二、加快推动青山装备产业高质量发展"]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc])
+    q = analyse("国务院关于加快推进青山装备产业转型升级的指导意见，在推动青山装备产业高质量发展上提出了哪些举措？")
+    rows = named_section(ix, q, ix.rows_matching(parse_filters(None)))
+    assert [ix.clauses[r].text[:3] for r in rows] == ["（三）", "（四）"]

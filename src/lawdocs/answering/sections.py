@@ -53,8 +53,8 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
     """Rows of the sections a question names by their heading, in a document it names by its title.
 
     国家组织药品集中采购和使用试点采取了哪些具体措施 asks for the section "三、具体措施" of the 试点方案: a
-    heading (without its number; or one of its phrases between commas, of four characters or more) that the
-    question states as written, in a document whose title and that heading hold every content term of the
+    heading (without its number; or one of its phrases between commas, of four characters or more; or without
+    the generic verb it opens with, `_bare`) that the question states as written, in a document whose title and that heading hold every content term of the
     question but the generic verbs and the kind of text asked for (``ASKED_NOUNS``). Not in statutes, whose
     answers cite their articles (`compose.limit_statutes`). At most ``NAMED_DOCUMENTS`` documents; rows in
     document order, with the measure whose lead phrase is the heading (6、推进…改革工作。 heads 一是…四是).
@@ -80,7 +80,9 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
             else:
                 phrases = [p for p in re.split(r"[，,；;]", name) if len(p) >= 4 and p in asked]
                 whole = _PAUSES.sub("", name)  # 促进产教融合 校企“双元”育人 as 促进产教融合、校企“双元”育人
-                named_by[heading] = whole if len(whole) >= 2 and whole in asked else max(phrases, key=len, default="")
+                bare = _bare(whole)  # 推动农机装备产业高质量发展 names "二、加快推动农机装备产业高质量发展"
+                stated = whole if whole in asked else bare if len(bare) >= 6 and bare in asked else ""
+                named_by[heading] = stated if len(stated) >= 2 else max(phrases, key=len, default="")
         return named_by[heading]
 
     found: dict[str, set[str]] = {}
@@ -105,6 +107,14 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
         if any(h in found.get(index.clauses[int(r)].doc_id, ()) for h in index.clauses[int(r)].path)
         or (index.clauses[int(r)].doc_id in found and _lead(index.clauses[int(r)].text) in leads)
     ]
+
+
+def _bare(name: str) -> str:
+    """A heading without the generic verbs it opens with (加快推动… → 推动…: 推动 says what is done, 加快 how)."""
+    from .question import GENERIC_WORDS
+
+    opener = next((w for w in GENERIC_WORDS if name.startswith(w) and len(name) > len(w) + 4), "")
+    return name[len(opener) :]
 
 
 def _share(q: Question, name: str) -> float:
