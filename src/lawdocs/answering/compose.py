@@ -20,10 +20,13 @@
   to 0.61, but 0.65 gave the test part one more right answer and one more wrong one, so the value stays 0.7.
   Below it, down to ``STATUTE_DENSE_FLOOR``, the hit is cited when the retrievers agree on it: the dense ranking
   puts it first too, and either ahead of its runner-up by ``LAY_MARGIN`` or first in the lexical ranking as well
-  (`retrievers_agree`). Similarity alone does not separate right from wrong top articles (of the 84 lay questions
-  refused over the twelve question files read by the ninth pass, the right top hits and the wrong ones both
-  spread over 0.55-0.72); agreement does: 16 of those questions were answered by it, 14 from a gold article, and
-  none of the out-of-scope questions (margins 0.02 and 0.04 gave 18 right of 26 and 12 of 14 there).
+  (`retrievers_agree`). Similarity alone does not separate right from wrong top articles: of the 84 lay questions
+  the rule found refused over the twelve question files read by the ninth pass, the right top hits and the wrong
+  ones both spread over 0.55-0.72, and citing every top hit at 0.6 or more answered 6 more right and 20 more
+  wrong. Agreement separates them better: 16 of those questions were answered by it, 15 from a gold article, and
+  none of the ~160 out-of-scope questions that reach this step (a margin of 0.02 gave 17 right and 5 wrong in a
+  static count over the same questions, 0.04 12 and 2). On STARD's 247 held-back questions it is weaker: 15 more
+  answers, 3 citing a gold article, 5 other articles of statutes the collection holds, 7 about statutes it lacks.
 - **One named document**: when the question (or a filter) names exactly one document and no clause clears the
   cut-off, its top-ranked hybrid hit about the year asked is cited when its evidence is at least
   ``NAMED_COVERAGE``: the collection-wide cut-off guards against clauses of other documents that share a few
