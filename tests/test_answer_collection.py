@@ -301,7 +301,7 @@ def test_a_statute_answers_with_the_article_stating_the_question_s_phrase(statut
     kept = [(r, 1.0, []) for r in law]  # equal evidence: both hold 订立 and 书面劳动合同
     chosen = limit_statutes(statutes, kept, "劳动合同法实施条例对依法订立书面劳动合同有什么规定？")
     assert [statutes.clauses[r].article for r, _, _ in chosen] == ["第五条"]  # 依法订立书面劳动合同, as asked
-    assert len(limit_statutes(statutes, kept)) == 2  # no question text: evidence alone
+    assert len(limit_statutes(statutes, kept, per_statute=2)) == 2  # no question text: evidence alone
 
 
 def test_a_statute_s_further_articles_must_be_as_close_to_the_question(statutes: Index) -> None:
@@ -315,10 +315,11 @@ def test_a_statute_s_further_articles_must_be_as_close_to_the_question(statutes:
     kept = [(first, 1.0, []), (second, 1.0, [])]  # equal evidence, no question phrase: both would be cited
     near = {first: 1.0, second: 1.0 - STATUTE_DENSE_MARGIN / 2}
     far = {first: 1.0, second: 1.0 - 2 * STATUTE_DENSE_MARGIN}
-    assert [r for r, _, _ in limit_statutes(statutes, kept, "", near)] == [first, second]
-    assert [r for r, _, _ in limit_statutes(statutes, kept, "", far)] == [first]
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", near, 2)] == [first, second]
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", far, 2)] == [first]
     # the first is cited whatever the model says; the bound is the closest eligible article's similarity
-    assert [r for r, _, _ in limit_statutes(statutes, kept, "", {first: 0.5, second: 1.0})] == [first, second]
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", {first: 0.5, second: 1.0}, 2)] == [first, second]
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", near)] == [first]  # one article unless a figure is asked
 
 
 def test_a_figure_belongs_to_the_phrase_before_it_and_keeps_its_within() -> None:
@@ -410,7 +411,7 @@ def test_a_statute_s_phrase_does_not_run_through_the_words_that_ask(tmp_path: Pa
     rows = {c.text[:6]: r for r, c in enumerate(ix.clauses)}
     kept = [(rows["第七百零七条"], 1.0, []), (rows["第七百零五条"], 1.0, [])]
     # 707's 无法确定租赁期限 shares 定租赁期限 with 规定租赁期限; 规定 asks, so both state 租赁期限 alike
-    chosen = limit_statutes(ix, kept, "民法典规定租赁期限最长多少年？")
+    chosen = limit_statutes(ix, kept, "民法典规定租赁期限最长多少年？", per_statute=2)  # a figure question
     assert {ix.clauses[r].text[:6] for r, _, _ in chosen} == {"第七百零五条", "第七百零七条"}
 
 

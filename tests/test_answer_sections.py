@@ -994,7 +994,7 @@ def test_a_statute_section_states_its_name_for_its_articles_when_statutes_are_li
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     ix.add_documents([law])
     passing, hearing = ix.row_of[law.clauses[0].id], ix.row_of[law.clauses[1].id]
-    kept = limit_statutes(ix, [(passing, 1.0, []), (hearing, 1.0, [])], "青山处罚法对听证程序是怎么规定的？")
+    kept = limit_statutes(ix, [(passing, 1.0, []), (hearing, 1.0, [])], "青山处罚法对听证程序是怎么规定的？", per_statute=2)
     assert hearing in [r for r, _, _ in kept]
 
 
@@ -1054,3 +1054,22 @@ def test_a_section_is_named_by_its_heading_without_the_generic_verb_it_opens_wit
     q = analyse("国务院关于加快推进青山装备产业转型升级的指导意见，在推动青山装备产业高质量发展上提出了哪些举措？")
     rows = named_section(ix, q, ix.rows_matching(parse_filters(None)))
     assert [ix.clauses[r].text[:3] for r in rows] == ["（三）", "（四）"]
+
+
+@pytest.mark.slow
+def test_a_statute_answers_with_one_article_and_a_figure_question_chooses_among_two(
+    bundled_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second article of the same statute was a neighbour sharing its words (行政强制法 第十一条 beside 第九条);
+    a figure question still weighs two, the figure choosing the article that states it."""
+    from lawdocs.answering import compose
+
+    ix = Index.open(bundled_index)
+    kinds = ask(ix, "行政强制法规定的行政强制措施包括哪些种类？")
+    assert [c.article for c in kinds.cited] == ["第九条"]
+    question = "按照政务数据共享条例，政务数据提供部门作出同意共享的答复后，最迟要在多长时间内把政务数据共享出去？"
+    timely = ask(ix, question)
+    assert timely.figure is not None and timely.figure.value == "20个工作日内"
+    assert [c.article for c in timely.cited] == ["第二十二条"]
+    monkeypatch.setattr(compose, "FIGURE_STATUTE_CLAUSES", 1)  # the stating article is the second candidate
+    assert ask(ix, question).figure.value != "20个工作日内"  # type: ignore[union-attr]

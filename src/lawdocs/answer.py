@@ -334,7 +334,8 @@ def _answer(
                 return answer
             passed = kept
             if not q.comparative:
-                kept = referred(index, compose.limit_statutes(index, kept, q.text, dense), passed)
+                per_statute = compose.FIGURE_STATUTE_CLAUSES if q.kind == "figure" else compose.STATUTE_CLAUSES
+                kept = referred(index, compose.limit_statutes(index, kept, q.text, dense, per_statute), passed)
                 if q.kind != "figure":
                     kept = covered_sections(index, q, elaborations(index, covered_leads(index, q, kept), mask), mask)
         if reranker is not None:
