@@ -1057,16 +1057,15 @@ def test_a_section_is_named_by_its_heading_without_the_generic_verb_it_opens_wit
 
 
 @pytest.mark.slow
-def test_a_statute_answers_with_one_article_and_a_figure_question_chooses_among_two(
+def test_a_figure_question_chooses_among_two_articles_of_a_statute(
     bundled_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A second article of the same statute was a neighbour sharing its words (行政强制法 第十一条 beside 第九条);
-    a figure question still weighs two, the figure choosing the article that states it."""
+    """One article per statute (`test_a_statute_s_further_articles_must_be_as_close_to_the_question`), but a
+    figure question weighs two, the figure choosing the article that states it: 第二十二条's 20个工作日内, which
+    the search ranks below 第二十一条's 1个工作日内."""
     from lawdocs.answering import compose
 
     ix = Index.open(bundled_index)
-    kinds = ask(ix, "行政强制法规定的行政强制措施包括哪些种类？")
-    assert [c.article for c in kinds.cited] == ["第九条"]
     question = "按照政务数据共享条例，政务数据提供部门作出同意共享的答复后，最迟要在多长时间内把政务数据共享出去？"
     timely = ask(ix, question)
     assert timely.figure is not None and timely.figure.value == "20个工作日内"
