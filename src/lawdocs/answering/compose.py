@@ -41,7 +41,6 @@
   holdout; the second article was a neighbour: 第六十四条 beside 第六十三条, 第三十条 beside 第二十八条) and lost no
   gold article but a figure question's, whose stating article was the second. The articles are only those
   whose evidence is at least ``STATUTE_RELATIVE`` of the best statute article's: a statute's neighbouring articles
-  whose evidence is at least ``STATUTE_RELATIVE`` of the best statute article's: a statute's neighbouring articles
   share its vocabulary, so the evidence of its side articles is high but says little (a notice's clause scoring
   higher says nothing about them: 国务院工作规则's "三十七、国务院常务会议由…组成" does not drop 国务院组织法 第七条). Of those, only the articles stating
   the longest run of the question's characters (the statute's own name and the words that ask, 规定 / 多少 / 最长 …,

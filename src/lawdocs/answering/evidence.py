@@ -12,7 +12,8 @@ Evidence of a clause for a question is the **weighted coverage** of the question
 - ``CONTEXT_CREDIT`` times the above when only the clause's heading path or article names the term;
   ``NEAR_CREDIT`` (full credit) when the clause's own heading names it and is about the question (the
   question's terms make up half of it or of one of its phrases, `sections.HEADING_SHARE`), in a report or
-  notice (not a statute, whose 章/节 headings are broad): the measures under "二、关于理顺黄金工业投资渠道问题"
+  notice, or when it is a statute's 节 (not its 编 or 章, which are broad: `sections.narrow_heading`; 第四节
+  听证程序 says its articles are about 听证程序): the measures under "二、关于理顺黄金工业投资渠道问题"
   are about that investment though their text says only "固定资产投资规模每年仍按10亿元安排"; the measures under
   "(三)规范执法程序,推进行政执法严格规范公正文明" are not all about 行政执法. Not for the kind of text asked
   for (要求, 任务 … of "一、总体要求", ``ASKED_NOUNS``). Over the eleven question files read so far, this raised
@@ -186,8 +187,8 @@ class Evidence:
 def term_credit(
     term: Term, text: str, context: str, idf: dict[str, float], near: str = ""
 ) -> tuple[float, list[str]]:
-    """Credit of one term in a clause (text first, then heading path; `near` is its own heading, normalised, in a
-    report or notice) and the words that earned it."""
+    """Credit of one term in a clause (text first, then heading path; `near` is its own heading, normalised, when
+    that heading is narrow enough to say what the clause is about) and the words that earned it."""
     if term.found_in(text):
         return 1.0, [w for w in (term.text, *term.alts) if w in text][:1]
     best, words = 0.0, []
