@@ -17,7 +17,8 @@ the start of the seventh pass, measured once with that pass's starting code and 
 ``--split holdout8`` ``ask_holdout8.jsonl`` (75 more, written after holdout6 and holdout7 had been measured and
 read, measured once with the pass's starting code and once with its final code); ``--split holdout9``
 ``ask_holdout9.jsonl`` (75 more, written at the start of the eighth pass, measured the same way); ``--split holdout10``
-``ask_holdout10.jsonl`` (75 more, written at the start of the ninth pass, measured the same way).
+``ask_holdout10.jsonl`` (75 more, written at the start of the ninth pass, measured the same way); ``--split holdout11``
+``ask_holdout11.jsonl`` (75 more, written at the start of the tenth pass, measured the same way).
 The index is the bundled corpus indexed once with the default model (build it with
 ``lawdocs index corpora --index DIR``).
 
@@ -30,8 +31,10 @@ The index is the bundled corpus indexed once with the default model (build it wi
   no gold clause shown.
 - coverage: for comparative questions, the share of the documents that answer with a row in the table.
 - figures: figure questions whose figure contains the gold quantity with its qualifier.
+- unanswered with a gold lead: of the answerable questions left unanswered, those whose `leads` (search's first
+  hits, named as places to look) hold a gold clause.
 
-    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|holdout7|holdout8|holdout9|holdout10|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|holdout7|holdout8|holdout9|holdout10|holdout11|all]
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ HOLDOUT7 = QUESTIONS.parent / "ask_holdout7.jsonl"  # 75 more, written while tha
 HOLDOUT8 = QUESTIONS.parent / "ask_holdout8.jsonl"  # 75 more, written after holdout6 and 7 had been read
 HOLDOUT9 = QUESTIONS.parent / "ask_holdout9.jsonl"  # 75 more, written after holdout8 had been read
 HOLDOUT10 = QUESTIONS.parent / "ask_holdout10.jsonl"  # 75 more, written after holdout9 had been read
+HOLDOUT11 = QUESTIONS.parent / "ask_holdout11.jsonl"  # 75 more, written after holdout10 had been read
 
 
 def norm(text: str) -> str:
@@ -115,6 +119,12 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
         if any(norm(titles[c.clause_id]) == gt and k in norm(c.text) for c in cited)
     ]
     out["recall"] = len(found) / len(entries) if answer.answered else 0.0
+    if not answer.answered:  # where the answer says to look: does a gold clause lie there?
+        out["lead_hit"] = any(
+            norm(lead.title) == gt and (not keys or any(k in norm(lead.text) for k in keys))
+            for lead in answer.leads
+            for gt, keys in gold
+        )
     if answer.answered and cited:
         out["precision"] = len(good) / len(cited)
         out["confident_wrong"] = not good
@@ -138,14 +148,14 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     parser.add_argument(
         "--name", help="result file name (default ask_collection[_SPLIT]); a later run of a held-out part"
     )
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5, "holdout6": HOLDOUT6, "holdout7": HOLDOUT7, "holdout8": HOLDOUT8, "holdout9": HOLDOUT9, "holdout10": HOLDOUT10}.get(
+    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5, "holdout6": HOLDOUT6, "holdout7": HOLDOUT7, "holdout8": HOLDOUT8, "holdout9": HOLDOUT9, "holdout10": HOLDOUT10, "holdout11": HOLDOUT11}.get(
         args.split, QUESTIONS
     )
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -172,6 +182,8 @@ def main() -> None:
         else None,
         "confident_wrong_answerable": sum(r.get("confident_wrong", False) for r in answerable),
         "comparative_coverage": round(mean(comparative), 3) if comparative else None,
+        "unanswered_with_gold_lead": f"{sum(r.get('lead_hit', False) for r in answerable)}"
+        f"/{sum('lead_hit' in r for r in answerable)}",
         "figures_right": f"{sum(figures)}/{len(figures)}",
         "seconds_per_question": round(seconds / max(1, len(results)), 2),
     }

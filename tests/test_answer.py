@@ -128,6 +128,15 @@ def test_cli_ask_prints_a_readable_tree(report_index: Index) -> None:
     assert "潮州市湘桥区" in result.stdout and "三项制度" in result.stdout and "summary" in result.stdout
 
 
+def test_cli_ask_names_where_to_look_when_it_cannot_answer(report_index: Index) -> None:
+    result = CliRunner().invoke(app, ["ask", "南极企鹅的繁殖季节是什么时候？", "--index", str(report_index.folder)])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "not answered" in out and "where to look" in out and "not confirmed" in out
+    lead = ask(report_index, "南极企鹅的繁殖季节是什么时候？").leads[0]
+    assert lead.clause_id in out.replace("│", "")
+
+
 def test_cli_ask_reports_errors_with_exit_code(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ask", "行政执法", "--index", str(tmp_path / "missing")])
     assert result.exit_code == 1

@@ -245,6 +245,22 @@ def test_ask_shows_the_figure_and_grouped_citations(page: Any, server: str, shot
     shot(page, "ask-measures")
 
 
+def test_an_unanswered_question_shows_where_to_look(page: Any, server: str, shot: Shots) -> None:
+    """/ask's `leads` (search's first hits for a question no clause answers) render as dashed cards under the
+    "not found" message, each with its citation and a link to its context; never as cited clauses."""
+    search(page, server, "南极企鹅的繁殖季节是什么时候？", mode="ask")
+    wait_done(page)
+    assert "没有找到" in page.locator("#message").inner_text()
+    assert page.locator(".card.cited").count() == 0
+    leads = page.locator(".leads .card.lead")
+    assert 1 <= leads.count() <= 5
+    assert "未确认" in page.locator(".leads h3").inner_text()
+    first = leads.first
+    assert first.locator(".citation").inner_text().strip() and first.locator(".clause-text").inner_text().strip()
+    assert first.locator("a").count() >= 1
+    shot(page, "ask-leads")
+
+
 def test_comparison_rows_render_as_a_table(page: Any, server: str, shot: Shots) -> None:
     """The page's rendering of /ask's optional `comparison` rows, fed from the real answer's cited clauses."""
 

@@ -88,6 +88,9 @@ def test_ask_answers_with_grouped_citations(client: httpx.Client) -> None:
     assert figure["figure"]["value"].endswith("5件")
     none = client.post("/ask", json={"question": "南极企鹅的繁殖季节是什么时候？"}).json()
     assert none["answered"] is False and none["reason"]
+    # where to look, with the fields a program needs to fetch and cite each place
+    assert none["leads"] and all(lead["citation"] and lead["clause_id"] and lead["text"] for lead in none["leads"])
+    assert not [c for g in none["groups"] for s in g["sections"] for c in s["clauses"]]
 
 
 def test_documents_and_clauses_with_neighbours(client: httpx.Client) -> None:

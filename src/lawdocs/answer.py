@@ -22,7 +22,6 @@ An application can pass ``generator(question, cited_clauses) -> str`` to write p
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +31,17 @@ import numpy as np
 from .answering import compose
 from .answering import evidence as ev
 from .answering.coverage import AGREED_DEPTH, best_per_document, per_document_passing
-from .answering.grouping import LIMIT, cap, citation_of, cite, cite_clause, group, lead_phrase, summarise
+from .answering.grouping import (
+    LIMIT,
+    cap,
+    citation_of,
+    cite,
+    cite_clause,
+    group,
+    lead_phrase,
+    leads,
+    summarise,
+)
 from .answering.question import Question, analyse, join_phrases
 from .answering.records import (
     Answer,
@@ -42,6 +51,7 @@ from .answering.records import (
     Figure,
     Generator,
     Highlight,
+    Lead,
     RegionGroup,
     SectionGroup,
 )
@@ -64,6 +74,7 @@ __all__ = [
     "Figure",
     "Generator",
     "Highlight",
+    "Lead",
     "RegionGroup",
     "SectionGroup",
     "ask",
@@ -75,13 +86,13 @@ __all__ = [
 MAX_QUESTION = 500
 
 from .answering.candidates import (  # noqa: E402
-    RERANK_CITED,
     _law_article,
     _role_rows,
     candidate_rows,
     document_scope,
     referred,
     referring,
+    reranked,
     score_rows,
     select,
 )
@@ -242,39 +253,9 @@ def ask(
     return answer
 
 
-def _sigmoid(logit: float) -> float:
-    return 0.5 * (1.0 + math.tanh(0.5 * logit))  # no overflow for any logit
-
-
-def _reranked(
-    index: Index,
-    q: Question,
-    flt: Filters,
-    mask: np.ndarray,
-    kept: list[tuple[int, float, list[str]]],
-    reranker: Reranker,
-) -> list[tuple[int, float, list[str]]]:
-    """`kept` scored and ordered by the reranker, or, when `kept` is empty, the candidates it accepts alone.
-
-    A clause the reranker scored gets its probability (the sigmoid of its logit) as score; kept clauses
-    outside its top candidates follow, their evidence scaled below the lowest such probability.
-    """
-    hits = index.search(q.text, k=reranker.fusion.depth, mode="hybrid", filters=flt, rerank=reranker)
-    prob = {
-        index.row_of[h.clause_id]: _sigmoid(h.scores["rerank"])
-        for h in hits
-        if "rerank" in h.scores and mask[index.row_of[h.clause_id]]  # the sections the question may use
-    }
-    if kept:
-        floor = min((prob[row] for row, _, _ in kept if row in prob), default=1.0)
-        rescored = [(row, prob[row] if row in prob else floor * e * 0.99, words) for row, e, words in kept]
-        return sorted(rescored, key=lambda x: (-x[1], x[0]))
-    accept = reranker.info.accept
-    if accept is None:
-        return []
-    floor = _sigmoid(accept)
-    best = sorted(((row, p) for row, p in prob.items() if p >= floor), key=lambda x: -x[1])
-    return [(row, p, []) for row, p in best[:RERANK_CITED]]
+def _leads(index: Index, q: Question, flt: Filters, mask: np.ndarray) -> list[Lead]:
+    """Where to look for a question refused after retrieval: search's first hits about the year asked."""
+    return leads(index, q.text, flt, mask, lambda row: compose.year_fits(index, row, q.years))
 
 
 def _answer(
@@ -319,7 +300,11 @@ def _answer(
                 found = [(r, h) for r, h in found if mask[r]]
                 hits = [r for r, _ in found]
                 sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
-                unanimous = sure is not None and compose.retrievers_agree(index, q, hits[0], flt)
+                unanimous = (  # only where agreement decides (see compose.lay_rescue)
+                    sure is not None
+                    and compose.STATUTE_DENSE_FLOOR <= sure < compose.LAY_DENSE
+                    and compose.retrievers_agree(index, q, hits[0], flt)
+                )
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
                     ranked = [index.row_of[h.clause_id] for h in index.search(q.text, k=5, filters=flt)]
@@ -331,6 +316,7 @@ def _answer(
                     "the statute articles that share the question's words are not about its matter (the model's "
                     f"similarity is below {compose.STATUTE_DENSE_FLOOR}); no other clause {where} clears the cut-off"
                 )
+                answer.leads = _leads(index, q, flt, mask)
                 return answer
             passed = kept
             if not q.comparative:
@@ -339,11 +325,12 @@ def _answer(
                 if q.kind != "figure":
                     kept = covered_sections(index, q, elaborations(index, covered_leads(index, q, kept), mask), mask)
         if reranker is not None:
-            kept = _reranked(index, q, flt, mask, kept, reranker)
+            kept = reranked(index, q, flt, mask, kept, reranker)
     if not kept:
         answer.reason = compose.why_unanswered(index, q, rows, score_rows(index, q, rows[:200]), where) + (
             f" ({note})" if note else ""
         )
+        answer.leads = _leads(index, q, flt, mask) if q.terms else []
         return answer
     if q.comparative and rows:  # every document that passes on its own, not only those near the best
         scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.years)]

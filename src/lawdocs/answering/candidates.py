@@ -1,8 +1,10 @@
 """Which clauses may answer a question: candidates (retrieval, role sections, article lookups), their evidence
-scores against the question's terms, and the selection that clears the calibrated cut-off."""
+scores against the question's terms, the selection that clears the calibrated cut-off, and the order a
+cross-encoder gives them when `ask(..., rerank=...)` asks for one."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -18,6 +20,7 @@ from .sections import heading_about, narrow_heading
 
 if TYPE_CHECKING:
     from ..index import Index
+    from ..search.rerank import Reranker
 
 
 RERANK_CITED = 5  # at most this many clauses cited on the reranker's word alone
@@ -27,13 +30,13 @@ ROLE_SCAN = 2000  # problems / plans sections up to this many clauses are all ca
 # -- retrieval and cut-off ---------------------------------------------------------------------------
 def candidate_rows(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
     """Rows worth scoring for `q`: hybrid and lexical top-k and every clause holding a content term, within `mask`."""
-    return [r for r in _candidates(index, q, flt, k, mask) if not _revision_note(index, r)]
+    return [r for r in _candidates(index, q, flt, k, mask) if not revision_note(index, r)]
 
 
 _REVISION_NOTE = re.compile(r"(会议|决定|命令|公告).{0,30}(通过|修正|修订|公布|发布)")
 
 
-def _revision_note(index: Index, row: int) -> bool:
+def revision_note(index: Index, row: int) -> bool:
     """A law's front-matter note (…常务委员会第三十六次会议《关于修改…的决定》第一次修正): no article, no heading."""
     clause = index.clauses[row]
     if clause.article or clause.path or clause.kind in ("measure", "article"):
@@ -203,3 +206,39 @@ def referred(
                 cited.add(target)
                 out.append((target, *cleared[target]))
     return out
+
+
+# -- the reranker's word ----------------------------------------------------------------------------
+def sigmoid(logit: float) -> float:
+    return 0.5 * (1.0 + math.tanh(0.5 * logit))  # no overflow for any logit
+
+
+def reranked(
+    index: Index,
+    q: Question,
+    flt: Filters,
+    mask: np.ndarray,
+    kept: list[tuple[int, float, list[str]]],
+    reranker: Reranker,
+) -> list[tuple[int, float, list[str]]]:
+    """`kept` scored and ordered by the reranker, or, when `kept` is empty, the candidates it accepts alone.
+
+    A clause the reranker scored gets its probability (the sigmoid of its logit) as score; kept clauses
+    outside its top candidates follow, their evidence scaled below the lowest such probability.
+    """
+    hits = index.search(q.text, k=reranker.fusion.depth, mode="hybrid", filters=flt, rerank=reranker)
+    prob = {
+        index.row_of[h.clause_id]: sigmoid(h.scores["rerank"])
+        for h in hits
+        if "rerank" in h.scores and mask[index.row_of[h.clause_id]]  # the sections the question may use
+    }
+    if kept:
+        floor = min((prob[row] for row, _, _ in kept if row in prob), default=1.0)
+        rescored = [(row, prob[row] if row in prob else floor * e * 0.99, words) for row, e, words in kept]
+        return sorted(rescored, key=lambda x: (-x[1], x[0]))
+    accept = reranker.info.accept
+    if accept is None:
+        return []
+    floor = sigmoid(accept)
+    best = sorted(((row, p) for row, p in prob.items() if p >= floor), key=lambda x: -x[1])
+    return [(row, p, []) for row, p in best[:RERANK_CITED]]

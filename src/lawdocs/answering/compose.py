@@ -311,7 +311,8 @@ def why_unanswered(
         lacks = [t.text for t in q.terms if not t.found_in(text)]
         clause = index.clauses[row]
         head = (
-            f"the closest clause ({clause.id}, {citation_of(index.documents[clause.doc_id].title, clause)})"
+            f"the clause sharing most of its terms ({clause.id}, "
+            f"{citation_of(index.documents[clause.doc_id].title, clause)})"
         )
         if lacks:
             return f"{head} mentions {'、'.join(has) or 'none of the terms'} but not {'、'.join(lacks)}; no clause {where} clears the relevance cut-off"

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..citation import cite, lead_phrase
 from ..models import Clause, DocumentInfo
 from . import evidence as ev
-from .records import Answer, CitedClause, DocumentGroup, Highlight, RegionGroup, SectionGroup
+from .candidates import revision_note
+from .records import Answer, CitedClause, DocumentGroup, Highlight, Lead, RegionGroup, SectionGroup
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from ..filters import Filters
     from ..index import Index
 
 SUMMARY_LEADS = 6
 LIMIT = 12  # clauses shown by default
 PER_DOCUMENT = 3  # clauses shown per document when several documents answer
+LEADS = 5  # clauses named as places to look when a question is not answered
 
 
 def citation_of(title: str, clause: Clause) -> str:
@@ -39,6 +44,36 @@ def cite_clause(index: Index, clause: Clause, score: float, words: Sequence[str]
         score=round(float(score), 4),
         highlights=[Highlight(start=s, end=e, term=t) for s, e, t in ev.find_spans(clause.text, words)],
     )
+
+
+def leads(
+    index: Index, query: str, flt: Filters, mask: np.ndarray, fits: Callable[[int], bool] = lambda row: True
+) -> list[Lead]:
+    """Where to look when no clause answers with confidence: the first ``LEADS`` hybrid hits within `mask` that
+    `fits` accepts (the year asked), front-matter revision notes left out. On the lay questions of
+    ``corpora/questions`` read so far, the article that answers is search's first hit for 45 % of them and among its
+    first five for 71 %, most of them below the cut-off: a reader can check five articles."""
+    found: list[Lead] = []
+    for hit in index.search(query, k=LEADS * 3, filters=flt):
+        row = index.row_of[hit.clause_id]
+        if not mask[row] or not fits(row) or revision_note(index, row):
+            continue
+        clause = index.clauses[row]
+        dense = hit.scores.get("dense")
+        found.append(
+            Lead(
+                clause_id=clause.id,
+                doc_id=clause.doc_id,
+                title=hit.doc.title,
+                text=clause.text,
+                article=clause.article,
+                citation=citation_of(hit.doc.title, clause),
+                similarity=None if dense is None else round(float(dense), 4),
+            )
+        )
+        if len(found) == LEADS:
+            break
+    return found
 
 
 def ordinal(clause_id: str) -> int:

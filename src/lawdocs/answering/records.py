@@ -20,6 +20,7 @@ __all__ = [
     "Figure",
     "Generator",
     "Highlight",
+    "Lead",
     "RegionGroup",
     "SectionGroup",
 ]
@@ -48,6 +49,19 @@ class CitedClause(BaseModel):
     score: float  # evidence in [0, 1]: weighted coverage of the question's terms
     highlights: list[Highlight] = Field(default_factory=list)
     references: list[ReferenceLink] = Field(default_factory=list)  # filled by expand_references=True
+
+
+class Lead(BaseModel):
+    """A clause search ranks near the top for a question that no clause answers with confidence: a place to look,
+    not an answer (a lay question whose article the model ranks fourth, below the cut-off)."""
+
+    clause_id: str
+    doc_id: str
+    title: str
+    text: str
+    article: str | None = None
+    citation: str  # title › section › article or measure
+    similarity: float | None = None  # the model's similarity to the question (dense retrieval), when it ranked it
 
 
 class SectionGroup(BaseModel):
@@ -111,6 +125,7 @@ class Answer(BaseModel):
     more_clauses: int = 0  # cited clauses left out of `groups` by the limit
     more_documents: int = 0  # documents they are in
     more: str | None = None  # "N more clauses in M documents: …" and how to see them
+    leads: list[Lead] = Field(default_factory=list)  # not answered: where search would look first, unconfirmed
 
     @property
     def cited(self) -> list[CitedClause]:

@@ -141,6 +141,8 @@ def answer_tree(answer: Any) -> Tree:
     """An Answer as a tree: question › document › section › cited clauses, matched terms highlighted."""
     from rich.text import Text
 
+    from ..answering.grouping import whole_phrases
+
     head = Text(answer.question, style="bold")
     head.append(f"  [{answer.kind}]", style="dim")
     root = Tree(head)
@@ -187,6 +189,13 @@ def answer_tree(answer: Any) -> Tree:
                     leaf.add(Text.from_markup("↳ " + link_line(link)))
     if answer.more:
         root.add(Text(answer.more.replace("`", ""), style="dim"))
+    if answer.leads:
+        node = root.add(Text("where to look (search's first hits, not confirmed as answers):", style="bold"))
+        for lead in answer.leads:
+            similarity = f"  similarity {lead.similarity:.2f}" if lead.similarity is not None else ""
+            excerpt = whole_phrases(lead.text.replace("\n", " "), 80)
+            excerpt += "…" if len(excerpt) < len(lead.text.strip()) else ""
+            node.add(Text.assemble(lead.citation, (f"  {lead.clause_id}{similarity}", "dim"), "\n", excerpt))
     if answer.prose:
         root.add(Text.assemble(("prose: ", "bold"), answer.prose))
     return root

@@ -275,6 +275,26 @@
     for (const group of answer.groups || []) box.append(answerGroup(group));
     // the answer cites at most a dozen clauses; say how many more there are (the API's limit=None shows all)
     if (answer.more) box.append(el("p", "answer-more", answer.more.replace(/`/g, "")));
+    if (Array.isArray(answer.leads) && answer.leads.length) box.append(leadList(answer.leads));
+  }
+
+  // not answered: where search would look first; places to check, not answers
+  function leadList(leads) {
+    const box = el("section", "leads");
+    box.append(el("h3", null, "可以先看这些条款（检索排名靠前，未确认能回答）"));
+    for (const lead of leads) {
+      const card = el("article", "card lead");
+      card.dataset.clauseId = lead.clause_id;
+      const similarity = typeof lead.similarity === "number" ? "相似度 " + lead.similarity.toFixed(2) : null;
+      put(card,
+        citationLine(lead.citation),
+        similarity ? el("p", "meta", el("span", null, similarity)) : null,
+        el("p", "clause-text", lead.text),
+        clauseLinks(lead.doc_id, lead.clause_id),
+      );
+      box.append(card);
+    }
+    return box;
   }
 
   function figureBox(figure) {
