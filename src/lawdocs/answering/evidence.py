@@ -9,7 +9,13 @@ Evidence of a clause for a question is the **weighted coverage** of the question
 - ``PART_CREDIT * (idf(part) / idf(term)) ** PART_POWER`` for the best dictionary sub-word present when the
   whole term is absent: the specific part 执法 of 行政执法 keeps most of the credit (idf ratio near 1), the
   generic part 行政 keeps little;
-- ``CONTEXT_CREDIT`` times the above when only the clause's heading path or article names the term;
+- ``LOOSE_CREDIT`` when the text states the term's dictionary words in order with at most ``LOOSE_GAP``
+  characters and no pause between them (冰雪体育赛事 for 冰雪赛事, 智能算力等新型基础设施 for 算力基础设施,
+  `loose_pattern`); tenth pass, on the fourteen question files: it raised recall on holdout11 (0.636 → 0.660,
+  comparative coverage 0.692 → 0.733) and the test part's precision (0.849 → 0.851), and added one wrong article
+  to one holdout answer (precision 0.907 → 0.901);
+- ``CONTEXT_CREDIT`` times the above when only the clause's heading path or article names the term, but full
+  credit for a planning period (十四五, ``PERIOD``), which dates the clauses under it as a year there does;
   ``NEAR_CREDIT`` (full credit) when the clause's own heading names it and is about the question (the
   question's terms make up half of it or of one of its phrases, `sections.HEADING_SHARE`), in a report or
   notice, or when it is a statute's 节 (not its 编 or 章, which are broad: `sections.narrow_heading`; 第四节
@@ -61,13 +67,16 @@ and rounded. No rule names a question, a term or a document.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 from typing import TYPE_CHECKING
 
+from ..text import jieba_tokenizer
 from .question import Term
 
 if TYPE_CHECKING:
@@ -87,6 +96,11 @@ NEAR_CREDIT = 1.0
 # What kind of text a question asks for (…有哪些要求, …的主要任务): a heading 一、总体要求 does not make its
 # clauses about the question.
 ASKED_NOUNS = frozenset("要求 任务 目标 原则 内容 重点 政策".split())
+
+LOOSE_CREDIT = 0.9
+LOOSE_GAP = 4
+# a five-year planning period (十三五, 十四五, 十五五): a time, like a year
+PERIOD = re.compile(r"十[一二三四五六七八九]五")
 
 _DROP = frozenset("“”\"'‘’《》〈〉「」『』【】")
 
@@ -184,6 +198,25 @@ class Evidence:
     matched: list[str] = field(default_factory=list)  # words found in the text, for highlighting
 
 
+@cache
+def loose_pattern(term: str) -> re.Pattern[str] | None:
+    """The dictionary words of a compound term in order with up to ``LOOSE_GAP`` characters between them, no pause:
+    冰雪体育赛事 states 冰雪赛事, 推进智能算力等新型基础设施 算力基础设施. None for a term of one word."""
+    words: list[str] = []
+    run = ""
+    for w in jieba_tokenizer().cut(term, HMM=False):
+        if len(w) == 1:  # single characters in a row are one word (算 + 力)
+            run += w
+            continue
+        words += [run, w] if run else [w]
+        run = ""
+    words += [run] if run else []
+    if len(term) < 4 or len(words) < 2 or any(len(w) < 2 for w in words):
+        return None
+    gap = f"[^，。；、,;：:！？!?（）()]{{0,{LOOSE_GAP}}}"
+    return re.compile(gap.join(re.escape(w) for w in words))
+
+
 def term_credit(
     term: Term, text: str, context: str, idf: dict[str, float], near: str = ""
 ) -> tuple[float, list[str]]:
@@ -192,6 +225,9 @@ def term_credit(
     if term.found_in(text):
         return 1.0, [w for w in (term.text, *term.alts) if w in text][:1]
     best, words = 0.0, []
+    loose = loose_pattern(term.text)
+    if loose is not None and (m := loose.search(text)):  # the term's words with a few others between them
+        best, words = LOOSE_CREDIT, [m.group(0)]
     for part in term.parts:
         if part in text:
             credit = PART_CREDIT * min(1.0, idf[part] / idf[term.text]) ** PART_POWER
@@ -199,8 +235,8 @@ def term_credit(
                 best, words = credit, [part]
     if term.text in near and term.text not in ASKED_NOUNS:  # the clause's own heading (see the docstring)
         best = max(best, NEAR_CREDIT)
-    if term.text in context:
-        best = max(best, CONTEXT_CREDIT)
+    if term.text in context:  # a planning period (十四五) in the headings dates the clause, as a year there does
+        best = max(best, 1.0 if PERIOD.fullmatch(term.text) else CONTEXT_CREDIT)
     else:
         for part in term.parts:
             if part in context:

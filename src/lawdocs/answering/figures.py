@@ -11,8 +11,13 @@ of the terms in the figure's own phrase (back to the last comma): in 收入增�
 4.6%左右 the 研发经费 figure is the 4.6%左右 after it, not the 2% just before its name.
 
 The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
-a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, and one asking for a deadline
+a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, 多长 alone a time or a length
+(试用期最长多长, 贯通了多长的岸线), and one asking for a deadline
 (什么时候前, 何时前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前).
+
+A share in words is a figure (不得超过主合同标的额的百分之二十, ``_PERCENT``). A value a sentence says changed
+(人均预期寿命从2020年的82.4岁提升至83.9岁) answers with what it became: the starting value scores ``FROM_PENALTY``
+less, unless the question names the year it is of (2020年人均预期寿命是多少岁).
 
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), a share or multiple with what it is
 of (不低于采购金额的30%), its qualifier before (不超过, 最长不超过,
@@ -46,6 +51,16 @@ _FIGURE = re.compile(
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
     rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|以上|以下|以内|之内|上下)?"
 )
+# a share written in words (不得超过主合同标的额的百分之二十, 百分之五十以上): the same groups as _FIGURE, 百分之 its unit
+_PERCENT = re.compile(
+    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?(?P<unit>百分之)(?P<num>{_NUM}(?:点{_NUM})?)"
+    rf"(?:(?P<unit1>)(?P<dash>[—–\-~～至到])百分之(?P<num2>{_NUM}(?:点{_NUM})?))?(?P<more>)"
+    rf"(?P<after>左右|以上|以下|以内|之内|上下)?"
+)
+# a starting value (人均预期寿命从…82.4岁提升至83.9岁): what the figure became is the one after 至 / 到
+_FROM = re.compile(r"从[^，,。；;从]{0,20}$")
+_BECAME = re.compile(r"^(?:提高|提升|增加|增长|上升|扩大|下降|降低|减少|缩小|缩减|压减|压缩)?(?:到|至)")
+FROM_PENALTY = 0.3
 # a bound before the verb it limits (应当至少保存三年, 最多延长三十日): the figure's qualifier all the same
 _BOUND_VERB = re.compile(
     rf"({_BEFORE})(?:保存|保留|公示|公开|提前|延长|缩短|达到|降低|提高|增加|减少|完成|培训|服务)$"
@@ -61,7 +76,8 @@ _MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
 _DEADLINE = re.compile(
     rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末))(?:前|以前|之前)"
 )
-_TIME_Q = re.compile(r"多长时间|多久|多长|几(?:日|天|年|个月|小时)")
+_TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
+_SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚")
 _LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于")
 _UPPER = ("最长", "最多", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
@@ -130,6 +146,7 @@ def figures_in(
     """Every figure of `text`, best first."""
     total_weight = sum(idf[t.text] for t in terms) or 1.0
     time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
+    span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(_DEADLINE_Q.search(question))
     for sent in _SENTENCE.finditer(text):
@@ -150,9 +167,10 @@ def figures_in(
                                 sent.start() + d.end(), share + year_bonus - 0.002 * distance)
                 )
             continue
-        for m in _FIGURE.finditer(sentence):
+        matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
+        for m in matches:
             num = m.group("num")
-            chinese = not num[0].isdigit()
+            chinese = not num[0].isdigit() and m.group("unit") != "百分之"  # 百分之二十 is a quantity
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
                 continue
             period = m.group("unit") in _TIME_UNITS and sentence[m.end() : m.end() + 1] in _PERIOD_END
@@ -177,6 +195,8 @@ def figures_in(
                     continue  # 2月4日 is a date
             if time_asked and m.group("unit") not in _TIME_UNITS:
                 continue  # 多少天 asks for a time: 五百元 is not one
+            if span and m.group("unit") not in _TIME_UNITS and _dimension(m.group("unit")) != "length":
+                continue  # 多长 asks for a time or a length
             if measure_word and _dimension(measure_word) not in (None, _dimension(m.group("unit"))):
                 continue  # 多少公里 asks for a length: 3万个 is not one
             pos = m.start("num")
@@ -194,6 +214,9 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
+            start_value = _FROM.search(sentence[: m.start()])
+            if start_value and _BECAME.match(sentence[m.end() :]):  # unless it is of the year asked (从2020年的…)
+                score -= 0.0 if any(str(y) in start_value.group(0) for y in years) else FROM_PENALTY
             if apart:
                 bound = apart.group(1)
             qualifier = bound + (m.group("after") or "")

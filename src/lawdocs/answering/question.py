@@ -30,7 +30,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .wording import DOC_NUMBER, alternatives, without_short_places
+from .wording import DOC_NUMBER, alternatives, with_short_names, without_period_time, without_short_places
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
 MetaField = Literal["issuers", "date", "number"]
@@ -73,14 +73,14 @@ FRAME_WORDS = frozenset(
     包含 提出 提出了 给出 采取 采用 开展了 做了 做好 有 哪天 哪年 哪一年 一年 地区 地方 省份 省市 城市 哪些地方 各地
     数量 数目 总数 比例 比率 占比 共 共计 合计 一共 总共 件 项 个 次 名 家 所 条 类 批 套 处 座 人 年 天 月 日 万 亿 元
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 今年 去年 本年度 将 将要 安排 思路
-    谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 报告 文件
+    谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 这些 那些 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
+    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 多高 多远 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
 # Framing nouns the segmenter glues to the word before them (管理方面, 执行情况).
-_FRAME_ENDS = ("方面", "情况", "进展")
+_FRAME_ENDS = ("方面", "情况", "进展", "问题")
 # Kinds of place that frame a question (哪些城市) but end a name after a content word (智慧城市, 花园城市).
 _NAMED_PLACES = frozenset({"城市", "地区"})
 # Verbs of government prose that say *how* rather than *what* (如何推进…, 加强…建设): kept, but weighted
@@ -118,10 +118,10 @@ _MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|�
 _WHETHER = re.compile(r"有无|有没有|是不是")
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # 够不够, 会不会, 有没有: a yes-or-no question
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
-_POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点]")
+_POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点块]")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
-_COUNT = re.compile(rf"(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
+_COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -228,13 +228,13 @@ def content_terms(
     """The question's content terms (with parts), the years it names, and its neighbouring term pairs.
     `across`: each item of a list may be answered alone (a comparison's documents, a measures question's topics)."""
     q = DOC_NUMBER.sub(" ", fold(question))  # 国发〔2018〕39号 names a document (scope); 2018 is not asked about
-    q = without_short_places(q)  # 京沪粤三地, 京沪粤2026年: the scope, not content
+    q = without_period_time(without_short_places(q))  # 京沪粤三地, 京沪粤2026年: the scope, not content
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
     quoted = [m.group(1) for m in _QUOTED.finditer(q)]  # a quoted name is one term, as written
     q = _QUOTED.sub(" ", q)
     q = _ARTICLE_Q.sub(" ", q)
-    q = _COUNT.sub(" ", q)
+    q = _COUNT.sub(" ", q)  # 多少件, and the verb reaching it (达到了多少, 提高到多少岁): what is asked, not content
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     q = _POINTER.sub(" ", q)
     q = _INTENDS.sub(" ", q)
@@ -291,7 +291,7 @@ def content_terms(
         Term(w, _parts(w), glued=w in glued, alts=alternatives(w) + tuple(either.get(w, ())))
         for w in merged
     ]
-    return names + terms, years, pairs
+    return with_short_names(fold(question), names + terms), years, pairs
 
 
 def _is_content(word: str, keep: frozenset[str]) -> bool:

@@ -1,11 +1,13 @@
-"""Words of a question that its segmentation gets wrong: abbreviations of state bodies, which statutes spell out,
-numbers written one way in the question and the other in the texts (三十日 / 30日), and the stray two-character
-pieces the segmenter leaves over (才向 of …才向社会开放)."""
+"""Words of a question that its segmentation gets wrong: abbreviations of state bodies, which statutes spell out
+(国办, 人大常委会), numbers written one way in the question and the other in the texts (三十日 / 30日), the stray
+two-character pieces the segmenter leaves over (才向 of …才向社会开放), the time within a planning period
+(“十四五”收官时) and a full name followed by its quoted short name (…安全能力建设（“两重”）)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
 
 # Abbreviations of state bodies that questions use and statutes spell out (the texts use both).
 ABBREVIATIONS = {
+    "国办": "国务院办公厅",
     "人大": "人民代表大会",
     "常委会": "常务委员会",
     "政协": "政治协商会议",
@@ -54,6 +57,30 @@ def short_places(text: str) -> list[str]:
 def without_short_places(text: str) -> str:
     """`text` with such runs (and the 三地 after them) blanked: they name the scope, not content."""
     return SHORT_PLACES.sub(lambda m: m.group(0) if m.group(1) in _FULL_NAMES else " ", text)
+
+
+# The time within a five-year planning period (“十四五”收官时, 十四五期间, 十三五以来): the period dates what is asked
+# (`evidence.PERIOD`), the rest frames it.
+_PERIOD_TIME = re.compile(r"(十[一二三四五六七八九]五[”\"」』’]?)(?:收官之年|收官|开局之年|开局|时期|期间|以来|末)")
+
+
+def without_period_time(text: str) -> str:
+    """`text` with the words that place a time within a planning period blanked, the period kept."""
+    return _PERIOD_TIME.sub(lambda m: m.group(1) + " ", text)
+
+# A full name and its short name in quotes after it (国家重大战略实施和重点领域安全能力建设（“两重”）): the texts use
+# either, so a clause stating the short name states every word of the full name.
+_SHORT_NAME = re.compile(r"([\u4e00-\u9fff]{4,40})[（(]\s*[“\"]([^”\"（）()]{1,12})[”\"]\s*[）)]")
+
+
+def with_short_names(question: str, terms: list[Term]) -> list[Term]:
+    """`terms`, those inside a full name that a quoted short name follows in `question` found by the short name too."""
+    names = [(m.group(1), m.group(2)) for m in _SHORT_NAME.finditer(question)]
+    return [
+        replace(t, alts=t.alts + tuple(short for full, short in names if t.text in full and short != t.text))
+        for t in terms
+    ]
+
 
 # A document number (国办发〔2019〕6号文件, 国务院令第708号): it names the document (`scope`), it is not content.
 NUMBER_CORE = r"[〔\[(（]\d{4}[〕\])）]\d+号"  # 〔2019〕6号 after the issuer's code (国办发)

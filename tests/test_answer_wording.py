@@ -1,0 +1,123 @@
+"""How questions are read and figures taken, on small texts: shares written in words, a value and what it became,
+lengths, planning periods, short names, compounds with words between their parts, abbreviations."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from lawdocs.answering.evidence import CONTEXT_CREDIT, LOOSE_CREDIT, loose_pattern, term_credit
+from lawdocs.answering.figures import figures_in
+from lawdocs.answering.question import Term, analyse
+from lawdocs.embed import HashEmbedder
+from lawdocs.index import Index
+from lawdocs.models import Clause, Document
+
+
+def top_figure(text: str, question: str, words: list[str]) -> str:
+    q = analyse(question)
+    terms = [Term(w) for w in words]
+    return figures_in(text, terms, {w: 1.0 for w in words}, q.measure_word, q.years, question)[0].value
+
+
+def test_a_share_written_in_words_is_a_figure() -> None:
+    law = "定金的数额由当事人约定；但是，不得超过主合同标的额的百分之二十，超过部分不产生定金的效力。"
+    value = top_figure(law, "定金数额最高不得超过主合同标的额的多少？", ["定金", "主合同标的额"])
+    assert "百分之二十" in value and value.startswith("不得超过")
+    assert top_figure("罚款总额不得超过百分之五十以上。", "罚款总额是多少？", ["罚款"]).endswith("百分之五十以上")
+
+
+def test_a_value_that_changed_answers_with_what_it_became_unless_its_year_is_asked() -> None:
+    report = "人均预期寿命从2020年的82.4岁提升至83.9岁，城镇化率提高到76.58%。"
+    assert top_figure(report, "人均预期寿命达到多少岁？", ["人均", "预期寿命"]) == "83.9岁"
+    assert top_figure(report, "2020年人均预期寿命是多少岁？", ["人均", "预期寿命"]) == "82.4岁"
+
+
+def test_how_long_asks_for_a_time_or_a_length() -> None:
+    report = "黄浦江累计贯通69公里岸线，新建绿地1200公顷。"
+    assert top_figure(report, "黄浦江累计贯通了多长的岸线？", ["黄浦江", "岸线"]) == "69公里"
+    works = "黄浦江岸线贯通工程投资12亿元，累计贯通69公里。"
+    assert top_figure(works, "黄浦江岸线贯通工程贯通了多长？", ["黄浦江", "岸线", "贯通工程"]) == "69公里"
+    law = "试用期最长不得超过六个月，工资不得低于本单位相同岗位最低档工资的百分之八十。"
+    assert top_figure(law, "试用期最长多长？", ["试用期"]) == "最长不得超过六个月"
+
+
+def test_a_planning_period_in_the_headings_dates_the_clause_as_a_year_does() -> None:
+    idf = {"十四五": 3.0, "回顾": 2.0}
+    heading = "一、2025年和十四五时期工作回顾"
+    assert term_credit(Term("十四五"), "城镇化率提高到76.58%", heading, idf)[0] == 1.0
+    assert term_credit(Term("回顾"), "城镇化率提高到76.58%", heading, idf)[0] == CONTEXT_CREDIT
+    q = analyse("“十四五”收官时，广东全省常住人口城镇化率达到了多少？")
+    assert [t.text for t in q.terms if t.text in ("十四五", "收官", "达到")] == ["十四五"]
+    assert "期间" not in [t.text for t in analyse("北京在十四五期间把人均预期寿命提高到了多少岁").terms]
+
+
+def test_pointers_and_abbreviations_are_not_content() -> None:
+    q = analyse("上海在中小学校园餐这些民生问题上准备做什么？")
+    assert not {"这些", "民生问题"} & {t.text for t in q.terms} and "民生" in {t.text for t in q.terms}
+    assert "一块" not in {t.text for t in analyse("那份意见里，冰雪赛事这一块打算怎么发展？").terms}
+    office = next(t for t in analyse("国办推进政务新媒体的意见提出了哪些保障措施？").terms if t.text == "国办")
+    assert office.found_in("国务院办公厅关于推进政务新媒体健康有序发展的意见")
+
+
+def test_a_compound_is_stated_with_a_few_words_between_its_parts_not_across_a_pause() -> None:
+    assert loose_pattern("冰雪赛事").search("积极培育冰雪体育赛事")  # type: ignore[union-attr]
+    assert loose_pattern("算力基础设施").search("推进智能算力等新型基础设施建设")  # type: ignore[union-attr]
+    assert not loose_pattern("冰雪赛事").search("冰雪运动，赛事活动")  # type: ignore[union-attr]
+    assert not loose_pattern("冰雪赛事").search("冰雪旅游资源丰富多彩的赛事")  # type: ignore[union-attr]
+    assert loose_pattern("行政执法") is None  # one dictionary word
+    idf = {"冰雪赛事": 3.0, "赛事": 1.0}
+    credit, words = term_credit(Term("冰雪赛事", ("赛事",)), "积极培育冰雪体育赛事", "", idf)
+    assert credit == LOOSE_CREDIT and words == ["冰雪体育赛事"]
+
+
+def test_a_quoted_short_name_after_a_full_name_stands_for_it() -> None:
+    q = analyse("国家重大战略实施和重点领域安全能力建设（“两重”）在哪些省市有部署？")
+    words = {t.text: t for t in q.terms}
+    assert "两重" in words and words["战略"].found_in("高质量推进“两重”建设".replace("“", "").replace("”", ""))
+    assert not words["两重"].found_in("国家重大战略实施")  # the short name is what the texts must state or expand
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    ix = Index.create(tmp_path_factory.mktemp("named") / "ix", embedder=HashEmbedder())
+    articles = [
+        "第一条 为了规范政府投资行为，制定本条例。",
+        "第二条 政府投资项目应当符合国民经济和社会发展规划。",
+        "第三条 政府投资年度计划应当明确项目名称、建设内容及规模。",
+    ]
+    pos, clauses = 0, []
+    for i, text in enumerate(articles):
+        article = text.split()[0]
+        clauses.append(
+            Clause(id=f"touzi:{i:05d}", doc_id="touzi", kind="article", text=text, article=article,
+                   path=["第一章 总则"], span=(pos, pos + len(text)))
+        )
+        pos += len(text) + 1
+    body = "\n".join(articles)
+    ppp = "推广政府和社会资本合作（PPP）模式，合理确定项目合作期限。"
+    notice = Clause(id="ppp:00000", doc_id="ppp", kind="paragraph", text=ppp, path=["一、总体要求"], span=(0, len(ppp)))
+    ix.add_documents(
+        [
+            Document(id="touzi", title="政府投资条例", doc_type="administrative_regulation", source="mem/touzi",
+                     content_hash=hashlib.sha256(body.encode()).hexdigest(), body=body, clauses=clauses),
+            Document(id="ppp", title="关于推广政府和社会资本合作模式的通知", doc_type="notice", source="mem/ppp",
+                     content_hash=hashlib.sha256(ppp.encode()).hexdigest(), body=ppp, clauses=[notice]),
+        ]
+    )
+    ix.save()
+    return ix
+
+
+def test_a_question_naming_a_statute_is_not_answered_on_a_shared_word_alone(named: Index) -> None:
+    """Every article of a statute the question names shares some of its words (项目): without the model's
+    word, a matter the statute does not treat (PPP合作期限) is not answered from one of them."""
+    from lawdocs.answering.compose import LAY_DENSE, lay_rescue
+
+    q = analyse("政府投资条例对政府和社会资本合作（PPP）项目的合作期限有什么规定？")
+    row = next(r for r, c in enumerate(named.clauses) if c.article == "第三条")
+    assert not lay_rescue(named, q, [(row, 0.07, [])])
+    assert [r for r, _, _ in lay_rescue(named, q, [(row, 0.07, [])], LAY_DENSE)] == [row]
+    unnamed = analyse("PPP项目的合作期限有什么规定？")  # not naming it: a held word still counts
+    assert [r for r, _, _ in lay_rescue(named, unnamed, [(row, 0.07, [])])] == [row]
