@@ -294,6 +294,8 @@ def test_a_refused_question_names_where_to_look_unconfirmed(statutes: Index) -> 
     assert first.text == statutes.clauses[statutes.row_of[first.clause_id]].text
     assert first.citation.startswith(first.title) and first.article and first.article in first.citation
     assert "leads" in refused.model_dump(mode="json")
+    no_figure = ask(statutes, "订立书面劳动合同应当载明的劳动合同期限是多少天？")  # the clauses match, state none
+    assert not no_figure.answered and "no figure" in (no_figure.reason or "") and no_figure.leads
     assert ask(statutes, "公司不跟我签劳动合同怎么办").leads == []  # answered
     scoped = ask(statutes, "深圳市2026年政府工作报告提出的地区生产总值增长目标是多少")
     assert not scoped.answered and scoped.leads == []

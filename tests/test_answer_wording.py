@@ -59,6 +59,8 @@ def test_pointers_and_abbreviations_are_not_content() -> None:
     assert "一块" not in {t.text for t in analyse("那份意见里，冰雪赛事这一块打算怎么发展？").terms}
     office = next(t for t in analyse("国办推进政务新媒体的意见提出了哪些保障措施？").terms if t.text == "国办")
     assert office.found_in("国务院办公厅关于推进政务新媒体健康有序发展的意见")
+    hong_kong = next(t for t in analyse("国务院授权香港特区管辖的查验区有多大？").terms if t.text == "香港特区")
+    assert hong_kong.found_in("国务院关于授权香港特别行政区实施管辖的批复")
 
 
 def test_a_compound_is_stated_with_a_few_words_between_its_parts_not_across_a_pause() -> None:

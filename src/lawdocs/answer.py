@@ -357,6 +357,7 @@ def _answer(
                     break
         if not figures:
             answer.reason = "the matching clauses state no figure"
+            answer.leads = _leads(index, q, flt, mask)
             return answer
         if not q.comparative:  # the figure's own clause answers; the others passed only on shared words
             stating = {f.clause_id for f in figures[:1]}

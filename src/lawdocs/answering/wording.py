@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # Abbreviations of state bodies that questions use and statutes spell out (the texts use both).
 ABBREVIATIONS = {
     "国办": "国务院办公厅",
+    "特区": "特别行政区",
     "人大": "人民代表大会",
     "常委会": "常务委员会",
     "政协": "政治协商会议",
