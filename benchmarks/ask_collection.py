@@ -18,7 +18,8 @@ the start of the seventh pass, measured once with that pass's starting code and 
 read, measured once with the pass's starting code and once with its final code); ``--split holdout9``
 ``ask_holdout9.jsonl`` (75 more, written at the start of the eighth pass, measured the same way); ``--split holdout10``
 ``ask_holdout10.jsonl`` (75 more, written at the start of the ninth pass, measured the same way); ``--split holdout11``
-``ask_holdout11.jsonl`` (75 more, written at the start of the tenth pass, measured the same way).
+``ask_holdout11.jsonl`` (75 more, written at the start of the tenth pass, measured the same way) and ``--split holdout12``
+``ask_holdout12.jsonl`` (75 more, written once holdout11 had been read, measured the same way).
 The index is the bundled corpus indexed once with the default model (build it with
 ``lawdocs index corpora --index DIR``).
 
@@ -34,7 +35,7 @@ The index is the bundled corpus indexed once with the default model (build it wi
 - unanswered with a gold lead: of the answerable questions left unanswered, those whose `leads` (search's first
   hits, named as places to look) hold a gold clause.
 
-    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|holdout7|holdout8|holdout9|holdout10|holdout11|all]
+    python -m benchmarks.ask_collection --index /tmp/answers-ix [--split test|calibration|dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|holdout7|holdout8|holdout9|holdout10|holdout11|holdout12|all]
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ HOLDOUT8 = QUESTIONS.parent / "ask_holdout8.jsonl"  # 75 more, written after hol
 HOLDOUT9 = QUESTIONS.parent / "ask_holdout9.jsonl"  # 75 more, written after holdout8 had been read
 HOLDOUT10 = QUESTIONS.parent / "ask_holdout10.jsonl"  # 75 more, written after holdout9 had been read
 HOLDOUT11 = QUESTIONS.parent / "ask_holdout11.jsonl"  # 75 more, written after holdout10 had been read
+HOLDOUT12 = QUESTIONS.parent / "ask_holdout12.jsonl"  # 75 more, written after holdout11 had been read
 
 
 def norm(text: str) -> str:
@@ -148,14 +150,14 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     parser.add_argument(
         "--name", help="result file name (default ask_collection[_SPLIT]); a later run of a held-out part"
     )
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5, "holdout6": HOLDOUT6, "holdout7": HOLDOUT7, "holdout8": HOLDOUT8, "holdout9": HOLDOUT9, "holdout10": HOLDOUT10, "holdout11": HOLDOUT11}.get(
+    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5, "holdout6": HOLDOUT6, "holdout7": HOLDOUT7, "holdout8": HOLDOUT8, "holdout9": HOLDOUT9, "holdout10": HOLDOUT10, "holdout11": HOLDOUT11, "holdout12": HOLDOUT12}.get(
         args.split, QUESTIONS
     )
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
