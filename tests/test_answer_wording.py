@@ -28,6 +28,14 @@ def test_a_share_written_in_words_is_a_figure() -> None:
     assert top_figure("罚款总额不得超过百分之五十以上。", "罚款总额是多少？", ["罚款"]).endswith("百分之五十以上")
 
 
+def test_foreign_currencies_and_days_before_a_meeting_are_figures() -> None:
+    report = "实际使用外资达到160.6亿美元，进出口总额增长5%。"
+    assert top_figure(report, "实际使用外资有多少美元？", ["实际", "外资"]) == "160.6亿美元"
+    assert "美元" not in {t.text for t in analyse("实际使用外资有多少美元？").terms}
+    law = "专项工作报告应当在常务委员会举行会议的二十日前，送交有关专门委员会征求意见。"
+    assert top_figure(law, "专项工作报告应当在会议举行前多少日送交？", ["专项工作报告", "送交"]) == "二十日前"
+
+
 def test_a_value_that_changed_answers_with_what_it_became_unless_its_year_is_asked() -> None:
     report = "人均预期寿命从2020年的82.4岁提升至83.9岁，城镇化率提高到76.58%。"
     assert top_figure(report, "人均预期寿命达到多少岁？", ["人均", "预期寿命"]) == "83.9岁"

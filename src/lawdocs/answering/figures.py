@@ -38,7 +38,7 @@ from .evidence import find_spans, normalise_text
 from .question import Term
 
 _UNITS = (
-    "%|％|‰|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
+    "%|％|‰|万亿美元|亿美元|万美元|美元|亿欧元|万欧元|欧元|亿港元|万港元|港元|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
     "|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|公顷|批次"
     "|微克/立方米|个工作日|工作日|周岁|岁|个月|日|年"
     "|万个|万名|万家|万所|万件|万项|万套|万座|万辆|万台|万条|万份|万间|万处|万张|万株|万只|亿个|亿件|亿次"
@@ -88,7 +88,7 @@ _PHRASE = re.compile(r"[，,、：:]")
 _TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时"})
 PHRASE_WEIGHT = 0.5
 # after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
-_PERIOD_END = frozenset("内后，,。；;、）)") | {""}
+_PERIOD_END = frozenset("内后前，,。；;、）)") | {""}
 
 
 @dataclass

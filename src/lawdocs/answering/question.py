@@ -114,7 +114,7 @@ _CITES = re.compile(r"(?:法|法典|条例|办法|规则|细则|决定|解释)�
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
 _QUOTED = re.compile(r"[“\"「『‘]\s*([^“”\"「」『』‘’]*[\u4e00-\u9fff][^“”\"「」『』‘’]*?)\s*[”\"」』’]")
 # Units a figure question may ask in (多少公里, 多少亿元): the unit of the answer, not content.
-_MEASURES = "万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
+_MEASURES = "亿美元|万美元|美元|欧元|港元|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公顷|公里|千米|吨|亩|辆|台"
 _WHETHER = re.compile(r"有无|有没有|是不是")
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # 够不够, 会不会, 有没有: a yes-or-no question
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
