@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from lawdocs.answer import ask
 from lawdocs.answering.evidence import CONTEXT_CREDIT, LOOSE_CREDIT, loose_pattern, term_credit
 from lawdocs.answering.figures import figures_in
 from lawdocs.answering.question import Term, analyse
@@ -131,3 +132,31 @@ def test_a_question_naming_a_statute_is_not_answered_on_a_shared_word_alone(name
     assert [r for r, _, _ in lay_rescue(named, q, [(row, 0.07, [])], LAY_DENSE)] == [row]
     unnamed = analyse("PPP项目的合作期限有什么规定？")  # not naming it: a held word still counts
     assert [r for r, _, _ in lay_rescue(named, unnamed, [(row, 0.07, [])])] == [row]
+
+
+@pytest.fixture(scope="module")
+def litigation(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    ix = Index.create(tmp_path_factory.mktemp("editions") / "ix", embedder=HashEmbedder())
+    articles = ["第四十六条 公民、法人或者其他组织直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起六个月内提出。"]
+    clause = Clause(id="susong:00000", doc_id="susong", kind="article", text=articles[0], article="第四十六条",
+                    path=["第六章 起诉和受理"], span=(0, len(articles[0])))
+    ix.add_documents(
+        [Document(id="susong", title="中华人民共和国行政诉讼法", doc_type="law", source="mem/susong",
+                  content_hash=hashlib.sha256(articles[0].encode()).hexdigest(), body=articles[0], clauses=[clause],
+                  law_id="中华人民共和国行政诉讼法", version="2017-06-27", version_label="2017-06-27 修正")]
+    )
+    ix.save()
+    return ix
+
+
+def test_a_year_before_a_law_s_name_asks_for_that_text_of_it(litigation: Index) -> None:
+    """The collection holds the 2017 revision only: the 1989 text, or one older than 2014, is not held, and the
+    answer says which version is; the 2017 revision, or a text after 2014, is."""
+    for question in ("1989年行政诉讼法规定的起诉期限是多长？", "2014年修正以前的行政诉讼法规定的起诉期限是多长？"):
+        old = ask(litigation, question)
+        assert not old.answered and "行政诉讼法" in (old.reason or "") and old.reason.count("the collection has no") == 1
+        assert old.closest == ["中华人民共和国行政诉讼法（2017-06-27 修正）"] and not old.leads
+    for question in ("2017年修正的行政诉讼法规定的起诉期限是多长？", "2014年修正以后的行政诉讼法规定的起诉期限是多长？",
+                     "行政诉讼法规定的起诉期限是多长？"):
+        held = ask(litigation, question)
+        assert "the collection has no" not in (held.reason or ""), held.reason

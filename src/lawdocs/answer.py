@@ -31,6 +31,7 @@ import numpy as np
 from .answering import compose
 from .answering import evidence as ev
 from .answering.coverage import AGREED_DEPTH, best_per_document, per_document_passing
+from .answering.editions import version_scope
 from .answering.grouping import (
     LIMIT,
     cap,
@@ -206,6 +207,7 @@ def ask(
     folded = fold(q.text)
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
     scope = scope_of(index, folded[len(q.compared_head) :], q.years, notices=not q.comparative)
+    version_scope(index, folded, scope)  # 1989年行政诉讼法: a text of a law the collection may hold only in others
     if q.comparative and compose.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of
     if scope.missing:

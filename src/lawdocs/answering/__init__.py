@@ -11,6 +11,7 @@
 - `sections`: the section a question names by its heading, the measure whose lead phrase covers it, the
   sub-measures of a measure, and whether a clause's own heading says what it is about.
 - `scope`: regions, years, document types and laws named in the question, and what the collection lacks.
+- `editions`: the text of a law a year before its name asks about (1989年行政诉讼法), and whether it is held.
 - `coverage`: the best clause of every document that answers (comparisons, `search --per-document`).
 - `compose`: statute limits, the lay fallback, years, true reasons, comparison rows, stated figures.
 - `grouping`: cited clauses grouped by document, region and section, with citations and highlights, the
