@@ -4,6 +4,7 @@ lengths, planning periods, short names, compounds with words between their parts
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -160,3 +161,31 @@ def test_a_year_before_a_law_s_name_asks_for_that_text_of_it(litigation: Index) 
                      "行政诉讼法规定的起诉期限是多长？"):
         held = ask(litigation, question)
         assert "the collection has no" not in (held.reason or ""), held.reason
+
+
+def law(doc_id: str, title: str, articles: list[str]) -> Document:
+    body, pos, clauses = "\n".join(articles), 0, []
+    for i, text in enumerate(articles):
+        clauses.append(Clause(id=f"{doc_id}:{i:05d}", doc_id=doc_id, kind="article", text=text, article=text.split()[0],
+                              path=["第一章 总则"], span=(pos, pos + len(text))))
+        pos += len(text) + 1
+    return Document(id=doc_id, title=title, doc_type="law", source=f"mem/{doc_id}", body=body, clauses=clauses,
+                    content_hash=hashlib.sha256(body.encode()).hexdigest())
+
+
+def test_a_question_asking_two_things_is_answered_by_a_clause_answering_either(tmp_path: Path) -> None:
+    from lawdocs.answering.wording import either_branches
+
+    question = "哪些法律要求受理举报的机关对举报人的信息保密，或者把泄露举报人信息作为追责情形？"
+    sides = either_branches(question, analyse(question).terms)
+    assert len(sides) == 2 and "保密" in [t.text for t in sides[0]] and "追责" in [t.text for t in sides[1]]
+    assert either_branches("电子签名、电子印章或者电子档案具有同等效力吗？", analyse("电子签名、电子印章或者电子档案具有同等效力吗？").terms) == []
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        law("jiancha", "中华人民共和国监察法", ["第一条 受理举报的机关应当对举报人的信息保密。", "第二条 监察机关依法独立行使监察权。"]),
+        law("gongwu", "中华人民共和国公务员法", ["第一条 泄露举报人信息的，依法追究责任，作为追责情形处理。", "第二条 公务员应当忠于宪法。"]),
+        law("tiaojie", "中华人民共和国人民调解法", ["第一条 人民调解委员会调解民间纠纷。", "第二条 调解员应当公道正派。"]),
+    ])
+    ix.save()
+    rows = {r.title for r in ask(ix, question).comparison or []}
+    assert rows == {"中华人民共和国监察法", "中华人民共和国公务员法"}, rows

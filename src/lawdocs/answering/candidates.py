@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..filters import Filters
+from ..text import fold
 from . import evidence as ev
 from .comparison import LAW_TYPES
 from .question import Question
 from .scope import title_key
 from .sections import heading_about, narrow_heading
+from .wording import either_branches
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -111,6 +113,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
     out = []
     about: dict[str, str] = {}
+    branches = either_branches(fold(q.text), q.terms)  # …保密，或者…作为追责情形: a clause may answer one side
     for row in rows:
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]
@@ -120,7 +123,11 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
         scope = title + attachment
         answers = q.kind in ("problems", "plans") or (names and all(t.found_in(scope) for t in q.terms))
         near = heading_about(q, clause.path[-1], about) if clause.path and narrow_heading(doc.doc_type, clause.path[-1]) else ""
-        evidence = ev.clause_evidence(q.terms, idf, corpus.texts[row], context, scope, q.years, doc.year, answers, near)
+        evidence = max(
+            (ev.clause_evidence(terms, idf, corpus.texts[row], context, scope, q.years, doc.year, answers, near)
+             for terms in (q.terms, *branches)),
+            key=lambda e: e.coverage,
+        )
         out.append((row, evidence))
     return out
 

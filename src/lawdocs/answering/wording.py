@@ -83,6 +83,22 @@ def with_short_names(question: str, terms: list[Term]) -> list[Term]:
     ]
 
 
+# Two things asked, either of which answers (对举报人的信息保密，或者把泄露举报人信息作为追责情形).
+_EITHER = re.compile(r"[，,；;]\s*(?:或者|或是|或)")
+
+
+def either_branches(question: str, terms: list[Term]) -> list[list[Term]]:
+    """The terms of each side of a question that asks two things joined by a pause and 或者, when each side holds
+    at least two of them: a clause answering one side answers (`candidates` scores it by the better side)."""
+    sides = _EITHER.split(question, maxsplit=1)
+    if len(sides) != 2:
+        return []
+    branches = [[t for t in terms if t.text in side or any(a in side for a in t.alts)] for side in sides]
+    if any(len(b) < 2 for b in branches) or any(len(b) == len(terms) for b in branches):
+        return []
+    return branches
+
+
 # A document number (国办发〔2019〕6号文件, 国务院令第708号): it names the document (`scope`), it is not content.
 NUMBER_CORE = r"[〔\[(（]\d{4}[〕\])）]\d+号"  # 〔2019〕6号 after the issuer's code (国办发)
 DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,4}}{NUMBER_CORE}(?:文件|文)?|国务院令第\d+号")
