@@ -1072,3 +1072,25 @@ def test_a_figure_question_chooses_among_two_articles_of_a_statute(
     assert [c.article for c in timely.cited] == ["第二十二条"]
     monkeypatch.setattr(compose, "FIGURE_STATUTE_CLAUSES", 1)  # the stating article is the second candidate
     assert ask(ix, question).figure.value != "20个工作日内"  # type: ignore[union-attr]
+
+
+WORK_REPORT = """2026年青山市政府工作报告
+
+三、2026年主要任务
+（五）着力推动城市内涵式发展，加快转变城市发展方式
+优化城市空间发展格局。深化新城建设，推进智慧城市应用场景建设，提升特色园区能级。
+推进智慧城市建设。打造新型基础设施，持续提升数字公共服务能力，深入实施城市数字化转型。
+提升城市精细化管理水平。推进城市更新，加强市容环境整治。
+"""
+
+
+def test_an_unnumbered_paragraph_whose_lead_is_the_question_answers_alone(tmp_path: Path) -> None:
+    """A work report's paragraphs under one heading are separate measures: 推进智慧城市建设。 answers 推进智慧城市建设
+    有哪些举措, not also the sibling paragraph that mentions 智慧城市 in passing. Numbered items (一是…三是) stay
+    together (test_a_measure_that_heads_a_subsection_is_cited_with_it)."""
+    source = tmp_path / "2026年青山市政府工作报告.txt"
+    source.write_text(WORK_REPORT, encoding="utf-8")
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    assert not ix.add(source).failed
+    cited = cited_texts(ix, "青山市2026年推进智慧城市建设有哪些举措？")
+    assert [c[:8] for c in cited] == ["推进智慧城市建设"], cited
