@@ -10,10 +10,11 @@ import re
 from typing import TYPE_CHECKING
 
 from .evidence import normalise_text
-from .scope import Scope, laws_in, title_key
+from .scope import Scope, title_key
 
 if TYPE_CHECKING:
     from ..index import Index
+    from ..models import DocumentInfo
 
 # the year right before a law's name, with what happened then and which side of it is asked about
 _DATED = re.compile(
@@ -32,18 +33,22 @@ def _holds(years: list[int], year: int, event: str | None, side: str | None) -> 
 
 
 def version_scope(index: Index, question: str, scope: Scope) -> None:
-    """Set `scope.missing` (and `closest`) when the question dates a law the collection holds only in other versions."""
-    if scope.missing:
+    """Set `scope.missing` (and `closest`) when the question dates a law the collection holds only in other versions.
+    The laws are those `scope` found named (`Scope.laws`, every held version of each)."""
+    if scope.missing or not scope.laws:
         return
     text = normalise_text(question).replace("中华人民共和国", "")
-    docs = [d for d in index.documents.values() if d.version]
-    for name in laws_in(question, [d.title for d in docs]):
+    by_name: dict[str, list[DocumentInfo]] = {}
+    for doc_id in scope.laws:
+        doc = index.documents[doc_id]
+        if doc.version:
+            by_name.setdefault(title_key(doc.title), []).append(doc)
+    for name, held in sorted(by_name.items(), key=lambda item: text.find(item[0])):  # in the question's order
         dated = _DATED.search(text[: max(0, text.find(name))])
-        held = [d for d in docs if title_key(d.title) == name]
-        if dated is None or not held:
-            continue
         years = [int(d.version[:4]) for d in held if d.version and d.version[:4].isdigit()]
-        if years and not _holds(years, int(dated.group(1)), dated.group(2), dated.group(3)):
+        if dated is None or not years:
+            continue
+        if not _holds(years, int(dated.group(1)), dated.group(2), dated.group(3)):
             versions = sorted({f"{d.title}（{d.version_label or d.version}）" for d in held})
             asked = dated.group(0).rstrip("的")
             scope.missing = f"the collection has no {asked} text of {name}"  # ask() adds "; it holds" closest
