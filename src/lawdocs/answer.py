@@ -302,9 +302,9 @@ def _answer(
                 found = [(r, h) for r, h in found if mask[r]]
                 hits = [r for r, _ in found]
                 sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
-                unanimous = (  # only where agreement decides (see compose.lay_rescue)
+                unanimous = (  # asked only where it decides: the extra searches cost time
                     sure is not None
-                    and compose.STATUTE_DENSE_FLOOR <= sure < compose.LAY_DENSE
+                    and compose.agreement_decides(sure)
                     and compose.retrievers_agree(index, q, hits[0], flt)
                 )
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)

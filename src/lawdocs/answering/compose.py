@@ -171,6 +171,12 @@ def named_rescue(hits: Sequence[tuple[int, float, list[str]]]) -> list[tuple[int
     return [hit for hit in hits[:1] if hit[1] >= NAMED_COVERAGE]
 
 
+def agreement_decides(dense: float) -> bool:
+    """Whether a lay hit's similarity lies where the retrievers' agreement decides it (from
+    ``STATUTE_DENSE_FLOOR`` up to ``LAY_DENSE``; above, the model alone is sure)."""
+    return STATUTE_DENSE_FLOOR <= dense < LAY_DENSE
+
+
 def retrievers_agree(index: Index, q: Question, row: int, flt: Filters) -> bool:
     """Whether the dense ranking puts `row` (the hybrid's top hit) first too, and either ahead of its runner-up by
     ``LAY_MARGIN`` or first in the lexical ranking as well (see the module docstring)."""
@@ -209,7 +215,7 @@ def lay_rescue(
     # (集体土地 of 国有土地上房屋征收与补偿条例对农村集体土地…) says it asks about a matter outside it
     named = bool(key := title_key(doc.title)) and key in ev.normalise_text(q.text)
     # the model is sure: lay words (钱包, 砸伤) that the law never uses
-    sure = dense is not None and (dense >= LAY_DENSE or (agreed and dense >= STATUTE_DENSE_FLOOR))
+    sure = dense is not None and (dense >= LAY_DENSE or (agreed and agreement_decides(dense)))
     if sure and not (named and unknown):
         return [(row, score, held)]
     if unknown or named:  # every article of a statute the question names holds some of its words: not enough
