@@ -215,8 +215,12 @@ def figures_in(
             if m.group("total") in _TOTAL:
                 score += 0.2
             start_value = _FROM.search(sentence[: m.start()])
-            if start_value and _BECAME.match(sentence[m.end() :]):  # unless it is of the year asked (从2020年的…)
-                score -= 0.0 if any(str(y) in start_value.group(0) for y in years) else FROM_PENALTY
+            if (
+                start_value
+                and _BECAME.match(sentence[m.end() :])
+                and not any(str(y) in start_value.group(0) for y in years)  # 从2020年的… when 2020 is asked: it is
+            ):
+                score -= FROM_PENALTY
             if apart:
                 bound = apart.group(1)
             qualifier = bound + (m.group("after") or "")

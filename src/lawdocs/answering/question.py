@@ -227,7 +227,7 @@ def content_terms(
 ) -> tuple[list[Term], list[int], list[tuple[str, str]]]:
     """The question's content terms (with parts), the years it names, and its neighbouring term pairs.
     `across`: each item of a list may be answered alone (a comparison's documents, a measures question's topics)."""
-    q = DOC_NUMBER.sub(" ", fold(question))  # 国发〔2018〕39号 names a document (scope); 2018 is not asked about
+    q = DOC_NUMBER.sub(" ", folded := fold(question))  # 国发〔2018〕39号 names a document (scope); 2018 is not asked about
     q = without_period_time(without_short_places(q))  # 京沪粤三地, 京沪粤2026年: the scope, not content
     years = [int(y) for y in _YEAR.findall(q)]
     q = _YEAR.sub(" ", q)
@@ -291,7 +291,7 @@ def content_terms(
         Term(w, _parts(w), glued=w in glued, alts=alternatives(w) + tuple(either.get(w, ())))
         for w in merged
     ]
-    return with_short_names(fold(question), names + terms), years, pairs
+    return with_short_names(folded, names + terms), years, pairs
 
 
 def _is_content(word: str, keep: frozenset[str]) -> bool:
