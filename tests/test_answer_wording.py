@@ -3,7 +3,6 @@ lengths, planning periods, short names, compounds with words between their parts
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from lawdocs.answering.figures import figures_in
 from lawdocs.answering.question import Term, analyse
 from lawdocs.embed import HashEmbedder
 from lawdocs.index import Index
-from lawdocs.models import Clause, Document
+from test_answer_collection import make_doc, make_law
 
 
 def top_figure(text: str, question: str, words: list[str]) -> str:
@@ -94,30 +93,22 @@ def test_a_quoted_short_name_after_a_full_name_stands_for_it() -> None:
 @pytest.fixture(scope="module")
 def named(tmp_path_factory: pytest.TempPathFactory) -> Index:
     ix = Index.create(tmp_path_factory.mktemp("named") / "ix", embedder=HashEmbedder())
-    articles = [
-        "第一条 为了规范政府投资行为，制定本条例。",
-        "第二条 政府投资项目应当符合国民经济和社会发展规划。",
-        "第三条 政府投资年度计划应当明确项目名称、建设内容及规模。",
-    ]
-    pos, clauses = 0, []
-    for i, text in enumerate(articles):
-        article = text.split()[0]
-        clauses.append(
-            Clause(id=f"touzi:{i:05d}", doc_id="touzi", kind="article", text=text, article=article,
-                   path=["第一章 总则"], span=(pos, pos + len(text)))
-        )
-        pos += len(text) + 1
-    body = "\n".join(articles)
-    ppp = "推广政府和社会资本合作（PPP）模式，合理确定项目合作期限。"
-    notice = Clause(id="ppp:00000", doc_id="ppp", kind="paragraph", text=ppp, path=["一、总体要求"], span=(0, len(ppp)))
-    ix.add_documents(
+    regulation = make_law(
+        "政府投资条例",
         [
-            Document(id="touzi", title="政府投资条例", doc_type="administrative_regulation", source="mem/touzi",
-                     content_hash=hashlib.sha256(body.encode()).hexdigest(), body=body, clauses=clauses),
-            Document(id="ppp", title="关于推广政府和社会资本合作模式的通知", doc_type="notice", source="mem/ppp",
-                     content_hash=hashlib.sha256(ppp.encode()).hexdigest(), body=ppp, clauses=[notice]),
-        ]
+            "第一条 为了规范政府投资行为，制定本条例。",
+            "第二条 政府投资项目应当符合国民经济和社会发展规划。",
+            "第三条 政府投资年度计划应当明确项目名称、建设内容及规模。",
+        ],
     )
+    regulation.doc_type = "administrative_regulation"
+    notice = make_doc(
+        "关于推广政府和社会资本合作模式的通知",
+        ["推广政府和社会资本合作（PPP）模式，合理确定项目合作期限。"],
+        region=None,
+        doc_type="notice",
+    )
+    ix.add_documents([regulation, notice])
     ix.save()
     return ix
 
@@ -138,14 +129,13 @@ def test_a_question_naming_a_statute_is_not_answered_on_a_shared_word_alone(name
 @pytest.fixture(scope="module")
 def litigation(tmp_path_factory: pytest.TempPathFactory) -> Index:
     ix = Index.create(tmp_path_factory.mktemp("editions") / "ix", embedder=HashEmbedder())
-    articles = ["第四十六条 公民、法人或者其他组织直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起六个月内提出。"]
-    clause = Clause(id="susong:00000", doc_id="susong", kind="article", text=articles[0], article="第四十六条",
-                    path=["第六章 起诉和受理"], span=(0, len(articles[0])))
-    ix.add_documents(
-        [Document(id="susong", title="中华人民共和国行政诉讼法", doc_type="law", source="mem/susong",
-                  content_hash=hashlib.sha256(articles[0].encode()).hexdigest(), body=articles[0], clauses=[clause],
-                  law_id="中华人民共和国行政诉讼法", version="2017-06-27", version_label="2017-06-27 修正")]
+    statute = make_law(
+        "中华人民共和国行政诉讼法",
+        ["第四十六条 公民、法人或者其他组织直接向人民法院提起诉讼的，应当自知道或者应当知道作出行政行为之日起六个月内提出。"],
     )
+    statute.clauses[0].article, statute.clauses[0].path = "第四十六条", ["第六章 起诉和受理"]
+    statute.law_id, statute.version, statute.version_label = statute.title, "2017-06-27", "2017-06-27 修正"
+    ix.add_documents([statute])
     ix.save()
     return ix
 
@@ -163,16 +153,6 @@ def test_a_year_before_a_law_s_name_asks_for_that_text_of_it(litigation: Index) 
         assert "the collection has no" not in (held.reason or ""), held.reason
 
 
-def law(doc_id: str, title: str, articles: list[str]) -> Document:
-    body, pos, clauses = "\n".join(articles), 0, []
-    for i, text in enumerate(articles):
-        clauses.append(Clause(id=f"{doc_id}:{i:05d}", doc_id=doc_id, kind="article", text=text, article=text.split()[0],
-                              path=["第一章 总则"], span=(pos, pos + len(text))))
-        pos += len(text) + 1
-    return Document(id=doc_id, title=title, doc_type="law", source=f"mem/{doc_id}", body=body, clauses=clauses,
-                    content_hash=hashlib.sha256(body.encode()).hexdigest())
-
-
 def test_a_question_asking_two_things_is_answered_by_a_clause_answering_either(tmp_path: Path) -> None:
     from lawdocs.answering.wording import either_branches
 
@@ -182,9 +162,9 @@ def test_a_question_asking_two_things_is_answered_by_a_clause_answering_either(t
     assert either_branches("电子签名、电子印章或者电子档案具有同等效力吗？", analyse("电子签名、电子印章或者电子档案具有同等效力吗？").terms) == []
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     ix.add_documents([
-        law("jiancha", "中华人民共和国监察法", ["第一条 受理举报的机关应当对举报人的信息保密。", "第二条 监察机关依法独立行使监察权。"]),
-        law("gongwu", "中华人民共和国公务员法", ["第一条 泄露举报人信息的，依法追究责任，作为追责情形处理。", "第二条 公务员应当忠于宪法。"]),
-        law("tiaojie", "中华人民共和国人民调解法", ["第一条 人民调解委员会调解民间纠纷。", "第二条 调解员应当公道正派。"]),
+        make_law("中华人民共和国监察法", ["第一条 受理举报的机关应当对举报人的信息保密。", "第二条 监察机关依法独立行使监察权。"]),
+        make_law("中华人民共和国公务员法", ["第一条 泄露举报人信息的，依法追究责任，作为追责情形处理。", "第二条 公务员应当忠于宪法。"]),
+        make_law("中华人民共和国人民调解法", ["第一条 人民调解委员会调解民间纠纷。", "第二条 调解员应当公道正派。"]),
     ])
     ix.save()
     rows = {r.title for r in ask(ix, question).comparison or []}
