@@ -55,19 +55,22 @@ from lawdocs.answer import Answer, ask
 from lawdocs.index import Index
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "corpora" / "questions" / "ask_collection.jsonl"
-DEV = QUESTIONS.parent / "ask_dev.jsonl"  # 45 questions written later, a check that rules generalise
-HOLDOUT = QUESTIONS.parent / "ask_holdout.jsonl"  # 90 questions written by someone who never ran ask or search
-HOLDOUT2 = QUESTIONS.parent / "ask_holdout2.jsonl"  # 72 more, measured once after the fixes the first prompted
-HOLDOUT3 = QUESTIONS.parent / "ask_holdout3.jsonl"  # 75 more, written the same way, measured once a pass later
-HOLDOUT4 = QUESTIONS.parent / "ask_holdout4.jsonl"  # 75 more, written mid-pass, measured once at its end
-HOLDOUT5 = QUESTIONS.parent / "ask_holdout5.jsonl"  # 75 more, written late in the pass, measured once at its end
-HOLDOUT6 = QUESTIONS.parent / "ask_holdout6.jsonl"  # 75 more, written at the next pass's start, measured once at its end
-HOLDOUT7 = QUESTIONS.parent / "ask_holdout7.jsonl"  # 75 more, written while that pass went on, measured at its end
-HOLDOUT8 = QUESTIONS.parent / "ask_holdout8.jsonl"  # 75 more, written after holdout6 and 7 had been read
-HOLDOUT9 = QUESTIONS.parent / "ask_holdout9.jsonl"  # 75 more, written after holdout8 had been read
-HOLDOUT10 = QUESTIONS.parent / "ask_holdout10.jsonl"  # 75 more, written after holdout9 had been read
-HOLDOUT11 = QUESTIONS.parent / "ask_holdout11.jsonl"  # 75 more, written after holdout10 had been read
-HOLDOUT12 = QUESTIONS.parent / "ask_holdout12.jsonl"  # 75 more, written after holdout11 had been read
+# The parts kept in files of their own (split → file); ask_collection.jsonl holds calibration and test.
+PARTS = {
+    "dev": "ask_dev.jsonl",  # 45 questions written later, a check that rules generalise
+    "holdout": "ask_holdout.jsonl",  # 90 questions written by someone who never ran ask or search
+    "holdout2": "ask_holdout2.jsonl",  # 72 more, measured once after the fixes the first prompted
+    "holdout3": "ask_holdout3.jsonl",  # 75 more, written the same way, measured once a pass later
+    "holdout4": "ask_holdout4.jsonl",  # 75 more, written mid-pass, measured once at its end
+    "holdout5": "ask_holdout5.jsonl",  # 75 more, written late in the pass, measured once at its end
+    "holdout6": "ask_holdout6.jsonl",  # 75 more, written at the next pass's start, measured once at its end
+    "holdout7": "ask_holdout7.jsonl",  # 75 more, written while that pass went on, measured at its end
+    "holdout8": "ask_holdout8.jsonl",  # 75 more, written after holdout6 and 7 had been read
+    "holdout9": "ask_holdout9.jsonl",  # 75 more, written after holdout8 had been read
+    "holdout10": "ask_holdout10.jsonl",  # 75 more, written after holdout9 had been read
+    "holdout11": "ask_holdout11.jsonl",  # 75 more, written after holdout10 had been read
+    "holdout12": "ask_holdout12.jsonl",  # 75 more, written after holdout11 had been read
+}
 
 
 def norm(text: str) -> str:
@@ -150,16 +153,14 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
-    parser.add_argument("--split", choices=["test", "calibration", "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "all"], default="test")
+    parser.add_argument("--split", choices=["test", "calibration", *PARTS, "all"], default="test")
     parser.add_argument("--no-write", action="store_true", help="print only (calibration runs)")
     parser.add_argument(
         "--name", help="result file name (default ask_collection[_SPLIT]); a later run of a held-out part"
     )
     args = parser.parse_args()
     ix = Index.open(args.index)
-    source = {"dev": DEV, "holdout": HOLDOUT, "holdout2": HOLDOUT2, "holdout3": HOLDOUT3, "holdout4": HOLDOUT4, "holdout5": HOLDOUT5, "holdout6": HOLDOUT6, "holdout7": HOLDOUT7, "holdout8": HOLDOUT8, "holdout9": HOLDOUT9, "holdout10": HOLDOUT10, "holdout11": HOLDOUT11, "holdout12": HOLDOUT12}.get(
-        args.split, QUESTIONS
-    )
+    source = QUESTIONS.parent / PARTS[args.split] if args.split in PARTS else QUESTIONS
     questions = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.split != "all":
         questions = [q for q in questions if q["split"] == args.split]
