@@ -444,7 +444,7 @@ def test_a_quoted_name_is_one_term() -> None:
 
 
 def test_three_neighbouring_words_the_texts_use_together_are_one_phrase() -> None:
-    from lawdocs.answering.question import join_phrases
+    from lawdocs.answering.phrases import join_phrases
 
     q = analyse("上海市如何建设国际消费中心城市？")
     texts = ["加快建设国际消费中心城市。", "扩大国际合作，促进消费，建设科创中心。"]

@@ -169,3 +169,38 @@ def test_a_question_asking_two_things_is_answered_by_a_clause_answering_either(t
     ix.save()
     rows = {r.title for r in ask(ix, question).comparison or []}
     assert rows == {"中华人民共和国监察法", "中华人民共和国公务员法"}, rows
+
+
+def test_a_character_the_segmenter_left_alone_joins_the_word_beside_it_when_the_texts_use_the_compound(
+    tmp_path: Path,
+) -> None:
+    """代 + 履行 is 代履行, 政府 + 性 + 融资 is 政府性融资: the compound replaces the word when a clause states it.
+    A function character (向 + 社会), a cut one character off (打 + 造成 of 打造成, where 打造 is meant) and a
+    compound no clause states stay as they were."""
+    from lawdocs.answering.phrases import glue_characters
+
+    texts = ["行政机关可以代履行，或者委托第三人代履行。", "当事人应当履行行政决定。", "防范政府性融资担保风险。",
+             "草案应当向社会公开征求意见。", "打造成为检测维修中心。"]
+
+    def df(term: str) -> int:
+        return sum(term in text for text in texts)
+
+    def words(question: str) -> list[str]:
+        q = analyse(question)
+        return [t.text for t in glue_characters(q.terms, q.pairs, df)]
+
+    assert "代履行" in words("哪些法律规定行政机关可以实施代履行？") and "履行" not in words("哪些法律规定行政机关可以实施代履行？")
+    assert "政府性融资" in words("政府性融资担保机构有哪些措施？")
+    assert "社会" in words("草案向社会公开征求意见的期限是多久？")
+    assert "造成" in words("把综合保税区打造成检测维修中心有哪些措施？")
+    texts[0] = "行政机关可以委托第三人履行。"
+    assert "履行" in words("哪些法律规定行政机关可以实施代履行？")  # no clause states 代履行: the word stays
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_law("中华人民共和国行政强制法", ["第一条 当事人逾期不履行排除妨碍的行政决定的，行政机关可以代履行。",
+                                     "第二条 当事人应当履行行政决定，行政机关应当催告当事人履行义务。"]),
+        make_law("中华人民共和国行政处罚法", ["第一条 当事人应当自觉履行行政处罚决定。", "第二条 行政处罚遵循公正、公开的原则。"]),
+    ])
+    ix.save()
+    answer = ask(ix, "哪些法律规定行政机关可以代履行？")
+    assert [c.text for c in answer.cited] == ["第一条 当事人逾期不履行排除妨碍的行政决定的，行政机关可以代履行。"], answer.cited

@@ -43,7 +43,8 @@ from .answering.grouping import (
     leads,
     summarise,
 )
-from .answering.question import Question, analyse, join_phrases
+from .answering.phrases import glue_characters, join_phrases
+from .answering.question import Question, analyse
 from .answering.records import (
     Answer,
     CitedClause,
@@ -203,6 +204,7 @@ def ask(
     q.terms = drop_stray(q.terms, ev.corpus_of(index).df)
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
+        q.terms = glue_characters(q.terms, q.pairs, ev.corpus_of(index).df)
         q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
     folded = fold(q.text)
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope

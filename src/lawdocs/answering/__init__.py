@@ -3,6 +3,7 @@
 - `question`: what a question asks (its kind, by general rules on the wording) and its content terms.
 - `comparison`: whether a question compares documents, which (regions, statute types), and the opening naming them.
 - `wording`: what segmentation gets wrong: abbreviations of state bodies, stray two-character pieces.
+- `phrases`: terms the texts use as one (低空 + 经济, 代 + 履行), joined by their frequency in the collection.
 - `evidence`: text normalisation, term weights, per-clause evidence and the relevance cut-off (with the
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.

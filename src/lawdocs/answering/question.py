@@ -13,7 +13,7 @@ Kinds, tried in this order (the first rule that fires wins):
 
 Content terms are the question's words (jieba, precise mode, with the legal dictionary) minus stop words and
 the words that only frame a question (哪些, 措施, 涉及, 多少, 件, 下一步 …). Consecutive single characters
-are joined (粤/康/码 → 粤康码). Each term keeps its head and longer inner dictionary words as *parts* (行政执法 → 执法), which
+are joined (粤/康/码 → 粤康码); one alone is left to `phrases.glue_characters`. Each term keeps its head and longer inner dictionary words as *parts* (行政执法 → 执法), which
 count as weaker evidence when the whole term is absent (see `_parts`). Years (2020年) are kept apart: they match a clause's
 text or its document's year. A name the question quotes (“双随机、一公开”, “无废城市”) is one term as written, its
 parts the head of the name or, failing one, the content words inside it.
@@ -22,7 +22,6 @@ parts the head of the name or, failing one, the content words inside it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -92,7 +91,6 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 GENERIC_WEIGHT = 0.3
-PHRASE_SHARE = 0.5
 
 # Words that stay content in the kind where they are not just framing.
 _KEEP_FOR: dict[str, frozenset[str]] = {
@@ -156,9 +154,7 @@ class Question:
     measure_word: str | None = None  # 件 in 多少件: the unit a figure question expects
     pairs: list[tuple[str, str]] = field(default_factory=list)  # neighbouring terms, see `join_phrases`
     comparative: bool = False  # asks across documents (哪些省份…, 各地…, 分别…, 比较…)
-    compared: Literal["regions", "laws"] | None = (
-        None  # what the documents compared are, when the question says
-    )
+    compared: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
     compared_types: frozenset[str] = frozenset()  # the document types it names (哪些地方性法规…), if any
     compared_head: str = ""  # the opening that names them (folded), which is not what the question is about
 
@@ -263,6 +259,8 @@ def content_terms(
             continue
         if run:
             framing = run in _FRAMING  # 最 + 多 of 最多能申请: framing, however the segmenter cut it
+            if len(run) == 1 and not framing:  # 代 + 履行: a character the segmenter left beside a word
+                pairs += [(a, b) for a, b in ((previous, run), (run, word)) if a and b and len(a + b) > 2]
             merged += [] if framing else [run]
             glued |= {run} if len(run) > 1 and not framing else set()
             previous = run if len(run) > 1 and not framing else None
@@ -313,60 +311,6 @@ def _quoted_parts(name: str, kind: AnswerKind) -> tuple[str, ...]:
     words = [w.strip() for w in _jieba().cut(name, HMM=False)]
     parts = [w for w in words if len(w) > 1 and _is_content(w, keep)]
     return tuple(dict.fromkeys(p for p in parts if p != name))
-
-
-def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
-    """Chains of three or more neighbouring words (a, b), (b, c) → [a, b, c], longest first."""
-    runs: list[list[str]] = []
-    for a, b in pairs:
-        if runs and runs[-1][-1] == a:
-            runs[-1].append(b)
-        else:
-            runs.append([a, b])
-    out: list[list[str]] = []
-    for run in runs:  # every sub-run of three or more that avoids generic words, longest first
-        for size in range(len(run), 2, -1):
-            out += [run[i : i + size] for i in range(len(run) - size + 1)]
-    return sorted(out, key=len, reverse=True)
-
-
-def join_phrases(
-    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
-) -> list[Term]:
-    """Join neighbouring terms into the phrase they make when the texts use it as one (低空 + 经济 → 低空经济).
-
-    A pair is joined when the phrase occurs and covers at least ``PHRASE_SHARE`` of the clauses holding
-    the rarer word: then the words mostly occur as that phrase, and a clause with both words apart (民营经济
-    … 低空飞行) is not about it. Three or more neighbours are joined whenever the texts use the phrase at all
-    (国际 + 消费 + 中心 → 国际消费中心): a longer phrase is a name. Not for figure questions and comparisons
-    (`runs=False`), whose figure or rows are found by the separate words (calibration: joining them lost two figures
-    and a comparison row). Generic words are never joined.
-    """
-    out = list(terms)
-    for run in (
-        _runs(pairs) if runs else []
-    ):  # three or more neighbours the texts use as one phrase (国际 消费 中心)
-        texts = [t.text for t in out]
-        phrase = "".join(run)
-        if any(w in GENERIC_WORDS or w not in texts for w in run) or df(phrase) == 0:
-            continue
-        at = texts.index(run[0])
-        out = [t for t in out if t.text not in run]
-        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (run[-1],)))
-    for a, b in pairs:
-        if a in GENERIC_WORDS or b in GENERIC_WORDS:
-            continue
-        texts = [t.text for t in out]
-        if a not in texts or b not in texts:
-            continue
-        phrase = a + b
-        together = df(phrase)
-        if together == 0 or together < PHRASE_SHARE * min(df(a), df(b)):
-            continue
-        at = texts.index(a)
-        out = [t for t in out if t.text not in (a, b)]
-        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (b,)))
-    return out
 
 
 def analyse(question: str) -> Question:

@@ -175,3 +175,4 @@ def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
     if not stray or len(terms) - len(stray) < 2:
         return terms
     return [t for t in terms if t not in stray]
+

@@ -1,0 +1,112 @@
+"""Words of a question that belong together in the texts: neighbouring terms the texts use as one phrase
+(低空 + 经济 → 低空经济, `join_phrases`) and a character the segmenter left beside a word (代 + 履行 → 代履行,
+`glue_characters`). Both read the collection (a term's document frequency), so they run once an index is at
+hand, after `question.analyse`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..text import jieba_tokenizer as _jieba
+from .question import GENERIC_WORDS, Term, _parts
+from .wording import _FUNCTION_TAGS, tagger
+
+PHRASE_SHARE = 0.5
+
+
+def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
+    """Chains of three or more neighbouring words (a, b), (b, c) → [a, b, c], longest first."""
+    runs: list[list[str]] = []
+    for a, b in pairs:
+        if runs and runs[-1][-1] == a:
+            runs[-1].append(b)
+        else:
+            runs.append([a, b])
+    out: list[list[str]] = []
+    for run in runs:  # every sub-run of three or more that avoids generic words, longest first
+        for size in range(len(run), 2, -1):
+            out += [run[i : i + size] for i in range(len(run) - size + 1)]
+    return sorted(out, key=len, reverse=True)
+
+
+def join_phrases(
+    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
+) -> list[Term]:
+    """Join neighbouring terms into the phrase they make when the texts use it as one (低空 + 经济 → 低空经济).
+
+    A pair is joined when the phrase occurs and covers at least ``PHRASE_SHARE`` of the clauses holding
+    the rarer word: then the words mostly occur as that phrase, and a clause with both words apart (民营经济
+    … 低空飞行) is not about it. Three or more neighbours are joined whenever the texts use the phrase at all
+    (国际 + 消费 + 中心 → 国际消费中心): a longer phrase is a name. Not for figure questions and comparisons
+    (`runs=False`), whose figure or rows are found by the separate words (calibration: joining them lost two figures
+    and a comparison row). Generic words are never joined.
+    """
+    out = list(terms)
+    for run in (
+        _runs(pairs) if runs else []
+    ):  # three or more neighbours the texts use as one phrase (国际 消费 中心)
+        texts = [t.text for t in out]
+        phrase = "".join(run)
+        if any(w in GENERIC_WORDS or w not in texts for w in run) or df(phrase) == 0:
+            continue
+        at = texts.index(run[0])
+        out = [t for t in out if t.text not in run]
+        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (run[-1],)))
+    for a, b in pairs:
+        if a in GENERIC_WORDS or b in GENERIC_WORDS:
+            continue
+        texts = [t.text for t in out]
+        if a not in texts or b not in texts:
+            continue
+        phrase = a + b
+        together = df(phrase)
+        if together == 0 or together < PHRASE_SHARE * min(df(a), df(b)):
+            continue
+        at = texts.index(a)
+        out = [t for t in out if t.text not in (a, b)]
+        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (b,)))
+    return out
+
+
+# characters that bind to a word without making a term of it: localisers and a modal the tagger calls nouns or
+# verbs (范围内, 行为时, 机构应), besides the function characters it tags as such (向社会, 应当自, 公布后)
+_BINDING = frozenset("内时应")
+
+
+def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
+    """`terms` with a content character the segmenter left alone joined to the word beside it, when the texts
+    use the compound: 代 + 履行 is 代履行, 统一 + 大 + 市场 is 统一大市场, not 履行 or 市场. The compound takes
+    the word's place, with the word as its part. Function characters (向社会), localisers (范围内) and
+    abbreviations (劳动合同 + 法) are not joined, nor a character that makes a dictionary word with the next
+    character of the word (打 + 造成: the segmenter cut 打造成 one character off, and 打造 is meant)."""
+    tags = tagger().word_tag_tab
+
+    def loose(ch: str) -> bool:
+        return len(ch) == 1 and ch not in _BINDING and tags.get(ch, "x")[:1] not in _FUNCTION_TAGS | {"j"}
+
+    found: list[tuple[str, str, str]] = []  # (word before, character, word after), in the question's order
+    for i, (a, b) in enumerate(pairs):
+        if loose(b):
+            found.append((a, b, pairs[i + 1][1] if i + 1 < len(pairs) and pairs[i + 1][0] == b else ""))
+        elif loose(a) and not (i and pairs[i - 1][1] == a):
+            found.append(("", a, b))
+    freq = _jieba().FREQ  # 打 + 造成 of 打造成: the dictionary's 打造 says the cut fell one character off
+    out = list(terms)
+    for left, ch, right in found:
+        texts = [t.text for t in out]
+        left, right = (left if left in texts else ""), (right if right in texts else "")
+        sides = [
+            (w, c)
+            for w, c, edge in ((left, left + ch, left[-1:] + ch), (right, ch + right, ch + right[:1]))
+            if w and not freq.get(edge) and df(c)
+        ]
+        if not sides:
+            continue
+        word, compound = max(sides, key=lambda side: df(side[1]))
+        words = [word]
+        if len(sides) == 2 and df(left + ch + right) >= PHRASE_SHARE * df(compound):  # 统一大市场
+            words, compound = [left, right], left + ch + right
+        at = min(i for i, t in enumerate(out) if t.text in words)
+        out = [t for t in out if t.text not in words]
+        out.insert(at, Term(compound, _parts(compound) or tuple(words)))
+    return out
