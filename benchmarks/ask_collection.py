@@ -70,6 +70,7 @@ PARTS = {
     "holdout10": "ask_holdout10.jsonl",  # 75 more, written after holdout9 had been read
     "holdout11": "ask_holdout11.jsonl",  # 75 more, written after holdout10 had been read
     "holdout12": "ask_holdout12.jsonl",  # 75 more, written after holdout11 had been read
+    "holdout13": "ask_holdout13.jsonl",  # 75 more, written at the eleventh pass's start
 }
 
 
