@@ -204,3 +204,29 @@ def test_a_character_the_segmenter_left_alone_joins_the_word_beside_it_when_the_
     ix.save()
     answer = ask(ix, "哪些法律规定行政机关可以代履行？")
     assert [c.text for c in answer.cited] == ["第一条 当事人逾期不履行排除妨碍的行政决定的，行政机关可以代履行。"], answer.cited
+
+
+def test_a_measures_question_listing_topics_is_answered_by_a_clause_for_each(tmp_path: Path) -> None:
+    """…强化企业科技创新主体地位、加大全社会研发投入: two topics, each answered by a paragraph of its own, where
+    no paragraph states both. A topic of one short word, or of a generic verb and one word, makes no branch; in a
+    topics question 推进 after the pause is the start of the next topic, not another word for 依法行政."""
+    from lawdocs.answering.phrases import topic_branches
+
+    question = "广东2026年打算怎样强化企业科技创新主体地位、加大全社会研发投入？"
+    branches = [[t.text for t in b] for b in topic_branches(question, analyse(question).terms)]
+    assert len(branches) == 2 and "地位" in branches[0] and "地位" not in branches[1], branches
+    assert all("广东" in b for b in branches)  # the words before the first topic belong to each
+    assert topic_branches("国务院在管理、建设加工上有哪些措施？", [Term("管理"), Term("建设"), Term("加工")]) == []
+    terms = {t.text: t for t in analyse("上海市政府2026年在深化依法行政、推进正风肃纪这两块准备怎么做").terms}
+    assert "推进" not in terms["依法行政"].alts
+    assert "离任" in {t.text: t for t in analyse("哪些法规对离职、离任人员从业作了限制？").terms}["离职"].alts  # compared
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_doc("2026年广东省政府工作报告", [
+        "强化企业科技创新主体地位。把创新资源更多布局到企业。",
+        "加大全社会研发投入。提高科技支出总量和比重。",
+        "推动货物贸易稳定发展，加大力度开拓新兴市场。",
+        "稳定房地产市场，推进城市更新。",
+    ], region="广东省", doc_type="government_work_report")])
+    ix.save()
+    cited = [c.text[:6] for c in ask(ix, question).cited]
+    assert sorted(cited) == ["加大全社会研", "强化企业科技"], cited

@@ -15,6 +15,7 @@ from ..filters import Filters
 from ..text import fold
 from . import evidence as ev
 from .comparison import LAW_TYPES
+from .phrases import topic_branches
 from .question import Question
 from .scope import title_key
 from .sections import heading_about, narrow_heading
@@ -114,6 +115,8 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     out = []
     about: dict[str, str] = {}
     branches = either_branches(fold(q.text), q.terms)  # …保密，或者…作为追责情形: a clause may answer one side
+    if q.kind in ("measures", "plans", "problems") and not q.comparative:  # …主体地位、加大…投入: one topic
+        branches += topic_branches(fold(q.text), q.terms)
     for row in rows:
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]

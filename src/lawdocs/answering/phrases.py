@@ -1,14 +1,16 @@
 """Words of a question that belong together in the texts: neighbouring terms the texts use as one phrase
 (低空 + 经济 → 低空经济, `join_phrases`) and a character the segmenter left beside a word (代 + 履行 → 代履行,
-`glue_characters`). Both read the collection (a term's document frequency), so they run once an index is at
-hand, after `question.analyse`."""
+`glue_characters`), and the topics a question lists (…主体地位、加大…投入, `topic_branches`), each of which a
+clause may answer alone. The first two read the collection (a term's document frequency), so they run once an
+index is at hand, after `question.analyse`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..text import jieba_tokenizer as _jieba
-from .question import GENERIC_WORDS, Term, _parts
+from .question import _CJK, _FRAMING, GENERIC_WORDS, Term, _parts
 from .wording import _FUNCTION_TAGS, tagger
 
 PHRASE_SHARE = 0.5
@@ -110,3 +112,48 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
         out = [t for t in out if t.text not in words]
         out.insert(at, Term(compound, _parts(compound) or tuple(words)))
     return out
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;：:？?。！!]")
+_LISTED = re.compile(r"、|以及")
+
+
+def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
+    """The terms of each topic a question lists (广东打算怎样强化企业科技创新主体地位、加大全社会研发投入): one
+    branch per topic, with the terms the question states outside the list, so that a clause answering one topic
+    answers (`candidates` scores a clause by its best branch). The words before the first topic (广东…打算怎样,
+    …预案对) belong to every branch. A topic needs two telling words, or one of four characters or more:
+    one short word (管理), or one beside a generic verb (建设 + 加工), would hold half the clauses of a document.
+    Words the question lists as alternatives of each other (`question.content_terms`, across) count only where
+    they are written."""
+    listing = [part for part in _CLAUSE_BREAK.split(question) if _LISTED.search(part)]
+    if len(listing) != 1:
+        return []
+    items = _LISTED.split(listing[0])
+    items[0] = _first_topic(items[0])  # 广东2026年打算怎样 | 强化企业科技创新主体地位: the opening is shared
+
+    def stated(text: str) -> list[Term]:
+        return [t for t in terms if t.text in text]
+
+    listed = [t for item in items for t in stated(item)]
+    outside = [t for t in terms if t not in listed]
+    branches = []
+    for item in items:
+        own = stated(item)
+        telling = [t for t in own if t.weight == 1.0]  # 加工 alone, not 建设 + 加工
+        if len(telling) >= 2 or (telling and len(telling[0].text) >= 4):
+            branch = outside + own
+            if len(branch) < len(terms):
+                branches.append(branch)
+    return branches if len(branches) >= 2 else []
+
+
+def _first_topic(text: str) -> str:
+    """`text` after its last framing or function word (上海市政府2026年在 | 深化依法行政): where the first listed
+    topic starts."""
+    start, at = 0, 0
+    for word in _jieba().cut(text, HMM=False):
+        at += len(word)
+        if (word.strip() in _FRAMING or not _CJK.search(word)) and at < len(text):
+            start = at
+    return text[start:]

@@ -219,10 +219,12 @@ def _parts(word: str) -> tuple[str, ...]:
 
 
 def content_terms(
-    question: str, kind: AnswerKind = "other", across: bool = False
+    question: str, kind: AnswerKind = "other", across: bool = False, topics: bool = False
 ) -> tuple[list[Term], list[int], list[tuple[str, str]]]:
     """The question's content terms (with parts), the years it names, and its neighbouring term pairs.
-    `across`: each item of a list may be answered alone (a comparison's documents, a measures question's topics)."""
+    `across`: each item of a list may be answered alone (a comparison's documents, a measures question's topics);
+    `topics`: an item of several words is a topic of its own (`phrases.topic_branches`), not another word for the
+    word before the pause (深化依法行政、推进正风肃纪)."""
     q = DOC_NUMBER.sub(" ", folded := fold(question))  # 国发〔2018〕39号 names a document (scope); 2018 is not asked about
     q = without_period_time(without_short_places(q))  # 京沪粤三地, 京沪粤2026年: the scope, not content
     years = [int(y) for y in _YEAR.findall(q)]
@@ -278,8 +280,12 @@ def content_terms(
     joints = ("或", "或者", "、") if across else ("或", "或者")
     either: dict[str, list[str]] = {}
     heads: dict[str, str] = {}  # a word → the first of its chain (A、B、C: B and C → A)
+    def ends(at: int) -> bool:  # B ends its item: 离职、离任后, not 深化依法行政、推进正风肃纪
+        lone = at + 1 >= len(words) or len(words[at + 1] or "??") > 1  # a lone character (后), not 正/风/肃/纪
+        return at >= len(words) or words[at] is None or (len(words[at] or "") == 1 and lone)
+
     for i, (a, joint, b) in enumerate(zip(words, tokens[1:], words[2:], strict=False)):  # not 博物馆 of
-        if joint in joints and a and b and len(a) > 1 and len(b) > 1 and a in merged and b in merged and b not in words[: i + 1]:  # 博物馆建设或博物馆事业
+        if joint in joints and a and b and len(a) > 1 and len(b) > 1 and a in merged and b in merged and b not in words[: i + 1] and (ends(i + 3) or not topics):  # 博物馆建设或博物馆事业
             head = heads.get(a, a)
             either.setdefault(head, []).append(b)
             heads[b] = head
@@ -318,7 +324,9 @@ def analyse(question: str) -> Question:
     compared = read_comparison(fold(question))
     # what it asks about: without the documents it compares, nor …作了规定
     asked = STATED.sub(" ", fold(question)[len(compared.head) :])
-    terms, years, pairs = content_terms(asked, kind, across=compared.comparative or kind == "measures")
+    terms, years, pairs = content_terms(
+        asked, kind, across=compared.comparative or kind == "measures", topics=kind == "measures" and not compared.comparative
+    )
     article = None
     m = _ARTICLE_Q.search(fold(question))
     if m:

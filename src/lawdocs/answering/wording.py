@@ -99,6 +99,7 @@ def either_branches(question: str, terms: list[Term]) -> list[list[Term]]:
     return branches
 
 
+
 # A document number (国办发〔2019〕6号文件, 国务院令第708号): it names the document (`scope`), it is not content.
 NUMBER_CORE = r"[〔\[(（]\d{4}[〕\])）]\d+号"  # 〔2019〕6号 after the issuer's code (国办发)
 DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,4}}{NUMBER_CORE}(?:文件|文)?|国务院令第\d+号")
