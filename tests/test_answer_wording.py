@@ -230,3 +230,31 @@ def test_a_measures_question_listing_topics_is_answered_by_a_clause_for_each(tmp
     ix.save()
     cited = [c.text[:6] for c in ask(ix, question).cited]
     assert sorted(cited) == ["加大全社会研", "强化企业科技"], cited
+
+
+def test_a_period_before_the_act_it_times_is_a_figure_and_before_a_noun_a_name() -> None:
+    rule = "国务院通过举办讲座等方式组织学习。国务院领导同志及各部门负责人参加，一般两个月安排一次。"
+    assert top_figure(rule, "学习讲座一般多久安排一次？", ["学习", "讲座"]) == "两个月"
+    assert figures_in("实施三年行动计划。", [Term("行动计划")], {"行动计划": 1.0}, None, [], "行动计划要实施多久？") == []
+
+
+def test_a_comparison_across_statutes_and_documents_reaches_every_document(tmp_path: Path) -> None:
+    """哪些法规和文件…: 文件 stands for any document, so the notices and reports that answer count beside the
+    statutes; 哪些法规… alone stays with the statutes."""
+    from lawdocs.answering.comparison import LAW_TYPES, read_comparison
+
+    assert read_comparison("哪些法规和文件提出推进一网通办？").types == frozenset()
+    assert read_comparison("哪些法规和文件提出推进一网通办？").across is None
+    assert read_comparison("哪些法规提出推进一网通办？").types == LAW_TYPES
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_law("优化营商环境条例", ["第一条 推进政务服务“一网通办”。", "第二条 国家优化营商环境。"]),
+        make_doc("国务院办公厅关于推进政务新媒体健康有序发展的意见", ["推动政务服务“一网通办”，提升服务效能。"],
+                 region=None, doc_type="notice"),
+        make_doc("国务院关于加强质量认证体系建设的意见", ["完善质量认证体系。"], region=None, doc_type="notice"),
+    ])
+    ix.save()
+    rows = {r.title for r in ask(ix, "哪些法规和文件提出推进政务服务“一网通办”？").comparison or []}
+    assert rows == {"优化营商环境条例", "国务院办公厅关于推进政务新媒体健康有序发展的意见"}, rows
+    rows = {r.title for r in ask(ix, "哪些法规提出推进政务服务“一网通办”？").comparison or []}
+    assert rows == {"优化营商环境条例"}, rows

@@ -76,7 +76,10 @@ def read_comparison(text: str) -> Comparison:
     elif _COMPARED_LAWS.search(text):
         across = "laws"
     head = _opening(text)
-    types = frozenset(t for name in re.findall(_KINDS, head) for t in _KIND_TYPES.get(name, ()))
+    names = re.findall(_KINDS, head)
+    types = frozenset(t for name in names for t in _KIND_TYPES.get(name, ()))
+    if "文件" in names:  # 哪些法规和文件: any document, not only the statutes it also names
+        types, across = frozenset(), None if across == "laws" else across
     if head and (verb := _STATING.match(text[len(head) :])):
         head += verb.group(0)
     return Comparison(comparative=True, across=across, types=types, head=head)

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from ..parsing.numerals import to_int
 from .evidence import find_spans, normalise_text
 from .question import Term
+from .wording import tagger
 
 _UNITS = (
     "%|％|‰|万亿美元|亿美元|万美元|美元|亿欧元|万欧元|欧元|亿港元|万港元|港元|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
@@ -89,6 +90,12 @@ _TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "�
 PHRASE_WEIGHT = 0.5
 # after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
 _PERIOD_END = frozenset("内后前，,。；;、）)") | {""}
+
+
+def _verb_at(text: str, at: int) -> bool:
+    """Whether a verb of two characters starts at `at`: a period before the act it times is a quantity
+    (一般两个月安排一次), before a noun a name (三年行动计划)."""
+    return tagger().word_tag_tab.get(text[at : at + 2]) == "v"
 
 
 @dataclass
@@ -173,7 +180,9 @@ def figures_in(
             chinese = not num[0].isdigit() and m.group("unit") != "百分之"  # 百分之二十 is a quantity
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
                 continue
-            period = m.group("unit") in _TIME_UNITS and sentence[m.end() : m.end() + 1] in _PERIOD_END
+            period = m.group("unit") in _TIME_UNITS and (
+                sentence[m.end() : m.end() + 1] in _PERIOD_END or _verb_at(sentence, m.end())
+            )
             bound = m.group("bound") or ""
             verb_bound = None if bound else _BOUND_VERB.search(sentence[: m.start()])
             bound_of = None if bound or verb_bound else _BOUND_OF.search(sentence[: m.start()])
