@@ -122,7 +122,7 @@ def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
     """The terms of each topic a question lists (广东打算怎样强化企业科技创新主体地位、加大全社会研发投入): one
     branch per topic, with the terms the question states outside the list, so that a clause answering one topic
     answers (`candidates` scores a clause by its best branch). The words before the first topic (广东…打算怎样,
-    …预案对) belong to every branch. A topic needs two telling words, or one of four characters or more:
+    …预案对) and after the last (…有哪些具体任务) belong to every branch. A topic needs two telling words, or one of four characters or more:
     one short word (管理), or one beside a generic verb (建设 + 加工), would hold half the clauses of a document.
     Words the question lists as alternatives of each other (`question.content_terms`, across) count only where
     they are written."""
@@ -131,6 +131,7 @@ def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
         return []
     items = _LISTED.split(listing[0])
     items[0] = _first_topic(items[0])  # 广东2026年打算怎样 | 强化企业科技创新主体地位: the opening is shared
+    items[-1] = _last_topic(items[-1])  # 深化区域合作 | 有哪些具体任务: so is what is asked of every topic
 
     def stated(text: str) -> list[Term]:
         return [t for t in terms if t.text in text]
@@ -157,3 +158,19 @@ def _first_topic(text: str) -> str:
         if (word.strip() in _FRAMING or not _CJK.search(word)) and at < len(text):
             start = at
     return text[start:]
+
+
+_JOINING = frozenset("和 与 及 或".split())  # …管理和人才中介机构: the list goes on
+
+
+def _last_topic(text: str) -> str:
+    """`text` up to its first framing or function word after a content word (深化区域合作 | 有哪些具体任务), a
+    conjunction aside: where the last listed topic ends."""
+    at, seen = 0, False
+    for word in _jieba().cut(text, HMM=False):
+        framing = (word.strip() in _FRAMING and word.strip() not in _JOINING) or not _CJK.search(word)
+        if framing and seen:
+            return text[:at]
+        seen = seen or not framing
+        at += len(word)
+    return text
