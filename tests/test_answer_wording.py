@@ -216,6 +216,9 @@ def test_a_measures_question_listing_topics_is_answered_by_a_clause_for_each(tmp
     branches = [[t.text for t in b] for b in topic_branches(question, analyse(question).terms)]
     assert len(branches) == 2 and "地位" in branches[0] and "地位" not in branches[1], branches
     assert all("广东" in b for b in branches)  # the words before the first topic belong to each
+    joined = topic_branches("上海市2026年在国资国企改革和支持民营企业发展方面有哪些举措？",
+                            analyse("上海市2026年在国资国企改革和支持民营企业发展方面有哪些举措？").terms)
+    assert len(joined) == 2 and "民营企业" not in [t.text for t in joined[0]], joined  # 和 joins topics too
     assert topic_branches("国务院在管理、建设加工上有哪些措施？", [Term("管理"), Term("建设"), Term("加工")]) == []
     terms = {t.text: t for t in analyse("上海市政府2026年在深化依法行政、推进正风肃纪这两块准备怎么做").terms}
     assert "推进" not in terms["依法行政"].alts

@@ -115,12 +115,12 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:？?。！!]")
-_LISTED = re.compile(r"、|以及")
+_LISTED = re.compile(r"、|以及|和")
 
 
 def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
-    """The terms of each topic a question lists (广东打算怎样强化企业科技创新主体地位、加大全社会研发投入): one
-    branch per topic, with the terms the question states outside the list, so that a clause answering one topic
+    """The terms of each topic a question lists (广东打算怎样强化企业科技创新主体地位、加大全社会研发投入; with 、,
+    以及 or 和: 在国资国企改革和支持民营企业发展方面): one branch per topic, with the terms the question states outside the list, so that a clause answering one topic
     answers (`candidates` scores a clause by its best branch). The words before the first topic (广东…打算怎样,
     …预案对) and after the last (…有哪些具体任务) belong to every branch. A topic needs two telling words, or one of four characters or more:
     one short word (管理), or one beside a generic verb (建设 + 加工), would hold half the clauses of a document.
@@ -160,7 +160,7 @@ def _first_topic(text: str) -> str:
     return text[start:]
 
 
-_JOINING = frozenset("和 与 及 或".split())  # …管理和人才中介机构: the list goes on
+_JOINING = frozenset("与 及 或".split())  # …管理及人才中介机构: the list goes on
 
 
 def _last_topic(text: str) -> str:
