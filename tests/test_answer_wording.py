@@ -261,3 +261,15 @@ def test_a_comparison_across_statutes_and_documents_reaches_every_document(tmp_p
     assert rows == {"优化营商环境条例", "国务院办公厅关于推进政务新媒体健康有序发展的意见"}, rows
     rows = {r.title for r in ask(ix, "哪些法规提出推进政务服务“一网通办”？").comparison or []}
     assert rows == {"优化营商环境条例"}, rows
+
+
+def test_a_fraction_and_half_a_year_are_figures_and_a_share_asked_is_answered_by_one() -> None:
+    rule = ("新设立有限责任制专利代理机构的，允许不超过五分之一不具有专利代理人资格、年满18周岁、能够在专利代理机构"
+            "专职工作的中国公民担任股东。")
+    asked = "新设立有限责任制专利代理机构的，不具有专利代理人资格且年满18周岁的股东能占多大比例？"
+    q = analyse(asked)  # 年满18周岁 is nearer the question's words, but a share is asked
+    found = figures_in(rule, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, asked)
+    assert found[0].value == "不超过五分之一", found
+    assert top_figure("须经全体代表的三分之二以上多数通过。", "需要多少代表通过？", ["代表", "通过"]) == "三分之二以上"
+    meeting = "国务院全体会议一般每半年召开一次，根据需要可安排有关部门负责人列席会议。"
+    assert top_figure(meeting, "国务院全体会议一般多长时间召开一次？", ["全体会议", "召开"]) == "半年"

@@ -45,17 +45,19 @@ _UNITS = (
     "|万个|万名|万家|万所|万件|万项|万套|万座|万辆|万台|万条|万份|万间|万处|万张|万株|万只|亿个|亿件|亿次"
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台|张"
 )
-_NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+"
+_NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(?=年|个月)"  # 半年: a period too
 _BEFORE = r"原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不低于|不高于|控制在|最长|最多|至少|最少|超过|不满|未满|满|大约|约|超(?=\d)"
 _FIGURE = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
     rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|以上|以下|以内|之内|上下)?"
 )
-# a share written in words (不得超过主合同标的额的百分之二十, 百分之五十以上): the same groups as _FIGURE, 百分之 its unit
+# a share written in words (不得超过主合同标的额的百分之二十, 百分之五十以上, 不超过五分之一): the same groups as
+# _FIGURE, 百分之 or 五分之 its unit
+_OF = r"(?:百|千|[一二三四五六七八九十]{1,2})分之"
 _PERCENT = re.compile(
-    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?(?P<unit>百分之)(?P<num>{_NUM}(?:点{_NUM})?)"
-    rf"(?:(?P<unit1>)(?P<dash>[—–\-~～至到])百分之(?P<num2>{_NUM}(?:点{_NUM})?))?(?P<more>)"
+    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?(?P<unit>{_OF})(?P<num>{_NUM}(?:点{_NUM})?)"
+    rf"(?:(?P<unit1>)(?P<dash>[—–\-~～至到]){_OF}(?P<num2>{_NUM}(?:点{_NUM})?))?(?P<more>)"
     rf"(?P<after>左右|以上|以下|以内|之内|上下)?"
 )
 # a starting value (人均预期寿命从…82.4岁提升至83.9岁): what the figure became is the one after 至 / 到
@@ -78,6 +80,8 @@ _DEADLINE = re.compile(
     rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末))(?:前|以前|之前)"
 )
 _TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
+_SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之几")  # a share is asked: a percentage, a fraction or a multiple
+_SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚")
 _LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于")
@@ -153,6 +157,7 @@ def figures_in(
     """Every figure of `text`, best first."""
     total_weight = sum(idf[t.text] for t in terms) or 1.0
     time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
+    share_asked = bool(_SHARE_Q.search(question))
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(_DEADLINE_Q.search(question))
@@ -177,7 +182,7 @@ def figures_in(
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
         for m in matches:
             num = m.group("num")
-            chinese = not num[0].isdigit() and m.group("unit") != "百分之"  # 百分之二十 is a quantity
+            chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
                 continue
             period = m.group("unit") in _TIME_UNITS and (
@@ -204,6 +209,8 @@ def figures_in(
                     continue  # 2月4日 is a date
             if time_asked and m.group("unit") not in _TIME_UNITS:
                 continue  # 多少天 asks for a time: 五百元 is not one
+            if share_asked and not (m.group("unit") in _SHARE_UNITS or m.group("unit").endswith("分之")):
+                continue  # 多大比例 asks for a share: 满18周岁 is not one
             if span and m.group("unit") not in _TIME_UNITS and _dimension(m.group("unit")) != "length":
                 continue  # 多长 asks for a time or a length
             if measure_word and _dimension(measure_word) not in (None, _dimension(m.group("unit"))):
