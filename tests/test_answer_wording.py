@@ -273,3 +273,10 @@ def test_a_fraction_and_half_a_year_are_figures_and_a_share_asked_is_answered_by
     assert top_figure("须经全体代表的三分之二以上多数通过。", "需要多少代表通过？", ["代表", "通过"]) == "三分之二以上"
     meeting = "国务院全体会议一般每半年召开一次，根据需要可安排有关部门负责人列席会议。"
     assert top_figure(meeting, "国务院全体会议一般多长时间召开一次？", ["全体会议", "召开"]) == "半年"
+
+
+def test_hours_counted_with_a_measure_word_and_a_latest_bound_are_a_time_limit() -> None:
+    plan = ("指挥部在接到有关信息报告后，立即向国务院上报有关情况（最迟不超过4个小时），请示启动本预案。"
+            "指挥部办公室必须24小时值班。")
+    asked = "指挥部接到信息报告最迟要在多长时间内向国务院上报？"
+    assert top_figure(plan, asked, ["指挥部", "信息报告", "国务院", "上报"]) == "最迟不超过4个小时"
