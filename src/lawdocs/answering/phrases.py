@@ -77,7 +77,7 @@ _BINDING = frozenset("内时应")
 
 def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
     """`terms` with a content character the segmenter left alone joined to the word beside it, when the texts
-    use the compound: 代 + 履行 is 代履行, 统一 + 大 + 市场 is 统一大市场, not 履行 or 市场. The compound takes
+    use the compound: 代 + 履行 is 代履行, 政府 + 性 + 融资 is 政府性融资, not 履行 or 融资. The compound takes
     the word's place, with the word as its part. Function characters (向社会), localisers (范围内) and
     abbreviations (劳动合同 + 法) are not joined, nor a character that makes a dictionary word with the next
     character of the word (打 + 造成: the segmenter cut 打造成 one character off, and 打造 is meant)."""
@@ -106,7 +106,7 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
             continue
         word, compound = max(sides, key=lambda side: df(side[1]))
         words = [word]
-        if len(sides) == 2 and df(left + ch + right) >= PHRASE_SHARE * df(compound):  # 统一大市场
+        if len(sides) == 2 and df(left + ch + right) >= PHRASE_SHARE * df(compound):  # 政府性融资
             words, compound = [left, right], left + ch + right
         at = min(i for i, t in enumerate(out) if t.text in words)
         out = [t for t in out if t.text not in words]
@@ -119,13 +119,13 @@ _LISTED = re.compile(r"、|以及|和")
 
 
 def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
-    """The terms of each topic a question lists (广东打算怎样强化企业科技创新主体地位、加大全社会研发投入; with 、,
-    以及 or 和: 在国资国企改革和支持民营企业发展方面): one branch per topic, with the terms the question states outside the list, so that a clause answering one topic
-    answers (`candidates` scores a clause by its best branch). The words before the first topic (广东…打算怎样,
-    …预案对) and after the last (…有哪些具体任务) belong to every branch. A topic needs two telling words, or one of four characters or more:
-    one short word (管理), or one beside a generic verb (建设 + 加工), would hold half the clauses of a document.
-    Words the question lists as alternatives of each other (`question.content_terms`, across) count only where
-    they are written."""
+    """The terms of each topic a question lists, joined by 、, 以及 or 和 (广东打算怎样强化企业科技创新主体地位、
+    加大全社会研发投入; 在国资国企改革和支持民营企业发展方面): one branch per topic, with the terms the question
+    states outside the list, so that a clause answering one topic answers (`candidates` scores a clause by its
+    best branch). The words before the first topic (广东…打算怎样, …预案对) and after the last (…有哪些具体任务)
+    belong to every branch. A topic needs two telling words, or one of four characters or more: one short word
+    (管理), or one beside a generic verb (建设 + 加工), would hold half the clauses of a document. Words the
+    question lists as alternatives of each other (`question.content_terms`, across) count only where written."""
     listing = [part for part in _CLAUSE_BREAK.split(question) if _LISTED.search(part)]
     if len(listing) != 1:
         return []
