@@ -71,6 +71,7 @@ PARTS = {
     "holdout11": "ask_holdout11.jsonl",  # 75 more, written after holdout10 had been read
     "holdout12": "ask_holdout12.jsonl",  # 75 more, written after holdout11 had been read
     "holdout13": "ask_holdout13.jsonl",  # 75 more, written at the eleventh pass's start
+    "holdout14": "ask_holdout14.jsonl",  # 75 more, written at the eleventh pass's end, after its changes
 }
 
 
