@@ -280,3 +280,18 @@ def test_hours_counted_with_a_measure_word_and_a_latest_bound_are_a_time_limit()
             "指挥部办公室必须24小时值班。")
     asked = "指挥部接到信息报告最迟要在多长时间内向国务院上报？"
     assert top_figure(plan, asked, ["指挥部", "信息报告", "国务院", "上报"]) == "最迟不超过4个小时"
+
+
+def test_figures_stated_respectively_go_to_their_entities_and_a_total_asked_is_the_total() -> None:
+    """A、B…分别增长9.7%、15.3%: the second figure is B's; 建成…8.9万亩、累计达到120.5万亩: a question asking the
+    累计 figure gets the total; 3家及以上 keeps its qualifier."""
+    report = "金融业、软件和信息服务业增加值分别增长9.7%、15.3%，规模以上工业增加值增长3%。"
+    assert top_figure(report, "软件和信息服务业增加值增长了多少？", ["软件", "信息服务业", "增加值"]) == "15.3%"
+    assert top_figure(report, "金融业增加值增长了多少？", ["金融业", "增加值"]) == "9.7%"
+    shares = "先进制造业、高技术制造业增加值占规模以上工业增加值比重分别达56.2%、34.7%。"
+    assert top_figure(shares, "高技术制造业增加值的比重达到多少？", ["高技术", "制造业", "增加值", "比重"]) == "34.7%"
+    farmland = "新建成高标准农田8.9万亩、累计达到120.5万亩。"
+    assert top_figure(farmland, "累计建成的高标准农田达到多少亩？", ["累计", "建成", "高标准", "农田"]) == "120.5万亩"
+    assert top_figure(farmland, "新建成的高标准农田有多少亩？", ["建成", "高标准", "农田"]) == "8.9万亩"
+    drugs = "入围生产企业在3家及以上的，采取招标采购的方式。"
+    assert top_figure(drugs, "入围生产企业有几家时采取招标采购？", ["入围", "生产企业", "招标采购"]) == "3家及以上"

@@ -46,11 +46,11 @@ _UNITS = (
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台|张"
 )
 _NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(?=年|个月)"  # 半年: a period too
-_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不低于|不高于|控制在|最长|最多|至少|最少|超过|不满|未满|满|大约|约|超(?=\d)"
+_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|满|大约|约|超(?=\d)"
 _FIGURE = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
-    rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|以上|以下|以内|之内|上下)?"
+    rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|及以上|及以下|以上|以下|以内|之内|上下)?"
 )
 # a share written in words (不得超过主合同标的额的百分之二十, 百分之五十以上, 不超过五分之一): the same groups as
 # _FIGURE, 百分之 or 五分之 its unit
@@ -58,7 +58,7 @@ _OF = r"(?:百|千|[一二三四五六七八九十]{1,2})分之"
 _PERCENT = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?(?P<unit>{_OF})(?P<num>{_NUM}(?:点{_NUM})?)"
     rf"(?:(?P<unit1>)(?P<dash>[—–\-~～至到]){_OF}(?P<num2>{_NUM}(?:点{_NUM})?))?(?P<more>)"
-    rf"(?P<after>左右|以上|以下|以内|之内|上下)?"
+    rf"(?P<after>左右|及以上|及以下|以上|以下|以内|之内|上下)?"
 )
 # a starting value (人均预期寿命从…82.4岁提升至83.9岁): what the figure became is the one after 至 / 到
 _FROM = re.compile(r"从[^，,。；;从]{0,20}$")
@@ -84,14 +84,16 @@ _SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之几")  # 
 _SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟")
-_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于")
+_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于|不低于|不得低于|不得少于")
 _UPPER = ("最长", "最多", "最迟", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
-_LOWER = ("最短", "最少", "至少", "不少于", "不低于", "以上", "不得早于", "不早于", "超")
+_LOWER = ("最短", "最少", "至少", "不少于", "不低于", "低于", "以上", "不得早于", "不早于", "超")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
+_TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a question: it asks for the total, not a year's part
 _PHRASE = re.compile(r"[，,、：:]")
 _TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时", "个小时"})
 PHRASE_WEIGHT = 0.5
+TOTAL_ASKED = 0.3
 # after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
 _PERIOD_END = frozenset("内后前，,。；;、）)") | {""}
 
@@ -146,6 +148,36 @@ def _number(raw: str) -> float | None:
         return float(value) if value is not None else None
 
 
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|增长|下降|提高到?|降低到?|占)?")
+RESPECTIVE_WEIGHT = 0.5
+
+
+def _respectively(sentence: str, matches: Sequence[re.Match[str]], terms: Sequence[Term]) -> dict[int, float]:
+    """Score changes for the figures of ``A、B…分别增长9.7%、15.3%``: the i-th figure is the i-th entity's, so the
+    one whose entity the question names gains and the others lose. The last entity carries the words shared by
+    all (软件和信息服务业增加值), so only its head, as long as the others, is compared; a word in more than one
+    head (制造业 of 先进制造业、高技术制造业) tells none apart."""
+    said = _RESPECTIVELY.search(sentence)
+    if not said:
+        return {}
+    listed = [m for m in matches if m.start("num") >= said.end()]
+    figures = [listed[0]] if listed else []
+    for m in listed[1:]:  # 9.7%、15.3%: figures joined by a pause, nothing else between them
+        if sentence[figures[-1].end() : m.start()] not in ("、", "和", "，", ","):
+            break
+        figures.append(m)
+    entities = re.split(r"[，,；;：:]", sentence[: said.start()])[-1].split("、")
+    if len(figures) < 2 or len(entities) != len(figures):
+        return {}
+    width = max(len(e) for e in entities[:-1]) + 2
+    heads = [*entities[:-1], entities[-1][:width]]
+    heads = [normalise_text(head) for head in heads]
+    named = [any(t.text in head and sum(t.text in h for h in heads) == 1 for t in terms) for head in heads]
+    if sum(named) != 1:
+        return {}
+    return {m.start(): RESPECTIVE_WEIGHT if hit else -RESPECTIVE_WEIGHT for m, hit in zip(figures, named, strict=True)}
+
+
 def figures_in(
     text: str,
     terms: Sequence[Term],
@@ -180,6 +212,7 @@ def figures_in(
                 )
             continue
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
+        whose = _respectively(sentence, matches, terms)
         for m in matches:
             num = m.group("num")
             chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
@@ -217,7 +250,7 @@ def figures_in(
                 continue  # 多少公里 asks for a length: 3万个 is not one
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
-            score = share + year_bonus - 0.002 * distance
+            score = share + year_bonus - 0.002 * distance + whose.get(m.start(), 0.0)
             # its own phrase: the figure states the quantity of what precedes it up to the last comma; a time
             # limit (之日起十个工作日内向…申请复查) also of what follows it: the period is for doing that
             lead = _PHRASE.split(sentence[: m.start()])[-1]
@@ -230,6 +263,8 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
+            if any(w in question and w in lead for w in _TOTALS):  # 累计建成…多少亩: …万亩、累计达到120.5万亩
+                score += TOTAL_ASKED
             start_value = _FROM.search(sentence[: m.start()])
             if (
                 start_value
