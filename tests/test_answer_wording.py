@@ -295,3 +295,12 @@ def test_figures_stated_respectively_go_to_their_entities_and_a_total_asked_is_t
     assert top_figure(farmland, "新建成的高标准农田有多少亩？", ["建成", "高标准", "农田"]) == "8.9万亩"
     drugs = "入围生产企业在3家及以上的，采取招标采购的方式。"
     assert top_figure(drugs, "入围生产企业有几家时采取招标采购？", ["入围", "生产企业", "招标采购"]) == "3家及以上"
+
+
+def test_an_area_is_not_a_region_the_collection_may_lack() -> None:
+    from lawdocs.answering.scope import places_in
+
+    assert places_in("国务院办公厅的复函中，哪些涉及三峡库区或三峡水库？") == []
+    assert places_in("粤港澳大湾区建设有哪些措施？") == []
+    assert places_in("湘桥区2020年在依法行政方面做了什么？") == ["湘桥区"]
+    assert places_in("深圳市2026年政府工作报告提出的增长目标是多少？") == ["深圳市"]

@@ -65,6 +65,8 @@ _NOT_PLACES = frozenset(
     "城市 地区 市区 城区 全市 本市 全省 本省 全区 本区 各省 各市 各区 社区 园区 景区 库区 山区 郊区 辖区 片区 新区 特区 "
     "湾区 省市 市县 区县 州县 都市".split()
 )
+# …区 that names an area, not a district (三峡库区, 粤港澳大湾区, 工业园区): not a region the collection may lack
+_AREA_END = re.compile(r"(?:库区|山区|郊区|辖区|片区|园区|景区|社区|湾区|城区|市区)$")
 _LAW_END = re.compile(r"(?:法典|法|条例)$")
 _EXTENDS_NAME = re.compile(
     r"^(?:规(?!定)|[律院官治制人学庭医务典理]|实施|条例)"
@@ -155,7 +157,7 @@ def places_in(question: str) -> list[str]:
     found = short_places(question)
     for word, flag in tagger().cut(question):
         word = word.strip()
-        if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES:
+        if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES or _AREA_END.search(word):
             continue
         if _PLACE_END.search(word) or word in PROVINCES:
             if word not in found:
