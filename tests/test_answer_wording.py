@@ -193,6 +193,8 @@ def test_a_character_the_segmenter_left_alone_joins_the_word_beside_it_when_the_
     assert "政府性融资" in words("政府性融资担保机构有哪些措施？")
     assert "社会" in words("草案向社会公开征求意见的期限是多久？")
     assert "造成" in words("把综合保税区打造成检测维修中心有哪些措施？")
+    texts.append("北京输出到津冀技术合同成交额996亿元。")
+    assert "输出" in words("北京输出到天津、河北的技术合同成交额是多少？")  # 到 completes the verb: not 输出到
     texts[0] = "行政机关可以委托第三人履行。"
     assert "履行" in words("哪些法律规定行政机关可以实施代履行？")  # no clause states 代履行: the word stays
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
@@ -220,6 +222,8 @@ def test_a_measures_question_listing_topics_is_answered_by_a_clause_for_each(tmp
                             analyse("上海市2026年在国资国企改革和支持民营企业发展方面有哪些举措？").terms)
     assert len(joined) == 2 and "民营企业" not in [t.text for t in joined[0]], joined  # 和 joins topics too
     assert topic_branches("国务院在管理、建设加工上有哪些措施？", [Term("管理"), Term("建设"), Term("加工")]) == []
+    disposal = "转制时，对清查出的资产损失和原来的划拨土地分别怎么处置？"
+    assert [[t.text for t in b][-1] for b in topic_branches(disposal, analyse(disposal).terms)] == ["损失", "土地"]
     terms = {t.text: t for t in analyse("上海市政府2026年在深化依法行政、推进正风肃纪这两块准备怎么做").terms}
     assert "推进" not in terms["依法行政"].alts
     assert "离任" in {t.text: t for t in analyse("哪些法规对离职、离任人员从业作了限制？").terms}["离职"].alts  # compared

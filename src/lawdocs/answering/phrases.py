@@ -70,9 +70,10 @@ def join_phrases(
     return out
 
 
-# characters that bind to a word without making a term of it: localisers and a modal the tagger calls nouns or
-# verbs (范围内, 行为时, 机构应), besides the function characters it tags as such (向社会, 应当自, 公布后)
-_BINDING = frozenset("内时应")
+# characters that bind to a word without making a term of it: localisers, a modal and a verb's complement the
+# tagger calls nouns or verbs (范围内, 行为时, 机构应, 顺延到), besides the function characters it tags as such
+# (向社会, 应当自, 公布后)
+_BINDING = frozenset("内时应到")
 
 
 def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
@@ -150,8 +151,8 @@ def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
 
 
 def _first_topic(text: str) -> str:
-    """`text` after its last framing or function word (上海市政府2026年在 | 深化依法行政): where the first listed
-    topic starts."""
+    """`text` after its last framing or function word (上海市政府2026年在 | 深化依法行政, 政务新媒体的 | 开设整合):
+    where the first listed topic starts."""
     start, at = 0, 0
     for word in _jieba().cut(text, HMM=False):
         at += len(word)
@@ -160,15 +161,15 @@ def _first_topic(text: str) -> str:
     return text[start:]
 
 
-_JOINING = frozenset("与 及 或".split())  # …管理及人才中介机构: the list goes on
+_WITHIN = frozenset("与 及 或 的".split())  # …管理及人才中介机构, 原来的划拨土地: the topic goes on
 
 
 def _last_topic(text: str) -> str:
     """`text` up to its first framing or function word after a content word (深化区域合作 | 有哪些具体任务), a
-    conjunction aside: where the last listed topic ends."""
+    conjunction or 的 aside: where the last listed topic ends."""
     at, seen = 0, False
     for word in _jieba().cut(text, HMM=False):
-        framing = (word.strip() in _FRAMING and word.strip() not in _JOINING) or not _CJK.search(word)
+        framing = (word.strip() in _FRAMING and word.strip() not in _WITHIN) or not _CJK.search(word)
         if framing and seen:
             return text[:at]
         seen = seen or not framing
