@@ -307,4 +307,5 @@ def test_an_area_is_not_a_region_the_collection_may_lack() -> None:
     assert places_in("国务院办公厅的复函中，哪些涉及三峡库区或三峡水库？") == []
     assert places_in("粤港澳大湾区建设有哪些措施？") == []
     assert places_in("湘桥区2020年在依法行政方面做了什么？") == ["湘桥区"]
+    assert places_in("青山区、东城区2020年在依法行政方面做了什么？") == ["青山区", "东城区"]  # districts, not areas
     assert places_in("深圳市2026年政府工作报告提出的增长目标是多少？") == ["深圳市"]

@@ -66,7 +66,7 @@ _NOT_PLACES = frozenset(
     "湾区 省市 市县 区县 州县 都市".split()
 )
 # …区 that names an area, not a district (三峡库区, 粤港澳大湾区, 工业园区): not a region the collection may lack
-_AREA_END = re.compile(r"(?:库区|山区|郊区|辖区|片区|园区|景区|社区|湾区|城区|市区)$")
+_AREA_END = re.compile(r"(?:库区|辖区|片区|园区|景区|社区|湾区)$")  # not 山区 or 城区: 青山区, 东城区 are districts
 _LAW_END = re.compile(r"(?:法典|法|条例)$")
 _EXTENDS_NAME = re.compile(
     r"^(?:规(?!定)|[律院官治制人学庭医务典理]|实施|条例)"
