@@ -43,7 +43,7 @@ from .answering.grouping import (
     leads,
     summarise,
 )
-from .answering.phrases import glue_characters, join_phrases
+from .answering.phrases import phrased
 from .answering.question import Question, analyse
 from .answering.records import (
     Answer,
@@ -204,8 +204,7 @@ def ask(
     q.terms = drop_stray(q.terms, ev.corpus_of(index).df)
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
-        q.terms = glue_characters(q.terms, q.pairs, ev.corpus_of(index).df)
-        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs)
+        q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs)
     folded = fold(q.text)
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
     scope = scope_of(index, folded[len(q.compared_head) :], q.years, notices=not q.comparative)

@@ -85,7 +85,7 @@ def search_per_document(
     rerank: Reranker | str | Path | bool | None = None,
 ) -> list[Hit]:
     """The best clause of each document that answers `query`, best first, at most `k` documents."""
-    from ..answering.phrases import glue_characters, join_phrases
+    from ..answering.phrases import phrased
     from ..answering.question import analyse
     from ..filters import parse_filters
     from ..search import hit as hit_of
@@ -98,8 +98,7 @@ def search_per_document(
     hits = index.search(query, k=depth, mode=mode, filters=flt, rerank=rerank)
     fused = {index.row_of[h.clause_id]: h for h in hits}
     if q.pairs:
-        q.terms = glue_characters(q.terms, q.pairs, ev.corpus_of(index).df)
-        q.terms = join_phrases(q.terms, q.pairs, ev.corpus_of(index).df, runs=False)
+        q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs=False)
     if not q.terms:  # nothing to test relevance with: the first hit of each document, in search order
         seen: dict[str, Hit] = {}
         for h in hits:

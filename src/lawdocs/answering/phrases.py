@@ -70,6 +70,14 @@ def join_phrases(
     return out
 
 
+def phrased(
+    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
+) -> list[Term]:
+    """`terms` with the characters beside a word glued to it, then the neighbours the texts use as one phrase
+    joined (`glue_characters`, then `join_phrases`): what `ask` and `search --per-document` look for."""
+    return join_phrases(glue_characters(terms, pairs, df), pairs, df, runs)
+
+
 # characters that bind to a word without making a term of it: localisers, a modal and a verb's complement the
 # tagger calls nouns or verbs (范围内, 行为时, 机构应, 顺延到), besides the function characters it tags as such
 # (向社会, 应当自, 公布后)
