@@ -170,8 +170,7 @@ def _respectively(sentence: str, matches: Sequence[re.Match[str]], terms: Sequen
     if len(figures) < 2 or len(entities) != len(figures):
         return {}
     width = max(len(e) for e in entities[:-1]) + 2
-    heads = [*entities[:-1], entities[-1][:width]]
-    heads = [normalise_text(head) for head in heads]
+    heads = [normalise_text(head) for head in (*entities[:-1], entities[-1][:width])]
     named = [any(t.text in head and sum(t.text in h for h in heads) == 1 for t in terms) for head in heads]
     if sum(named) != 1:
         return {}

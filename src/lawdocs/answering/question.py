@@ -13,9 +13,9 @@ Kinds, tried in this order (the first rule that fires wins):
 
 Content terms are the question's words (jieba, precise mode, with the legal dictionary) minus stop words and
 the words that only frame a question (哪些, 措施, 涉及, 多少, 件, 下一步 …). Consecutive single characters
-are joined (粤/康/码 → 粤康码); one alone is left to `phrases.glue_characters`. Each term keeps its head and longer inner dictionary words as *parts* (行政执法 → 执法), which
-count as weaker evidence when the whole term is absent (see `_parts`). Years (2020年) are kept apart: they match a clause's
-text or its document's year. A name the question quotes (“双随机、一公开”, “无废城市”) is one term as written, its
+are joined (粤/康/码 → 粤康码); one alone is left to `phrases.glue_characters`. Each term keeps its head and
+longer inner dictionary words as *parts* (行政执法 → 执法), which count as weaker evidence when the whole term is
+absent (see `_parts`). Years (2020年) are kept apart: they match a clause's text or its document's year. A name the question quotes (“双随机、一公开”, “无废城市”) is one term as written, its
 parts the head of the name or, failing one, the content words inside it.
 """
 
@@ -280,6 +280,7 @@ def content_terms(
     joints = ("或", "或者", "、") if across else ("或", "或者")
     either: dict[str, list[str]] = {}
     heads: dict[str, str] = {}  # a word → the first of its chain (A、B、C: B and C → A)
+
     def ends(at: int) -> bool:  # B ends its item: 离职、离任后, not 深化依法行政、推进正风肃纪
         lone = at + 1 >= len(words) or len(words[at + 1] or "??") > 1  # a lone character (后), not 正/风/肃/纪
         return at >= len(words) or words[at] is None or (len(words[at] or "") == 1 and lone)
@@ -324,8 +325,9 @@ def analyse(question: str) -> Question:
     compared = read_comparison(fold(question))
     # what it asks about: without the documents it compares, nor …作了规定
     asked = STATED.sub(" ", fold(question)[len(compared.head) :])
+    measures = kind == "measures"
     terms, years, pairs = content_terms(
-        asked, kind, across=compared.comparative or kind == "measures", topics=kind == "measures" and not compared.comparative
+        asked, kind, across=compared.comparative or measures, topics=measures and not compared.comparative
     )
     article = None
     m = _ARTICLE_Q.search(fold(question))

@@ -61,12 +61,13 @@ PROVINCES = frozenset(
     """.split()
 )
 _PLACE_END = re.compile(r"(?:省|市|区|县|州|旗|自治区|特别行政区)$")
+# …区 that names an area, not a district, even at the end of a longer name (三峡库区, 粤港澳大湾区, 工业园区); not
+# 山区 or 城区, which end districts too (青山区, 东城区)
+_AREAS = tuple("库区 辖区 片区 园区 景区 社区 湾区".split())
 _NOT_PLACES = frozenset(
-    "城市 地区 市区 城区 全市 本市 全省 本省 全区 本区 各省 各市 各区 社区 园区 景区 库区 山区 郊区 辖区 片区 新区 特区 "
-    "湾区 省市 市县 区县 州县 都市".split()
-)
-# …区 that names an area, not a district (三峡库区, 粤港澳大湾区, 工业园区): not a region the collection may lack
-_AREA_END = re.compile(r"(?:库区|辖区|片区|园区|景区|社区|湾区)$")  # not 山区 or 城区: 青山区, 东城区 are districts
+    "城市 地区 市区 城区 全市 本市 全省 本省 全区 本区 各省 各市 各区 山区 郊区 新区 特区 "
+    "省市 市县 区县 州县 都市".split()
+) | frozenset(_AREAS)
 _LAW_END = re.compile(r"(?:法典|法|条例)$")
 _EXTENDS_NAME = re.compile(
     r"^(?:规(?!定)|[律院官治制人学庭医务典理]|实施|条例)"
@@ -157,7 +158,7 @@ def places_in(question: str) -> list[str]:
     found = short_places(question)
     for word, flag in tagger().cut(question):
         word = word.strip()
-        if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES or _AREA_END.search(word):
+        if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES or word.endswith(_AREAS):
             continue
         if _PLACE_END.search(word) or word in PROVINCES:
             if word not in found:

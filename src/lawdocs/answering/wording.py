@@ -99,7 +99,6 @@ def either_branches(question: str, terms: list[Term]) -> list[list[Term]]:
     return branches
 
 
-
 # A document number (国办发〔2019〕6号文件, 国务院令第708号): it names the document (`scope`), it is not content.
 NUMBER_CORE = r"[〔\[(（]\d{4}[〕\])）]\d+号"  # 〔2019〕6号 after the issuer's code (国办发)
 DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,4}}{NUMBER_CORE}(?:文件|文)?|国务院令第\d+号")
@@ -176,4 +175,3 @@ def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
     if not stray or len(terms) - len(stray) < 2:
         return terms
     return [t for t in terms if t not in stray]
-
