@@ -88,6 +88,7 @@ __all__ = [
 MAX_QUESTION = 500
 
 from .answering.candidates import (  # noqa: E402
+    QuestionSearch,
     _law_article,
     _role_rows,
     candidate_rows,
@@ -121,7 +122,7 @@ def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int)
         best = max(shares.values())
         chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
         if not chosen:  # the question names the document by its content: use the clauses that answer
-            rows = candidate_rows(index, q, flt, k, mask)
+            rows = candidate_rows(index, q, QuestionSearch(index, q.text, flt), k, mask)
             chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
         if not chosen:
             answer.reason = "no document matches the question"
@@ -256,9 +257,9 @@ def ask(
     return answer
 
 
-def _leads(index: Index, q: Question, flt: Filters, mask: np.ndarray) -> list[Lead]:
+def _leads(index: Index, q: Question, searched: QuestionSearch, mask: np.ndarray) -> list[Lead]:
     """Where to look for a question refused after retrieval: search's first hits about the year asked."""
-    return leads(index, q.text, flt, mask, lambda row: compose.year_fits(index, row, q.years))
+    return leads(index, searched, mask, lambda row: compose.year_fits(index, row, q.years))
 
 
 def _answer(
@@ -272,6 +273,7 @@ def _answer(
 ) -> Answer:
     """`where` says which clauses `mask` holds, for the reason of an unanswered question."""
     answer = Answer(question=q.text, kind=q.kind, answered=False, terms=[t.text for t in q.terms])
+    searched = QuestionSearch(index, q.text, flt)  # every use of the question's hybrid search below
     mask, note = _role_rows(index, q, mask)
     if not mask.any():
         answer.reason = "no clause in the index matches the filters"
@@ -292,14 +294,11 @@ def _answer(
                 answer.reason = "the question names nothing to look for (no content words)"
                 return answer
         else:
-            rows = candidate_rows(index, q, flt, k, mask)
+            rows = candidate_rows(index, q, searched, k, mask)
             kept = select(index, q, rows, dense)
             kept = [x for x in kept if compose.year_fits(index, x[0], q.years)]
             if not kept and not q.comparative:
-                found = [
-                    (index.row_of[h.clause_id], h)
-                    for h in index.search(q.text, k=compose.LAY_DEPTH, filters=flt)
-                ]
+                found = [(index.row_of[h.clause_id], h) for h in searched.top(compose.LAY_DEPTH)]
                 found = [(r, h) for r, h in found if mask[r]]
                 hits = [r for r, _ in found]
                 sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
@@ -310,7 +309,7 @@ def _answer(
                 )
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
-                    ranked = [index.row_of[h.clause_id] for h in index.search(q.text, k=5, filters=flt)]
+                    ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
                     ranked = [r for r in ranked if mask[r] and compose.year_fits(index, r, q.years)]
                     kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
@@ -319,7 +318,7 @@ def _answer(
                     "the statute articles that share the question's words are not about its matter (the model's "
                     f"similarity is below {compose.STATUTE_DENSE_FLOOR}); no other clause {where} clears the cut-off"
                 )
-                answer.leads = _leads(index, q, flt, mask)
+                answer.leads = _leads(index, q, searched, mask)
                 return answer
             passed = kept
             if not q.comparative:
@@ -333,12 +332,12 @@ def _answer(
         answer.reason = compose.why_unanswered(index, q, rows, score_rows(index, q, rows[:200]), where) + (
             f" ({note})" if note else ""
         )
-        answer.leads = _leads(index, q, flt, mask) if q.terms else []
+        answer.leads = _leads(index, q, searched, mask) if q.terms else []
         return answer
     if q.comparative and rows:  # every document that passes on its own, not only those near the best
         scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.years)]
         scored = compose.of_compared(index, q, scored) or scored
-        agreed = {index.row_of[h.clause_id] for h in index.search(q.text, k=AGREED_DEPTH, filters=flt)}
+        agreed = {index.row_of[h.clause_id] for h in searched.top(AGREED_DEPTH)}
         passing = per_document_passing(index, scored, agreed)
         kept = best_per_document(index, passing or kept, dense)
         answer.comparison = compose.comparison_rows(index, q, kept)
@@ -360,7 +359,7 @@ def _answer(
                     break
         if not figures:
             answer.reason = "the matching clauses state no figure"
-            answer.leads = _leads(index, q, flt, mask)
+            answer.leads = _leads(index, q, searched, mask)
             return answer
         if not q.comparative:  # the figure's own clause answers; the others passed only on shared words
             stating = {f.clause_id for f in figures[:1]}

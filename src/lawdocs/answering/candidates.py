@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,13 +17,14 @@ from ..text import fold
 from . import evidence as ev
 from .comparison import LAW_TYPES
 from .phrases import topic_branches
-from .question import Question
+from .question import Question, Term
 from .scope import title_key
 from .sections import heading_about, narrow_heading
 from .wording import either_branches
 
 if TYPE_CHECKING:
     from ..index import Index
+    from ..models import Hit
     from ..search.rerank import Reranker
 
 
@@ -31,9 +33,27 @@ ROLE_SCAN = 2000  # problems / plans sections up to this many clauses are all ca
 
 
 # -- retrieval and cut-off ---------------------------------------------------------------------------
-def candidate_rows(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
+class QuestionSearch:
+    """One question's hybrid search within its filters, run once for all who read it (the candidates, a lay
+    question's first hit, the leads, a comparison's agreed rows): each gets the first k hits of one ranking.
+    Up to `search.stable_depth` hits the order does not depend on k, so the slices equal searches of their own."""
+
+    def __init__(self, index: Index, query: str, flt: Filters) -> None:
+        self.index, self.query, self.flt = index, query, flt
+        self._runs: dict[int, list[Hit]] = {}
+
+    def top(self, k: int) -> list[Hit]:
+        from ..search import stable_depth
+
+        depth = max(k, stable_depth(self.index))
+        if depth not in self._runs:
+            self._runs[depth] = self.index.search(self.query, k=depth, filters=self.flt)
+        return self._runs[depth][:k]
+
+
+def candidate_rows(index: Index, q: Question, searched: QuestionSearch, k: int, mask: np.ndarray) -> list[int]:
     """Rows worth scoring for `q`: hybrid and lexical top-k and every clause holding a content term, within `mask`."""
-    return [r for r in _candidates(index, q, flt, k, mask) if not revision_note(index, r)]
+    return [r for r in _candidates(index, q, searched, k, mask) if not revision_note(index, r)]
 
 
 _REVISION_NOTE = re.compile(r"(会议|决定|命令|公告).{0,30}(通过|修正|修订|公布|发布)")
@@ -50,13 +70,13 @@ def revision_note(index: Index, row: int) -> bool:
     return bool(_REVISION_NOTE.search(clause.text[:200]))
 
 
-def _candidates(index: Index, q: Question, flt: Filters, k: int, mask: np.ndarray) -> list[int]:
+def _candidates(index: Index, q: Question, searched: QuestionSearch, k: int, mask: np.ndarray) -> list[int]:
     rows: dict[int, None] = {}
-    for hit in index.search(q.text, k=k, mode="hybrid", filters=flt):
+    for hit in searched.top(k):
         rows[index.row_of[hit.clause_id]] = None
     content = " ".join(t.text for t in q.terms)
     if content.strip():
-        for hit in index.search(content, k=k, mode="lexical", filters=flt):
+        for hit in index.search(content, k=k, mode="lexical", filters=searched.flt):
             rows[index.row_of[hit.clause_id]] = None
         corpus = ev.corpus_of(index)
         for row in np.flatnonzero(mask):
@@ -107,6 +127,16 @@ def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int
     return [(row, e.coverage, e.matched) for row, e in _evidence(index, q, rows)]
 
 
+@lru_cache(maxsize=64)
+def _branches(question: str, terms: tuple[Term, ...], topics: bool) -> tuple[list[Term], ...]:
+    """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, and for a measures
+    question each topic it lists (…主体地位、加大…投入). Read once per question, not once per scoring."""
+    branches = either_branches(fold(question), list(terms))
+    if topics:
+        branches += topic_branches(fold(question), list(terms))
+    return tuple(branches)
+
+
 def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
     """Each row's evidence; a question that names an attachment (广东省2026年要办哪些民生实事) is answered by
     all of it, as a problems / plans question by all of its section."""
@@ -114,9 +144,8 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
     out = []
     about: dict[str, str] = {}
-    branches = either_branches(fold(q.text), q.terms)  # …保密，或者…作为追责情形: a clause may answer one side
-    if q.kind in ("measures", "plans", "problems") and not q.comparative:  # …主体地位、加大…投入: one topic
-        branches += topic_branches(fold(q.text), q.terms)
+    topics = q.kind in ("measures", "plans", "problems") and not q.comparative
+    branches = _branches(q.text, tuple(q.terms), topics)
     for row in rows:
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]

@@ -89,7 +89,7 @@ def search_per_document(
     from ..answering.question import analyse
     from ..filters import parse_filters
     from ..search import hit as hit_of
-    from .candidates import candidate_rows, score_rows
+    from .candidates import QuestionSearch, candidate_rows, score_rows
 
     q = analyse(query.strip())
     flt = parse_filters(filters)
@@ -105,7 +105,7 @@ def search_per_document(
             seen.setdefault(h.doc.id, h)
         chosen = list(seen.values())[:k]
     else:
-        rows = list(dict.fromkeys([*fused, *candidate_rows(index, q, flt, 50, mask)]))
+        rows = list(dict.fromkeys([*fused, *candidate_rows(index, q, QuestionSearch(index, q.text, flt), 50, mask)]))
         passing = per_document_passing(index, score_rows(index, q, rows), list(fused)[:AGREED_DEPTH])
         order = {row: -float(i) for i, row in enumerate(fused)}  # search rank breaks ties
         best = best_per_document(index, passing, order)[:k]

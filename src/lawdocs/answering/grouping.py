@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 from ..citation import cite, lead_phrase
 from ..models import Clause, DocumentInfo
 from . import evidence as ev
-from .candidates import revision_note
+from .candidates import QuestionSearch, revision_note
 from .records import Answer, CitedClause, DocumentGroup, Highlight, Lead, RegionGroup, SectionGroup
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..filters import Filters
     from ..index import Index
 
 SUMMARY_LEADS = 6
@@ -47,14 +46,14 @@ def cite_clause(index: Index, clause: Clause, score: float, words: Sequence[str]
 
 
 def leads(
-    index: Index, query: str, flt: Filters, mask: np.ndarray, fits: Callable[[int], bool] = lambda row: True
+    index: Index, searched: QuestionSearch, mask: np.ndarray, fits: Callable[[int], bool] = lambda row: True
 ) -> list[Lead]:
     """Where to look when no clause answers with confidence: the first ``LEADS`` hybrid hits within `mask` that
     `fits` accepts (the year asked), front-matter revision notes left out. On the lay questions of
     ``corpora/questions`` (148, tenth pass), the article that answers is search's first hit for 68 and among its
     first five for 106, most of them below the cut-off: a reader can check five articles."""
     found: list[Lead] = []
-    for hit in index.search(query, k=LEADS * 3, filters=flt):
+    for hit in searched.top(LEADS * 3):
         row = index.row_of[hit.clause_id]
         if not mask[row] or not fits(row) or revision_note(index, row):
             continue

@@ -88,6 +88,14 @@ def search(
     return hits
 
 
+def stable_depth(index: Index) -> int:
+    """How many hits a hybrid search may be asked for without changing their order: the first stage draws at
+    least this many candidates from each retriever whatever k is, so the first k hits of a deeper search are the
+    hits of a search for k (`answering.candidates.QuestionSearch` runs one search for all of `ask`'s uses)."""
+    fusion = index.fusion_config()
+    return max(fusion.candidates, fusion.combiner.depth if fusion.combiner else 0)
+
+
 def first_stage(
     index: Index,
     query: str,
@@ -109,7 +117,7 @@ def first_stage(
         per["lexical"] = dict(ranked)
         return ranked
     fusion = index.fusion_config()
-    depth = max(wanted, fusion.candidates, fusion.combiner.depth if fusion.combiner else 0)
+    depth = max(wanted, stable_depth(index))
     qvec = index.encode_query(query)
     dense = index.dense_candidates(qvec, mask, depth, filters)
     lexical = index.lexical_candidates(query, mask, depth, filters)
