@@ -301,6 +301,29 @@ def test_a_refused_question_names_where_to_look_unconfirmed(statutes: Index) -> 
     assert not scoped.answered and scoped.leads == []
 
 
+def test_ask_runs_the_question_s_hybrid_search_once(statutes: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidates, the lay first hit and the leads read one ranking; each slice of it is what a search for
+    that many hits returns."""
+    from lawdocs.answering.candidates import QuestionSearch
+    from lawdocs.filters import parse_filters
+
+    calls: list[tuple[str, str]] = []
+    search = Index.search
+
+    def counted(self: Index, query: str, k: int = 10, **kw: object) -> list:
+        calls.append((query, str(kw.get("mode", "hybrid"))))
+        return search(self, query, k, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Index, "search", counted)
+    refused = ask(statutes, "南极企鹅结婚吗")  # candidates, a lay first hit, then leads
+    assert not refused.answered and refused.leads
+    assert calls.count(("南极企鹅结婚吗", "hybrid")) == 1
+    monkeypatch.undo()
+    searched = QuestionSearch(statutes, "加班费怎么算", parse_filters(None))
+    for k in (1, 5, 15, 50):
+        assert [h.clause_id for h in searched.top(k)] == [h.clause_id for h in statutes.search("加班费怎么算", k=k)]
+
+
 def test_lay_questions_in_words_the_law_never_uses_need_a_sure_model(statutes: Index) -> None:
     from lawdocs.answering.compose import LAY_DENSE, lay_rescue
 
