@@ -72,6 +72,7 @@ PARTS = {
     "holdout12": "ask_holdout12.jsonl",  # 75 more, written after holdout11 had been read
     "holdout13": "ask_holdout13.jsonl",  # 75 more, written at the eleventh pass's start
     "holdout14": "ask_holdout14.jsonl",  # 75 more, written at the eleventh pass's end, after its changes
+    "holdout15": "ask_holdout15.jsonl",  # 75 more, written at the twelfth pass's start
 }
 
 
