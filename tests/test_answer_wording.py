@@ -309,3 +309,47 @@ def test_an_area_is_not_a_region_the_collection_may_lack() -> None:
     assert places_in("湘桥区2020年在依法行政方面做了什么？") == ["湘桥区"]
     assert places_in("青山区、东城区2020年在依法行政方面做了什么？") == ["青山区", "东城区"]  # districts, not areas
     assert places_in("深圳市2026年政府工作报告提出的增长目标是多少？") == ["深圳市"]
+
+
+def test_how_often_is_a_count_with_its_period_weights_are_figures_and_a_count_is_no_time() -> None:
+    """多长时间开几次: 一般每月召开三次 (a count of times in words, stated with its period); 5亿公斤以下 is a
+    quantity; 多少次 is not answered by a number of days."""
+    rules = "国务院常务会议一般每月召开三次，如有需要可临时召开。"
+    assert top_figure(rules, "国务院常务会议一般多长时间开几次？", ["常务会议"]) == "一般每月召开三次"
+    assert top_figure("全体会议每年召开一次。", "全体会议一年开几次？", ["全体会议"]) == "每年召开一次"
+    grain = "一次动用中央储备粮数量在5亿公斤以下的，经国务院授权，指挥部可直接下达动用命令。"
+    asked = "一次动用中央储备粮在多少数量以下的，指挥部可以直接下达命令？"
+    assert top_figure(grain, asked, ["动用", "储备粮", "指挥部", "命令"]) == "5亿公斤以下"
+    q = analyse("专家组一共记录到多少次振动事件？")
+    stay = "专家组在现场工作15日，记录了振动事件，提出了处置意见。"
+    assert figures_in(stay, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, q.text) == []
+
+
+def test_where_and_when_a_document_says_something_frames_the_question() -> None:
+    """回顾…工作时说, 调查意见里说: not content words; 家里 and 称为 inside words still are."""
+    said = [t.text for t in analyse("上海2026年政府工作报告回顾2025年工作时说，市政府一年办理了多少件市政协提案？").terms]
+    assert "时说" not in said and "政协提案" in said
+    assert "家里" in [t.text for t in analyse("我想申请法律援助，需要证明自己家里经济困难吗？").terms]
+    assert "称为" in [t.text for t in analyse("规章的名称有什么要求，能否称为“条例”？").terms]
+
+
+def test_a_year_that_only_dates_the_report_named_lets_any_of_its_sections_answer(tmp_path: Path) -> None:
+    """广东省2026年政府工作报告回顾“十四五”成就时说…: 2026 dates the report; its 2025 review answers. 广东省2025年…
+    still asks about 2025's sections only."""
+    from lawdocs.answering.compose import dates_report_only
+
+    assert dates_report_only("广东省2026年政府工作报告回顾十四五成就时说，发明专利拥有量达到了多少件")
+    assert not dates_report_only("广东省2026年政府工作报告中2025年发明专利拥有量达到了多少件")
+    assert not dates_report_only("广东省2026年发明专利拥有量要达到多少件")
+    report = make_doc(
+        "2026年广东省政府工作报告",
+        ["“十四五”时期创新成就显著，全省每万人口发明专利拥有量达到45件。", "加快建设现代化产业体系，培育新兴产业。"],
+        region="广东省", doc_type="government_work_report",
+    )
+    report.clauses[0].path = ["一、2025年和“十四五”时期工作回顾"]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([report])
+    ix.save()
+    answer = ask(ix, "广东省2026年政府工作报告回顾“十四五”成就时说，全省每万人口发明专利拥有量达到了多少件？")
+    assert answer.answered and answer.figure and answer.figure.value == "45件", answer.reason
+    assert not ask(ix, "广东省2026年全省每万人口发明专利拥有量要达到多少件？").answered  # no 2026 section says

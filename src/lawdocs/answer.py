@@ -212,6 +212,8 @@ def ask(
     version_scope(index, folded, scope)  # 1989年行政诉讼法: a text of a law the collection may hold only in others
     if q.comparative and compose.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of
+    elif q.years and compose.dates_report_only(folded):
+        q.dated_report = True  # 广东省2026年政府工作报告回顾…: any section of that report answers
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
         return Answer(
@@ -259,7 +261,7 @@ def ask(
 
 def _leads(index: Index, q: Question, searched: QuestionSearch, mask: np.ndarray) -> list[Lead]:
     """Where to look for a question refused after retrieval: search's first hits about the year asked."""
-    return leads(index, searched, mask, lambda row: compose.year_fits(index, row, q.years))
+    return leads(index, searched, mask, lambda row: compose.year_fits(index, row, q.section_years))
 
 
 def _answer(
@@ -285,7 +287,7 @@ def _answer(
     if q.kind == "law":
         kept = [(r, 1.0, [index.clauses[r].article or ""]) for r in _law_article(index, q, mask)]
     if not kept and q.kind in ("measures", "law", "other") and not q.comparative:  # a section named by its heading
-        kept = [(r, 1.0, []) for r in named_section(index, q, mask) if compose.year_fits(index, r, q.years)]
+        kept = [(r, 1.0, []) for r in named_section(index, q, mask) if compose.year_fits(index, r, q.section_years)]
     if not kept:
         if not q.terms:
             if q.kind in ("problems", "plans") and note is None:
@@ -296,7 +298,7 @@ def _answer(
         else:
             rows = candidate_rows(index, q, searched, k, mask)
             kept = select(index, q, rows, dense)
-            kept = [x for x in kept if compose.year_fits(index, x[0], q.years)]
+            kept = [x for x in kept if compose.year_fits(index, x[0], q.section_years)]
             if not kept and not q.comparative:
                 found = [(index.row_of[h.clause_id], h) for h in searched.top(compose.LAY_DEPTH)]
                 found = [(r, h) for r, h in found if mask[r]]
@@ -310,7 +312,7 @@ def _answer(
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
-                    ranked = [r for r in ranked if mask[r] and compose.year_fits(index, r, q.years)]
+                    ranked = [r for r in ranked if mask[r] and compose.year_fits(index, r, q.section_years)]
                     kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
             if far and not (kept := [x for x in kept if x[0] not in far]):
@@ -335,7 +337,7 @@ def _answer(
         answer.leads = _leads(index, q, searched, mask) if q.terms else []
         return answer
     if q.comparative and rows:  # every document that passes on its own, not only those near the best
-        scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.years)]
+        scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.section_years)]
         scored = compose.of_compared(index, q, scored) or scored
         agreed = {index.row_of[h.clause_id] for h in searched.top(AGREED_DEPTH)}
         passing = per_document_passing(index, scored, agreed)

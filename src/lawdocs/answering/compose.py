@@ -7,7 +7,9 @@
   Among figures, a clause whose headings or text name the year asked about gains ``YEAR_NAMED`` over one that
   only inherits its document's year: 广东省2026年…增长目标 is the 4.5%—5% of "三、2026年工作安排", not the 年均
   5%左右 of the "十五五" targets (a heading with no year). In a comparison, a year that dates the reports
-  (哪些省市的2026年政府工作报告提到了…, ``REPORT_YEAR``) chooses the reports, and any of their sections answers.
+  (哪些省市的2026年政府工作报告提到了…, ``REPORT_YEAR``) chooses the reports, and any of their sections answers;
+  so it does in any question whose only years date the report it names (广东省2026年政府工作报告回顾“十四五”成就时
+  说…: its 2025 review answers, `dates_report_only`), while figures still prefer the clause naming the year.
 - **Lay questions** (公司不跟我签劳动合同怎么办): when no clause clears the cut-off, the top-ranked hybrid hit is
   cited when it is an article of a law or regulation, it contains at least one of the question's content terms whole
   (not a generic verb: 劳动合同 in 第六条), and every content term occurs somewhere in the collection (a word the
@@ -110,6 +112,12 @@ STATUTE_DENSE_FLOOR = 0.6
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # a year that dates the reports a question asks about (2026年政府工作报告, 2020年度法治政府建设报告)
 REPORT_YEAR = re.compile(r"(?:19|20)\d\d年度?的?[\u4e00-\u9fff]{0,10}报告")
+
+
+def dates_report_only(question: str) -> bool:
+    """Whether every year `question` names dates the report it names (广东省2026年政府工作报告回顾…)."""
+    rest = REPORT_YEAR.sub(" ", question)
+    return bool(REPORT_YEAR.search(question)) and not _YEAR.search(rest)
 # the words that ask (多少, 哪些, 怎么 …) and 规定 / 最长 / 一般 around them: not the statute's wording (应当, 可以 are)
 _ASKING = sorted(
     {w for w in FRAME_WORDS if len(w) > 1 and any(c in w for c in "多几什哪怎何谁吗呢")}

@@ -43,6 +43,7 @@ _UNITS = (
     "|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|公顷|批次"
     "|微克/立方米|个工作日|工作日|周岁|岁|个月|个小时|日|年"
     "|万个|万名|万家|万所|万件|万项|万套|万座|万辆|万台|万条|万份|万间|万处|万张|万株|万只|亿个|亿件|亿次"
+    "|亿吨|亿公斤|万公斤|公斤|万千克|千克"
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台|张"
 )
 _NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(?=年|个月)"  # 半年: a period too
@@ -80,6 +81,10 @@ _DEADLINE = re.compile(
     rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末))(?:前|以前|之前)"
 )
 _TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
+# how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
+_FREQUENCY_Q = re.compile(r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次")
+# the period a count of times is stated in (一般每月召开三次, 每年至少开展一次): right before the count
+_FREQUENCY = re.compile(r"(?:一般|原则上|通常)?每(?:年|月|周|季度|半年|学期|日|天)(?:至少|不少于)?[\u4e00-\u9fff]{0,3}$")
 _SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之几")  # a share is asked: a percentage, a fraction or a multiple
 _SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
@@ -126,6 +131,8 @@ _DIMENSIONS = (
     ("公里", "length"),
     ("千米", "length"),
     ("吨", "weight"),
+    ("公斤", "weight"),
+    ("千克", "weight"),
 )
 
 
@@ -188,6 +195,7 @@ def figures_in(
     """Every figure of `text`, best first."""
     total_weight = sum(idf[t.text] for t in terms) or 1.0
     time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
+    frequency_asked = bool(_FREQUENCY_Q.search(question))
     share_asked = bool(_SHARE_Q.search(question))
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
@@ -220,13 +228,14 @@ def figures_in(
             period = m.group("unit") in _TIME_UNITS and (
                 sentence[m.end() : m.end() + 1] in _PERIOD_END or _verb_at(sentence, m.end())
             )
+            often = _FREQUENCY.search(sentence[: m.start()]) if m.group("unit") == "次" else None
             bound = m.group("bound") or ""
             verb_bound = None if bound else _BOUND_VERB.search(sentence[: m.start()])
             bound_of = None if bound or verb_bound else _BOUND_OF.search(sentence[: m.start()])
             apart = verb_bound or bound_of  # a bound not right before the number
             if chinese and not (
                 m.group("total") or m.group("more") or bound or apart or m.group("after") or period
-                or m.group("num2")
+                or m.group("num2") or often
             ):  # a range (二至四人) and a bound apart (不得超过违法所得的三倍) are quantities too
                 continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
             if m.group("unit") in ("万", "亿") and not m.group("total"):
@@ -239,8 +248,10 @@ def figures_in(
             ):
                 if not (m.group("bound") or m.group("after") or m.group("total")):
                     continue  # 2月4日 is a date
-            if time_asked and m.group("unit") not in _TIME_UNITS:
+            if time_asked and m.group("unit") not in _TIME_UNITS and not (often and frequency_asked):
                 continue  # 多少天 asks for a time: 五百元 is not one
+            if measure_word and measure_word not in _TIME_UNITS and m.group("unit") in _TIME_UNITS and not time_asked:
+                continue  # 多少次 asks for a count: 15日 is not one
             if share_asked and not (m.group("unit") in _SHARE_UNITS or m.group("unit").endswith("分之")):
                 continue  # 多大比例 asks for a share: 满18周岁 is not one
             if span and m.group("unit") not in _TIME_UNITS and _dimension(m.group("unit")) != "length":
@@ -291,7 +302,9 @@ def figures_in(
                 value, start = rate.group(0) + value, rate.start()
                 if bound_rate := _BOUND_RATE.search(text[:start]):  # 超每千人6.6批次: the rate's bound
                     value, start = bound_rate.group(0) + value, bound_rate.start()
-            if verb_bound:  # 至少保存三年 → 至少三年: the quantity with its qualifier, the verb in the sentence
+            if often and not rate:  # 一般每月召开三次: a count of times is a frequency with its period
+                value, start = often.group(0) + value, sent.start() + often.start()
+            elif verb_bound:  # 至少保存三年 → 至少三年: the quantity with its qualifier, the verb in the sentence
                 value = bound + value
             elif bound_of:  # 不低于采购金额的30%: as written, what it is a share of included
                 value, start = sentence[bound_of.start() : m.start()] + value, sent.start() + bound_of.start()

@@ -78,6 +78,10 @@ FRAME_WORDS = frozenset(
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
+# Characters that frame when the segmenter leaves them alone (报告里说, 回顾…工作时说): where and when a document
+# says something, not what it says. Inside words they are content (家里, 称为), so they are not framing words.
+_RUN_FRAMING = frozenset("说 讲 称 时 里 中".split())
+_SAYING = re.compile(r"[时里中上内]?[说讲称]")  # the segmenter's 时说 of 回顾…工作时说: framing as a word too
 # Framing nouns the segmenter glues to the word before them (管理方面, 执行情况).
 _FRAME_ENDS = ("方面", "情况", "进展", "问题")
 # Kinds of place that frame a question (哪些城市) but end a name after a content word (智慧城市, 花园城市).
@@ -157,6 +161,12 @@ class Question:
     compared: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
     compared_types: frozenset[str] = frozenset()  # the document types it names (哪些地方性法规…), if any
     compared_head: str = ""  # the opening that names them (folded), which is not what the question is about
+    dated_report: bool = False  # its years only date the report it names (广东省2026年政府工作报告回顾…)
+
+    @property
+    def section_years(self) -> list[int]:
+        """The years a clause's sections must be about: none when the years only date the report named."""
+        return [] if self.dated_report else self.years
 
 
 def _asks_figure(q: str) -> bool:
@@ -260,7 +270,8 @@ def content_terms(
             run += word
             continue
         if run:
-            framing = run in _FRAMING  # 最 + 多 of 最多能申请: framing, however the segmenter cut it
+            # 最 + 多 of 最多能申请, 时 + 说 of 回顾…工作时说: framing, however the segmenter cut it
+            framing = run in _FRAMING or all(ch in _FRAMING or ch in _RUN_FRAMING for ch in run)
             if len(run) == 1 and not framing:  # 代 + 履行: a character the segmenter left beside a word
                 pairs += [(a, b) for a, b in ((previous, run), (run, word)) if a and b and len(a + b) > 2]
             merged += [] if framing else [run]
@@ -302,7 +313,7 @@ def content_terms(
 def _is_content(word: str, keep: frozenset[str]) -> bool:
     """Not a stop word, and not a framing word unless the question's kind keeps it; a word made of two framing
     or stop words (哪些方面, 及其) frames too."""
-    if word in _STOP or (word in FRAME_WORDS and word not in keep):
+    if word in _STOP or (word in FRAME_WORDS and word not in keep) or _SAYING.fullmatch(word):
         return False
     return word in keep or not any(
         word[:i] in _FRAMING and word[i:] in _FRAMING for i in range(1, len(word))
