@@ -353,3 +353,29 @@ def test_a_year_that_only_dates_the_report_named_lets_any_of_its_sections_answer
     answer = ask(ix, "广东省2026年政府工作报告回顾“十四五”成就时说，全省每万人口发明专利拥有量达到了多少件？")
     assert answer.answered and answer.figure and answer.figure.value == "45件", answer.reason
     assert not ask(ix, "广东省2026年全省每万人口发明专利拥有量要达到多少件？").answered  # no 2026 section says
+
+
+def test_a_place_a_named_document_speaks_of_is_its_subject_not_a_missing_region(tmp_path: Path) -> None:
+    """国发〔2018〕38号…给郑州、西安哪些支持: the collection holds no document of 郑州, but the notice named by its
+    number speaks of it. The title's words in an abbreviation (自贸试验区 for 自由贸易试验区) name the notice too."""
+    from lawdocs.answering.phrases import join_phrases
+
+    notice = make_doc(
+        "国务院关于支持自由贸易试验区深化改革创新若干措施的通知",
+        ["（三十）支持郑州机场利用第五航权，允许外国航空公司承载经郑州至第三国的客货业务。",
+         "（三十一）支持西安机场利用第五航权，允许外国航空公司承载经西安至第三国的客货业务。",
+         "（一）支持自贸试验区深化改革创新，提升贸易便利化水平。"],
+        region=None, doc_type="notice",
+    )
+    notice.number = "国发〔2018〕38号"
+    other = make_doc("2026年广东省政府工作报告", ["推进广州白云机场航空枢纽建设。"], region="广东省",
+                     doc_type="government_work_report")
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([notice, other])
+    ix.save()
+    answer = ask(ix, "国务院支持自贸试验区深化改革创新的若干措施（国发〔2018〕38号）在航空方面给郑州、西安哪些支持？")
+    assert answer.answered, answer.reason
+    assert {c.text[:4] for c in answer.cited} == {"（三十）", "（三十一"}
+    assert "no document of" in (ask(ix, "郑州市在航空方面有哪些支持？").reason or "")  # nothing named: a region
+    joined = join_phrases([Term("自贸"), Term("试验区")], [("自贸", "试验区")], lambda w: 5)
+    assert joined[0].text == "自贸试验区" and joined[0].alts == ("自由贸易试验区",)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..text import jieba_tokenizer as _jieba
 from .question import _CJK, _FRAMING, GENERIC_WORDS, Term, _parts
-from .wording import _FUNCTION_TAGS, tagger
+from .wording import _FUNCTION_TAGS, alternatives, tagger
 
 PHRASE_SHARE = 0.5
 
@@ -53,7 +53,7 @@ def join_phrases(
             continue
         at = texts.index(run[0])
         out = [t for t in out if t.text not in run]
-        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (run[-1],)))
+        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (run[-1],), alts=alternatives(phrase)))
     for a, b in pairs:
         if a in GENERIC_WORDS or b in GENERIC_WORDS:
             continue
@@ -66,7 +66,7 @@ def join_phrases(
             continue
         at = texts.index(a)
         out = [t for t in out if t.text not in (a, b)]
-        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (b,)))
+        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (b,), alts=alternatives(phrase)))
     return out
 
 
@@ -119,7 +119,7 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
             words, compound = [left, right], left + ch + right
         at = min(i for i, t in enumerate(out) if t.text in words)
         out = [t for t in out if t.text not in words]
-        out.insert(at, Term(compound, _parts(compound) or tuple(words)))
+        out.insert(at, Term(compound, _parts(compound) or tuple(words), alts=alternatives(compound)))
     return out
 
 

@@ -375,8 +375,8 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
             scope.closest = _titles(index, nearby)
             return scope
         chosen &= typed
-    elif region_docs is not None:
-        if not region_docs:
+    elif region_docs is not None and (region_docs or (chosen == all_docs and not notice_docs)):
+        if not region_docs:  # unless a document named speaks of the place (国发〔2018〕38号…郑州): its subject
             scope.missing = f"the collection has no document of {'、'.join(places)}"
             regions = sorted({doc.region for doc in index.documents.values() if doc.region})
             scope.closest = regions[:6]
