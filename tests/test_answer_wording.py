@@ -379,3 +379,12 @@ def test_a_place_a_named_document_speaks_of_is_its_subject_not_a_missing_region(
     assert "no document of" in (ask(ix, "郑州市在航空方面有哪些支持？").reason or "")  # nothing named: a region
     joined = join_phrases([Term("自贸"), Term("试验区")], [("自贸", "试验区")], lambda w: 5)
     assert joined[0].text == "自贸试验区" and joined[0].alts == ("自由贸易试验区",)
+
+
+def test_a_count_asked_beside_another_question_is_not_a_figure_question() -> None:
+    """分几个阶段进行？各阶段分别由谁做什么？: the clauses answer, the count among them; 期限是多久？…又如何起算？
+    asks two figures."""
+    assert analyse("清理整顿社会团体的工作分几个阶段进行？各阶段分别由谁做什么？").kind != "figure"
+    assert analyse("要给多少抚养费？以后她还能再找我要吗？").kind != "figure"
+    assert analyse("提起行政诉讼的期限是多久？复议机关逾期不作决定时又如何起算？").kind == "figure"
+    assert analyse("清理整顿社会团体的工作分几个阶段进行？").kind == "figure"

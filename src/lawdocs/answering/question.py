@@ -49,6 +49,7 @@ _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
 _HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远|(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
 # those, or a noun of quantity (数量, 比例, 金额 …)
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")
+_COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
 _PROBLEMS_Q = re.compile(
     r"不足|短板|薄弱|存在.{0,8}(问题|困难)|(哪些|什么|主要|突出)(的)?(问题|困难)|问题(有哪些|是什么)"
@@ -176,6 +177,9 @@ def _asks_figure(q: str) -> bool:
     found = _FIGURE_Q.search(q)
     if not found:
         return False
+    asks = [a for a in re.split(r"[？?]", q) if a.strip()]
+    if len(asks) > 1 and any(_OTHER_ASKING.search(a) and not _FIGURE_Q.search(a) and not _COUNTING.search(a) for a in asks):
+        return False  # 分几个阶段进行？各阶段分别由谁做什么？: the count is one part of what the clauses answer
     if not _HOW_MUCH.search(q) and _OTHER_ASKING.search(q):
         return False  # 合同数量和金额 in a question asking 什么时候 / …吗 / 如何: nouns of its subject
     clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
