@@ -388,3 +388,27 @@ def test_a_count_asked_beside_another_question_is_not_a_figure_question() -> Non
     assert analyse("要给多少抚养费？以后她还能再找我要吗？").kind != "figure"
     assert analyse("提起行政诉讼的期限是多久？复议机关逾期不作决定时又如何起算？").kind == "figure"
     assert analyse("清理整顿社会团体的工作分几个阶段进行？").kind == "figure"
+
+
+def test_a_document_named_by_what_it_says_across_clauses_answers_a_metadata_question(tmp_path: Path) -> None:
+    """王超斌委员提的设立总理热线电话的提案…文号: the reply names the member in one clause and the hotline in
+    another; the document stating them all is the one asked about."""
+    reply = make_doc(
+        "国务院办公厅对全国政协十届四次会议第4626号提案的答复",
+        ["王超斌委员：", "您提出的关于设立总理热线电话的提案收悉，现答复如下。", "国务院办公厅 二〇〇六年十月十八日"],
+        region=None, doc_type="notice",
+    )
+    reply.number = "国办函〔2006〕82号"
+    reply.clauses[2].kind = "signature"
+    others = []
+    for n, topic in enumerate(["加强政府网站建设", "完善信访制度", "推进政务公开", "设立市长热线电话"], 60):
+        other = make_doc(f"国务院办公厅对全国政协十届四次会议第{n}号提案的答复",
+                         ["李明委员：", f"您提出的关于{topic}的提案收悉，现答复如下。"], region=None, doc_type="notice")
+        other.number = f"国办函〔2006〕{n}号"
+        others.append(other)
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([reply, *others])
+    ix.save()
+    answer = ask(ix, "王超斌委员提的设立总理热线电话的提案，国务院办公厅答复的文号是什么？")
+    assert answer.answered and "国办函〔2006〕82号" in (answer.summary or ""), answer.summary
+    assert answer.summary.count("国办函") == 1

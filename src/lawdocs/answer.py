@@ -101,6 +101,25 @@ from .answering.candidates import (  # noqa: E402
 )
 from .answering.sections import covered_leads, covered_sections, elaborations, named_section  # noqa: E402
 
+DOCUMENT_SHARE = 0.75  # of the question's weighted terms a document must state (title and text) to be the one named
+
+
+def _stating_documents(index: Index, q: Question, rows: Sequence[int], idf: Mapping[str, float]) -> list[str]:
+    """The documents among `rows`' that state most of the question's terms across their title and clauses, when
+    that is at least ``DOCUMENT_SHARE`` (王超斌委员提的设立总理热线电话的提案: a reply names the member in one
+    clause, the hotline in another). A term stated only by its parts counts half."""
+    corpus = ev.corpus_of(index)
+    total = sum(idf[t.text] for t in q.terms) or 1.0
+    shares: dict[str, float] = {}
+    for doc_id in dict.fromkeys(index.clauses[r].doc_id for r in rows):
+        whole = document_scope(index, doc_id) + "".join(corpus.texts[r] for r in index.doc_rows.get(doc_id, []))
+        shares[doc_id] = sum(
+            idf[t.text] * (1.0 if t.found_in(whole) else 0.5 if any(p in whole for p in t.parts) else 0.0)
+            for t in q.terms
+        ) / total
+    best = max(shares.values(), default=0.0)
+    return [d for d, share in shares.items() if share == best][:5] if best >= DOCUMENT_SHARE else []
+
 
 def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
     scope = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
@@ -121,8 +140,10 @@ def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int)
         shares = {d: sum(idf[t.text] for t in q.terms if t.text in document_scope(index, d)) / total for d in scope}
         best = max(shares.values())
         chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
-        if not chosen:  # the question names the document by its content: use the clauses that answer
+        if not chosen:  # the question names the document by its content: the documents stating all of it
             rows = candidate_rows(index, q, QuestionSearch(index, q.text, flt), k, mask)
+            chosen = _stating_documents(index, q, rows, idf)
+        if not chosen:  # … or the clauses that answer
             chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
         if not chosen:
             answer.reason = "no document matches the question"
