@@ -83,6 +83,11 @@ def test_content_terms_drop_framing_and_keep_parts() -> None:
 def test_lead_phrase_strips_numbering_and_stops_at_the_first_sentence() -> None:
     assert lead_phrase("一是深化行政审批制度改革。通过梳理") == "深化行政审批制度改革"
     assert lead_phrase("1、全面推行行政执法“三项制度”。启用") == "全面推行行政执法“三项制度”"
+    assert lead_phrase("4.2.3　省级指挥部接到通知后，要立即落实应急措施。（1）") == "省级指挥部接到通知后，要立即落实应急措施"
+    from lawdocs.citation import cite
+
+    cited = cite("预案", ["4　应急响应", "4.2　国家级"], "4.2.3", "4.2.3　省级指挥部接到通知后，要立即落实。")
+    assert cited == "预案 › 4 应急响应 › 4.2 国家级 › 4.2.3 省级指挥部接到通知后，要立即落实"
     assert lead_phrase("(十一)推进综合行政执法体制改革进程,规范行政执法行为。积极").startswith(
         "推进综合行政执法"
     )

@@ -235,6 +235,13 @@ def test_the_same_text_parsed_into_other_clauses_replaces_the_held_ones(tmp_path
     ix = Index.open(tmp_path / "ix")
     assert ix.table.document_clauses(LABOUR.id)[0].path == ["第二章 劳动合同的订立"]
     assert ix.add_documents([reparsed]).skipped == [LABOUR.id]
+    # read again from the other file it was read from (the corpus moved, or was indexed from a copy first)
+    moved = reparsed.model_copy(update={"source": "elsewhere/labour.md", "clauses": LABOUR.clauses})
+    assert ix.add_documents([moved]).replaced == [LABOUR.id]
+    assert ix.table.document_clauses(LABOUR.id)[0].path == LABOUR.clauses[0].path
+    stranger = reparsed.model_copy(update={"source": "third/labour.md"})  # a file it was never read from
+    assert ix.add_documents([stranger]).duplicates == [LABOUR.id]
+    assert ix.table.document_clauses(LABOUR.id)[0].path == LABOUR.clauses[0].path
 
 
 def test_identical_documents_under_two_paths_are_indexed_once(tmp_path: Path) -> None:

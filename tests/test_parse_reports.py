@@ -154,3 +154,18 @@ def test_guobanfa_2018_118(state_council: list[Document]) -> None:
     assert doc.issuers == ["国务院办公厅"] and doc.date and doc.date.startswith("2018-")
     assert len([h for h in doc.headings if h.level == 1]) >= 4
     assert any(c.kind == "signature" for c in doc.clauses)
+
+
+def test_a_plan_numbered_1_1_1_keeps_its_chapters(state_council: list[Document]) -> None:
+    """国家粮食应急预案 numbers its chapters 1 / 1.1 / 1.1.1: "4.2.3　省级…通知后…" is a measure of 4.2 under 4, and
+    its （1）（2）（3） items are under it, not under the item before."""
+    plan = next(d for d in state_council if "粮食应急预案" in d.title)
+    item = next(c for c in plan.clauses if c.text.startswith("（1）进入国家级应急状态后"))
+    assert item.path[0] == "4\u3000应急响应" and item.path[1].startswith("4.2\u3000国家级")
+    assert item.path[2].startswith("4.2.3 省级粮食应急工作指挥部接到")
+    opening = next(c for c in plan.clauses if c.text.startswith("4.2.3"))
+    assert opening.kind == "measure" and opening.article == "4.2.3" and opening.path == item.path[:2]
+    assert coverage_gaps(plan) == []
+    body = "1\u3000总则\n1.1\u3000目的\n为了做好工作，制定本预案。\n2\u3000组织\n2.1\u3000指挥部由10 个部门组成。"
+    doc = parse_raw(RawDocument(source="plan.txt", text=body))
+    assert [c.path for c in doc.clauses] == [["1\u3000总则", "1.1\u3000目的"], ["2\u3000组织"]]

@@ -26,12 +26,13 @@ def cite(title: str, path: Sequence[str], article: str | None, text: str) -> str
         if article.startswith("第") or not text.lstrip().startswith(article):
             parts.append(tidy(article))  # a law's article, or a clause that does not open with its marker
         else:
-            parts.append(tidy(f"{article}{lead_phrase(text, limit=30)}"))
+            sep = " " if article[-1].isdigit() else ""  # 4.2.3 省级…, not 4.2.3省级…
+            parts.append(tidy(f"{article}{sep}{lead_phrase(text, limit=30)}"))
     return " › ".join(parts)
 
 
 _LEAD_MARK = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}是|[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|[①-⑳])\s*"
+    r"^\s*(?:[一二三四五六七八九十]{1,3}是|\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.])|[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|[①-⑳])\s*"
 )
 
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 _NUMBERING = re.compile(
-    r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+    r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.])|[一二三四五六七八九十]+[、.．]"
+    r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
 )
 _PAUSES = re.compile(r"[、，,；;：:]")
 HEADING_SHARE = 0.5  # a heading covers a question when the question's terms make up this much of it

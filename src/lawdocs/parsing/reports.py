@@ -3,7 +3,8 @@
 Rules (chosen on the founding report, the 31 provincial 政府工作报告 and the State Council notices):
 
 - Marker families, each a level of its own, nested in the order a document first uses them:
-  `一、`, `（一）`/`(一)` (full-width or ASCII parentheses), `1、`/`1.`/`1．`, `（1）`/`(1)`, `①`.
+  `一、`, `（一）`/`(一)` (full-width or ASCII parentheses), `1、`/`1.`/`1．`, `（1）`/`(1)`, `①`, and the
+  decimal numbering of plans (`1　总则`, `1.1　编制目的`, `4.2.3　省级…`; a bare `1　` only before a heading).
 - A marked line is a *heading* when the text after the marker is short (<= 60 characters) and holds no
   sentence end (。！？；) at all: "(一)坚持深化改革,全面提升政府依法履职效能", "二、存在问题".
 - Otherwise it is a numbered *measure*: "1、提升效率,完善行政审批运行管理机制。积极推进…", also a one-sentence
@@ -33,6 +34,8 @@ from dataclasses import dataclass
 from .numerals import to_int
 
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("1.1.1", re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{1,2})(?=[\s\u3000]*[\u4e00-\u9fff（(“])")),
+    ("1.1", re.compile(r"(\d{1,2})\.(\d{1,2})(?=[\s\u3000]*[\u4e00-\u9fff（(“])")),
     ("一、", re.compile(r"([一二三四五六七八九十]{1,3})、")),
     ("（一）", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]")),
     ("（1）", re.compile(r"[（(](\d{1,2})[）)]")),
@@ -40,6 +43,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("①", re.compile(r"([①-⑳])")),
 ]
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
+# the chapters of a plan numbered 1 / 1.1 / 1.1.1 (国家粮食应急预案: "1　总则", "4.2.3　省级…"): the number, a space
+_CHAPTER_NUMBER = re.compile(r"(\d{1,2})[ \u3000]+(?=[\u4e00-\u9fff])")
 _ORDINAL_RE = re.compile(r"(?:(?<=^)|(?<=[。；;！!？?：:，,\s]))([一二三四五六七八九十]{1,3})是")
 
 _PROBLEMS_RE = re.compile(
@@ -75,6 +80,9 @@ def marker_of(line: str) -> Marker | None:
         m = rx.match(line)
         if m is not None:
             return Marker(family, m.group(0), m.end())
+    m = _CHAPTER_NUMBER.match(line)  # "1　总则" over 1.1 / 1.1.1: a heading only, never a measure
+    if m is not None and is_heading_text(line[m.end() :]):
+        return Marker("1", m.group(0), m.end())
     return None
 
 
@@ -99,7 +107,7 @@ def measure_title(marker: str, rest: str) -> str:
     """The marker ("1、") + the first sentence of the measure, without its final punctuation."""
     m = _SENTENCE_END.search(rest)
     title = rest[: m.start()] if m else rest
-    return (marker + title.strip())[:80]
+    return (marker + (" " if marker[-1:].isdigit() else "") + title.strip())[:80]  # 4.2.3 省级…
 
 
 def role_of(text: str) -> str | None:
