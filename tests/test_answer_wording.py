@@ -412,3 +412,28 @@ def test_a_document_named_by_what_it_says_across_clauses_answers_a_metadata_ques
     answer = ask(ix, "王超斌委员提的设立总理热线电话的提案，国务院办公厅答复的文号是什么？")
     assert answer.answered and "国办函〔2006〕82号" in (answer.summary or ""), answer.summary
     assert answer.summary.count("国办函") == 1
+
+
+def test_a_comparison_no_clause_of_which_clears_the_cut_off_still_answers_from_documents_of_its_kind(
+    tmp_path: Path,
+) -> None:
+    """哪些行政法规规定…同时废止: each regulation says it in words of its own, none clearing the cut-off over all
+    documents; the search's first rows in regulations pass on their own."""
+    laws = [
+        make_law(name, ["第一条 为了规范有关工作，制定本条例。",
+                        f"第二条 本条例自公布之日起施行。{year}年国务院发布的《{old}》同时废止。"])
+        for name, year, old in (("国家赔偿费用管理条例", 1995, "国家赔偿费用管理办法"),
+                                ("法规规章备案审查条例", 2001, "法规规章备案条例"),
+                                ("行政法规制定程序条例", 1987, "行政法规制定程序暂行条例"))
+    ]
+    for law in laws:
+        law.doc_type = "administrative_regulation"
+    notice = make_doc("国务院办公厅关于做好有关工作的通知",
+                      ["此前各地同类做法不一，应当统一规范。", "各地区要逐步扩大集中采购的覆盖范围。"],
+                      region=None, doc_type="notice")
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([*laws, notice])
+    ix.save()
+    answer = ask(ix, "哪些行政法规规定，自本条例施行之日起国务院此前发布的同类条例、办法或者暂行规定同时废止？")
+    assert answer.answered, answer.reason
+    assert {r.title for r in answer.comparison or []} == {law.title for law in laws}

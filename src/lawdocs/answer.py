@@ -351,19 +351,23 @@ def _answer(
                     kept = covered_sections(index, q, elaborations(index, covered_leads(index, q, kept), mask), mask)
         if reranker is not None:
             kept = reranked(index, q, flt, mask, kept, reranker)
+    if q.comparative and rows:  # every document that passes on its own, not only those near the best
+        scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.section_years)]
+        of_kind = compose.of_compared(index, q, scored)
+        agreed = {index.row_of[h.clause_id] for h in searched.top(AGREED_DEPTH)}
+        passing = per_document_passing(index, of_kind or scored, agreed)
+        # none clearing the cut-off over all documents, the documents of the kind compared may still pass on their
+        # own (哪些行政法规规定…同时废止: each regulation's last article, in words of its own)
+        if kept or of_kind:
+            kept = best_per_document(index, passing or kept, dense)
+        if kept:
+            answer.comparison = compose.comparison_rows(index, q, kept)
     if not kept:
         answer.reason = compose.why_unanswered(index, q, rows, score_rows(index, q, rows[:200]), where) + (
             f" ({note})" if note else ""
         )
         answer.leads = _leads(index, q, searched, mask) if q.terms else []
         return answer
-    if q.comparative and rows:  # every document that passes on its own, not only those near the best
-        scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.section_years)]
-        scored = compose.of_compared(index, q, scored) or scored
-        agreed = {index.row_of[h.clause_id] for h in searched.top(AGREED_DEPTH)}
-        passing = per_document_passing(index, scored, agreed)
-        kept = best_per_document(index, passing or kept, dense)
-        answer.comparison = compose.comparison_rows(index, q, kept)
     order = {
         index.clauses[r].doc_id: dense.get(r, 0.0)
         for r, _, _ in sorted(kept, key=lambda x: dense.get(x[0], 0.0))
