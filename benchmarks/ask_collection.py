@@ -73,6 +73,7 @@ PARTS = {
     "holdout13": "ask_holdout13.jsonl",  # 75 more, written at the eleventh pass's start
     "holdout14": "ask_holdout14.jsonl",  # 75 more, written at the eleventh pass's end, after its changes
     "holdout15": "ask_holdout15.jsonl",  # 75 more, written at the twelfth pass's start
+    "holdout16": "ask_holdout16.jsonl",  # 75 more, written during the twelfth pass, kept unread to its end
 }
 
 
