@@ -437,3 +437,14 @@ def test_a_comparison_no_clause_of_which_clears_the_cut_off_still_answers_from_d
     answer = ask(ix, "哪些行政法规规定，自本条例施行之日起国务院此前发布的同类条例、办法或者暂行规定同时废止？")
     assert answer.answered, answer.reason
     assert {r.title for r in answer.comparison or []} == {law.title for law in laws}
+
+
+def test_a_pair_the_question_repeats_is_one_phrase_however_rarely_the_texts_join_it() -> None:
+    """军民融合（军民融合发展或军民融合创新）: written three times, it is the asker's unit, though most texts saying
+    军民 say something else (军民共建); written once, the texts decide."""
+    from lawdocs.answering.phrases import join_phrases
+
+    df = {"军民": 9, "融合": 86, "军民融合": 4}.get
+    pair = ("军民", "融合")
+    assert [t.text for t in join_phrases([Term("军民"), Term("融合")], [pair, pair], lambda w: df(w, 0))] == ["军民融合"]
+    assert [t.text for t in join_phrases([Term("军民"), Term("融合")], [pair], lambda w: df(w, 0))] == ["军民", "融合"]

@@ -62,7 +62,8 @@ def join_phrases(
             continue
         phrase = a + b
         together = df(phrase)
-        if together == 0 or together < PHRASE_SHARE * min(df(a), df(b)):
+        repeated = pairs.count((a, b)) > 1  # 军民融合（军民融合发展或军民融合创新）: the asker's unit, however rare
+        if together == 0 or (together < PHRASE_SHARE * min(df(a), df(b)) and not repeated):
             continue
         at = texts.index(a)
         out = [t for t in out if t.text not in (a, b)]
