@@ -448,3 +448,16 @@ def test_a_pair_the_question_repeats_is_one_phrase_however_rarely_the_texts_join
     pair = ("军民", "融合")
     assert [t.text for t in join_phrases([Term("军民"), Term("融合")], [pair, pair], lambda w: df(w, 0))] == ["军民融合"]
     assert [t.text for t in join_phrases([Term("军民"), Term("融合")], [pair], lambda w: df(w, 0))] == ["军民", "融合"]
+
+
+def test_a_price_asked_is_answered_by_money_and_a_percentage_of_a_wage_by_a_share() -> None:
+    """中选价格各是多少: 2—3年内 is no price; 1万元以上5万元以下 is one range; 工资的百分之多少: a share, not
+    money."""
+    plan = "如患者使用的药品价格与中选药品集中采购价格差异较大，可渐进调整支付标准，在2—3年内调整到位。"
+    q = analyse("试点方案确定的中选价格各是多少？")
+    assert figures_in(plan, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, q.text) == []
+    fee = "对个人处二百元以上五百元以下罚款，对单位处1万元以上5万元以下罚款。"
+    assert top_figure(fee, "对单位的罚款金额是多少？", ["单位", "罚款"]) == "1万元以上5万元以下"
+    wage = "劳动者在试用期的工资不得低于本单位相同岗位最低档工资的80%或者不得低于劳动合同约定工资的80%。"
+    share = top_figure(wage, "试用期工资不得低于劳动合同约定工资的百分之多少？", ["试用期", "工资", "劳动合同"])
+    assert share == "不得低于劳动合同约定工资的80%"  # a share, with what it is a share of

@@ -85,7 +85,9 @@ _TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
 _FREQUENCY_Q = re.compile(r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次")
 # the period a count of times is stated in (一般每月召开三次, 每年至少开展一次): right before the count
 _FREQUENCY = re.compile(r"(?:一般|原则上|通常)?每(?:年|月|周|季度|半年|学期|日|天)(?:至少|不少于)?[\u4e00-\u9fff]{0,3}$")
-_SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之几")  # a share is asked: a percentage, a fraction or a multiple
+# a price or a sum asked (中选价格各是多少, 罚款金额是多少): only money answers
+_MONEY_Q = re.compile(r"(?:价格|价钱|金额|费用|收费|工资|薪酬|罚款|罚金|补贴|补助|津贴|奖金|多少钱)[^，,。；;？?、]{0,4}多少|多少钱")
+_SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之(?:几|多少)|的多少倍")  # a share is asked: a percentage, a fraction or a multiple
 _SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟")
@@ -197,6 +199,7 @@ def figures_in(
     time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
     frequency_asked = bool(_FREQUENCY_Q.search(question))
     share_asked = bool(_SHARE_Q.search(question))
+    money_asked = bool(_MONEY_Q.search(question)) and not share_asked
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(_DEADLINE_Q.search(question))
@@ -220,6 +223,7 @@ def figures_in(
             continue
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
         whose = _respectively(sentence, matches, terms)
+        upper_of = {m.start(): n for m, n in zip(matches, matches[1:], strict=False) if m.end() == n.start()}
         for m in matches:
             num = m.group("num")
             chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
@@ -254,6 +258,9 @@ def figures_in(
                 continue  # 多少次 asks for a count: 15日 is not one
             if share_asked and not (m.group("unit") in _SHARE_UNITS or m.group("unit").endswith("分之")):
                 continue  # 多大比例 asks for a share: 满18周岁 is not one
+            if money_asked and not (_dimension(m.group("unit")) == "money" or m.group("unit") in _SHARE_UNITS
+                                    or m.group("unit").endswith("分之")):
+                continue  # 中选价格是多少 asks for money (or a share of it): 2—3年内 is not a price
             if span and m.group("unit") not in _TIME_UNITS and _dimension(m.group("unit")) != "length":
                 continue  # 多长 asks for a time or a length
             if measure_word and _dimension(measure_word) not in (None, _dimension(m.group("unit"))):
@@ -297,6 +304,9 @@ def figures_in(
             end = sent.start() + m.end()
             if not m.group("after") and m.group("unit") in _TIME_UNITS and text[end : end + 1] in ("内", "前"):
                 value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before
+            upper = upper_of.get(m.start())
+            if m.group("after") == "以上" and upper is not None and upper.group("after") == "以下":
+                value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range
             rate = _RATE.search(text[: start])
             if rate and not m.group("bound"):  # 每月400元, 每人每月217元: a rate, not an amount
                 value, start = rate.group(0) + value, rate.start()
