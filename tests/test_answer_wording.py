@@ -461,3 +461,14 @@ def test_a_price_asked_is_answered_by_money_and_a_percentage_of_a_wage_by_a_shar
     wage = "劳动者在试用期的工资不得低于本单位相同岗位最低档工资的80%或者不得低于劳动合同约定工资的80%。"
     share = top_figure(wage, "试用期工资不得低于劳动合同约定工资的百分之多少？", ["试用期", "工资", "劳动合同"])
     assert share == "不得低于劳动合同约定工资的80%"  # a share, with what it is a share of
+
+
+def test_a_province_is_stated_by_the_runs_of_short_names_that_include_it() -> None:
+    """输出津冀技术合同成交额 says 天津 and 河北; 长三角 words (沪苏浙) say 上海; 管理 has no such runs."""
+    from lawdocs.answering.wording import alternatives
+
+    assert "津冀" in alternatives("河北") and "京津冀" in alternatives("天津市")
+    assert "沪苏浙" in alternatives("上海") and alternatives("管理") == ()
+    hebei = analyse("北京输出到天津、河北的技术合同成交额是多少？").terms
+    text = "输出津冀技术合同成交额达到500亿元"
+    assert all(t.found_in(text) for t in hebei if t.text in ("天津", "河北"))
