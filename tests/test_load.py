@@ -640,3 +640,26 @@ def test_normalize_for_match() -> None:
 def test_records_dataclass_contract() -> None:
     doc = RawDocument(source="x", text="t")
     assert doc.pages is None and doc.records is None and doc.meta == {} and doc.fmt == "txt"
+
+
+def test_a_data_table_s_row_is_one_line_a_layout_cell_keeps_its_paragraphs() -> None:
+    """A table of figures whose cells hold <p> (gov.cn's 扩大招生计划表): one line per row, cells tab-separated,
+    so a row is one clause, not one clause per number; the page's layout cell (one cell a row, the whole notice
+    in it) keeps a line per paragraph; a row that starts 一、 is not read as a heading."""
+    from lawdocs.loaders.html import html_to_lines
+    from lawdocs.parse import parse_raw
+
+    page = (
+        "<html><body><table><tr><td id='content'>"
+        "<p>一、逐年扩招</p><p>各地要认真落实。</p><p>附：扩大招生计划表</p>"
+        "<table><tr><td><p>省（市）</p></td><td><p>1996年</p></td><td><p>1997年</p></td></tr>"
+        "<tr><td><p>江苏</p></td><td><p>100</p></td><td><p>120</p></td></tr>"
+        "<tr><td><p>一、医疗质量</p></td><td><p>定量</p></td><td><p>指标来源：医院填报。</p></td></tr></table>"
+        "</td></tr></table></body></html>"
+    )
+    lines, _ = html_to_lines(page, "plan.html")
+    assert lines[:3] == ["一、逐年扩招", "各地要认真落实。", "附：扩大招生计划表"]
+    assert lines[3:] == ["省（市）\t1996年\t1997年", "江苏\t100\t120", "一、医疗质量\t定量\t指标来源：医院填报。"]
+    doc = parse_raw(RawDocument(source="plan.txt", text="\n".join(lines)))
+    row = next(c for c in doc.clauses if c.text.startswith("一、医疗质量"))
+    assert row.kind != "measure" and "一、医疗质量" not in " ".join(row.path)

@@ -107,7 +107,16 @@ def html_to_lines(
         if text:
             parts.append(_SEGMENT_BREAK_RE.sub(_segment_break, text))
 
-    def walk(el: Any) -> None:
+    def data_cell(el: Any) -> bool:
+        """A cell of a data table (its row has other cells, it holds no table), not a page's layout cell."""
+        row = el.getparent()
+        return el.find(".//table") is None and row is not None and sum(
+            1 for c in row if isinstance(c.tag, str) and c.tag.lower() in _CELL_TAGS
+        ) >= 2
+
+    def walk(el: Any, in_cell: bool = False) -> None:
+        """`in_cell`: inside a data cell, whose paragraphs stay on the row's line (a row is one line of
+        tab-separated cells)."""
         tag = el.tag if isinstance(el.tag, str) else ""
         tag = tag.lower()
         if not tag:  # comments, processing instructions
@@ -121,15 +130,16 @@ def html_to_lines(
             add(el.tail)
             return
         block = tag in _BLOCK_TAGS
+        in_cell = in_cell or (tag in _CELL_TAGS and data_cell(el))
         if block:
-            parts.append("\n")
+            parts.append(" " if in_cell else "\n")
         add(el.text)
         for child in el:
-            walk(child)
+            walk(child, in_cell)
         if tag in _CELL_TAGS:
             parts.append("\t")
         if block:
-            parts.append("\n")
+            parts.append(" " if in_cell else "\n")
         add(el.tail)
 
     body = root.find("body")

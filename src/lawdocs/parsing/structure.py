@@ -259,7 +259,7 @@ class _Walker:
                 self.open.end = ce
                 continue
             if not self.seen_article:
-                mk = reports.marker_of(s)
+                mk = reports.marker_of(s) if "\t" not in s else None  # a table's row, cells apart, is no heading
                 if mk is not None:
                     rest = s[mk.end :]
                     if reports.is_heading_text(rest):
