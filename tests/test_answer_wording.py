@@ -341,6 +341,12 @@ def test_a_year_that_only_dates_the_report_named_lets_any_of_its_sections_answer
     assert dates_report_only("广东省2026年政府工作报告回顾十四五成就时说，发明专利拥有量达到了多少件")
     assert not dates_report_only("广东省2026年政府工作报告中2025年发明专利拥有量达到了多少件")
     assert not dates_report_only("广东省2026年发明专利拥有量要达到多少件")
+    assert not dates_report_only("上海市2026年政府工作报告给今年的外贸进出口定了多少增长目标")
+    from lawdocs.answering.compose import year_shift
+
+    assert year_shift("上海2026年的政府工作报告回顾去年改进政府作风") == -1
+    assert year_shift("上海市2026年政府工作报告给今年的外贸进出口定了多少增长目标") == 0
+    assert year_shift("上海市2026年政府工作报告中2025年的外贸") is None
     report = make_doc(
         "2026年广东省政府工作报告",
         ["“十四五”时期创新成就显著，全省每万人口发明专利拥有量达到45件。", "加快建设现代化产业体系，培育新兴产业。"],
@@ -353,6 +359,9 @@ def test_a_year_that_only_dates_the_report_named_lets_any_of_its_sections_answer
     answer = ask(ix, "广东省2026年政府工作报告回顾“十四五”成就时说，全省每万人口发明专利拥有量达到了多少件？")
     assert answer.answered and answer.figure and answer.figure.value == "45件", answer.reason
     assert not ask(ix, "广东省2026年全省每万人口发明专利拥有量要达到多少件？").answered  # no 2026 section says
+    last_year = ask(ix, "广东省2026年政府工作报告说去年“十四五”时期创新成就显著，每万人口发明专利拥有量达到多少件？")
+    assert last_year.answered and last_year.figure and last_year.figure.value == "45件", last_year.reason
+    assert not ask(ix, "广东省2026年政府工作报告提出今年每万人口发明专利拥有量要达到多少件？").answered
 
 
 def test_a_place_a_named_document_speaks_of_is_its_subject_not_a_missing_region(tmp_path: Path) -> None:
@@ -472,3 +481,12 @@ def test_a_province_is_stated_by_the_runs_of_short_names_that_include_it() -> No
     hebei = analyse("北京输出到天津、河北的技术合同成交额是多少？").terms
     text = "输出津冀技术合同成交额达到500亿元"
     assert all(t.found_in(text) for t in hebei if t.text in ("天津", "河北"))
+
+
+def test_a_province_s_organ_names_the_province() -> None:
+    """上海市人大常委会的规范性文件备案审查条例: the segmenter reads 上海市人大常委会 as one organisation; the
+    question is about 上海市, which the collection may lack."""
+    from lawdocs.answering.scope import places_in
+
+    assert places_in("上海市人大常委会的规范性文件备案审查条例对备案审查的期限是怎么规定的？") == ["上海市"]
+    assert places_in("北京市人民政府2026年提出了哪些措施？") == ["北京市"]

@@ -233,6 +233,8 @@ def ask(
     version_scope(index, folded, scope)  # 1989年行政诉讼法: a text of a law the collection may hold only in others
     if q.comparative and compose.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of
+    elif q.years and (shift := compose.year_shift(folded)) is not None:
+        q.years = [y + shift for y in q.years]  # 2026年政府工作报告回顾去年…: the report chose, 2025 is asked
     elif q.years and compose.dates_report_only(folded):
         q.dated_report = True  # 广东省2026年政府工作报告回顾…: any section of that report answers
     if scope.missing:

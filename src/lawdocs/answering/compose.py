@@ -116,8 +116,21 @@ REPORT_YEAR = re.compile(r"(?:19|20)\d\d年度?的?[\u4e00-\u9fff]{0,10}报告")
 
 def dates_report_only(question: str) -> bool:
     """Whether every year `question` names dates the report it names (广东省2026年政府工作报告回顾…)."""
+    rest = REPORT_YEAR.sub(" ", question)  # 今年 / 去年 in the rest name a year of its sections (今年的…增长目标)
+    return bool(REPORT_YEAR.search(question)) and not _YEAR.search(rest) and not _RELATIVE_YEAR.search(rest)
+
+
+_RELATIVE_YEAR = re.compile(r"今年|明年|去年|本年|当年|上年")
+_SHIFT = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "去年": -1, "上年": -1}
+
+
+def year_shift(question: str) -> int | None:
+    """How far from the year of the report it names (2026年政府工作报告) the year a question asks about lies,
+    when it says so in words (回顾去年: -1; 今年的…目标: 0), else None."""
     rest = REPORT_YEAR.sub(" ", question)
-    return bool(REPORT_YEAR.search(question)) and not _YEAR.search(rest)
+    if not REPORT_YEAR.search(question) or _YEAR.search(rest) or not (m := _RELATIVE_YEAR.search(rest)):
+        return None
+    return _SHIFT[m.group(0)]
 # the words that ask (多少, 哪些, 怎么 …) and 规定 / 最长 / 一般 around them: not the statute's wording (应当, 可以 are)
 _ASKING = sorted(
     {w for w in FRAME_WORDS if len(w) > 1 and any(c in w for c in "多几什哪怎何谁吗呢")}

@@ -78,6 +78,8 @@ _LOCAL_STATUTE = re.compile(
 )
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,8}}{NUMBER_CORE}|国务院令第\d+号")  # with up to 8 characters before
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")
+_MAKER = re.compile(r"(?:人大常委会|人民代表大会常务委员会|人民政府)的?")
+_ORGAN_OF = re.compile(r"(黑龙江|内蒙古|[\u4e00-\u9fff]{2})([省市]?)(?:人大|人民|政府|常委)")  # a province's organ
 _ORGAN = re.compile(
     r"(?:政府|机关|部门|委员会|常委会|办公厅|人大|法院|检察院)(?:规定|办法)$"
 )  # 广东省人民政府规定…: a verb
@@ -158,6 +160,8 @@ def places_in(question: str) -> list[str]:
     found = short_places(question)
     for word, flag in tagger().cut(question):
         word = word.strip()
+        if flag == "nt" and (m := _ORGAN_OF.match(word)) and m.group(1) in PROVINCES:  # 上海市人大常委会 is 上海市's
+            word, flag = m.group(1) + m.group(2), "ns"
         if not flag.startswith("ns") or len(word) < 2 or word in _NOT_PLACES or word.endswith(_AREAS):
             continue
         if _PLACE_END.search(word) or word in PROVINCES:
@@ -198,8 +202,9 @@ def local_statutes_in(question: str, places: list[str] | None = None) -> list[tu
     out: list[tuple[str, str]] = []
     for place in places_in(question) if places is None else places:
         start = text.find(place)
-        while start >= 0:
-            m = _LOCAL_STATUTE.match(text, start + len(place))
+        while start >= 0:  # 上海市人大常委会的规范性文件备案审查条例: the organ that made it is not its name
+            at = start + len(place)
+            m = _LOCAL_STATUTE.match(text, maker.end() if (maker := _MAKER.match(text, at)) else at)
             if m and not _ORGAN.search(m.group(1)) and (place, m.group(1)) not in out:
                 out.append((place, m.group(1)))
             start = text.find(place, start + 1)
@@ -288,9 +293,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
         if not any(name in key or key.startswith(place) and key.endswith(statute) for key in keys):
             scope.named.append(f"《{name}》")
             scope.missing = f"the collection has no 《{name}》"
-            scope.closest = _titles(
-                index, {d for d, doc in index.documents.items() if statute in title_key(doc.title)}
-            )
+            scope.closest = _titles(index, {d for d, doc in index.documents.items() if statute in title_key(doc.title)})
             return scope
     # laws
     for name in laws_in(question, titles):
@@ -353,11 +356,8 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
     if not region_docs and kind_docs is None and not years and _ASKER.search(question):
         places, region_docs = [], None  # 我在广州上班…: where the asker lives; national statutes apply there
     scope.named += places
-    what = " ".join(
-        x
-        for x in ("、".join(places), "".join(f"{y}年" for y in years) if years else "", kind_name or "")
-        if x
-    )
+    year_words = "".join(f"{y}年" for y in years)
+    what = " ".join(x for x in ("、".join(places), year_words, kind_name or "") if x)
     if kind_docs is not None:
         scope.named.append(kind_name or "")
         typed = kind_docs
@@ -378,8 +378,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
     elif region_docs is not None and (region_docs or (chosen == all_docs and not notice_docs)):
         if not region_docs:  # unless a document named speaks of the place (国发〔2018〕38号…郑州): its subject
             scope.missing = f"the collection has no document of {'、'.join(places)}"
-            regions = sorted({doc.region for doc in index.documents.values() if doc.region})
-            scope.closest = regions[:6]
+            scope.closest = sorted({doc.region for doc in index.documents.values() if doc.region})[:6]
             return scope
         dated = region_docs
         if years:
