@@ -490,3 +490,17 @@ def test_a_province_s_organ_names_the_province() -> None:
 
     assert places_in("上海市人大常委会的规范性文件备案审查条例对备案审查的期限是怎么规定的？") == ["上海市"]
     assert places_in("北京市人民政府2026年提出了哪些措施？") == ["北京市"]
+
+
+def test_only_the_years_that_date_a_report_choose_it(tmp_path: Path) -> None:
+    """上海今年的政府工作报告…到2035年…比2020年: targets and baselines, not a 2035 report the collection lacks;
+    上海市2025年政府工作报告 is one it lacks."""
+    report = make_doc("2026年上海市政府工作报告", ["到2035年，全市人均地区生产总值比2020年翻一番。"],
+                      region="上海市", doc_type="government_work_report")
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([report])
+    ix.save()
+    answer = ask(ix, "上海今年的政府工作报告说，到2035年全市人均地区生产总值要比2020年增长到什么程度？")
+    assert "has no" not in (answer.reason or ""), answer.reason
+    missing = ask(ix, "上海市2025年政府工作报告说，到2035年全市人均地区生产总值要比2020年增长到什么程度？")
+    assert not missing.answered and "has no" in (missing.reason or "")
