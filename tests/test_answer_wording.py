@@ -504,3 +504,22 @@ def test_only_the_years_that_date_a_report_choose_it(tmp_path: Path) -> None:
     assert "has no" not in (answer.reason or ""), answer.reason
     missing = ask(ix, "上海市2025年政府工作报告说，到2035年全市人均地区生产总值要比2020年增长到什么程度？")
     assert not missing.answered and "has no" in (missing.reason or "")
+
+
+def test_breaking_a_named_article_is_answered_by_the_article_that_sets_the_liability(tmp_path: Path) -> None:
+    """违反数据安全法第三十一条的规定…应当承担何种法律责任: 第四十六条 (违反本法第三十一条规定…罚款), not 第三十一条;
+    数据安全法第三十一条是怎么规定的 still gets 第三十一条."""
+    law = make_law("中华人民共和国数据安全法", [
+        "第三十一条 关键信息基础设施的运营者在境内运营中收集和产生的重要数据的出境安全管理，适用网络安全法的规定。",
+        "第四十五条 开展数据处理活动的组织、个人不履行数据安全保护义务的，由有关主管部门责令改正。",
+        "第四十六条 违反本法第三十一条规定，向境外提供重要数据的，由有关主管部门责令改正，给予警告，可以并处罚款。",
+    ])
+    for clause in law.clauses:
+        clause.article = clause.text.split(" ", 1)[0]
+        clause.path = ["第六章 法律责任"]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([law])
+    ix.save()
+    liable = ask(ix, "违反数据安全法第三十一条的规定向境外提供重要数据的，应当承担何种法律责任？")
+    assert [c.article for c in liable.cited] == ["第四十六条"]
+    assert [c.article for c in ask(ix, "数据安全法第三十一条是怎么规定的？").cited] == ["第三十一条"]

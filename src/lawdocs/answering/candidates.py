@@ -190,13 +190,16 @@ def _law_article(index: Index, q: Question, mask: np.ndarray) -> list[int]:
     if not docs:
         return []
     longest = max(len(title_key(index.documents[d].title)) for d in docs)
-    docs = [d for d in docs if len(title_key(index.documents[d].title)) == longest]
-    return [
-        r
-        for d in docs
-        for r in index.doc_rows.get(d, [])
-        if mask[r] and index.clauses[r].article == q.article
-    ]
+    rows = [r for d in docs if len(title_key(index.documents[d].title)) == longest for r in index.doc_rows.get(d, [])]
+    if _VIOLATING.search(text):  # 违反…第三十一条的规定…承担何种法律责任: the article that says so, citing it
+        liable = [r for r in rows if mask[r] and index.clauses[r].article != q.article and q.article in index.clauses[r].text]
+        if liable:
+            return liable
+    return [r for r in rows if mask[r] and index.clauses[r].article == q.article]
+
+
+# a question about breaking an article (违反数据安全法第三十一条的规定…应当承担何种法律责任)
+_VIOLATING = re.compile(r"违反.{0,20}第[一二三四五六七八九十百零〇\d]+条.{0,40}(?:法律责任|处罚|罚款|处分|后果|责任)")
 
 
 def referring(
