@@ -999,7 +999,7 @@ def test_a_statute_section_states_its_name_for_its_articles_when_statutes_are_li
 
 
 def test_a_report_s_plans_are_about_the_year_after_the_one_it_reports_on(tmp_path: Path) -> None:
-    from lawdocs.answering.compose import year_fits
+    from lawdocs.answering.years import year_fits
     from test_answer_collection import make_doc
 
     doc = make_doc(

@@ -336,13 +336,13 @@ def test_where_and_when_a_document_says_something_frames_the_question() -> None:
 def test_a_year_that_only_dates_the_report_named_lets_any_of_its_sections_answer(tmp_path: Path) -> None:
     """广东省2026年政府工作报告回顾“十四五”成就时说…: 2026 dates the report; its 2025 review answers. 广东省2025年…
     still asks about 2025's sections only."""
-    from lawdocs.answering.compose import dates_report_only
+    from lawdocs.answering.years import dates_report_only
 
     assert dates_report_only("广东省2026年政府工作报告回顾十四五成就时说，发明专利拥有量达到了多少件")
     assert not dates_report_only("广东省2026年政府工作报告中2025年发明专利拥有量达到了多少件")
     assert not dates_report_only("广东省2026年发明专利拥有量要达到多少件")
     assert not dates_report_only("上海市2026年政府工作报告给今年的外贸进出口定了多少增长目标")
-    from lawdocs.answering.compose import year_shift
+    from lawdocs.answering.years import year_shift
 
     assert year_shift("上海2026年的政府工作报告回顾去年改进政府作风") == -1
     assert year_shift("上海市2026年政府工作报告给今年的外贸进出口定了多少增长目标") == 0

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .answering import compose
+from .answering import compose, years
 from .answering import evidence as ev
 from .answering.coverage import AGREED_DEPTH, best_per_document, per_document_passing
 from .answering.editions import version_scope
@@ -98,27 +98,9 @@ from .answering.candidates import (  # noqa: E402
     reranked,
     score_rows,
     select,
+    stating_documents,
 )
 from .answering.sections import covered_leads, covered_sections, elaborations, named_section  # noqa: E402
-
-DOCUMENT_SHARE = 0.75  # of the question's weighted terms a document must state (title and text) to be the one named
-
-
-def _stating_documents(index: Index, q: Question, rows: Sequence[int], idf: Mapping[str, float]) -> list[str]:
-    """The documents among `rows`' that state most of the question's terms across their title and clauses, when
-    that is at least ``DOCUMENT_SHARE`` (王超斌委员提的设立总理热线电话的提案: a reply names the member in one
-    clause, the hotline in another). A term stated only by its parts counts half."""
-    corpus = ev.corpus_of(index)
-    total = sum(idf[t.text] for t in q.terms) or 1.0
-    shares: dict[str, float] = {}
-    for doc_id in dict.fromkeys(index.clauses[r].doc_id for r in rows):
-        whole = document_scope(index, doc_id) + "".join(corpus.texts[r] for r in index.doc_rows.get(doc_id, []))
-        shares[doc_id] = sum(
-            idf[t.text] * (1.0 if t.found_in(whole) else 0.5 if any(p in whole for p in t.parts) else 0.0)
-            for t in q.terms
-        ) / total
-    best = max(shares.values(), default=0.0)
-    return [d for d, share in shares.items() if share == best][:5] if best >= DOCUMENT_SHARE else []
 
 
 def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
@@ -142,7 +124,7 @@ def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int)
         chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
         if not chosen:  # the question names the document by its content: the documents stating all of it
             rows = candidate_rows(index, q, QuestionSearch(index, q.text, flt), k, mask)
-            chosen = _stating_documents(index, q, rows, idf)
+            chosen = stating_documents(index, q, rows, idf)
         if not chosen:  # … or the clauses that answer
             chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
         if not chosen:
@@ -231,11 +213,11 @@ def ask(
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
     scope = scope_of(index, folded[len(q.compared_head) :], q.years, notices=not q.comparative)
     version_scope(index, folded, scope)  # 1989年行政诉讼法: a text of a law the collection may hold only in others
-    if q.comparative and compose.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
+    if q.comparative and years.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of
-    elif q.years and (shift := compose.year_shift(folded)) is not None:
+    elif q.years and (shift := years.year_shift(folded)) is not None:
         q.years = [y + shift for y in q.years]  # 2026年政府工作报告回顾去年…: the report chose, 2025 is asked
-    elif q.years and compose.dates_report_only(folded):
+    elif q.years and years.dates_report_only(folded):
         q.dated_report = True  # 广东省2026年政府工作报告回顾…: any section of that report answers
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
@@ -284,7 +266,7 @@ def ask(
 
 def _leads(index: Index, q: Question, searched: QuestionSearch, mask: np.ndarray) -> list[Lead]:
     """Where to look for a question refused after retrieval: search's first hits about the year asked."""
-    return leads(index, searched, mask, lambda row: compose.year_fits(index, row, q.section_years))
+    return leads(index, searched, mask, lambda row: years.year_fits(index, row, q.section_years))
 
 
 def _answer(
@@ -310,7 +292,7 @@ def _answer(
     if q.kind == "law":
         kept = [(r, 1.0, [index.clauses[r].article or ""]) for r in _law_article(index, q, mask)]
     if not kept and q.kind in ("measures", "law", "other") and not q.comparative:  # a section named by its heading
-        kept = [(r, 1.0, []) for r in named_section(index, q, mask) if compose.year_fits(index, r, q.section_years)]
+        kept = [(r, 1.0, []) for r in named_section(index, q, mask) if years.year_fits(index, r, q.section_years)]
     if not kept:
         if not q.terms:
             if q.kind in ("problems", "plans") and note is None:
@@ -321,7 +303,7 @@ def _answer(
         else:
             rows = candidate_rows(index, q, searched, k, mask)
             kept = select(index, q, rows, dense)
-            kept = [x for x in kept if compose.year_fits(index, x[0], q.section_years)]
+            kept = [x for x in kept if years.year_fits(index, x[0], q.section_years)]
             if not kept and not q.comparative:
                 found = [(index.row_of[h.clause_id], h) for h in searched.top(compose.LAY_DEPTH)]
                 found = [(r, h) for r, h in found if mask[r]]
@@ -335,7 +317,7 @@ def _answer(
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
-                    ranked = [r for r in ranked if mask[r] and compose.year_fits(index, r, q.section_years)]
+                    ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
                     kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
             if far and not (kept := [x for x in kept if x[0] not in far]):
@@ -354,7 +336,7 @@ def _answer(
         if reranker is not None:
             kept = reranked(index, q, flt, mask, kept, reranker)
     if q.comparative and rows:  # every document that passes on its own, not only those near the best
-        scored = [x for x in score_rows(index, q, rows) if compose.year_fits(index, x[0], q.section_years)]
+        scored = [x for x in score_rows(index, q, rows) if years.year_fits(index, x[0], q.section_years)]
         of_kind = compose.of_compared(index, q, scored)
         agreed = {index.row_of[h.clause_id] for h in searched.top(AGREED_DEPTH)}
         passing = per_document_passing(index, of_kind or scored, agreed)

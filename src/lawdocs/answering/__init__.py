@@ -7,14 +7,16 @@
 - `evidence`: text normalisation, term weights, per-clause evidence and the relevance cut-off (with the
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
-- `candidates`: the clauses that may answer (retrieval, role sections, article lookups), scored and selected,
-  and reordered by a cross-encoder when one is asked for.
+- `candidates`: the clauses that may answer (one hybrid search a question, role sections, article lookups),
+  scored and selected, and reordered by a cross-encoder when one is asked for; the documents a metadata question
+  names by what they say.
 - `sections`: the section a question names by its heading, the measure whose lead phrase covers it, the
   sub-measures of a measure, and whether a clause's own heading says what it is about.
 - `scope`: regions, years, document types and laws named in the question, and what the collection lacks.
 - `editions`: the text of a law a year before its name asks about (1989年行政诉讼法), and whether it is held.
 - `coverage`: the best clause of every document that answers (comparisons, `search --per-document`).
-- `compose`: statute limits, the lay fallback, years, true reasons, comparison rows, stated figures.
+- `years`: the year a clause is about, the years that date a report and the years a question asks about.
+- `compose`: statute limits, the lay fallback, true reasons, comparison rows, stated figures.
 - `grouping`: cited clauses grouped by document, region and section, with citations and highlights, the
   cap on how many are shown, and the leads of an unanswered question (where search would look first).
 - `records`: the Answer model and its parts (groups, figures, comparison rows, leads).

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -87,6 +87,26 @@ def _candidates(index: Index, q: Question, searched: QuestionSearch, k: int, mas
         for row in np.flatnonzero(mask):  # their sections are small: read them whole
             rows[int(row)] = None
     return [r for r in rows if mask[r]]
+
+
+DOCUMENT_SHARE = 0.75  # of the question's weighted terms a document must state (title and text) to be the one named
+
+
+def stating_documents(index: Index, q: Question, rows: Sequence[int], idf: Mapping[str, float]) -> list[str]:
+    """The documents among `rows`' that state most of the question's terms across their title and clauses, when
+    that is at least ``DOCUMENT_SHARE`` (王超斌委员提的设立总理热线电话的提案: a reply names the member in one
+    clause, the hotline in another). A term stated only by its parts counts half."""
+    corpus = ev.corpus_of(index)
+    total = sum(idf[t.text] for t in q.terms) or 1.0
+    shares: dict[str, float] = {}
+    for doc_id in dict.fromkeys(index.clauses[r].doc_id for r in rows):
+        whole = document_scope(index, doc_id) + "".join(corpus.texts[r] for r in index.doc_rows.get(doc_id, []))
+        shares[doc_id] = sum(
+            idf[t.text] * (1.0 if t.found_in(whole) else 0.5 if any(p in whole for p in t.parts) else 0.0)
+            for t in q.terms
+        ) / total
+    best = max(shares.values(), default=0.0)
+    return [d for d, share in shares.items() if share == best][:5] if best >= DOCUMENT_SHARE else []
 
 
 def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, str | None]:

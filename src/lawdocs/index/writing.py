@@ -38,11 +38,11 @@ def add(
         # when read again from a file it was read from (the first, or one indexed later as holding it too)
         restructured = seen is not None and doc.source in seen.sources and _restructured(table, doc)
         if seen is not None and not restructured:
-            # a file it was read from is unchanged; another file holding the same document is a duplicate
-            (report.skipped if doc.source in seen.sources else report.duplicates).append(doc.id)
             if doc.source not in seen.sources:
                 seen.sources.append(doc.source)
                 table.by_source[doc.source] = doc.id
+            # the same file again is unchanged; another file holding the same document is a duplicate
+            (report.skipped if doc.source == seen.sources[0] else report.duplicates).append(doc.id)
             continue
         sources = [doc.source]
         old_id = table.by_source.get(doc.source)
