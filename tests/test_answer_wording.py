@@ -523,3 +523,16 @@ def test_breaking_a_named_article_is_answered_by_the_article_that_sets_the_liabi
     liable = ask(ix, "违反数据安全法第三十一条的规定向境外提供重要数据的，应当承担何种法律责任？")
     assert [c.article for c in liable.cited] == ["第四十六条"]
     assert [c.article for c in ask(ix, "数据安全法第三十一条是怎么规定的？").cited] == ["第三十一条"]
+
+
+def test_a_counter_asked_is_not_money_and_hours_counted_with_a_classifier_are_a_time() -> None:
+    """罚款案件有多少件: cases, not the sum; 每周工作多少个小时: a time, though 个 is the classifier asked; the
+    upper bound of 1万元以上5万元以下 is not a figure of its own."""
+    cases = "全年查处罚款案件356件，罚没金额1200万元。"
+    assert top_figure(cases, "罚款案件有多少件？", ["罚款", "案件"]) == "356件"
+    hours = "劳动者每日工作时间不超过八小时、平均每周工作时间不超过四十四小时。"
+    assert top_figure(hours, "平均每周工作多少个小时？", ["每周", "工作时间"]) == "不超过四十四小时"
+    fee = "对单位处1万元以上5万元以下罚款。"
+    assert [f.value for f in figures_in(fee, [Term("罚款")], {"罚款": 1.0}, None, (), "罚款是多少？")] == [
+        "1万元以上5万元以下"
+    ]

@@ -440,3 +440,20 @@ def test_model_aliases_open_the_index_they_built(index: Index, tmp_path: Path) -
     assert canonical_model_name("hash-256") == "hash-256" and canonical_model_name(None) is None
     index.save()
     assert Index.open(tmp_path / "ix", model="hash-256").manifest is not None
+
+
+def test_two_files_that_parse_one_text_differently_do_not_take_turns(tmp_path: Path) -> None:
+    """The same text in two files that parse it differently (one gives pages): the first file's parse is kept, and
+    re-indexing both again and again replaces nothing."""
+    first, second = tmp_path / "labour.md", tmp_path / "labour.txt"
+    first.write_text("x", encoding="utf-8")
+    second.write_text("x", encoding="utf-8")
+    one = LABOUR.model_copy(update={"source": str(first)})
+    paged = [LABOUR.clauses[0].model_copy(update={"page": 1}), *LABOUR.clauses[1:]]
+    other = LABOUR.model_copy(update={"source": str(second), "clauses": paged})
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([one])
+    ix.add_documents([other])
+    for _ in range(2):
+        assert not ix.add_documents([one]).replaced and not ix.add_documents([other]).replaced
+    assert ix.table.document_clauses(LABOUR.id)[0].page is None

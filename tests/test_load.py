@@ -663,3 +663,13 @@ def test_a_data_table_s_row_is_one_line_a_layout_cell_keeps_its_paragraphs() -> 
     doc = parse_raw(RawDocument(source="plan.txt", text="\n".join(lines)))
     row = next(c for c in doc.clauses if c.text.startswith("一、医疗质量"))
     assert row.kind != "measure" and "一、医疗质量" not in " ".join(row.path)
+
+
+def test_a_spacer_beside_the_page_s_text_makes_no_table() -> None:
+    """An older government page: a narrow empty cell and a logo beside the cell holding the text. Its paragraphs
+    stay lines of their own."""
+    from lawdocs.loaders.html import html_to_lines
+
+    page = ("<table><tr><td width=10></td><td><p>第一条 为了规范管理，制定本办法。</p><p>第二条 本办法适用于全省。</p>"
+            "</td><td>&nbsp;</td></tr></table>")
+    assert html_to_lines(page, "p.html")[0] == ["第一条 为了规范管理，制定本办法。", "第二条 本办法适用于全省。"]

@@ -169,3 +169,15 @@ def test_a_plan_numbered_1_1_1_keeps_its_chapters(state_council: list[Document])
     body = "1\u3000总则\n1.1\u3000目的\n为了做好工作，制定本预案。\n2\u3000组织\n2.1\u3000指挥部由10 个部门组成。"
     doc = parse_raw(RawDocument(source="plan.txt", text=body))
     assert [c.path for c in doc.clauses] == [["1\u3000总则", "1.1\u3000目的"], ["2\u3000组织"]]
+
+
+def test_a_decimal_at_a_line_s_start_is_a_quantity_not_a_chapter() -> None:
+    """3.5 亿元…, 1.5亿元…, 12 月份…, 5 个县…: quantities; 1　总则 and 4.2.3　省级… are chapters."""
+    from lawdocs.parsing.reports import marker_of
+
+    for line in ("1.5亿元资金已下达。", "3.5 亿元用于建设。", "2.0版本上线", "12 月份完成验收", "5 个县完成摘帽", "2 项目建设"):
+        assert marker_of(line) is None, line
+    assert marker_of("1\u3000总则") is not None and marker_of("4.2.3\u3000省级指挥部要立即落实。") is not None
+    body = "一、主要工作\n1.5亿元资金已下达。\n3.5 亿元用于建设。\n各地加快进度。"
+    doc = parse_raw(RawDocument(source="r.txt", text=body))
+    assert all(c.path == ["一、主要工作"] for c in doc.clauses), [c.path for c in doc.clauses]

@@ -199,7 +199,7 @@ def figures_in(
     time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
     frequency_asked = bool(_FREQUENCY_Q.search(question))
     share_asked = bool(_SHARE_Q.search(question))
-    money_asked = bool(_MONEY_Q.search(question)) and not share_asked
+    money_asked = bool(_MONEY_Q.search(question)) and not share_asked and _dimension(measure_word or "元") == "money"
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(_DEADLINE_Q.search(question))
@@ -224,7 +224,11 @@ def figures_in(
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
         whose = _respectively(sentence, matches, terms)
         upper_of = {m.start(): n for m, n in zip(matches, matches[1:], strict=False) if m.end() == n.start()}
+        ranged = {n.start() for m, n in zip(matches, matches[1:], strict=False)
+                  if m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下"}
         for m in matches:
+            if m.start() in ranged:
+                continue  # the upper bound of 1万元以上5万元以下: part of the range before it
             num = m.group("num")
             chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
@@ -254,7 +258,7 @@ def figures_in(
                     continue  # 2月4日 is a date
             if time_asked and m.group("unit") not in _TIME_UNITS and not (often and frequency_asked):
                 continue  # 多少天 asks for a time: 五百元 is not one
-            if measure_word and measure_word not in _TIME_UNITS and m.group("unit") in _TIME_UNITS and not time_asked:
+            if measure_word not in (None, "个", *_TIME_UNITS) and m.group("unit") in _TIME_UNITS and not time_asked:
                 continue  # 多少次 asks for a count: 15日 is not one
             if share_asked and not (m.group("unit") in _SHARE_UNITS or m.group("unit").endswith("分之")):
                 continue  # 多大比例 asks for a share: 满18周岁 is not one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,8 +36,12 @@ def add(
     for i, doc in enumerate(docs):
         seen = table.documents.get(doc.id) or next((d for d, _, _ in new if d.id == doc.id), None)
         # the same text parsed into other clauses (a newer lawdocs parses it better) is replaced, not skipped,
-        # when read again from a file it was read from (the first, or one indexed later as holding it too)
-        restructured = seen is not None and doc.source in seen.sources and _restructured(table, doc)
+        # when read again from its first file, or from another file it was read from once the first is gone (the
+        # corpus moved); two files that parse one text differently (.md, .txt) do not take turns
+        primary = seen is not None and (
+            doc.source == seen.sources[0] or (doc.source in seen.sources and not _on_disk(seen.sources[0]))
+        )
+        restructured = primary and _restructured(table, doc)
         if seen is not None and not restructured:
             if doc.source not in seen.sources:
                 seen.sources.append(doc.source)
@@ -89,6 +94,11 @@ def add(
     versions.refresh(table.documents)  # statuses within each law's version group
     report.clauses = len(clauses)
     return report
+
+
+def _on_disk(source: str) -> bool:
+    """Whether the file a source names (its path before any #row=… of a record) still exists."""
+    return Path(source.split("#", 1)[0]).exists()
 
 
 def _restructured(table: RowTable, doc: Document) -> bool:

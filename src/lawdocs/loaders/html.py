@@ -107,12 +107,19 @@ def html_to_lines(
         if text:
             parts.append(_SEGMENT_BREAK_RE.sub(_segment_break, text))
 
+    def filled(row: Any) -> int:
+        return sum(
+            1 for c in row if isinstance(c.tag, str) and c.tag.lower() in _CELL_TAGS and c.text_content().strip()
+        )
+
     def data_cell(el: Any) -> bool:
-        """A cell of a data table (its row has other cells, it holds no table), not a page's layout cell."""
+        """A cell of a data table, not a page's layout cell: it holds no table, its row has another cell with
+        text, and so has another row of its table (a spacer or a logo beside the page's text makes no table)."""
         row = el.getparent()
-        return el.find(".//table") is None and row is not None and sum(
-            1 for c in row if isinstance(c.tag, str) and c.tag.lower() in _CELL_TAGS
-        ) >= 2
+        body = row.getparent() if row is not None else None
+        if el.find(".//table") is not None or body is None or filled(row) < 2:
+            return False
+        return sum(1 for r in body if isinstance(r.tag, str) and r.tag.lower() == "tr" and filled(r) >= 2) >= 2
 
     def walk(el: Any, in_cell: bool = False) -> None:
         """`in_cell`: inside a data cell, whose paragraphs stay on the row's line (a row is one line of

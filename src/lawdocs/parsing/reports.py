@@ -33,9 +33,11 @@ from dataclasses import dataclass
 
 from .numerals import to_int
 
+# what follows a number that is a quantity, not a chapter's number (3.5 亿元, 12 月份, 5 个县, 2.0 版)
+_UNIT_CHARS = "亿万元月日年个件项次名户家倍版届%％"
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("1.1.1", re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{1,2})(?=[\s\u3000]*[\u4e00-\u9fff（(“])")),
-    ("1.1", re.compile(r"(\d{1,2})\.(\d{1,2})(?=[\s\u3000]*[\u4e00-\u9fff（(“])")),
+    ("1.1.1", re.compile(rf"(\d{{1,2}})\.(\d{{1,2}})\.(\d{{1,2}})(?=[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff（(“])")),
+    ("1.1", re.compile(rf"(\d{{1,2}})\.(\d{{1,2}})(?=[ \u3000]+(?![{_UNIT_CHARS}])[\u4e00-\u9fff（(“])")),
     ("一、", re.compile(r"([一二三四五六七八九十]{1,3})、")),
     ("（一）", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]")),
     ("（1）", re.compile(r"[（(](\d{1,2})[）)]")),
@@ -44,7 +46,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 # the chapters of a plan numbered 1 / 1.1 / 1.1.1 (国家粮食应急预案: "1　总则", "4.2.3　省级…"): the number, a space
-_CHAPTER_NUMBER = re.compile(r"(\d{1,2})[ \u3000]+(?=[\u4e00-\u9fff])")
+_CHAPTER_NUMBER = re.compile(rf"(\d{{1,2}})\u3000+(?![{_UNIT_CHARS}])(?=[\u4e00-\u9fff])")
 _ORDINAL_RE = re.compile(r"(?:(?<=^)|(?<=[。；;！!？?：:，,\s]))([一二三四五六七八九十]{1,3})是")
 
 _PROBLEMS_RE = re.compile(
