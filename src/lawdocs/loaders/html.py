@@ -107,19 +107,26 @@ def html_to_lines(
         if text:
             parts.append(_SEGMENT_BREAK_RE.sub(_segment_break, text))
 
-    def filled(row: Any) -> int:
-        return sum(
-            1 for c in row if isinstance(c.tag, str) and c.tag.lower() in _CELL_TAGS and c.text_content().strip()
-        )
+    full_rows: dict[Any, bool] = {}  # a row → whether two of its cells hold text, read once per row
+    data_tables: dict[Any, bool] = {}  # a table (or its tbody) → whether two of its rows are full, once per table
+
+    def full(row: Any) -> bool:
+        if row not in full_rows:
+            cells = (c for c in row if isinstance(c.tag, str) and c.tag.lower() in _CELL_TAGS)
+            full_rows[row] = sum(1 for c in cells if c.text_content().strip()) >= 2
+        return full_rows[row]
 
     def data_cell(el: Any) -> bool:
         """A cell of a data table, not a page's layout cell: it holds no table, its row has another cell with
         text, and so has another row of its table (a spacer or a logo beside the page's text makes no table)."""
         row = el.getparent()
         body = row.getparent() if row is not None else None
-        if el.find(".//table") is not None or body is None or filled(row) < 2:
+        if el.find(".//table") is not None or body is None or not full(row):
             return False
-        return sum(1 for r in body if isinstance(r.tag, str) and r.tag.lower() == "tr" and filled(r) >= 2) >= 2
+        if body not in data_tables:
+            rows = (r for r in body if isinstance(r.tag, str) and r.tag.lower() == "tr")
+            data_tables[body] = sum(1 for r in rows if full(r)) >= 2
+        return data_tables[body]
 
     def walk(el: Any, in_cell: bool = False) -> None:
         """`in_cell`: inside a data cell, whose paragraphs stay on the row's line (a row is one line of
