@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .parsing.reports import DECIMAL_NUMBER
+
 _SPACES = re.compile(r"\s+")  # any run of whitespace: U+2002 EN SPACE, U+3000, tabs, line breaks
 
 
@@ -32,7 +34,7 @@ def cite(title: str, path: Sequence[str], article: str | None, text: str) -> str
 
 
 _LEAD_MARK = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}是|\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.])|[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]|[①-⑳])\s*"
+    rf"^\s*(?:[一二三四五六七八九十]{{1,3}}是|{DECIMAL_NUMBER}|[（(]?[一二三四五六七八九十\d]{{1,3}}[）)、.．]|[①-⑳])\s*"
 )
 
 

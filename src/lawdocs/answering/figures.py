@@ -223,11 +223,13 @@ def figures_in(
             continue
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
         whose = _respectively(sentence, matches, terms)
-        upper_of = {m.start(): n for m, n in zip(matches, matches[1:], strict=False) if m.end() == n.start()}
-        ranged = {n.start() for m, n in zip(matches, matches[1:], strict=False)
-                  if m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下"}
+        ranges = {  # 1万元以上5万元以下: the lower bound's start → the upper bound that closes the range
+            m.start(): n for m, n in zip(matches, matches[1:], strict=False)
+            if m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下"
+        }
+        uppers = {n.start() for n in ranges.values()}
         for m in matches:
-            if m.start() in ranged:
+            if m.start() in uppers:
                 continue  # the upper bound of 1万元以上5万元以下: part of the range before it
             num = m.group("num")
             chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
@@ -260,10 +262,10 @@ def figures_in(
                 continue  # 多少天 asks for a time: 五百元 is not one
             if measure_word not in (None, "个", *_TIME_UNITS) and m.group("unit") in _TIME_UNITS and not time_asked:
                 continue  # 多少次 asks for a count: 15日 is not one
-            if share_asked and not (m.group("unit") in _SHARE_UNITS or m.group("unit").endswith("分之")):
+            a_share = m.group("unit") in _SHARE_UNITS or m.group("unit").endswith("分之")
+            if share_asked and not a_share:
                 continue  # 多大比例 asks for a share: 满18周岁 is not one
-            if money_asked and not (_dimension(m.group("unit")) == "money" or m.group("unit") in _SHARE_UNITS
-                                    or m.group("unit").endswith("分之")):
+            if money_asked and not (a_share or _dimension(m.group("unit")) == "money"):
                 continue  # 中选价格是多少 asks for money (or a share of it): 2—3年内 is not a price
             if span and m.group("unit") not in _TIME_UNITS and _dimension(m.group("unit")) != "length":
                 continue  # 多长 asks for a time or a length
@@ -308,8 +310,7 @@ def figures_in(
             end = sent.start() + m.end()
             if not m.group("after") and m.group("unit") in _TIME_UNITS and text[end : end + 1] in ("内", "前"):
                 value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before
-            upper = upper_of.get(m.start())
-            if m.group("after") == "以上" and upper is not None and upper.group("after") == "以下":
+            if upper := ranges.get(m.start()):
                 value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range
             rate = _RATE.search(text[: start])
             if rate and not m.group("bound"):  # 每月400元, 每人每月217元: a rate, not an amount

@@ -31,6 +31,12 @@ def _runs(pairs: list[tuple[str, str]]) -> list[list[str]]:
     return sorted(out, key=len, reverse=True)
 
 
+def _joined(text: str, made_of: tuple[str, ...]) -> Term:
+    """The term for words joined into `text`: its own parts, else the words it was made of; and the full name of an
+    abbreviation inside it (自贸试验区 → 自由贸易试验区)."""
+    return Term(text, _parts(text) or made_of, alts=alternatives(text))
+
+
 def join_phrases(
     terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
 ) -> list[Term]:
@@ -53,7 +59,7 @@ def join_phrases(
             continue
         at = texts.index(run[0])
         out = [t for t in out if t.text not in run]
-        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (run[-1],), alts=alternatives(phrase)))
+        out.insert(min(at, len(out)), _joined(phrase, (run[-1],)))
     for a, b in pairs:
         if a in GENERIC_WORDS or b in GENERIC_WORDS:
             continue
@@ -67,7 +73,7 @@ def join_phrases(
             continue
         at = texts.index(a)
         out = [t for t in out if t.text not in (a, b)]
-        out.insert(min(at, len(out)), Term(phrase, _parts(phrase) or (b,), alts=alternatives(phrase)))
+        out.insert(min(at, len(out)), _joined(phrase, (b,)))
     return out
 
 
@@ -120,7 +126,7 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
             words, compound = [left, right], left + ch + right
         at = min(i for i, t in enumerate(out) if t.text in words)
         out = [t for t in out if t.text not in words]
-        out.insert(at, Term(compound, _parts(compound) or tuple(words), alts=alternatives(compound)))
+        out.insert(at, _joined(compound, tuple(words)))
     return out
 
 

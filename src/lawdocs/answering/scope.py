@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from .evidence import corpus_of, longest_run, normalise_text
 from .wording import NUMBER_CORE, short_places, tagger
+from .years import REPORT_YEAR
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -78,7 +79,6 @@ _LOCAL_STATUTE = re.compile(
 )
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,8}}{NUMBER_CORE}|国务院令第\d+号")  # with up to 8 characters before
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")
-_DATED_REPORT = re.compile(r"((?:19|20)\d\d)年度?的?[\u4e00-\u9fff]{0,10}报告")
 _MAKER = re.compile(r"(?:人大常委会|人民代表大会常务委员会|人民政府)的?")
 _ORGAN_OF = re.compile(r"(黑龙江|内蒙古|[\u4e00-\u9fff]{2})([省市]?)(?:人大|人民|政府|常委)")  # a province's organ
 _ORGAN = re.compile(
@@ -363,9 +363,9 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
         scope.named.append(kind_name or "")
         typed = kind_docs
         if years:  # the years that date the report (2026年政府工作报告) choose it; 到2035年, 比2020年 need not
-            dating = [int(y) for y in _DATED_REPORT.findall(question)] or years
-            dated = {d for d in typed if any(index.documents[d].year == y or str(y) in index.documents[d].title for y in dating)}
-            typed = dated if dated or dating is not years else typed
+            attached = [int(m.group(0)[:4]) for m in REPORT_YEAR.finditer(question)]
+            dated = {d for d in typed if any(index.documents[d].year == y or str(y) in index.documents[d].title for y in attached or years)}
+            typed = dated if dated or attached else typed
         if region_docs is not None:
             typed &= region_docs
         if not typed:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..parsing.reports import DECIMAL_NUMBER
 from . import evidence as ev
 from .comparison import LAW_TYPES
 from .question import Question
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 _NUMBERING = re.compile(
-    r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.])|[一二三四五六七八九十]+[、.．]"
+    rf"^(第[一二三四五六七八九十百零〇\d]+[编章节]|{DECIMAL_NUMBER}|[一二三四五六七八九十]+[、.．]"
     r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
 )
 _PAUSES = re.compile(r"[、，,；;：:]")

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 from .numerals import to_int
 
+# a plan's decimal chapter number (1.1, 4.2.3), where a heading or a lead phrase is stripped of its numbering
+DECIMAL_NUMBER = r"\d{1,2}(?:\.\d{1,2}){1,2}(?![\d.])"
 # what follows a number that is a quantity, not a chapter's number (3.5 亿元, 12 月份, 5 个县, 2.0 版)
 _UNIT_CHARS = "亿万元月日年个件项次名户家倍版届%％"
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
