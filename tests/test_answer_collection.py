@@ -789,3 +789,19 @@ def test_a_lay_question_below_the_cut_off_leads_to_the_articles_that_treat_it(bu
 def test_every_provincial_report_planning_urban_renewal_is_a_row(bundled: Index) -> None:
     renewal = ask(bundled, "哪些省份提出要实施城市更新行动？")
     assert {r.region for r in renewal.comparison or []} >= {"广东省", "北京市", "上海市"}
+
+
+@pytest.mark.slow
+def test_search_per_document_runs_its_hybrid_search_once(bundled: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-document search's own hybrid search is the one its candidates read: it is not run again."""
+    calls: list[str] = []
+    search = Index.search
+
+    def counted(self: Index, query: str, k: int = 10, **kw: object) -> list:
+        if not kw.get("per_document"):  # the searches it runs, not the call itself
+            calls.append(str(kw.get("mode", "hybrid")))
+        return search(self, query, k, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Index, "search", counted)
+    hits = bundled.search("哪些省份提出要实施城市更新行动", k=5, per_document=True)
+    assert hits and calls.count("hybrid") == 1, calls

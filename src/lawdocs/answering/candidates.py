@@ -42,6 +42,10 @@ class QuestionSearch:
         self.index, self.query, self.flt = index, query, flt
         self._runs: dict[int, list[Hit]] = {}
 
+    def seed(self, depth: int, hits: list[Hit]) -> None:
+        """Hits a caller already has from this very search (hybrid, no reranker) asked for `depth`."""
+        self._runs[depth] = hits
+
     def top(self, k: int) -> list[Hit]:
         from ..search import stable_depth
 

@@ -105,7 +105,10 @@ def search_per_document(
             seen.setdefault(h.doc.id, h)
         chosen = list(seen.values())[:k]
     else:
-        rows = list(dict.fromkeys([*fused, *candidate_rows(index, q, QuestionSearch(index, q.text, flt), 50, mask)]))
+        searched = QuestionSearch(index, q.text, flt)
+        if mode == "hybrid" and not rerank and q.text == query:
+            searched.seed(depth, hits)  # the search above is the one the candidates read: not run twice
+        rows = list(dict.fromkeys([*fused, *candidate_rows(index, q, searched, 50, mask)]))
         passing = per_document_passing(index, score_rows(index, q, rows), list(fused)[:AGREED_DEPTH])
         order = {row: -float(i) for i, row in enumerate(fused)}  # search rank breaks ties
         best = best_per_document(index, passing, order)[:k]
