@@ -717,6 +717,21 @@ def test_issue_examples_on_the_bundled_corpus(bundled: Index) -> None:
 
 
 @pytest.mark.slow
+def test_a_problems_question_reads_the_admission_in_a_work_report_s_review(bundled: Index) -> None:
+    """A provincial work report has no 存在问题 section: it admits its problems inside its review (我们也清醒认识到…).
+    The verbs that ask (指出, 承认) and the words of that admission (成绩, 面临…挑战) frame the question."""
+    for question, region in (
+        ("广东省政府工作报告指出了哪些问题？", "广东省"),
+        ("上海的政府工作报告说面临哪些困难和挑战", "上海市"),
+    ):
+        answer = ask(bundled, question)
+        assert answer.answered and answer.cited, (question, answer.reason)
+        assert all(c.role == "problems" and bundled.documents[c.doc_id].region == region for c in answer.cited)
+    each = ask(bundled, "北京、上海、广东三地的政府工作报告在总结成绩的同时分别承认存在哪些不足？")
+    assert {bundled.documents[c.doc_id].region for c in each.cited} == {"北京市", "上海市", "广东省"}
+    assert all(c.role == "problems" for c in each.cited)
+
+
 def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index) -> None:
     texts: dict[str, list[str]] = {}
     for doc_id, doc in bundled.documents.items():

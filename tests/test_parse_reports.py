@@ -103,6 +103,7 @@ def test_bundled_provincial_work_reports(corpora: Path) -> None:
     check_work_reports(reports)
     assert all(any(c.role == "plans" for c in d.clauses) for d in reports)
     assert all(any(c.role == "achievements" for c in d.clauses) for d in reports)
+    assert all(any(c.role == "problems" for c in d.clauses) for d in reports)  # 我们也清醒认识到…
 
 
 def test_provincial_work_reports(shared: Path) -> None:
@@ -181,3 +182,33 @@ def test_a_decimal_at_a_line_s_start_is_a_quantity_not_a_chapter() -> None:
     body = "一、主要工作\n1.5亿元资金已下达。\n3.5 亿元用于建设。\n各地加快进度。"
     doc = parse_raw(RawDocument(source="r.txt", text=body))
     assert all(c.path == ["一、主要工作"] for c in doc.clauses), [c.path for c in doc.clauses]
+
+
+def test_a_paragraph_admitting_problems_inside_the_review_is_a_problems_clause() -> None:
+    """A provincial work report states its problems inside its review (我们也清醒认识到…), with no 存在问题 section:
+    that paragraph, and the 一是… pieces it splits into, are "problems"; a paragraph that only mentions 看到 late,
+    or one in the plans, keeps its section's role."""
+    body = (
+        "2026年某省政府工作报告\n"
+        "一、2025年工作回顾\n"
+        "过去一年，全省经济稳中向好，地区生产总值增长5%。\n"
+        "在肯定成绩的同时，我们也清醒认识到，发展中还存在不少困难和问题。一是有效需求不足；二是创新能力不强。\n"
+        "全省上下团结奋斗。但也要看到差距，继续加油干。\n"
+        "二、2026年工作安排\n"
+        "我们也清醒认识到任务艰巨，要加快建设现代化产业体系。\n"
+    )
+    doc = parse_raw(RawDocument(source="r.txt", text=body))
+    roles = {c.text[:9]: c.role for c in doc.clauses}
+    assert roles["在肯定成绩的同时，"] == "problems"
+    assert roles["一是有效需求不足；"] == "problems" and roles["二是创新能力不强。"] == "problems"
+    assert roles["过去一年，全省经济"] == "achievements"
+    assert roles["全省上下团结奋斗。"] == "achievements"  # 但也要看到 after its first sentence
+    assert roles["我们也清醒认识到任"] == "plans"
+
+
+def test_provincial_work_reports_state_their_problems(shared: Path) -> None:
+    """Nearly every provincial report admits its problems inside its review; those paragraphs are found (辽宁's
+    admission is inside a longer paragraph, 内蒙古, 江苏 and 河北 have none)."""
+    reports = work_reports(shared / "corpora")
+    with_problems = [d.title for d in reports if any(c.role == "problems" for c in d.clauses)]
+    assert len(with_problems) >= 27, sorted({d.title for d in reports} - set(with_problems))

@@ -5,7 +5,8 @@ Kinds, tried in this order (the first rule that fires wins):
 - ``metadata``: who issued a document, when, or its number: 谁/哪个机关/哪个部门 … 发布/印发/制定,
   发布/印发 … 什么时候/何时/日期, 文号/发文字号, 发文机关/落款.
 - ``figure``: 多少, 几个/几件/几项…, 数量, 比例/占比, 金额, 总数.
-- ``problems``: 问题/不足/短板/薄弱/困难 asked for (存在…问题, 哪些问题, 不足).
+- ``problems``: 问题/不足/短板/薄弱/困难/挑战 asked for (存在…问题, 哪些问题, 不足, 面临…挑战); the words a report
+  admits its problems with (成绩, 清醒认识, 面临) frame such a question.
 - ``plans``: 下一步, 计划, 打算, 今后, 未来, 明年, 工作安排/思路.
 - ``law``: an article reference (第十九条), or what a rule says (怎么规定, 有何规定, 规定了什么, 法律如何…).
 - ``measures``: 哪些, 什么措施/举措/做法, 如何, 怎样, 怎么, 采取.
@@ -52,7 +53,7 @@ _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
 _PROBLEMS_Q = re.compile(
-    r"不足|短板|薄弱|存在.{0,8}(问题|困难)|(哪些|什么|主要|突出)(的)?(问题|困难)|问题(有哪些|是什么)"
+    r"不足|短板|薄弱|存在.{0,8}(问题|困难)|面临.{0,8}(问题|困难|挑战)|(哪些|什么|主要)(的)?(困难和)?挑战|(哪些|什么|主要|突出)(的)?(问题|困难)|问题(有哪些|是什么)"
 )
 _PLANS_Q = re.compile(
     r"下一步|下步|计划|打算|今后|未来|明年|下一年|下阶段|下一阶段|工作安排|工作思路|将如何|将要"
@@ -75,6 +76,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 今年 去年 本年度 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 这些 那些 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
+    指出 承认 坦言 谈到 讲到 说到 强调 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
     或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 多高 多远 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
     """.split()
 )
@@ -112,6 +114,11 @@ _KEEP_FOR: dict[str, frozenset[str]] = {
     "problems": frozenset({"报告", "文件", "发布", "制定", "规定", "单位", "部门", "机关", "计划"}),
     "plans": frozenset({"报告", "文件", "发布", "制定", "规定", "单位", "部门", "机关", "问题"}),
     "metadata": frozenset(),
+}
+# Words that frame in one kind only: a report admits its problems after its review (在肯定成绩的同时，我们也清醒认识到，
+# …面临不少困难和挑战), and a problems question echoing those words asks for the problems, not about the words.
+_FRAME_FOR: dict[str, frozenset[str]] = {
+    "problems": frozenset("回顾 成绩 成效 总结 肯定 同时 清醒 认识 认识到 清醒认识 看到 面临 挑战 矛盾".split()),
 }
 _CITES = re.compile(r"(?:法|法典|条例|办法|规则|细则|决定|解释)规定")  # a statute's name, then what it says
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
@@ -251,6 +258,7 @@ def content_terms(
     q = _POINTER.sub(" ", q)
     q = _INTENDS.sub(" ", q)
     keep = _KEEP_FOR.get(kind, frozenset())
+    drop = _FRAME_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
     tokens: list[str] = []
     for word in _jieba().cut(q, HMM=False):
@@ -260,7 +268,9 @@ def content_terms(
             word = word[:-2]  # 管理方面: what is asked about is 管理
         if not word or _PUNCT.match(word):
             words.append(None)
-        elif not _is_content(word, keep) and not (word in _NAMED_PLACES and words and words[-1] is not None):
+        elif word in drop or (
+            not _is_content(word, keep) and not (word in _NAMED_PLACES and words and words[-1] is not None)
+        ):
             words.append(None)
         else:
             words.append(word)

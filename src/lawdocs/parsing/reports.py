@@ -18,6 +18,8 @@ Rules (chosen on the founding report, the 31 provincial 政府工作报告 and t
   (scraped reports that lost their 一、: "“十四五”时期工作回顾", "2026年重点工作").
 - Section roles from heading text: 存在问题/不足/短板 → "problems"; 下一步/工作打算/工作安排/计划/目标任务 →
   "plans"; 成效/成绩/回顾/主要工作/进展 → "achievements"; a heading without its own role inherits its parent's.
+  A paragraph outside a plans section that opens with the admission of problems (我们也清醒认识到…, 但也要看到…) is
+  "problems", with the 一是/二是 pieces it splits into: a provincial work report states its problems so.
 - The signature block: a date line ("2021年 2 月4 日", also 二〇二一年二月四日) near the end, with the issuer
   lines right above it (short lines without punctuation ending in 委/政府/办公厅/部/局/…).
 - Attachments: from a line "附件"/"附件1："/"附件:" in the second half of a document without articles, every
@@ -58,6 +60,11 @@ _PLANS_RE = re.compile(
     r"下一步|工作打算|工作安排|工作计划|工作思路|目标任务|重点任务|主要任务|工作部署|总体要求|重点工作|今后"
 )
 _REVIEW_RE = re.compile(r"回顾|成效|成绩|取得的成果|完成情况")
+# a paragraph opening with the report's admission of its problems (在肯定成绩的同时，我们也清醒认识到…; 但也要看到…):
+# a provincial work report states its problems so, inside the review, with no 存在问题 section of its own
+_ADMISSION_RE = re.compile(r"清醒地?(?:认识到?|看到)|(?:但|同时)也?要?看到")
+_ADDRESS = re.compile(r"^\s*各位代表[！!，,：:]")  # 各位代表！我们也清醒地认识到…: the address is not the sentence
+_ADMISSION_SPAN = 40  # characters of its first sentence: the admission opens the paragraph, not a phrase in passing
 _ACHIEVEMENTS_RE = re.compile(r"主要工作|工作情况|进展情况")
 
 _DATE_LINE_RE = re.compile(
@@ -125,6 +132,12 @@ def role_of(text: str) -> str | None:
     if _ACHIEVEMENTS_RE.search(text):
         return "achievements"
     return None
+
+
+def admits_problems(text: str) -> bool:
+    """Whether a paragraph opens with the admission of problems (see ``_ADMISSION_RE``)."""
+    opening = _SENTENCE_END.split(_ADDRESS.sub("", text), maxsplit=1)[0][:_ADMISSION_SPAN]
+    return _ADMISSION_RE.search(opening) is not None
 
 
 def ordinal_cuts(text: str, expected: int) -> tuple[list[tuple[int, str]], int]:

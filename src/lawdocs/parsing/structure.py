@@ -127,9 +127,11 @@ class _Walker:
         )
         self.seen_heading = True
 
-    def _clause(self, kind: str, start: int, end: int, article: str | None = None) -> None:
+    def _clause(
+        self, kind: str, start: int, end: int, article: str | None = None, role: str | None = None
+    ) -> None:
         self._close()
-        self.open = Block(kind, start, end, path=self._path(), article=article, role=self._role())
+        self.open = Block(kind, start, end, path=self._path(), article=article, role=role or self._role())
 
     def _plain_kind(self) -> str:
         if self.in_attachment:
@@ -140,16 +142,18 @@ class _Walker:
         """Emit [lead clause] + one measure clause per 一是/二是… piece of body[start:end]."""
         text = self.body[start:end]
         cuts, self.next_ordinal = reports.ordinal_cuts(text, self.next_ordinal)
+        admits = not self.seen_article and self._role() != "plans" and reports.admits_problems(text)
+        role = "problems" if admits else None  # 我们也清醒认识到… in a report's review states its problems
         if not cuts:
-            self._clause(lead_kind, start, end, lead_article)
+            self._clause(lead_kind, start, end, lead_article, role)
             return
         first = cuts[0][0]
         if text[:first].strip():
-            self._clause(lead_kind, start, start + len(text[:first].rstrip()), lead_article)
+            self._clause(lead_kind, start, start + len(text[:first].rstrip()), lead_article, role)
         for k, (off, label) in enumerate(cuts):
             stop = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
             piece_end = start + len(text[:stop].rstrip())
-            self._clause("measure", start + off, piece_end, label)
+            self._clause("measure", start + off, piece_end, label, role)
 
     # -- main loop ------------------------------------------------------------------------------------------
     def run(self, sig: reports.Signature | None, att: int | None) -> list[Block]:
