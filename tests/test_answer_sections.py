@@ -142,6 +142,16 @@ def test_the_types_a_comparison_names_restrict_its_rows(tmp_path: Path) -> None:
     assert {ix.clauses[r].doc_id for r, _, _ in kept} == {local.id}
     both = of_compared(ix, analyse("哪些行政法规和司法解释规定了行政执法监督？"), rows)
     assert {ix.clauses[r].doc_id for r, _, _ in both} == {national.id}
+    # 法律 are the statutes of the National People's Congress; 法规 are the regulations as well
+    assert not of_compared(ix, analyse("哪些法律规定了行政执法监督？"), rows)
+    regulations = of_compared(ix, analyse("哪些法规规定了行政执法监督？"), rows)
+    assert {ix.clauses[r].doc_id for r, _, _ in regulations} == {local.id, national.id}
+
+
+def test_a_placeholder_for_what_a_text_names_is_not_content() -> None:
+    terms = [t.text for t in analyse("哪些法律规定本法施行后原有的某部法律同时废止？").terms]
+    assert "某部" not in terms and "废止" in terms
+    assert "某个" not in [t.text for t in analyse("某个部门拒绝公开政府信息怎么办").terms]
 
 
 def test_the_documents_a_comparison_opens_with_are_compared_not_a_scope(tmp_path: Path) -> None:

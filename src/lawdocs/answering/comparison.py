@@ -48,7 +48,8 @@ _KIND_TYPES: dict[str, frozenset[str]] = {
     "政府工作报告": frozenset({"government_work_report"}),
     "报告": frozenset({"government_work_report", "rule_of_law_report"}),
     "国务院文件": frozenset({"notice"}),
-    **{name: LAW_TYPES for name in ("法律法规", "法规规章", "法律", "法规", "条例")},
+    "法律": frozenset({"law"}),  # the National People's Congress's statutes, not 法规 (条例, 规章) nor 司法解释
+    **{name: LAW_TYPES for name in ("法律法规", "法规规章", "法规", "条例")},
 }
 # …作了规定 / 作出部署: the verb that says a document states it (and keeps 制 of 告知承诺制 from 制作).
 STATED = re.compile(r"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?(?:规定|部署|安排)")

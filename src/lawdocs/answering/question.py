@@ -128,7 +128,10 @@ _MEASURES = "亿美元|万美元|美元|欧元|港元|万亿元|亿元|万元|�
 _WHETHER = re.compile(r"有无|有没有|是不是")
 _A_NOT_A = re.compile(r"(.)[不没]\1")  # 够不够, 会不会, 有没有: a yes-or-no question
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
-_POINTER = re.compile(r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点块]")
+_POINTER = re.compile(
+    r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点块]"
+    r"|某(?:一|些)?[个项类种条部份件家]"  # 原有的某部法律: a placeholder for what a text names, not a word it states
+)
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
 _COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
