@@ -74,6 +74,7 @@ PARTS = {
     "holdout14": "ask_holdout14.jsonl",  # 75 more, written at the eleventh pass's end, after its changes
     "holdout15": "ask_holdout15.jsonl",  # 75 more, written at the twelfth pass's start
     "holdout16": "ask_holdout16.jsonl",  # 75 more, written during the twelfth pass, kept unread to its end
+    "holdout17": "ask_holdout17.jsonl",  # 75 more, written at the start of the thirteenth pass
 }
 
 
