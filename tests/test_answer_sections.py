@@ -289,11 +289,19 @@ def test_a_title_in_book_marks_that_no_document_holds_is_out_of_scope(tmp_path: 
         ["现将《进一步支持文化企业发展的规定》印发给你们，请认真贯彻执行。", "一、督察方式包括书面督察和实地督察。"],
         region=None, doc_type="notice",
     )
-    ix.add_documents([notice])
+    law = make_doc(
+        "中华人民共和国地方组织法",
+        ["第八条 人民代表大会代表的选举办法由《中华人民共和国选举法》规定。"],
+        region=None, doc_type="law",
+    )
+    ix.add_documents([notice, law])
     missing = ask(ix, "《法治政府建设与责任落实督察工作规定》规定了哪些督察方式？")
     assert not missing.answered and "the collection has no 《法治政府建设与责任落实督察工作规定》" in missing.reason
     # a document printed inside another (its title in the notice's text) is held
     assert "collection has no" not in (ask(ix, "《进一步支持文化企业发展的规定》是哪个文件印发的？").reason or "")
+    # one a held law only cites is not, however short its name after 中华人民共和国
+    cited = ask(ix, "《中华人民共和国选举法》规定人民代表大会代表的选举办法是什么？")
+    assert not cited.answered and "the collection has no 《中华人民共和国选举法》" in (cited.reason or "")
 
 
 def test_how_much_money_asks_for_yuan() -> None:

@@ -13,6 +13,7 @@
 - `sections`: the section a question names by its heading, the measure whose lead phrase covers it, the
   sub-measures of a measure, and whether a clause's own heading says what it is about.
 - `scope`: regions, years, document types and laws named in the question, and what the collection lacks.
+- `notices`: the State Council documents a question names by their own name (the title without its wrapper).
 - `editions`: the text of a law a year before its name asks about (1989年行政诉讼法), and whether it is held.
 - `coverage`: the best clause of every document that answers (comparisons, `search --per-document`).
 - `years`: the year a clause is about, the years that date a report and the years a question asks about.

@@ -9,8 +9,9 @@ from another region's or another year's document (深圳市2026年政府工作�
   search to that document; a known name it does not hold (劳动合同法, 刑法) is out of scope.
 - **Document numbers**: a number in the question (国发〔2018〕39号, 国务院令第722号) selects the document that bears
   it; a number no document bears is out of scope.
-- **Quoted titles**: a name in 《》 of four characters or more that no title holds (minus 中华人民共和国) and no
-  clause states (a document printed inside another's body is held) is a document the collection does not have:
+- **Quoted titles**: a name in 《》 of four characters or more (or any, after 中华人民共和国) that no title holds
+  (minus 中华人民共和国) and no document issuing others (印发/转发…) states is a document the collection does not
+  have (one printed inside another's body is held; one that held documents only cite, 依照《…选举法》, is not):
   out of scope, the closest being the titles that share two of its words.
 - **Local statutes**: a place name followed directly by a statute's name (北京市城市更新条例, 广东省优化营商环境条例:
   2–20 characters ending in 条例/办法/规定/实施细则, no function word or punctuation between) is a local
@@ -42,13 +43,13 @@ from another region's or another year's document (深圳市2026年政府工作�
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
 from .evidence import corpus_of, longest_run, normalise_text
+from .notices import named_notices
 from .wording import NUMBER_CORE, short_places, tagger
 from .years import REPORT_YEAR
 
@@ -79,6 +80,7 @@ _LOCAL_STATUTE = re.compile(
 )
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,8}}{NUMBER_CORE}|国务院令第\d+号")  # with up to 8 characters before
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,60})》")
+_ISSUING = re.compile(r"印发|转发|发布|颁布")  # a title saying the document prints others in its body
 _MAKER = re.compile(r"(?:人大常委会|人民代表大会常务委员会|人民政府)的?")
 _ORGAN_OF = re.compile(r"(黑龙江|内蒙古|[\u4e00-\u9fff]{2})([省市]?)(?:人大|人民|政府|常委)")  # a province's organ
 _ORGAN = re.compile(
@@ -89,12 +91,6 @@ _ROLR = re.compile(r"法治政府建设.{0,6}报告|法治政府.{0,4}年度报�
 # a report named as the source (施政报告提出…, …建设报告中): followed by what it says or where, not by 和 or a verb
 # of its own (评估报告和处理情况记录最少要保存几年 asks about a report, not from one)
 _OTHER_REPORT = re.compile(r"([\u4e00-\u9fff]{2})报告(?=提出|提到|指出|显示|明确|部署|强调|中|里|对|有|称|说|[，,])")
-# what wraps a State Council document's name in its title (国务院办公厅关于印发…的通知)
-_WRAPPER = re.compile(r"^(?:国务院办公厅|国务院)?(?:关于)?(?:印发|转发)?|的?(?:通知|若干意见|指导意见|意见|复函|批复|函|决定)$")
-NOTICE_RUN = 8
-_NOTICE_NAMES: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int], tuple[dict[str, str], dict[str, set[str]]]]] = (
-    weakref.WeakKeyDictionary()
-)
 _YEAR_IN = re.compile(r"(?:19|20)\d\d")
 _ASKER = re.compile(r"我(?![国省市区县])|咱")  # a question in the first person: a place it names may be only where the asker is
 _REPORT_FRAMES = frozenset("这份 该份 年度 工作 报告 此份 本份 一份".split())
@@ -108,43 +104,6 @@ def law_names() -> frozenset[str]:
 
 def title_key(title: str) -> str:
     return normalise_text(title).replace("中华人民共和国", "")
-
-
-def _notice_names(index: Index) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Each notice's name (its title without the wrapper) and, for finding candidates fast, which notices' names
-    hold each run of six characters. Cached per index until its documents change."""
-    key = (len(index.documents), index.manifest.generation if index.manifest else -1)
-    cached = _NOTICE_NAMES.get(index)
-    if cached is None or cached[0] != key:
-        names = {
-            d: _WRAPPER.sub("", normalise_text(doc.title)) for d, doc in index.documents.items() if doc.doc_type == "notice"
-        }
-        grams: dict[str, set[str]] = {}
-        for d, name in names.items():
-            for i in range(len(name) - 5):
-                grams.setdefault(name[i : i + 6], set()).add(d)
-        cached = (key, (names, grams))
-        _NOTICE_NAMES[index] = cached
-    return cached[1]
-
-
-def named_notices(index: Index, question: str) -> set[str]:
-    """The notices (State Council documents) the question names by their title as written, without the wrapper
-    (国务院办公厅关于印发…的通知): the longest run of a title's name the question states, at least ``NOTICE_RUN``
-    characters (or the whole name, when it is shorter and has six or more), and longer than any other title's. At
-    most two documents; none when more tie."""
-    text = normalise_text(question)
-    names, grams = _notice_names(index)
-    candidates = {d for i in range(len(text) - 5) for d in grams.get(text[i : i + 6], ())}  # a run of 6 or more
-    best, found = 0, set[str]()
-    for doc_id in sorted(candidates):
-        name = names[doc_id]
-        run = longest_run(text, name)
-        if run < min(NOTICE_RUN, len(name)) or run < 6 or run < best:
-            continue
-        found = found | {doc_id} if run == best else {doc_id}
-        best = run
-    return found if len(found) <= 2 else set()
 
 
 def _word_starts(text: str) -> set[int]:
@@ -243,8 +202,13 @@ def _mentions_year(index: Index, doc_id: str, year: int) -> bool:
 
 
 def _in_texts(index: Index, name: str) -> bool:
-    """Whether a clause states `name` (a document printed inside another: 印发…两个规定的通知 holds 《…的规定》)."""
-    return corpus_of(index).df(name) > 0
+    """Whether a document that issues others states `name`: it is printed inside (印发…两个规定的通知 holds
+    《…的规定》). A name that documents only cite (依照《…选举法》) is not held."""
+    corpus = corpus_of(index)
+    return corpus.df(name) > 0 and any(
+        alive and name in text and _ISSUING.search(index.documents[index.clauses[r].doc_id].title)
+        for r, (text, alive) in enumerate(zip(corpus.texts, corpus.alive, strict=True))
+    )
 
 
 def _titles(index: Index, docs: set[str] | list[str], limit: int = 4) -> list[str]:
@@ -280,7 +244,8 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
     # a document named by its title in 《》 that no title holds
     for quoted in _QUOTED_TITLE.findall(question):
         name = title_key(quoted)
-        if len(name) >= 4 and not any(name in key for key in keys) and not _in_texts(index, name):
+        long = len(name) >= 4 or (len(name) >= 2 and normalise_text(quoted) != name)  # 《中华人民共和国选举法》
+        if long and not any(name in key for key in keys) and not _in_texts(index, name):
             words = [p.word for p in tagger().cut(name) if len(p.word) >= 2]
             near = {d for d, doc in index.documents.items() if sum(w in title_key(doc.title) for w in words) >= 2}
             scope.named.append(f"《{quoted}》")
