@@ -320,9 +320,19 @@ def test_how_often_is_a_count_with_its_period_weights_are_figures_and_a_count_is
     grain = "一次动用中央储备粮数量在5亿公斤以下的，经国务院授权，指挥部可直接下达动用命令。"
     asked = "一次动用中央储备粮在多少数量以下的，指挥部可以直接下达命令？"
     assert top_figure(grain, asked, ["动用", "储备粮", "指挥部", "命令"]) == "5亿公斤以下"
+    # 多长时间召开一次 asks the period of one time: the count with its period, not the period alone
+    council = "委员会原则上每半年召开一次例会，必要时可临时召开。"
+    assert top_figure(council, "委员会多长时间召开一次例会？", ["委员会", "例会"]) == "原则上每半年召开一次"
     q = analyse("专家组一共记录到多少次振动事件？")
     stay = "专家组在现场工作15日，记录了振动事件，提出了处置意见。"
     assert figures_in(stay, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, q.text) == []
+
+
+def test_a_total_asked_is_not_a_part_after_its_breakdown() -> None:
+    """一共有多少个: 标记的26个指标为监测指标，其中15个…、9个…: the parts after 其中 are not the total."""
+    table = "标记的26个指标为国家监测指标，其中15个指标自动生成，9个指标由财务年报表获取。"
+    assert top_figure(table, "国家监测指标一共有多少个？", ["指标", "国家", "监测"]) == "26个"
+    assert top_figure(table, "有多少个指标由财务年报表获取？", ["指标", "财务", "年报表", "获取"]) == "9个"
 
 
 def test_where_and_when_a_document_says_something_frames_the_question() -> None:

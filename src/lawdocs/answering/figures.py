@@ -13,7 +13,9 @@ of the terms in the figure's own phrase (back to the last comma): in 收入增�
 The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
 a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, 多长 alone a time or a length
 (试用期最长多长, 贯通了多长的岸线), and one asking for a deadline
-(什么时候前, 何时前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前).
+(什么时候前, 何时前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前). How often (多长时间开几次,
+多长时间召开一次) is answered by a count of times with its period (一般每月召开三次, 原则上每半年召开一次), not by the
+period alone. A total asked (一共, 合计) is not a part after its breakdown (26个指标…，其中15个…、9个…).
 
 A share in words is a figure (不得超过主合同标的额的百分之二十, ``_PERCENT``). A value a sentence says changed
 (人均预期寿命从2020年的82.4岁提升至83.9岁) answers with what it became: the starting value scores ``FROM_PENALTY``
@@ -82,7 +84,10 @@ _DEADLINE = re.compile(
 )
 _TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
-_FREQUENCY_Q = re.compile(r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次")
+_FREQUENCY_Q = re.compile(
+    r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次"
+    r"|(?:多长时间|多久)[^，,？?]{0,6}一次"  # 多长时间召开一次: the period of one time (每半年召开一次)
+)
 # the period a count of times is stated in (一般每月召开三次, 每年至少开展一次): right before the count
 _FREQUENCY = re.compile(r"(?:一般|原则上|通常)?每(?:年|月|周|季度|半年|学期|日|天)(?:至少|不少于)?[\u4e00-\u9fff]{0,3}$")
 # a price or a sum asked (中选价格各是多少, 罚款金额是多少): only money answers
@@ -284,10 +289,14 @@ def figures_in(
             score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
             if measure_word and _same_unit(m.group("unit"), measure_word):
                 score += 0.5
+            if often and frequency_asked:  # 多长时间召开一次: the count with its period, not a period alone
+                score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
             if any(w in question and w in lead for w in _TOTALS):  # 累计建成…多少亩: …万亩、累计达到120.5万亩
                 score += TOTAL_ASKED
+            elif any(w in question for w in _TOTALS) and "其中" in sentence[: m.start()]:
+                score -= TOTAL_ASKED  # 一共有多少个: 26个指标…，其中15个…、9个…: the parts after 其中 are not the total
             start_value = _FROM.search(sentence[: m.start()])
             if (
                 start_value
