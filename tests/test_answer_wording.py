@@ -335,6 +335,14 @@ def test_a_total_asked_is_not_a_part_after_its_breakdown() -> None:
     assert top_figure(table, "有多少个指标由财务年报表获取？", ["指标", "财务", "年报表", "获取"]) == "9个"
 
 
+def test_ten_thousands_in_numerals_are_a_quantity_and_each_qualifies_it() -> None:
+    """15万左右 in numerals is a quantity (万 after a numeral in words is mostly a word: 万众, 十万火急); 各 before
+    it (两省各15万左右) says it is each one's."""
+    moved = "丹江口水库移民的安置规模不大，湖北、河南两省各15万左右，由两省自行安置。"
+    assert top_figure(moved, "湖北、河南两省各有多少移民？", ["湖北", "河南", "移民"]) == "各15万左右"
+    assert top_figure("十万火急，各方有3个小组赶到。", "有多少个小组？", ["小组"]) == "3个"
+
+
 def test_where_and_when_a_document_says_something_frames_the_question() -> None:
     """回顾…工作时说, 调查意见里说: not content words; 家里 and 称为 inside words still are."""
     said = [t.text for t in analyse("上海2026年政府工作报告回顾2025年工作时说，市政府一年办理了多少件市政协提案？").terms]

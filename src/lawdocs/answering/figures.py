@@ -49,7 +49,7 @@ _UNITS = (
     "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台|张"
 )
 _NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(?=年|个月)"  # 半年: a period too
-_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|满|大约|约|超(?=\d)"
+_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|满|大约|约|超(?=\d)|各(?=\d)"
 _FIGURE = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
     rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
@@ -253,8 +253,8 @@ def figures_in(
                 or m.group("num2") or often
             ):  # a range (二至四人) and a bound apart (不得超过违法所得的三倍) are quantities too
                 continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
-            if m.group("unit") in ("万", "亿") and not m.group("total"):
-                continue  # 万 alone is mostly part of a word (万众), not a quantity
+            if m.group("unit") in ("万", "亿") and not m.group("total") and chinese:
+                continue  # 万 alone after a numeral in words is mostly part of a word (万众, 十万火急); 15万 is not
             if m.group("unit") == "年" and re.fullmatch(r"(?:19|20)\d\d", num):
                 continue  # 2026年 is a date
             if m.group("unit") == "日" and sentence[max(0, m.start("num") - 1) : m.start("num")] in (
