@@ -1112,3 +1112,21 @@ def test_an_unnumbered_paragraph_whose_lead_is_the_question_answers_alone(tmp_pa
     assert not ix.add(source).failed
     cited = cited_texts(ix, "青山市2026年推进智慧城市建设有哪些举措？")
     assert [c[:8] for c in cited] == ["推进智慧城市建设"], cited
+
+
+def test_a_figure_asked_of_a_document_named_by_all_its_words_is_read_from_it(tmp_path: Path) -> None:
+    """Every content word names the document (…大督查…典型经验做法…表扬的通报): each of its clauses may state the
+    figure, which the measure word asked (多少项) picks; 结束后 says when, it is not a word to find."""
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    notice = make_doc(
+        "国务院办公厅关于对国务院第五次大督查发现的典型经验做法给予表扬的通报",
+        ["各省、自治区、直辖市人民政府：", "经国务院同意，对北京市推进工作许可改革等130项地方做法予以通报。",
+         "希望受到通报的地方再接再厉。"],
+        region=None, doc_type="notice",
+    )
+    ix.add_documents([notice])
+    assert "结束" not in [t.text for t in analyse("国务院第五次大督查结束后表扬了哪些做法？").terms]
+    answer = ask(ix, "国务院第五次大督查结束后，国务院办公厅一共通报表扬了多少项典型经验做法？")
+    assert answer.answered and answer.figure is not None and answer.figure.value == "130项", answer.reason

@@ -163,7 +163,8 @@ def _branches(question: str, terms: tuple[Term, ...], topics: bool) -> tuple[lis
 
 def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
     """Each row's evidence; a question that names an attachment (广东省2026年要办哪些民生实事) is answered by
-    all of it, as a problems / plans question by all of its section."""
+    all of it, as a problems / plans question by all of its section, and a figure question every word of which
+    names the document (…大督查…表扬了多少项…做法) by any clause of it: the figure asked picks the clause."""
     corpus = ev.corpus_of(index)
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
     out = []
@@ -177,7 +178,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
         title, attachment = document_scope(index, clause.doc_id), ev.attachment_name(index, row)
         names = bool(attachment) and not all(t.found_in(title) for t in q.terms)
         scope = title + attachment
-        answers = q.kind in ("problems", "plans") or (names and all(t.found_in(scope) for t in q.terms))
+        answers = q.kind in ("problems", "plans", "figure") or (names and all(t.found_in(scope) for t in q.terms))
         near = heading_about(q, clause.path[-1], about) if clause.path and narrow_heading(doc.doc_type, clause.path[-1]) else ""
         evidence = max(
             (ev.clause_evidence(terms, idf, corpus.texts[row], context, scope, q.years, doc.year, answers, near)
