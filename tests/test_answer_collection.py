@@ -90,6 +90,12 @@ def test_places_and_laws_are_read_from_the_question() -> None:
     assert laws_in("劳动合同法第十九条规定的试用期", []) == ["劳动合同法"]
     assert laws_in("劳动合同法实施条例第六条", ["中华人民共和国劳动合同法实施条例"]) == ["劳动合同法实施条例"]
     assert laws_in("哪些法规规定了行政处罚的听证程序？", []) == []
+    # a judicial interpretation named whole is the statute named, not the law inside its name
+    interpretation = "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释"
+    asked = "根据最高人民法院关于适用行政诉讼法的解释，开发区管理机构作出的行政行为由谁作被告？"
+    assert laws_in(asked, [interpretation, "中华人民共和国行政诉讼法"]) == ["最高人民法院关于适用行政诉讼法的解释"]
+    # 在什么期限内 asks a time: it is no word a clause states
+    assert not any("期限" in t.text for t in analyse("人民代表大会第一次会议应当在什么期限内召开？").terms)
 
 
 def test_a_region_the_collection_does_not_hold_is_not_answered_from_another(provinces: Index) -> None:

@@ -4,7 +4,8 @@ A question that names something narrows the search to the documents that match i
 nothing that matches, the answer says so and names the closest documents it does hold, instead of answering
 from another region's or another year's document (深圳市2026年政府工作报告 → not 上海市's).
 
-- **Laws**: the longest names in the question among the titles of the index (minus 中华人民共和国) and the
+- **Laws**: the longest names in the question among the statute titles of the index (minus 中华人民共和国; a
+  judicial interpretation named whole, 最高人民法院关于适用行政诉讼法的解释, is that, not 行政诉讼法) and the
   short titles of PRC laws and regulations in ``data/law_names.txt``. A name the index holds restricts the
   search to that document; a known name it does not hold (劳动合同法, 刑法) is out of scope.
 - **Document numbers**: a number in the question (国发〔2018〕39号, 国务院令第722号) selects the document that bears
@@ -71,6 +72,7 @@ _NOT_PLACES = frozenset(
     "省市 市县 区县 州县 都市".split()
 ) | frozenset(_AREAS)
 _LAW_END = re.compile(r"(?:法典|法|条例)$")
+_STATUTE_END = re.compile(r"(?:法典|法|条例|解释|规定|办法)$")  # …关于适用《行政诉讼法》的解释 is named whole, not 行政诉讼法
 _EXTENDS_NAME = re.compile(
     r"^(?:规(?!定)|[律院官治制人学庭医务典理]|实施|条例)"
 )  # 法 of 法规 / 法律 / 法院 …
@@ -141,7 +143,7 @@ def _about_law(question: str, title: str, law: str, run: int = 6) -> bool:
 def laws_in(question: str, titles: list[str]) -> list[str]:
     """Law names in the question (longest first match, not overlapping), among `titles` and the known names."""
     text = normalise_text(question).replace("中华人民共和国", "")
-    names = {t for t in (title_key(x) for x in titles) if _LAW_END.search(t)} | law_names()
+    names = {t for t in (title_key(x) for x in titles) if _STATUTE_END.search(t)} | law_names()
     taken = [False] * len(text)
     out: list[tuple[int, str]] = []
     for name in sorted(names, key=len, reverse=True):
