@@ -1130,3 +1130,32 @@ def test_a_figure_asked_of_a_document_named_by_all_its_words_is_read_from_it(tmp
     assert "结束" not in [t.text for t in analyse("国务院第五次大督查结束后表扬了哪些做法？").terms]
     answer = ask(ix, "国务院第五次大督查结束后，国务院办公厅一共通报表扬了多少项典型经验做法？")
     assert answer.answered and answer.figure is not None and answer.figure.value == "130项", answer.reason
+
+
+def test_a_question_describing_one_document_by_what_it_states_cites_its_best_clause(tmp_path: Path) -> None:
+    """督查激励措施 is no title's: the question describes the notice by words its title and clauses state, and its
+    best clause answers though short of the collection-wide cut-off; another document sharing a few words does not."""
+    from lawdocs.answering import compose
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    incentives = [
+        "为进一步调动地方积极性，经国务院同意，对督查激励措施作了调整。",
+        "二十八、对河长制湖长制工作推进力度大、河湖管理保护成效明显的省（区、市），在安排水利发展资金时予以倾斜。",
+        "二十九、对农村人居环境整治成效明显的县，给予资金奖励。",
+    ]
+    water = ["加强水资源管理，严格取水许可。", "落实最严格水资源管理制度考核。"]
+    ix.add_documents(
+        [
+            make_doc("国务院办公厅关于对真抓实干成效明显地方进一步加大激励支持力度的通知", incentives,
+                     region=None, doc_type="notice"),
+            make_doc("国务院关于实行最严格水资源管理制度的意见", water, region=None, doc_type="notice"),
+        ]
+    )
+    asked = "国办调整后的督查激励措施里，对河长制湖长制工作推进力度大、河湖管理保护见成效的省份，有什么激励？"
+    answer = ask(ix, asked)
+    assert answer.answered, answer.reason
+    assert [c.text for c in answer.cited] == [incentives[1]]
+    assert compose.NAMED_COVERAGE <= answer.cited[0].score < MIN_COVERAGE  # short of the collection's cut-off
+    # words that no one document states most of describe none
+    assert not ask(ix, "对河湖管理保护见成效的地方，有哪些航运补贴？").answered

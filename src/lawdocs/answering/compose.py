@@ -30,7 +30,12 @@ years a clause is about are `years`).
   words, which the named document rules out, while a paraphrase (增速 for 增长, 具体任务 for what the measures
   say) keeps a right clause below it. Set on the questions read so far (`corpora/questions`): the right clauses
   that failed the cut-off in a named document scored 0.50-0.61 (four) and 0.16-0.39 (four, left out); the
-  out-of-scope questions naming one held document (a topic it does not treat) scored at most 0.36.
+  out-of-scope questions naming one held document (a topic it does not treat) scored at most 0.36. A question
+  that describes one document by what it states instead of naming it (2018年国办调整后的督查激励措施: most of its
+  weighted words across that document's title and clauses, `candidates.stating_documents`) is rescued the same
+  way, from that document's first clause among the search's top ``answer.DESCRIBED_DEPTH``: over the twenty
+  question files it answered one more question and no out-of-scope one (its clause of best evidence instead
+  answered an out-of-scope one).
 - **Statutes**: an answer cites at most ``STATUTE_CLAUSES`` article of one law or regulation (a figure question
   ``FIGURE_STATUTE_CLAUSES``, among which the figure picks the article stating it; an article the cited one refers
   to by number may follow, `candidates.referred`). Over the thirteen question files read by the ninth pass, one
