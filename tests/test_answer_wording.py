@@ -554,3 +554,19 @@ def test_a_counter_asked_is_not_money_and_hours_counted_with_a_classifier_are_a_
     assert [f.value for f in figures_in(fee, [Term("罚款")], {"罚款": 1.0}, None, (), "罚款是多少？")] == [
         "1万元以上5万元以下"
     ]
+
+
+def test_before_which_year_is_answered_by_a_year_stated_as_a_deadline_or_not_at_all() -> None:
+    """哪一年之前 asks for a deadline as 什么时候前 does: 2010年前 answers it; a text that only names years (1945年,
+    50多年来) states none, so the question goes unanswered rather than cite it."""
+    from lawdocs.answering.question import detect_kind
+
+    asked = "日本政府承诺在哪一年之前销毁完遗弃的化学武器？"
+    assert detect_kind(asked)[0] == "figure"
+    terms = ["日本政府", "销毁", "化学武器"]
+    promised = "日本政府承诺在2010年前销毁完遗弃的化学武器。"
+    assert top_figure(promised, asked, terms) == "2010年前"
+    q = analyse(asked)
+    history = "1945年战败日军遗弃了化学武器，50多年来日本政府已允诺履行销毁义务，各地化学武器2010年前后陆续发现。"
+    assert figures_in(history, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, asked) == []
+

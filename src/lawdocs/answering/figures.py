@@ -13,7 +13,7 @@ of the terms in the figure's own phrase (back to the last comma): in 收入增�
 The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
 a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, 多长 alone a time or a length
 (试用期最长多长, 贯通了多长的岸线), and one asking for a deadline
-(什么时候前, 何时前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前). How often (多长时间开几次,
+(什么时候前, 何时前, 哪一年之前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前, 2010年前). How often (多长时间开几次,
 多长时间召开一次) is answered by a count of times with its period (一般每月召开三次, 原则上每半年召开一次), not by the
 period alone. A total asked (一共, 合计) is not a part after its breakdown (26个指标…，其中15个…、9个…).
 
@@ -76,11 +76,12 @@ _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 # a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
-_DEADLINE_Q = re.compile(r"(?:什么时候|何时)(?:之|以)?前(?!往|去|来)")
+_DEADLINE_Q = re.compile(r"(?:什么时候|何时|哪一?年)(?:之|以)?前(?!往|去|来)")
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
 _DEADLINE = re.compile(
-    rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末))(?:前|以前|之前)"
+    rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末)|(?:19|20)\d\d年)"
+    r"(?:前|以前|之前)(?!后)"  # 2010年前: before a year, which 哪一年之前 asks (not 2010年前后)
 )
 _TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
