@@ -125,6 +125,9 @@ def test_a_comparison_s_opening_names_what_is_compared_not_what_is_asked() -> No
     assert "要求" not in [t.text for t in analyse("哪些文件要求发挥公职律师的作用？").terms]
     # an opening that does not end between two words names no documents: 城市更新 is asked about
     assert "城市更新" in [t.text for t in analyse("哪些城市更新项目获得了支持？").terms]
+    # 分别 alone asks two things of one document; 各地…分别 compares
+    assert not analyse("转制以后，在职职工的社会保险和离退休人员的医疗保障分别怎么安排？").comparative
+    assert analyse("各地2026年地区生产总值增长目标分别是多少？").comparative
 
 
 def test_the_types_a_comparison_names_restrict_its_rows(tmp_path: Path) -> None:

@@ -276,7 +276,9 @@ def test_a_fraction_and_half_a_year_are_figures_and_a_share_asked_is_answered_by
     assert found[0].value == "不超过五分之一", found
     assert top_figure("须经全体代表的三分之二以上多数通过。", "需要多少代表通过？", ["代表", "通过"]) == "三分之二以上"
     meeting = "国务院全体会议一般每半年召开一次，根据需要可安排有关部门负责人列席会议。"
-    assert top_figure(meeting, "国务院全体会议一般多长时间召开一次？", ["全体会议", "召开"]) == "半年"
+    # 半年 is a period; asked how often, the count with its period answers (一般每半年召开一次)
+    assert top_figure(meeting, "国务院全体会议一般多长时间召开一次？", ["全体会议", "召开"]) == "一般每半年召开一次"
+    assert top_figure("试用期为半年。", "试用期多长时间？", ["试用期"]) == "半年"
 
 
 def test_hours_counted_with_a_measure_word_and_a_latest_bound_are_a_time_limit() -> None:

@@ -256,6 +256,8 @@ def ask(
                 # the words of the one notice named by its title say which document it is, not what is asked of it
                 title = ev.normalise_text(scope.notice)
                 q.terms = [t for t in q.terms if t.text not in title] or q.terms
+            if len(named) > 1:  # 北京、上海、广东的报告…: each place names its documents, no clause states all of them
+                q.terms = [t for t in q.terms if t.text not in scope.named] or q.terms
     if q.kind == "metadata":
         answer = _metadata(index, q, flt, mask, k)
     else:

@@ -1,4 +1,4 @@
-"""What a question across documents compares: whether it is one (哪些省份…, 各地…, 分别…, 比较…), which documents it
+"""What a question across documents compares: whether it is one (哪些省份…, 各地…, 比较…), which documents it
 compares (regions, or statutes and which types of them), and the opening that names them (哪些法规和国务院文件…),
 which is not what the question asks about."""
 
@@ -11,11 +11,12 @@ from typing import Literal
 from ..text import jieba_tokenizer as _jieba
 from .wording import SHORT_PROVINCES
 
-# Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 分别, 比较.
+# Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 比较. 分别 alone is not
+# one: …的社会保险和…的医疗保障分别怎么安排 asks two things of one document (a comparison says 各地…分别).
 _COMPARATIVE_Q = re.compile(
     r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区|部门|单位|法规|法律|文件|条例|规章|规定|报告|政府|机关"
     r"|行政法规|司法解释|部门规章)"
-    r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|分别|比较|对比|相比|异同"
+    r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|比较|对比|相比|异同"
     rf"|[{''.join(SHORT_PROVINCES)}]{{2,6}}[两三四五六七八九十几]?地.{{0,30}}哪些"  # 京沪粤三地的报告里，哪些提到…
 )
 # Words that name what is compared, not content (哪些法规规定了… is not about 法规).

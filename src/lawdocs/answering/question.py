@@ -171,7 +171,7 @@ class Question:
     meta_fields: list[MetaField] = field(default_factory=list)
     measure_word: str | None = None  # 件 in 多少件: the unit a figure question expects
     pairs: list[tuple[str, str]] = field(default_factory=list)  # neighbouring terms, see `join_phrases`
-    comparative: bool = False  # asks across documents (哪些省份…, 各地…, 分别…, 比较…)
+    comparative: bool = False  # asks across documents (哪些省份…, 各地…, 比较…)
     compared: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
     compared_types: frozenset[str] = frozenset()  # the document types it names (哪些地方性法规…), if any
     compared_head: str = ""  # the opening that names them (folded), which is not what the question is about
