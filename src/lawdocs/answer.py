@@ -86,13 +86,13 @@ __all__ = [
 ]
 
 MAX_QUESTION = 500
-DESCRIBED_DEPTH = 50  # the search's top rows read for the best clause of the document a question describes
 
 from .answering.candidates import (  # noqa: E402
     QuestionSearch,
     _law_article,
     _role_rows,
     candidate_rows,
+    described_rows,
     document_scope,
     referred,
     referring,
@@ -102,17 +102,6 @@ from .answering.candidates import (  # noqa: E402
     stating_documents,
 )
 from .answering.sections import covered_leads, covered_sections, elaborations, named_section  # noqa: E402
-
-
-def _described(index: Index, q: Question, searched: QuestionSearch, rows: Sequence[int]) -> list[int]:
-    """The search's ranking within the one document the question describes by what it states (2018年国办调整后的
-    督查激励措施: most of its words across that document's title and clauses), when one does."""
-    corpus = ev.corpus_of(index)
-    stating = stating_documents(index, q, rows, {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)})
-    if len(stating) != 1:
-        return []
-    ranked = [index.row_of[h.clause_id] for h in searched.top(DESCRIBED_DEPTH)]
-    return [r for r in ranked if index.clauses[r].doc_id == stating[0] and years.year_fits(index, r, q.section_years)]
 
 
 def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
@@ -333,7 +322,7 @@ def _answer(
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
                     kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
-                elif not kept and (described := _described(index, q, searched, rows)):
+                elif not kept and (described := described_rows(index, q, searched, rows)):
                     kept = compose.named_rescue(score_rows(index, q, described[:1]))
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
             if far and not (kept := [x for x in kept if x[0] not in far]):

@@ -21,6 +21,7 @@ from .question import Question, Term
 from .scope import title_key
 from .sections import heading_about, narrow_heading
 from .wording import either_branches
+from .years import year_fits
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -94,6 +95,7 @@ def _candidates(index: Index, q: Question, searched: QuestionSearch, k: int, mas
 
 
 DOCUMENT_SHARE = 0.75  # of the question's weighted terms a document must state (title and text) to be the one named
+DESCRIBED_DEPTH = 50  # the search's top rows read for the first clause of the document a question describes
 
 
 def stating_documents(index: Index, q: Question, rows: Sequence[int], idf: Mapping[str, float]) -> list[str]:
@@ -111,6 +113,17 @@ def stating_documents(index: Index, q: Question, rows: Sequence[int], idf: Mappi
         ) / total
     best = max(shares.values(), default=0.0)
     return [d for d, share in shares.items() if share == best][:5] if best >= DOCUMENT_SHARE else []
+
+
+def described_rows(index: Index, q: Question, searched: QuestionSearch, rows: Sequence[int]) -> list[int]:
+    """The search's ranking within the one document the question describes by what it states (2018年国办调整后的
+    督查激励措施: most of its words across that document's title and clauses), when one does."""
+    corpus = ev.corpus_of(index)
+    stating = stating_documents(index, q, rows, {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)})
+    if len(stating) != 1:
+        return []
+    ranked = [index.row_of[h.clause_id] for h in searched.top(DESCRIBED_DEPTH)]
+    return [r for r in ranked if index.clauses[r].doc_id == stating[0] and year_fits(index, r, q.section_years)]
 
 
 def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, str | None]:

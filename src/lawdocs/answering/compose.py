@@ -33,7 +33,7 @@ years a clause is about are `years`).
   out-of-scope questions naming one held document (a topic it does not treat) scored at most 0.36. A question
   that describes one document by what it states instead of naming it (2018年国办调整后的督查激励措施: most of its
   weighted words across that document's title and clauses, `candidates.stating_documents`) is rescued the same
-  way, from that document's first clause among the search's top ``answer.DESCRIBED_DEPTH``: over the twenty
+  way, from that document's first clause among the search's top ``candidates.DESCRIBED_DEPTH``: over the twenty
   question files it answered one more question and no out-of-scope one (its clause of best evidence instead
   answered an out-of-scope one).
 - **Statutes**: an answer cites at most ``STATUTE_CLAUSES`` article of one law or regulation (a figure question
