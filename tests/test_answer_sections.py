@@ -128,6 +128,8 @@ def test_a_comparison_s_opening_names_what_is_compared_not_what_is_asked() -> No
     # 分别 alone asks two things of one document; 各地…分别 compares
     assert not analyse("转制以后，在职职工的社会保险和离退休人员的医疗保障分别怎么安排？").comparative
     assert analyse("各地2026年地区生产总值增长目标分别是多少？").comparative
+    assert analyse("北京、上海两地的报告回顾去年工作时，分别提到了什么成绩？").comparative  # after several places
+    assert analyse("京沪粤三地的政府工作报告回顾去年工作时，分别提到了总书记的什么重要指示？").comparative
 
 
 def test_the_types_a_comparison_names_restrict_its_rows(tmp_path: Path) -> None:

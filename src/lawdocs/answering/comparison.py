@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..text import jieba_tokenizer as _jieba
-from .wording import SHORT_PROVINCES
+from .wording import SHORT_PROVINCES, short_places
 
-# Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 比较. 分别 alone is not
-# one: …的社会保险和…的医疗保障分别怎么安排 asks two things of one document (a comparison says 各地…分别).
+# Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 比较; 分别 after several
+# places (京沪粤三地…分别, 北京、上海分别). 分别 alone is not one: …的社会保险和…的医疗保障分别怎么安排 asks two things
+# of one document.
 _COMPARATIVE_Q = re.compile(
     r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区|部门|单位|法规|法律|文件|条例|规章|规定|报告|政府|机关"
     r"|行政法规|司法解释|部门规章)"
@@ -68,9 +69,14 @@ class Comparison:
     head: str = ""  # that opening, when it ends between two words, with the verb that follows it
 
 
+def _several_places(text: str) -> bool:
+    """Whether `text` names two provinces or more (京沪粤, 北京、上海)."""
+    return len(short_places(text)) > 1 or sum(name in text for name in set(SHORT_PROVINCES.values())) > 1
+
+
 def read_comparison(text: str) -> Comparison:
     """What the question `text` (folded) compares (see the module docstring)."""
-    if not _COMPARATIVE_Q.search(text):
+    if not (_COMPARATIVE_Q.search(text) or ("分别" in text and _several_places(text))):
         return Comparison()
     across: Literal["regions", "laws"] | None = None
     if _COMPARED_REGIONS.search(text):
