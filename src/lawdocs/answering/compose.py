@@ -34,8 +34,8 @@ years a clause is about are `years`).
   that describes one document by what it states instead of naming it (2018年国办调整后的督查激励措施: most of its
   weighted words across that document's title and clauses, `candidates.stating_documents`) is rescued the same
   way, from that document's first clause among the search's top ``candidates.DESCRIBED_DEPTH``: over the twenty
-  question files it answered one more question and no out-of-scope one (its clause of best evidence instead
-  answered an out-of-scope one).
+  parts of `corpora/questions` from calibration to holdout17 it answered one more question and no out-of-scope one
+  (its clause of best evidence instead answered an out-of-scope one).
 - **Statutes**: an answer cites at most ``STATUTE_CLAUSES`` article of one law or regulation (a figure question
   ``FIGURE_STATUTE_CLAUSES``, among which the figure picks the article stating it; an article the cited one refers
   to by number may follow, `candidates.referred`). Over the thirteen question files read by the ninth pass, one
