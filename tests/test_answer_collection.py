@@ -738,6 +738,7 @@ def test_a_problems_question_reads_the_admission_in_a_work_report_s_review(bundl
     assert all(c.role == "problems" for c in each.cited)
 
 
+@pytest.mark.slow
 def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index) -> None:
     texts: dict[str, list[str]] = {}
     for doc_id, doc in bundled.documents.items():

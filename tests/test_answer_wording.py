@@ -335,6 +335,8 @@ def test_a_total_asked_is_not_a_part_after_its_breakdown() -> None:
     table = "标记的26个指标为国家监测指标，其中15个指标自动生成，9个指标由财务年报表获取。"
     assert top_figure(table, "国家监测指标一共有多少个？", ["指标", "国家", "监测"]) == "26个"
     assert top_figure(table, "有多少个指标由财务年报表获取？", ["指标", "财务", "年报表", "获取"]) == "9个"
+    housing = "全年建成保障性住房3万套，其中公租房1.2万套。"
+    assert top_figure(housing, "公租房一共建成多少套？", ["公租房", "建成"]) == "1.2万套"  # the part asked for
 
 
 def test_ten_thousands_in_numerals_are_a_quantity_and_each_qualifies_it() -> None:
@@ -571,4 +573,6 @@ def test_before_which_year_is_answered_by_a_year_stated_as_a_deadline_or_not_at_
     q = analyse(asked)
     history = "1945年战败日军遗弃了化学武器，50多年来日本政府已允诺履行销毁义务，各地化学武器2010年前后陆续发现。"
     assert figures_in(history, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, asked) == []
+    quarters = "日本政府2025年前三季度销毁化学武器100吨，前期工作已完成。"
+    assert figures_in(quarters, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, asked) == []
 

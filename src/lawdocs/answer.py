@@ -322,7 +322,7 @@ def _answer(
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
                     kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
-                elif not kept and (described := described_rows(index, q, searched, rows)):
+                elif not kept and (described := described_rows(index, q, searched, rows, mask)):
                     kept = compose.named_rescue(score_rows(index, q, described[:1]))
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
             if far and not (kept := [x for x in kept if x[0] not in far]):

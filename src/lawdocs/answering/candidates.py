@@ -115,7 +115,9 @@ def stating_documents(index: Index, q: Question, rows: Sequence[int], idf: Mappi
     return [d for d, share in shares.items() if share == best][:5] if best >= DOCUMENT_SHARE else []
 
 
-def described_rows(index: Index, q: Question, searched: QuestionSearch, rows: Sequence[int]) -> list[int]:
+def described_rows(
+    index: Index, q: Question, searched: QuestionSearch, rows: Sequence[int], mask: np.ndarray
+) -> list[int]:
     """The search's ranking within the one document the question describes by what it states (2018年国办调整后的
     督查激励措施: most of its words across that document's title and clauses), when one does."""
     corpus = ev.corpus_of(index)
@@ -123,7 +125,9 @@ def described_rows(index: Index, q: Question, searched: QuestionSearch, rows: Se
     if len(stating) != 1:
         return []
     ranked = [index.row_of[h.clause_id] for h in searched.top(DESCRIBED_DEPTH)]
-    return [r for r in ranked if index.clauses[r].doc_id == stating[0] and year_fits(index, r, q.section_years)]
+    return [
+        r for r in ranked if mask[r] and index.clauses[r].doc_id == stating[0] and year_fits(index, r, q.section_years)
+    ]
 
 
 def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
@@ -176,8 +180,7 @@ def _branches(question: str, terms: tuple[Term, ...], topics: bool) -> tuple[lis
 
 def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
     """Each row's evidence; a question that names an attachment (广东省2026年要办哪些民生实事) is answered by
-    all of it, as a problems / plans question by all of its section, and a figure question every word of which
-    names the document (…大督查…表扬了多少项…做法) by any clause of it: the figure asked picks the clause."""
+    all of it, as a problems / plans question by all of its section."""
     corpus = ev.corpus_of(index)
     idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
     out = []
@@ -191,7 +194,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
         title, attachment = document_scope(index, clause.doc_id), ev.attachment_name(index, row)
         names = bool(attachment) and not all(t.found_in(title) for t in q.terms)
         scope = title + attachment
-        answers = q.kind in ("problems", "plans", "figure") or (names and all(t.found_in(scope) for t in q.terms))
+        answers = q.kind in ("problems", "plans") or (names and all(t.found_in(scope) for t in q.terms))
         near = heading_about(q, clause.path[-1], about) if clause.path and narrow_heading(doc.doc_type, clause.path[-1]) else ""
         evidence = max(
             (ev.clause_evidence(terms, idf, corpus.texts[row], context, scope, q.years, doc.year, answers, near)

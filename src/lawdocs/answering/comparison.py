@@ -69,9 +69,12 @@ class Comparison:
     head: str = ""  # that opening, when it ends between two words, with the verb that follows it
 
 
+_PROVINCE_NAMES = re.compile("|".join(sorted(set(SHORT_PROVINCES.values()), key=len, reverse=True)))
+
+
 def _several_places(text: str) -> bool:
-    """Whether `text` names two provinces or more (京沪粤, 北京、上海)."""
-    return len(short_places(text)) > 1 or sum(name in text for name in set(SHORT_PROVINCES.values())) > 1
+    """Whether `text` names two provinces or more (京沪粤, 北京、上海; not 上海南浦大桥's 海南)."""
+    return len(short_places(text)) > 1 or len(set(_PROVINCE_NAMES.findall(text))) > 1
 
 
 def read_comparison(text: str) -> Comparison:

@@ -76,12 +76,12 @@ _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 # a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
-_DEADLINE_Q = re.compile(r"(?:什么时候|何时|哪一?年)(?:之|以)?前(?!往|去|来)")
+_DEADLINE_Q = re.compile(r"(?:什么时候|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
 _DEADLINE = re.compile(
     rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末)|(?:19|20)\d\d年)"
-    r"(?:前|以前|之前)(?!后)"  # 2010年前: before a year, which 哪一年之前 asks (not 2010年前后)
+    r"(?:前|以前|之前)(?!后|期|[一二两三四五六七八九十\d])"  # 2010年前 (not 2010年前后, 前期, 前三季度)
 )
 _TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
@@ -296,8 +296,12 @@ def figures_in(
                 score += 0.2
             if any(w in question and w in lead for w in _TOTALS):  # 累计建成…多少亩: …万亩、累计达到120.5万亩
                 score += TOTAL_ASKED
-            elif any(w in question for w in _TOTALS) and "其中" in sentence[: m.start()]:
-                score -= TOTAL_ASKED  # 一共有多少个: 26个指标…，其中15个…、9个…: the parts after 其中 are not the total
+            elif any(w in question for w in _TOTALS) and (part := sentence[: m.start()].rfind("其中")) >= 0:
+                # 一共有多少个: 26个指标…，其中15个…: a part after 其中 is not the total, unless a word asked names
+                # that part alone (…3万套，其中公租房1.2万套 for 公租房一共多少套)
+                whole, own_part = normalise_text(sentence[:part]), normalise_text(sentence[part : m.start()])
+                if not any(t.text in own_part and t.text not in whole for t in terms):
+                    score -= TOTAL_ASKED
             start_value = _FROM.search(sentence[: m.start()])
             if (
                 start_value

@@ -47,7 +47,7 @@ _DATE_Q = re.compile(  # 公布后多长时间内报送 asks for a time limit (a
 )
 _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)
-_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远|(?:什么时候|何时|哪一?年)(?:之|以)?前(?!往|去|来)")
+_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远|(?:什么时候|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
 # those, or a noun of quantity (数量, 比例, 金额 …)
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
@@ -130,11 +130,12 @@ _A_NOT_A = re.compile(r"(.)[不没]\1")  # 够不够, 会不会, 有没有: a ye
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
 _POINTER = re.compile(
     r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点块]"
-    r"|某(?:一|些)?[个项类种条部份件家]"  # 原有的某部法律: a placeholder for what a text names, not a word it states
+    # 原有的某部法律: a placeholder for what a text names, not a word it states (not 某部门, 某项目, 某条例)
+    r"|某(?:一|些)?(?:[个类种份件家]|项(?!目)|条(?![例款])|部(?![门委]))"
 )
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
-# 大督查结束后, 会议结束以后: when, after what the question names; 在什么期限内: when, asked (as 多久 is); neither
-# is what a text states
+# 大督查结束后, 会议结束以后: when, after what the question names; 在什么期限内: the dimension asked (a time), which
+# the clause states as a period (两个月内), not as the word 期限; neither is what a text states
 _AFTER_END = re.compile(r"结束(?:之|以)?后|(?<=在)什么期限(?:以)?内")  # 在什么期限内 asks a time, as 多久 does
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
 _COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
