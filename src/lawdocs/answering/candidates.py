@@ -121,7 +121,7 @@ def described_rows(
     """The search's ranking within the one document the question describes by what it states (2018年国办调整后的
     督查激励措施: most of its words across that document's title and clauses), when one does."""
     corpus = ev.corpus_of(index)
-    stating = stating_documents(index, q, rows, {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)})
+    stating = stating_documents(index, q, rows, corpus.term_idf(q.terms))
     if len(stating) != 1:
         return []
     ranked = [index.row_of[h.clause_id] for h in searched.top(DESCRIBED_DEPTH)]
@@ -182,7 +182,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     """Each row's evidence; a question that names an attachment (广东省2026年要办哪些民生实事) is answered by
     all of it, as a problems / plans question by all of its section."""
     corpus = ev.corpus_of(index)
-    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
+    idf = corpus.term_idf(q.terms)
     out = []
     about: dict[str, str] = {}
     topics = q.kind in ("measures", "plans", "problems") and not q.comparative

@@ -310,7 +310,7 @@ def comparison_rows(
     index: Index, q: Question, best: Sequence[tuple[int, float, list[str]]]
 ) -> list[ComparisonRow]:
     corpus = ev.corpus_of(index)
-    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
+    idf = corpus.term_idf(q.terms)
     rows = []
     for row, _, _ in best:
         clause = index.clauses[row]
@@ -337,7 +337,7 @@ def comparison_rows(
 def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> list[Figure]:
     """The figures the kept clauses state, best first (at most six): figure score, evidence, the year named."""
     corpus = ev.corpus_of(index)
-    idf = {w: corpus.idf(w) for t in q.terms for w in (t.text, *t.parts)}
+    idf = corpus.term_idf(q.terms)
     found = []
     for row, score, _ in kept:
         clause = index.clauses[row]

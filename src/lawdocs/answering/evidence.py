@@ -167,6 +167,10 @@ class Corpus:
         df = self.df(term)
         return math.log1p((self.n - df + 0.5) / (df + 0.5))
 
+    def term_idf(self, terms: Sequence[Term]) -> dict[str, float]:
+        """The idf of each term and of each of its parts."""
+        return {w: self.idf(w) for t in terms for w in (t.text, *t.parts)}
+
 
 _CORPORA: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int, int], Corpus]] = weakref.WeakKeyDictionary()
 

@@ -133,10 +133,10 @@ _POINTER = re.compile(
     # 原有的某部法律: a placeholder for what a text names, not a word it states (not 某部门, 某项目, 某条例)
     r"|某(?:一|些)?(?:[个类种份件家]|项(?!目)|条(?![例款])|部(?![门委]))"
 )
-# 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 # 大督查结束后, 会议结束以后: when, after what the question names; 在什么期限内: the dimension asked (a time), which
 # the clause states as a period (两个月内), not as the word 期限; neither is what a text states
-_AFTER_END = re.compile(r"结束(?:之|以)?后|(?<=在)什么期限(?:以)?内")  # 在什么期限内 asks a time, as 多久 does
+_WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)什么期限(?:以)?内")
+# 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
 _COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
 _PUNCT = re.compile(r"^[\W_]+$")
@@ -264,7 +264,7 @@ def content_terms(
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     q = _POINTER.sub(" ", q)
     q = _INTENDS.sub(" ", q)
-    q = _AFTER_END.sub(" ", q)
+    q = _WHEN_FRAME.sub(" ", q)
     keep = _KEEP_FOR.get(kind, frozenset())
     drop = _FRAME_FOR.get(kind, frozenset())
     words: list[str | None] = []  # None marks a dropped word (a break between runs of single characters)
