@@ -76,6 +76,7 @@ PARTS = {
     "holdout16": "ask_holdout16.jsonl",  # 75 more, written during the twelfth pass, kept unread to its end
     "holdout17": "ask_holdout17.jsonl",  # 75 more, written at the start of the thirteenth pass
     "holdout18": "ask_holdout18.jsonl",  # 75 more, written during the thirteenth pass, kept unread to its end
+    "holdout19": "ask_holdout19.jsonl",  # 75 more, written at the start of the fourteenth pass
 }
 
 
