@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lawdocs.answer import ask
@@ -1156,3 +1157,32 @@ def test_a_question_describing_one_document_by_what_it_states_cites_its_best_cla
     assert compose.NAMED_COVERAGE <= answer.cited[0].score < MIN_COVERAGE  # short of the collection's cut-off
     # words that no one document states most of describe none
     assert not ask(ix, "对河湖管理保护见成效的地方，有哪些航运补贴？").answered
+
+
+def test_the_model_vouches_for_its_clear_first_clause_of_a_named_document(
+    bundled_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lawdocs.answering import candidates
+
+    ix = Index.open(bundled_index)
+    # 建筑风格 is the question's word, 塑造新区风貌特色 the heading's: the lexical evidence stays below the named
+    # document's cut-off, the model ranks the clause first in the document by a clear margin
+    question = "雄安新区总体规划的批复对建筑风格和城市风貌有什么要求？"
+    answer = ask(ix, question)
+    assert [c.citation.rsplit("›", 1)[-1].strip() for c in answer.cited] == ["七、塑造新区风貌特色"]
+    q = analyse(question)
+    q.kind = "figure"  # a figure question is not rescued this way: a clause on the matter may state no amount
+    row = ix.row_of[answer.cited[0].clause_id]
+    mask = np.ones(len(ix.clauses), dtype=bool)
+    assert candidates.singled_out(ix, q, [(row, 0.2, [])], mask) == []
+    monkeypatch.setattr(candidates, "NAMED_DENSE", 1.01)
+    assert not ask(ix, question).answered
+
+
+def test_an_issuer_s_short_name_and_then_name_the_document_not_what_is_asked(bundled_index: Path) -> None:
+    assert not {"当时", "当年", "认为"} & {t.text for t in analyse("该意见认为当时当年有哪些突出问题？").terms}
+    ix = Index.open(bundled_index)
+    # 国办 is 国务院办公厅 of the title; the problems are stated in the notice's opening, which has no heading
+    answer = ask(ix, "国办2018年推进政务新媒体健康有序发展的意见指出，当时政务新媒体有哪些突出问题？")
+    assert answer.cited and answer.cited[0].text.startswith("政务新媒体是移动互联网时代")
+    assert "国办" not in answer.terms

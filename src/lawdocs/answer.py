@@ -99,6 +99,7 @@ from .answering.candidates import (  # noqa: E402
     reranked,
     score_rows,
     select,
+    singled_out,
     stating_documents,
 )
 from .answering.sections import covered_leads, covered_sections, elaborations, named_section  # noqa: E402
@@ -244,7 +245,7 @@ def ask(
             if scope.notice is not None:
                 # the words of the one notice named by its title say which document it is, not what is asked of it
                 title = ev.normalise_text(scope.notice)
-                q.terms = [t for t in q.terms if t.text not in title] or q.terms
+                q.terms = [t for t in q.terms if not t.found_in(title)] or q.terms
             if len(named) > 1:  # 北京、上海、广东的报告…: each place names its documents, no clause states all of them
                 q.terms = [t for t in q.terms if t.text not in scope.named] or q.terms
     if q.kind == "metadata":
@@ -321,7 +322,8 @@ def _answer(
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
-                    kept = compose.named_rescue(score_rows(index, q, ranked[:1]))
+                    top = score_rows(index, q, ranked[:1])
+                    kept = compose.named_rescue(top) or singled_out(index, q, top, mask)
                 elif not kept and (described := described_rows(index, q, searched, rows, mask)):
                     kept = compose.named_rescue(score_rows(index, q, described[:1]))
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
