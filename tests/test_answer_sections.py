@@ -1186,3 +1186,36 @@ def test_an_issuer_s_short_name_and_then_name_the_document_not_what_is_asked(bun
     answer = ask(ix, "国办2018年推进政务新媒体健康有序发展的意见指出，当时政务新媒体有哪些突出问题？")
     assert answer.cited and answer.cited[0].text.startswith("政务新媒体是移动互联网时代")
     assert "国办" not in answer.terms
+
+
+def test_a_paragraph_announcing_what_is_asked_brings_the_list_it_introduces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from lawdocs.answering import sections
+    from test_answer_collection import make_doc
+
+    texts = [
+        "政府工作中，我们要重点把握好3个方面：",
+        "一是聚焦经济建设这一中心工作。",
+        "以经济建设为中心是兴旺发达之要，要始终把经济工作抓在手上。",
+        "二是锚定高质量发展这一首要任务。",
+        "完整准确全面贯彻新发展理念，加快培育新质生产力。",
+        "三是践行为人民服务这一根本宗旨。",
+        "坚持人民至上，在发展中保障和改善民生。",
+        "各位代表，让我们奋力开创青山发展新局面！",
+    ]
+    doc = make_doc("2026年青山市政府工作报告", texts, region="青山市", doc_type="government_work_report")
+    for clause in doc.clauses:
+        if clause.text[1] == "是":
+            clause.kind, clause.article = "measure", clause.text[:2]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc])
+    question = "青山市今年的政府工作报告说，政府工作要重点把握好哪几个方面？"
+    cited = [c.text for c in ask(ix, question).cited]
+    assert cited == texts[:7]  # the three items with what each says, not the closing words
+    first = ix.row_of[doc.clauses[0].id]
+    assert sections._announced(ix, analyse("青山市在安全生产方面做了哪些工作？"), first) == []  # not what it announces
+    monkeypatch.setattr(sections, "_ANNOUNCES", re.compile(r"$^"))
+    assert ask(ix, question).cited[0].text == texts[0] and len(ask(ix, question).cited) == 1

@@ -339,7 +339,7 @@ def _answer(
                 per_statute = compose.FIGURE_STATUTE_CLAUSES if q.kind == "figure" else compose.STATUTE_CLAUSES
                 kept = referred(index, compose.limit_statutes(index, kept, q.text, dense, per_statute), passed)
                 if q.kind != "figure":
-                    kept = covered_sections(index, q, elaborations(index, covered_leads(index, q, kept), mask), mask)
+                    kept = covered_sections(index, q, elaborations(index, q, covered_leads(index, q, kept), mask), mask)
         if reranker is not None:
             kept = reranked(index, q, flt, mask, kept, reranker)
     if q.comparative and rows:  # every document that passes on its own, not only those near the best

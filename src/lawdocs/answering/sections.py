@@ -212,12 +212,13 @@ def _lead(text: str) -> str:
 
 
 def elaborations(
-    index: Index, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
+    index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
 ) -> list[tuple[int, float, list[str]]]:
     """`kept` with the rest of the subsection of a report measure that heads one (6、推进乡镇街道综合行政执法改革
-    工作。 over 一是…四是…) when that measure is what the answer is about: every clause `kept` cites in its
-    document is the measure or in its subsection. The subsection says how the measure was carried out; an answer
-    that gathers measures from all over a report (哪些措施涉及行政执法) is not about any one of them."""
+    工作。 over 一是…四是…) when that measure is what the answer is about: every clause `kept` cites in its document
+    is the measure or in its subsection. The subsection says how the measure was carried out; an answer that
+    gathers measures from all over a report (哪些措施涉及行政执法) is not about any one of them. A paragraph that
+    announces what the question asks for brings its list, whatever else is cited beside it (`_announced`)."""
     out = list(kept)
     seen = {r for r, _, _ in kept}
     by_doc: dict[str, set[int]] = {}  # what `kept` cites in each document
@@ -226,17 +227,46 @@ def elaborations(
     for row, score, _ in kept:
         clause = index.clauses[row]
         lead, depth = _lead(clause.text), len(clause.path)
-        if index.documents[clause.doc_id].doc_type in LAW_TYPES or len(lead) < 4:
+        if index.documents[clause.doc_id].doc_type in LAW_TYPES:
             continue
         below = [
             other
             for other in index.doc_rows.get(clause.doc_id, [])
-            if len(index.clauses[other].path) > depth
+            if len(lead) >= 4
+            and len(index.clauses[other].path) > depth
             and index.clauses[other].path[:depth] == clause.path
             and _heading_key(index.clauses[other].path[depth]) == lead
         ]
-        if below and by_doc[clause.doc_id] <= {row, *below}:
+        below = below if below and by_doc[clause.doc_id] <= {row, *below} else _announced(index, q, row)
+        if below:
             fresh = [r for r in below if r not in seen and mask[r]]
             seen.update(fresh)
             out += [(r, score, []) for r in fresh]
     return out
+
+
+_ANNOUNCES = re.compile(r"[：:]\s*$")
+_SENTENCES = re.compile(r"(?<=[。！？；])")
+_ORDINALS = "一二三四五六七八九十"
+
+
+def _announced(index: Index, q: Question, row: int) -> list[int]:
+    """The items a paragraph announces with a closing colon (…要重点把握好5个方面： over 一是…五是…, each with the
+    paragraph that follows it) when its last sentence states one of the question's terms (把握好, 发展目标; not
+    主要做了以下工作： for a question on 安全生产): the clauses after it in its section from 一是 on, in sequence,
+    up to the first paragraph that follows a paragraph. The answer is the list; the paragraph only introduces it."""
+    clause = index.clauses[row]
+    announcing = _SENTENCES.split(clause.text.rstrip())[-1]
+    if not _ANNOUNCES.search(clause.text) or not any(t.found_in(ev.normalise_text(announcing)) for t in q.terms):
+        return []
+    rows = index.doc_rows.get(clause.doc_id, [])
+    items: list[int] = []
+    for other in rows[rows.index(row) + 1 :]:
+        item = index.clauses[other]
+        count = sum(1 for r in items if index.clauses[r].article)
+        if item.path != clause.path or count >= len(_ORDINALS):
+            break
+        if item.article != f"{_ORDINALS[count]}是" and (not items or not index.clauses[items[-1]].article):
+            break
+        items.append(other)
+    return items if len([r for r in items if index.clauses[r].article]) >= 2 else []
