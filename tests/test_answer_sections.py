@@ -1219,3 +1219,10 @@ def test_a_paragraph_announcing_what_is_asked_brings_the_list_it_introduces(
     assert sections._announced(ix, analyse("青山市在安全生产方面做了哪些工作？"), first) == []  # not what it announces
     monkeypatch.setattr(sections, "_ANNOUNCES", re.compile(r"$^"))
     assert ask(ix, question).cited[0].text == texts[0] and len(ask(ix, question).cited) == 1
+
+
+def test_a_verb_asked_yes_or_no_is_the_verb_not_a_glued_word() -> None:
+    # 停不停止 asks whether to 停止: the segmenter would keep 够不够 whole, or glue 停 to the word before it
+    assert "赡养费" in (terms := [t.text for t in analyse("老人的赡养费给不给、够不够，谁说了算？").terms])
+    assert not any("不" in t for t in terms)
+    assert "停止" in [t.text for t in analyse("复核期间，原处理决定停不停止执行？哪些法律有规定？").terms]

@@ -262,6 +262,7 @@ def content_terms(
     q = _ARTICLE_Q.sub(" ", q)
     q = _COUNT.sub(" ", q)  # 多少件, and the verb reaching it (达到了多少, 提高到多少岁): what is asked, not content
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
+    q = _A_NOT_A.sub(r" \1", q)  # 处理决定停不停止执行: the verb asked about is 停止, not 决定停
     q = _POINTER.sub(" ", q)
     q = _INTENDS.sub(" ", q)
     q = _WHEN_FRAME.sub(" ", q)
