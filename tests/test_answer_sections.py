@@ -1226,3 +1226,12 @@ def test_a_verb_asked_yes_or_no_is_the_verb_not_a_glued_word() -> None:
     assert "赡养费" in (terms := [t.text for t in analyse("老人的赡养费给不给、够不够，谁说了算？").terms])
     assert not any("不" in t for t in terms)
     assert "停止" in [t.text for t in analyse("复核期间，原处理决定停不停止执行？哪些法律有规定？").terms]
+
+
+def test_the_enacting_body_a_law_directs_is_not_a_question_about_who_issued_it() -> None:
+    from lawdocs.answering.question import detect_kind
+
+    q = analyse("哪些法规要求制定机关对已经出台的规章开展清理？")
+    assert q.kind != "metadata" and "清理" in [t.text for t in q.terms]
+    assert "已经" not in [t.text for t in q.terms]
+    assert detect_kind("这份规定的制定机关是谁？") == ("metadata", ["issuers"])
