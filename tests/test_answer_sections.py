@@ -1235,3 +1235,12 @@ def test_the_enacting_body_a_law_directs_is_not_a_question_about_who_issued_it()
     assert q.kind != "metadata" and "清理" in [t.text for t in q.terms]
     assert "已经" not in [t.text for t in q.terms]
     assert detect_kind("这份规定的制定机关是谁？") == ("metadata", ["issuers"])
+
+
+def test_respectively_after_the_statutes_compares_them() -> None:
+    from lawdocs.answering.comparison import read_comparison
+
+    laws = read_comparison("行政机关能不能把行政许可委托给其他机关实施？相关法律法规分别怎么规定？")
+    assert laws.comparative and laws.across == "laws" and "law" in laws.types
+    assert read_comparison("这两部法律分别对委托实施作了什么规定？").types == frozenset({"law"})
+    assert not read_comparison("转制后在职职工的社会保险和离退休人员的医疗保障分别怎么安排？").comparative

@@ -77,17 +77,22 @@ def _several_places(text: str) -> bool:
     return len(short_places(text)) > 1 or len(set(_PROVINCE_NAMES.findall(text))) > 1
 
 
+# 分别 after the statutes that answer (…委托给别的机关去做？相关法律法规分别怎么规定？): each statute answers its part
+_LAWS_RESPECTIVELY = re.compile(r"(法律法规|法规规章|行政法规|法律|法规|条例)(?:中|里|上)?分别")
+
+
 def read_comparison(text: str) -> Comparison:
     """What the question `text` (folded) compares (see the module docstring)."""
-    if not (_COMPARATIVE_Q.search(text) or ("分别" in text and _several_places(text))):
+    respectively = _LAWS_RESPECTIVELY.search(text)
+    if not (_COMPARATIVE_Q.search(text) or ("分别" in text and _several_places(text)) or respectively):
         return Comparison()
     across: Literal["regions", "laws"] | None = None
     if _COMPARED_REGIONS.search(text):
         across = "regions"
-    elif _COMPARED_LAWS.search(text):
+    elif _COMPARED_LAWS.search(text) or respectively:
         across = "laws"
     head = _opening(text)
-    names = re.findall(_KINDS, head)
+    names = re.findall(_KINDS, head) or ([respectively.group(1)] if respectively and across == "laws" else [])
     types = frozenset(t for name in names for t in _KIND_TYPES.get(name, ()))
     if "文件" in names:  # 哪些法规和文件: any document, not only the statutes it also names
         types, across = frozenset(), None if across == "laws" else across
