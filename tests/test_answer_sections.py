@@ -1244,3 +1244,8 @@ def test_respectively_after_the_statutes_compares_them() -> None:
     assert laws.comparative and laws.across == "laws" and "law" in laws.types
     assert read_comparison("这两部法律分别对委托实施作了什么规定？").types == frozenset({"law"})
     assert not read_comparison("转制后在职职工的社会保险和离退休人员的医疗保障分别怎么安排？").comparative
+
+
+def test_a_bound_in_plain_words_and_a_verb_s_complement_frame_a_question() -> None:
+    terms = [t.text for t in analyse("社会团体要保留下来，起码得有多少资金？").terms]
+    assert "保留" in terms and "资金" in terms and not {"下来", "起码"} & set(terms)
