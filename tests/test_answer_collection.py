@@ -94,6 +94,9 @@ def test_places_and_laws_are_read_from_the_question() -> None:
     interpretation = "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释"
     asked = "根据最高人民法院关于适用行政诉讼法的解释，开发区管理机构作出的行政行为由谁作被告？"
     assert laws_in(asked, [interpretation, "中华人民共和国行政诉讼法"]) == ["最高人民法院关于适用行政诉讼法的解释"]
+    for court in ("最高法", "最高法院", "最高院"):  # the court's short names
+        shortened = asked.replace("最高人民法院", court)
+        assert laws_in(shortened, [interpretation, "中华人民共和国行政诉讼法"]) == ["最高人民法院关于适用行政诉讼法的解释"]
     # 在什么期限内 asks a time: it is no word a clause states
     assert not any("期限" in t.text for t in analyse("人民代表大会第一次会议应当在什么期限内召开？").terms)
 

@@ -140,9 +140,12 @@ def _about_law(question: str, title: str, law: str, run: int = 6) -> bool:
     return longest_run(question.replace(law, "|"), title.replace(law, "#")) >= run
 
 
+_SUPREME_COURT = re.compile(r"最高(?:法院?|院)(?=关于)")  # 最高法关于适用行政诉讼法的解释: the court's short name
+
+
 def laws_in(question: str, titles: list[str]) -> list[str]:
     """Law names in the question (longest first match, not overlapping), among `titles` and the known names."""
-    text = normalise_text(question).replace("中华人民共和国", "")
+    text = _SUPREME_COURT.sub("最高人民法院", normalise_text(question).replace("中华人民共和国", ""))
     names = {t for t in (title_key(x) for x in titles) if _STATUTE_END.search(t)} | law_names()
     taken = [False] * len(text)
     out: list[tuple[int, str]] = []
