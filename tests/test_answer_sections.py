@@ -1249,3 +1249,21 @@ def test_respectively_after_the_statutes_compares_them() -> None:
 def test_a_bound_in_plain_words_and_a_verb_s_complement_frame_a_question() -> None:
     terms = [t.text for t in analyse("社会团体要保留下来，起码得有多少资金？").terms]
     assert "保留" in terms and "资金" in terms and not {"下来", "起码"} & set(terms)
+
+
+def test_each_statute_of_a_comparison_may_answer_for_one_topic_the_question_lists(tmp_path: Path) -> None:
+    from test_answer_collection import make_doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    articles = {
+        "甲法": "书写起诉状确有困难的，可以口头提起行政诉讼，由人民法院记入笔录。",
+        "乙法": "申请人书写申请书确有困难的，也可以口头申请行政复议。",
+        "丙法": "赔偿请求人书写申请书确有困难的，也可以口头申请国家赔偿。",
+        "丁法": "本法自公布之日起施行，原有规定同时废止。",
+    }
+    for name, text in articles.items():
+        doc = make_doc(name, [text], region=None, doc_type="law")
+        doc.clauses[0].article = "第一条"
+        ix.add_documents([doc])
+    answer = ask(ix, "书写确有困难的，在提起行政诉讼、申请行政复议、申请国家赔偿时，哪些法律允许口头提出？")
+    assert sorted(r.title for r in answer.comparison or []) == ["丙法", "乙法", "甲法"]

@@ -201,7 +201,8 @@ def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int
 @lru_cache(maxsize=64)
 def _branches(question: str, terms: tuple[Term, ...], topics: bool) -> tuple[list[Term], ...]:
     """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, and for a measures
-    question each topic it lists (…主体地位、加大…投入). Read once per question, not once per scoring."""
+    question or a comparison each topic it lists (…主体地位、加大…投入; 起诉、申请行政复议…时可以口头提出: each
+    statute answers for its own). Read once per question, not once per scoring."""
     branches = either_branches(fold(question), list(terms))
     if topics:
         branches += topic_branches(fold(question), list(terms))
@@ -215,7 +216,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     idf = corpus.term_idf(q.terms)
     out = []
     about: dict[str, str] = {}
-    topics = q.kind in ("measures", "plans", "problems") and not q.comparative
+    topics = q.comparative or q.kind in ("measures", "plans", "problems")
     branches = _branches(q.text, tuple(q.terms), topics)
     for row in rows:
         clause = index.clauses[row]
