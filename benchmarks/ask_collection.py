@@ -77,6 +77,7 @@ PARTS = {
     "holdout17": "ask_holdout17.jsonl",  # 75 more, written at the start of the thirteenth pass
     "holdout18": "ask_holdout18.jsonl",  # 75 more, written during the thirteenth pass, kept unread to its end
     "holdout19": "ask_holdout19.jsonl",  # 75 more, written at the start of the fourteenth pass
+    "holdout20": "ask_holdout20.jsonl",  # 75 more, written during the fourteenth pass, kept unread to its end
 }
 
 
