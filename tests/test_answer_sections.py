@@ -1221,6 +1221,24 @@ def test_a_paragraph_announcing_what_is_asked_brings_the_list_it_introduces(
     assert ask(ix, question).cited[0].text == texts[0] and len(ask(ix, question).cited) == 1
 
 
+def test_an_announced_list_of_one_clause_items_ends_with_its_last_item(tmp_path: Path) -> None:
+    from lawdocs.answering import sections
+    from lawdocs.answering.wording import chinese_numeral
+    from test_answer_collection import make_doc
+
+    items = [f"{chinese_numeral(n)}是推进第{n}项重点任务。" for n in range(1, 13)]
+    texts = ["《纲要》具体部署了12项任务举措：", *items, "围绕上述任务，设置了29项主要指标。", "《纲要》明确了发展目标："]
+    doc = make_doc("2026年青山市政府工作报告", texts, region="青山市", doc_type="government_work_report")
+    for clause in doc.clauses:
+        if "是推进" in clause.text:
+            clause.kind, clause.article = "measure", clause.text.split("推进")[0]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc])
+    rows = [ix.row_of[c.id] for c in doc.clauses]
+    listed = sections._announced(ix, analyse("《纲要》部署了哪些任务举措？"), rows[0])
+    assert listed == rows[1:13]  # 十一是, 十二是 too; not the paragraph after the last item
+
+
 def test_a_verb_asked_yes_or_no_is_the_verb_not_a_glued_word() -> None:
     # 停不停止 asks whether to 停止: the segmenter would keep 够不够 whole, or glue 停 to the word before it
     assert "赡养费" in (terms := [t.text for t in analyse("老人的赡养费给不给、够不够，谁说了算？").terms])
@@ -1235,6 +1253,9 @@ def test_the_enacting_body_a_law_directs_is_not_a_question_about_who_issued_it()
     assert q.kind != "metadata" and "清理" in [t.text for t in q.terms]
     assert "已经" not in [t.text for t in q.terms]
     assert detect_kind("这份规定的制定机关是谁？") == ("metadata", ["issuers"])
+    for directed in ("哪些法规要求有关制定机关开展清理？", "哪些法规要求发文机关对规范性文件开展清理？"):
+        assert detect_kind(directed)[0] != "metadata"
+    assert detect_kind("这份通知的发文机关是哪个？") == ("metadata", ["issuers"])
 
 
 def test_respectively_after_the_statutes_compares_them() -> None:
@@ -1244,6 +1265,7 @@ def test_respectively_after_the_statutes_compares_them() -> None:
     assert laws.comparative and laws.across == "laws" and "law" in laws.types
     assert read_comparison("这两部法律分别对委托实施作了什么规定？").types == frozenset({"law"})
     assert not read_comparison("转制后在职职工的社会保险和离退休人员的医疗保障分别怎么安排？").comparative
+    assert not read_comparison("房屋征收与补偿条例分别对征收部门和被征收人规定了什么？").comparative  # one statute
 
 
 def test_a_bound_in_plain_words_and_a_verb_s_complement_frame_a_question() -> None:
@@ -1265,5 +1287,8 @@ def test_each_statute_of_a_comparison_may_answer_for_one_topic_the_question_list
         doc = make_doc(name, [text], region=None, doc_type="law")
         doc.clauses[0].article = "第一条"
         ix.add_documents([doc])
-    answer = ask(ix, "书写确有困难的，在提起行政诉讼、申请行政复议、申请国家赔偿时，哪些法律允许口头提出？")
+    answer = ask(ix, "书写确有困难的，比如提起行政诉讼、申请行政复议、申请国家赔偿时，哪些法律允许口头提出？")
     assert sorted(r.title for r in answer.comparison or []) == ["丙法", "乙法", "甲法"]
+    # asking for all of them, not one of them: no statute says all three
+    both = ask(ix, "书写确有困难的，哪些法律对提起行政诉讼、申请行政复议和申请国家赔偿都允许口头提出？")
+    assert not both.comparison or len(both.comparison) < 3

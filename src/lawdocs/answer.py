@@ -245,7 +245,7 @@ def ask(
             if scope.notice is not None:
                 # the words of the one notice named by its title say which document it is, not what is asked of it
                 title = ev.normalise_text(scope.notice)
-                q.terms = [t for t in q.terms if not t.found_in(title)] or q.terms
+                q.terms = [t for t in q.terms if not t.named_in(title)] or q.terms
             if len(named) > 1:  # 北京、上海、广东的报告…: each place names its documents, no clause states all of them
                 q.terms = [t for t in q.terms if t.text not in scope.named] or q.terms
     if q.kind == "metadata":

@@ -137,18 +137,17 @@ NAMED_DENSE_MARGIN = 0.03  # … when that clause is ahead of the document's nex
 def singled_out(
     index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
 ) -> list[tuple[int, float, list[str]]]:
-    """The first of `hits` (the hybrid's ranking within the one document a measures question names) when the
+    """The first of `hits` (the hybrid's ranking within the one document a measures question, or one of no
+    particular kind, names) when the
     default model ranks it first among that document's clauses of the year asked too, with a similarity of at
     least ``NAMED_DENSE`` and ahead of the next by ``NAMED_DENSE_MARGIN``: a paraphrase (城市风貌和建筑风格 for
     塑造新区风貌特色) that the lexical evidence keeps below ``compose.NAMED_COVERAGE``. Over the twenty-one parts
     of `corpora/questions` the named rescue refused, this cites five right clauses and no out-of-scope question: a
     topic the named document does not treat has its closest clauses close together (margins up to 0.01 at 0.80 or
     more), and figure questions are left out (a report's clause about 育儿补贴 that states no amount: 0.83, 0.09)."""
-    from ..embedding.legal import LEGAL_MODEL_NAME
+    from .compose import default_model  # compose builds on this module
 
-    if not hits or q.kind not in ("measures", "other") or len(index.dense) != len(index):
-        return []
-    if not (index.manifest and index.manifest.model_name == LEGAL_MODEL_NAME):
+    if not hits or q.kind not in ("measures", "other") or len(index.dense) != len(index) or not default_model(index):
         return []
     doc_id = index.clauses[hits[0][0]].doc_id
     rows = [r for r in index.doc_rows.get(doc_id, []) if mask[r] and year_fits(index, r, q.section_years)]
@@ -198,6 +197,9 @@ def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int
     return [(row, e.coverage, e.matched) for row, e in _evidence(index, q, rows)]
 
 
+_OFFERS = re.compile(r"或|包括|比如|例如|诸如")
+
+
 @lru_cache(maxsize=64)
 def _branches(question: str, terms: tuple[Term, ...], topics: bool) -> tuple[list[Term], ...]:
     """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, and for a measures
@@ -216,7 +218,9 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     idf = corpus.term_idf(q.terms)
     out = []
     about: dict[str, str] = {}
-    topics = q.comparative or q.kind in ("measures", "plans", "problems")
+    # a comparison offering alternatives or examples (起诉、申请行政复议或者申请国家赔偿时; 包括紧密型医联体、城市医疗
+    # 集团…): each document may answer for one; one asking for several things (提到了低空经济和人工智能产业) needs all
+    topics = bool(_OFFERS.search(q.text)) if q.comparative else q.kind in ("measures", "plans", "problems")
     branches = _branches(q.text, tuple(q.terms), topics)
     for row in rows:
         clause = index.clauses[row]

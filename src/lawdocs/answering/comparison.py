@@ -78,7 +78,9 @@ def _several_places(text: str) -> bool:
 
 
 # 分别 after the statutes that answer (…委托给别的机关去做？相关法律法规分别怎么规定？): each statute answers its part
-_LAWS_RESPECTIVELY = re.compile(r"(法律法规|法规规章|行政法规|法律|法规|条例)(?:中|里|上)?分别")
+_LAWS_RESPECTIVELY = re.compile(
+    r"(?:相关|有关|这些|这几部|各|[两三四五六七八九几]部|不同)的?(法律法规|法规规章|行政法规|法律|法规|条例)(?:中|里|上)?分别"
+)
 
 
 def read_comparison(text: str) -> Comparison:

@@ -37,9 +37,7 @@ MetaField = Literal["issuers", "date", "number"]
 
 _ISSUER_Q = re.compile(
     r"(谁|(哪个|哪些|哪家|什么|何)(机关|部门|单位|机构|政府|人))的?.{0,10}(发布|印发|制定|出台|颁布|签发|发文|公布|作出|撰写|起草|出具)"
-    # not 制定机关不报送…, nor the 制定机关 a law directs (要求制定机关…开展清理)
-    r"|(?<!要求)(?<!责令)(?<!督促)(?<![由向对让])(发布|印发|制定|出台|颁布|签发|发文|公布)(机关|单位|部门|主体|者)"
-    r"(?!.{0,2}(不|未|应|违反|没有))"
+    r"|(发布|印发|制定|出台|颁布|签发|发文|公布)(机关|单位|部门|主体|者)(?!.{0,2}(不|未|应|违反|没有))"  # not 制定机关不报送…
     r"|发文机关|落款|署名"
 )
 _DATE_Q = re.compile(  # 公布后多长时间内报送 asks for a time limit (a figure), not the date of the document
@@ -48,6 +46,8 @@ _DATE_Q = re.compile(  # 公布后多长时间内报送 asks for a time limit (a
     r"|成文日期|发布日期|落款日期"
 )
 _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
+# the enacting body a text directs (要求有关制定机关…开展清理, 由发文机关负责解释): an actor, not who issued it
+_DIRECTED = re.compile(r"(要求|责令|督促|由|向|对|让)[^，,。？?]{0,6}(制定|发布|发文|印发)(机关|单位|部门)")
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)
 _HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远|(?:什么时候|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
 # those, or a noun of quantity (数量, 比例, 金额 …)
@@ -78,7 +78,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 今年 去年 本年度 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 这些 那些 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    指出 承认 坦言 谈到 讲到 说到 强调 认为 当时 当年 那时 那份 已经 曾经 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
+    指出 承认 坦言 谈到 讲到 说到 强调 认为 当时 当年 那时 那份 已经 曾经 比如 例如 诸如 譬如 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
     或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 多高 多远 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 起码 最起码 下来 起来 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
     """.split()
 )
@@ -158,6 +158,10 @@ class Term:
         """Whether `text` (normalised) states the term or the full name it abbreviates."""
         return self.text in text or any(a in text for a in self.alts)
 
+    def named_in(self, text: str) -> bool:
+        """Whether `text` states the term or its full name, not an alternative the question offers beside it."""
+        return self.text in text or any(a in text for a in alternatives(self.text))
+
     @property
     def weight(self) -> float:
         """Multiplier of the term's idf: generic verbs count less."""
@@ -206,7 +210,7 @@ def _asks_figure(q: str) -> bool:
 def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
     q = fold(question)
     fields: list[MetaField] = []
-    if _ISSUER_Q.search(q):
+    if _ISSUER_Q.search(_DIRECTED.sub(" ", q)):
         fields.append("issuers")
     if _DATE_Q.search(q):
         fields.append("date")

@@ -13,6 +13,7 @@ from ..parsing.reports import DECIMAL_NUMBER
 from . import evidence as ev
 from .comparison import LAW_TYPES
 from .question import Question
+from .wording import chinese_numeral
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -247,26 +248,32 @@ def elaborations(
 
 _ANNOUNCES = re.compile(r"[：:]\s*$")
 _SENTENCES = re.compile(r"(?<=[。！？；])")
-_ORDINALS = "一二三四五六七八九十"
 
 
 def _announced(index: Index, q: Question, row: int) -> list[int]:
-    """The items a paragraph announces with a closing colon (…要重点把握好5个方面： over 一是…五是…, each with the
-    paragraph that follows it) when its last sentence states one of the question's terms (把握好, 发展目标; not
-    主要做了以下工作： for a question on 安全生产): the clauses after it in its section from 一是 on, in sequence,
-    up to the first paragraph that follows a paragraph. The answer is the list; the paragraph only introduces it."""
+    """The items a paragraph announces with a closing colon (…要重点把握好5个方面： over 一是…五是…) when its last
+    sentence states one of the question's terms (把握好, 发展目标; not 主要做了以下工作： for a question on 安全生产):
+    the clauses after it in its section from 一是 on, numbered in sequence. When 一是 is followed by a paragraph of
+    its own, so is every item, and the list ends after the last item's paragraph; a paragraph that announces
+    another list (…明确了今后五年的发展目标：) ends it too. The answer is the list; the paragraph introduces it."""
     clause = index.clauses[row]
     announcing = _SENTENCES.split(clause.text.rstrip())[-1]
     if not _ANNOUNCES.search(clause.text) or not any(t.found_in(ev.normalise_text(announcing)) for t in q.terms):
         return []
     rows = index.doc_rows.get(clause.doc_id, [])
     items: list[int] = []
+    count, paragraphs = 0, None  # items so far; whether each has a paragraph of its own (what follows 一是 says)
     for other in rows[rows.index(row) + 1 :]:
         item = index.clauses[other]
-        count = sum(1 for r in items if index.clauses[r].article)
-        if item.path != clause.path or count >= len(_ORDINALS):
+        if item.path != clause.path:
             break
-        if item.article != f"{_ORDINALS[count]}是" and (not items or not index.clauses[items[-1]].article):
-            break
+        if item.article == f"{chinese_numeral(count + 1)}是":
+            count += 1
+            paragraphs = False if count == 2 and paragraphs is None else paragraphs
+        else:
+            after_item = bool(items) and index.clauses[items[-1]].article is not None
+            paragraphs = count == 1 if paragraphs is None else paragraphs
+            if not (after_item and paragraphs) or _ANNOUNCES.search(item.text):
+                break
         items.append(other)
-    return items if len([r for r in items if index.clauses[r].article]) >= 2 else []
+    return items if count >= 2 else []

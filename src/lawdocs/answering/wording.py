@@ -132,7 +132,7 @@ _COUNTED = re.compile(r"(?<![第\d零〇一二两三四五六七八九十百])(\
 _DIGITS = "零一二三四五六七八九"
 
 
-def _chinese(n: int) -> str:
+def chinese_numeral(n: int) -> str:
     """1 → 一, 30 → 三十, 15 → 十五, 105 → 一百零五 (below 1000)."""
     hundreds, tens, ones = n // 100, n // 10 % 10, n % 10
     head = _DIGITS[hundreds] + "百" if hundreds else ""
@@ -154,7 +154,7 @@ def _other_numerals(word: str) -> tuple[str, ...]:
     value = int(number) if number.isdigit() else to_int(number)
     if not value or value >= 1000:
         return ()
-    other = _chinese(value) if number.isdigit() else str(value)
+    other = chinese_numeral(value) if number.isdigit() else str(value)
     return (word[: m.start(1)] + other + word[m.end(1) :],)
 
 
