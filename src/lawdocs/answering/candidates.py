@@ -145,8 +145,6 @@ def singled_out(
     of `corpora/questions` the named rescue refused, this cites five right clauses and no out-of-scope question: a
     topic the named document does not treat has its closest clauses close together (margins up to 0.01 at 0.80 or
     more), and figure questions are left out (a report's clause about 育儿补贴 that states no amount: 0.83, 0.09)."""
-    from .compose import default_model  # compose builds on this module
-
     if not hits or q.kind not in ("measures", "other") or len(index.dense) != len(index) or not default_model(index):
         return []
     doc_id = index.clauses[hits[0][0]].doc_id
@@ -185,6 +183,14 @@ def _dense_relative(index: Index, q: Question, rows: Sequence[int]) -> list[floa
     if best <= 0:
         return [None] * len(rows)
     return [float(d) / best for d in dense]
+
+
+def default_model(index: Index) -> bool:
+    """Whether `index` was built with the default model (the one the similarity thresholds were set with:
+    ``compose.LAY_DENSE``, ``NAMED_DENSE``)."""
+    from ..embedding.legal import LEGAL_MODEL_NAME
+
+    return bool(index.manifest and index.manifest.model_name == LEGAL_MODEL_NAME)
 
 
 def document_scope(index: Index, doc_id: str) -> str:

@@ -81,7 +81,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from . import evidence as ev
-from .candidates import document_scope
+from .candidates import default_model, document_scope
 from .comparison import LAW_TYPES
 from .figures import figures_in
 from .grouping import citation_of
@@ -131,13 +131,6 @@ def legal_rank(index: Index, doc_id: str) -> int:
 def in_statute(index: Index, row: int) -> bool:
     """Whether the clause in `row` belongs to a law, regulation, rule or judicial interpretation."""
     return index.documents[index.clauses[row].doc_id].doc_type in LAW_TYPES
-
-
-def default_model(index: Index) -> bool:
-    """Whether `index` was built with the default model (the one ``LAY_DENSE`` was calibrated with)."""
-    from ..embedding.legal import LEGAL_MODEL_NAME
-
-    return bool(index.manifest and index.manifest.model_name == LEGAL_MODEL_NAME)
 
 
 def named_rescue(hits: Sequence[tuple[int, float, list[str]]]) -> list[tuple[int, float, list[str]]]:
