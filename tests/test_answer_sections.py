@@ -1292,3 +1292,15 @@ def test_each_statute_of_a_comparison_may_answer_for_one_topic_the_question_list
     # asking for all of them, not one of them: no statute says all three
     both = ask(ix, "书写确有困难的，哪些法律对提起行政诉讼、申请行政复议和申请国家赔偿都允许口头提出？")
     assert not both.comparison or len(both.comparison) < 3
+
+
+def test_a_place_no_document_is_of_is_asked_about_in_the_national_document_the_question_describes(
+    bundled_index: Path,
+) -> None:
+    ix = Index.open(bundled_index)
+    answer = ask(ix, "第五次国务院大督查表扬过的经验中，广州越秀区开办企业最快多长时间能办完？")
+    assert answer.answered and "越秀区" in answer.cited[0].text
+    assert answer.cited[0].citation.startswith("国务院办公厅关于对国务院第五次大督查发现的典型经验做法给予表扬的通报")
+    # a question about the place itself is still about a place the collection holds no document of
+    missing = ask(ix, "杭州市出台了哪些支持数字经济发展的措施？")
+    assert not missing.answered and "杭州" in (missing.reason or "")

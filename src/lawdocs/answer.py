@@ -93,6 +93,7 @@ from .answering.candidates import (  # noqa: E402
     _role_rows,
     candidate_rows,
     described_rows,
+    described_speaking_of,
     document_scope,
     referred,
     referring,
@@ -221,6 +222,8 @@ def ask(
         q.years = [y + shift for y in q.years]  # 2026年政府工作报告回顾去年…: the report chose, 2025 is asked
     elif q.years and years.dates_report_only(folded):
         q.dated_report = True  # 广东省2026年政府工作报告回顾…: any section of that report answers
+    if scope.absent and (described := described_speaking_of(index, q, scope.absent, flt)):
+        scope.missing, scope.docs = None, {described}  # 广州越秀区 of a national notice the question describes
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
         return Answer(

@@ -115,6 +115,19 @@ def stating_documents(index: Index, q: Question, rows: Sequence[int], idf: Mappi
     return [d for d, share in shares.items() if share == best][:5] if best >= DOCUMENT_SHARE else []
 
 
+def described_speaking_of(index: Index, q: Question, places: Sequence[str], flt: Filters) -> str | None:
+    """The one national document the question describes by what it states (`stating_documents` over the search's
+    top ``DESCRIBED_DEPTH``) when it speaks of `places`, which no document is of (第五次国务院大督查表扬的做法里，
+    广州越秀区…: the notice praises 广州市越秀区): the question is about it, not about a place outside the
+    collection."""
+    rows = [index.row_of[h.clause_id] for h in QuestionSearch(index, q.text, flt).top(DESCRIBED_DEPTH)]
+    stating = stating_documents(index, q, rows, ev.corpus_of(index).term_idf(q.terms))
+    if len(stating) != 1 or index.documents[stating[0]].region:
+        return None
+    text = "".join(ev.corpus_of(index).texts[r] for r in index.doc_rows.get(stating[0], []))
+    return stating[0] if all(ev.normalise_text(p) in text for p in places) else None
+
+
 def described_rows(
     index: Index, q: Question, searched: QuestionSearch, rows: Sequence[int], mask: np.ndarray
 ) -> list[int]:

@@ -184,6 +184,7 @@ class Scope:
     named: list[str] = field(default_factory=list)  # what the question named, for the record
     laws: list[str] = field(default_factory=list)  # held law documents named
     notice: str | None = None  # the title of the one notice named by its title, which scopes the question
+    absent: list[str] = field(default_factory=list)  # the places named that no document is of (with `missing`)
 
 
 def _region_docs(index: Index, place: str) -> set[str]:
@@ -346,7 +347,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
         chosen &= typed
     elif region_docs is not None and (region_docs or (chosen == all_docs and not notice_docs)):
         if not region_docs:  # unless a document named speaks of the place (国发〔2018〕38号…郑州): its subject
-            scope.missing = f"the collection has no document of {'、'.join(places)}"
+            scope.missing, scope.absent = f"the collection has no document of {'、'.join(places)}", places
             scope.closest = sorted({doc.region for doc in index.documents.values() if doc.region})[:6]
             return scope
         dated = region_docs
