@@ -1304,3 +1304,25 @@ def test_a_place_no_document_is_of_is_asked_about_in_the_national_document_the_q
     # a question about the place itself is still about a place the collection holds no document of
     missing = ask(ix, "杭州市出台了哪些支持数字经济发展的措施？")
     assert not missing.answered and "杭州" in (missing.reason or "")
+
+
+def test_how_long_a_time_limit_asks_and_a_pointer_to_the_subject_are_not_content() -> None:
+    assert not any("期限" in t.text for t in analyse("不能当场告知的，应当在多长期限内书面告知？").terms)
+    assert not {"逐条", "说说"} & {t.text for t in analyse("纲要草案的任务举措有哪些？请逐条说说。").terms}
+    problems = {t.text for t in analyse("该指导意见认为，当时这个领域存在哪些突出问题？").terms}
+    assert not {"领域", "突出"} & problems
+
+
+def test_a_notice_s_opening_that_states_problems_answers_a_problems_question(
+    bundled_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from lawdocs.answering import candidates
+
+    ix = Index.open(bundled_index)
+    question = "国务院关于农业机械化和农机装备产业转型升级的指导意见里，当时存在哪些突出问题？"
+    opening = "农业机械化和农机装备是转变农业发展方式"
+    assert any(c.text.startswith(opening) for c in ask(ix, question).cited)
+    monkeypatch.setattr(candidates, "_ADMITS", re.compile(r"$^"))
+    assert not any(c.text.startswith(opening) for c in ask(ix, question).cited)

@@ -78,7 +78,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 今年 去年 本年度 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 这些 那些 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    指出 承认 坦言 谈到 讲到 说到 强调 认为 当时 当年 那时 那份 已经 曾经 比如 例如 诸如 譬如 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
+    指出 承认 坦言 谈到 讲到 说到 强调 认为 当时 当年 那时 那份 已经 曾经 比如 例如 诸如 譬如 逐条 逐项 逐一 说说 讲讲 谈谈 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
     或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 多高 多远 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 起码 最起码 下来 起来 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
     """.split()
 )
@@ -120,7 +120,7 @@ _KEEP_FOR: dict[str, frozenset[str]] = {
 # Words that frame in one kind only: a report admits its problems after its review (在肯定成绩的同时，我们也清醒认识到，
 # …面临不少困难和挑战), and a problems question echoing those words asks for the problems, not about the words.
 _FRAME_FOR: dict[str, frozenset[str]] = {
-    "problems": frozenset("回顾 成绩 成效 总结 肯定 同时 清醒 认识 认识到 清醒认识 看到 面临 挑战 矛盾".split()),
+    "problems": frozenset("回顾 成绩 成效 总结 肯定 同时 清醒 认识 认识到 清醒认识 看到 面临 挑战 矛盾 突出".split()),
 }
 _CITES = re.compile(r"(?:法|法典|条例|办法|规则|细则|决定|解释)规定")  # a statute's name, then what it says
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:年度?|\b|$)")
@@ -132,12 +132,13 @@ _A_NOT_A = re.compile(r"(.)[不没]\1")  # 够不够, 会不会, 有没有: a ye
 # 这三项制度, 上述两类: a pointer back to what the question listed, not a word a clause would state
 _POINTER = re.compile(
     r"(?:这|那|上述|前述|以上)[一两二三四五六七八九十几]+[个项类种条部份件点块]"
+    r"|(?:这|那)(?:个|一)(?:领域|行业|方面|产业|地方)"  # 当时这个领域存在哪些问题: the subject named before
     # 原有的某部法律: a placeholder for what a text names, not a word it states (not 某部门, 某项目, 某条例)
     r"|某(?:一|些)?(?:[个类种份件家]|项(?!目)|条(?![例款])|部(?![门委]))"
 )
 # 大督查结束后, 会议结束以后: when, after what the question names; 在什么期限内: the dimension asked (a time), which
 # the clause states as a period (两个月内), not as the word 期限; neither is what a text states
-_WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)什么期限(?:以)?内")
+_WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)(?:什么|多长|多久的?)期限(?:以)?内")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
 _COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
