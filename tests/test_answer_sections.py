@@ -1326,3 +1326,10 @@ def test_a_notice_s_opening_that_states_problems_answers_a_problems_question(
     assert any(c.text.startswith(opening) for c in ask(ix, question).cited)
     monkeypatch.setattr(candidates, "_ADMITS", re.compile(r"$^"))
     assert not any(c.text.startswith(opening) for c in ask(ix, question).cited)
+
+
+def test_provincial_level_governments_are_not_a_comparison_of_provinces() -> None:
+    from lawdocs.answering.comparison import read_comparison
+
+    assert not read_comparison("这份意见对海关总署和各省级人民政府分别提了什么要求？").comparative
+    assert read_comparison("各省提出了哪些稳就业的措施？").across == "regions"

@@ -17,7 +17,7 @@ from .wording import SHORT_PROVINCES, short_places
 _COMPARATIVE_Q = re.compile(
     r"哪些(省份|省区|省市|省|地区|地方|城市|市|区县|县区|部门|单位|法规|法律|文件|条例|规章|规定|报告|政府|机关"
     r"|行政法规|司法解释|部门规章)"
-    r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)|比较|对比|相比|异同"
+    r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)(?!级)|比较|对比|相比|异同"  # not 各省级人民政府
     rf"|[{''.join(SHORT_PROVINCES)}]{{2,6}}[两三四五六七八九十几]?地.{{0,30}}哪些"  # 京沪粤三地的报告里，哪些提到…
 )
 # Words that name what is compared, not content (哪些法规规定了… is not about 法规).
@@ -27,7 +27,7 @@ COMPARED_WORDS = frozenset(
 )
 # What a comparison is across: regions (哪些省份, 各地) or laws and regulations (哪些法规).
 _COMPARED_REGIONS = re.compile(
-    r"哪些(省份|省区|省市|省|地区|地方(?!性)|城市|市|区县|县区)|哪几(个)?(省|地|市)|各(地|省|市|区|地区|省份|城市)"
+    r"哪些(省份|省区|省市|省|地区|地方(?!性)|城市|市|区县|县区)|哪几(个)?(省|地|市)|各(地|省|市|区|地区|省份|城市)(?!级)"
 )
 _COMPARED_LAWS = re.compile(r"哪些(地方性法规|行政法规|司法解释|部门规章|法规|法律|条例|规章)|哪几(个|部)?(法|条例)")
 # The documents a comparison is across, as the question opens (哪些法规和国务院文件…, 哪些地方的政府工作报告或
