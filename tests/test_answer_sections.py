@@ -1334,3 +1334,16 @@ def test_provincial_level_governments_are_not_a_comparison_of_provinces() -> Non
 
     assert not read_comparison("这份意见对海关总署和各省级人民政府分别提了什么要求？").comparative
     assert read_comparison("各省提出了哪些稳就业的措施？").across == "regions"
+
+
+def test_a_notice_whose_title_names_the_year_is_about_it_in_every_clause(tmp_path: Path) -> None:
+    from test_answer_collection import make_doc
+
+    texts = ["一、元旦：2018年12月30日至2019年1月1日放假调休，共3天。", "二、春节：2月4日至10日放假调休，共7天。"]
+    doc = make_doc("国务院办公厅关于2019年部分节假日安排的通知", texts, region=None, doc_type="notice", year=2018)
+    for clause in doc.clauses:
+        clause.path = []  # issued in 2018, about 2019: only the title says so
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc])
+    answer = ask(ix, "2019年春节放假调休一共放几天？")
+    assert answer.figure is not None and answer.figure.value == "共7天"

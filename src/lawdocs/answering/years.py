@@ -57,7 +57,8 @@ def year_fits(index: Index, row: int, years: Sequence[int]) -> bool:
     doc = index.documents[clause.doc_id]
     # a report's 下一步工作打算 is about the year after the one it reports on (湘桥区…2021年工作打算)
     ahead = 1 if clause.role == "plans" and isinstance(doc.year, int) else 0
-    return any(doc.year in (y, y - ahead) or f"{y}年" in clause.text for y in years)
+    # a document whose title names the year (关于2019年部分节假日安排的通知, issued in 2018) is about it throughout
+    return any(doc.year in (y, y - ahead) or f"{y}年" in clause.text or f"{y}年" in doc.title for y in years)
 
 
 def names_year(index: Index, row: int, years: Sequence[int]) -> bool:
