@@ -120,11 +120,12 @@ def described_speaking_of(index: Index, q: Question, places: Sequence[str], flt:
     top ``DESCRIBED_DEPTH``) when it speaks of `places`, which no document is of (第五次国务院大督查表扬的做法里，
     广州越秀区…: the notice praises 广州市越秀区): the question is about it, not about a place outside the
     collection."""
+    corpus = ev.corpus_of(index)
     rows = [index.row_of[h.clause_id] for h in QuestionSearch(index, q.text, flt).top(DESCRIBED_DEPTH)]
-    stating = stating_documents(index, q, rows, ev.corpus_of(index).term_idf(q.terms))
+    stating = stating_documents(index, q, rows, corpus.term_idf(q.terms))
     if len(stating) != 1 or index.documents[stating[0]].region:
         return None
-    text = "".join(ev.corpus_of(index).texts[r] for r in index.doc_rows.get(stating[0], []))
+    text = "".join(corpus.texts[r] for r in index.doc_rows.get(stating[0], []))
     return stating[0] if all(ev.normalise_text(p) in text for p in places) else None
 
 
@@ -151,13 +152,13 @@ def singled_out(
     index: Index, q: Question, hits: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
 ) -> list[tuple[int, float, list[str]]]:
     """The first of `hits` (the hybrid's ranking within the one document a measures question, or one of no
-    particular kind, names) when the
-    default model ranks it first among that document's clauses of the year asked too, with a similarity of at
-    least ``NAMED_DENSE`` and ahead of the next by ``NAMED_DENSE_MARGIN``: a paraphrase (城市风貌和建筑风格 for
-    塑造新区风貌特色) that the lexical evidence keeps below ``compose.NAMED_COVERAGE``. Over the twenty-one parts
-    of `corpora/questions` the named rescue refused, this cites five right clauses and no out-of-scope question: a
-    topic the named document does not treat has its closest clauses close together (margins up to 0.01 at 0.80 or
-    more), and figure questions are left out (a report's clause about 育儿补贴 that states no amount: 0.83, 0.09)."""
+    particular kind, names) when the default model ranks it first among that document's clauses of the year asked
+    too, with a similarity of at least ``NAMED_DENSE`` and ahead of the next by ``NAMED_DENSE_MARGIN``: a
+    paraphrase (城市风貌和建筑风格 for 塑造新区风貌特色) that the lexical evidence keeps below
+    ``compose.NAMED_COVERAGE``. Over the twenty-one parts of `corpora/questions` the named rescue refused, this
+    cites five right clauses and no out-of-scope question: a topic the named document does not treat has its
+    closest clauses close together (margins up to 0.01 at 0.80 or more), and figure questions are left out (a
+    report's clause about 育儿补贴 that states no amount: 0.83, 0.09)."""
     if not hits or q.kind not in ("measures", "other") or len(index.dense) != len(index) or not default_model(index):
         return []
     doc_id = index.clauses[hits[0][0]].doc_id

@@ -233,11 +233,10 @@ def elaborations(
         below = [
             other
             for other in index.doc_rows.get(clause.doc_id, [])
-            if len(lead) >= 4
-            and len(index.clauses[other].path) > depth
+            if len(index.clauses[other].path) > depth
             and index.clauses[other].path[:depth] == clause.path
             and _heading_key(index.clauses[other].path[depth]) == lead
-        ]
+        ] if len(lead) >= 4 else []
         below = below if below and by_doc[clause.doc_id] <= {row, *below} else _announced(index, q, row)
         if below:
             fresh = [r for r in below if r not in seen and mask[r]]
