@@ -78,6 +78,8 @@ PARTS = {
     "holdout18": "ask_holdout18.jsonl",  # 75 more, written during the thirteenth pass, kept unread to its end
     "holdout19": "ask_holdout19.jsonl",  # 75 more, written at the start of the fourteenth pass
     "holdout20": "ask_holdout20.jsonl",  # 75 more, written during the fourteenth pass, kept unread to its end
+    "holdout21": "ask_holdout21.jsonl",  # 75 more, written at the start of the fifteenth pass
+    "holdout22": "ask_holdout22.jsonl",  # 75 more, written during the fifteenth pass, kept unread to its end
 }
 
 
