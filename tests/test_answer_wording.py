@@ -334,7 +334,7 @@ def test_a_total_asked_is_not_a_part_after_its_breakdown() -> None:
     """一共有多少个: 标记的26个指标为监测指标，其中15个…、9个…: the parts after 其中 are not the total."""
     table = "标记的26个指标为国家监测指标，其中15个指标自动生成，9个指标由财务年报表获取。"
     assert top_figure(table, "国家监测指标一共有多少个？", ["指标", "国家", "监测"]) == "26个"
-    assert top_figure(table, "有多少个指标由财务年报表获取？", ["指标", "财务", "年报表", "获取"]) == "9个"
+    assert top_figure(table, "有多少个指标由财务年报表获取？", ["指标", "财务", "年报表", "获取"]) == "9个指标"
     housing = "全年建成保障性住房3万套，其中公租房1.2万套。"
     assert top_figure(housing, "公租房一共建成多少套？", ["公租房", "建成"]) == "1.2万套"  # the part asked for
 
@@ -344,7 +344,7 @@ def test_ten_thousands_in_numerals_are_a_quantity_and_each_qualifies_it() -> Non
     it (两省各15万左右) says it is each one's."""
     moved = "丹江口水库移民的安置规模不大，湖北、河南两省各15万左右，由两省自行安置。"
     assert top_figure(moved, "湖北、河南两省各有多少移民？", ["湖北", "河南", "移民"]) == "各15万左右"
-    assert top_figure("十万火急，各方有3个小组赶到。", "有多少个小组？", ["小组"]) == "3个"
+    assert top_figure("十万火急，各方有3个小组赶到。", "有多少个小组？", ["小组"]) == "3个小组"
 
 
 def test_where_and_when_a_document_says_something_frames_the_question() -> None:
@@ -576,3 +576,47 @@ def test_before_which_year_is_answered_by_a_year_stated_as_a_deadline_or_not_at_
     quarters = "日本政府2025年前三季度销毁化学武器100吨，前期工作已完成。"
     assert figures_in(quarters, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, asked) == []
 
+
+
+def test_a_penalty_asked_for_one_party_is_the_amount_its_own_phrase_sets() -> None:
+    """对单位处…，对个人处…: a question about 个人 gets the individual's amount, one about 单位 the unit's; 个人信息
+    names no party, so it decides nothing."""
+    text = "利用档案馆的档案，有违法行为之一的，由档案主管部门给予警告，并对单位处一万元以上十万元以下的罚款，对个人处五百元以上五千元以下的罚款。"
+    terms = ["档案馆", "档案", "主管部门", "罚款"]
+    assert top_figure(text, "个人擅自复制档案馆的档案，档案主管部门可以对个人罚多少钱？", terms) == "五百元以上五千元以下"
+    assert top_figure(text, "单位擅自复制档案馆的档案，档案主管部门可以罚多少钱？", terms) == "一万元以上十万元以下"
+    from lawdocs.answering.figures import _asked_party
+
+    assert _asked_party("泄露个人信息的，档案主管部门可以罚多少钱？") is None
+    assert _asked_party("单位和个人分别罚多少钱？") is None  # two parties: the question asks for both
+
+
+def test_a_period_closed_by_a_comma_is_for_the_act_after_it() -> None:
+    """之日起15日内，按照…支付国家赔偿费用: the act the period times comes after the comma, and counts for the
+    figure as it does written without the comma (15日内支付…)."""
+    asked = "财政部门受理支付申请后，要在多长时间内支付国家赔偿费用？"
+    q = analyse(asked)
+    idf = {t.text: 1.0 for t in q.terms}
+
+    def score(text: str) -> float:
+        return figures_in(text, q.terms, idf, q.measure_word, q.years, asked)[0].score
+
+    with_comma = score("财政部门应当自受理之日起15日内，按照有关规定支付国家赔偿费用。")
+    assert with_comma == pytest.approx(score("财政部门应当自受理之日起15日内按照有关规定支付国家赔偿费用。"))
+    assert with_comma > score("财政部门应当自受理之日起15日内，按照有关规定办理。")
+
+
+def test_a_count_is_written_with_what_it_counts_and_a_time_limit_or_deadline_is_a_figure_question() -> None:
+    """几个省（区、市） → 10个省（区、市）; 有没有时间限制 and 在什么时间之前 ask for figures; a deadline is the one whose
+    phrase holds what is due, and a deadline after 每年… is yearly too."""
+    from lawdocs.answering.question import detect_kind
+
+    pilot = "确定北京、天津等10个省（区、市）开展试点。"
+    assert top_figure(pilot, "一共确定了几个省（区、市）作为试点地区？", ["试点"]) == "10个省（区、市）"
+    assert top_figure("确定10个项目开展试点。", "确定了几个重点工程？", ["试点"]) == "10个"
+    limit = "聘任制公务员申请仲裁有没有时间限制？"
+    assert detect_kind(limit)[0] == "figure"
+    due = "国家卫生健康委每年要在什么时间之前完成国家监测指标分析？"
+    assert detect_kind(due)[0] == "figure"
+    text = "2020年起，每年2月底前各省份完成绩效考核工作，3月底前国家卫生健康委完成国家监测指标分析工作。"
+    assert top_figure(text, due, ["国家卫生健康委", "完成", "国家", "监测", "指标", "分析"]) == "每年3月底前"

@@ -206,6 +206,23 @@ def test_a_paragraph_admitting_problems_inside_the_review_is_a_problems_clause()
     assert roles["我们也清醒认识到任"] == "plans"
 
 
+def test_a_heading_that_remedies_a_weak_spot_is_not_a_problems_heading() -> None:
+    """（七）加快补齐全程机械化生产短板 is a measure: 短板 after 补 names what it mends, not a problem it states; a
+    heading that states 短板 (存在的短板和不足) still makes its section "problems"."""
+    body = (
+        "国务院关于推进某产业的指导意见\n"
+        "三、着力推进全程机械化\n"
+        "（七）加快补齐全程机械化生产短板。聚焦薄弱环节，加大试验示范力度。\n"
+        "（八）补短板、强弱项。提升服务能力。\n"
+        "四、存在的短板和不足\n"
+        "基层力量仍然薄弱。\n"
+    )
+    doc = parse_raw(RawDocument(source="r.txt", text=body))
+    roles = {c.text[:6]: c.role for c in doc.clauses}
+    assert roles["（七）加快补"] != "problems" and roles["（八）补短板"] != "problems", roles
+    assert roles["基层力量仍然"] == "problems", roles
+
+
 def test_provincial_work_reports_state_their_problems(shared: Path) -> None:
     """Nearly every provincial report admits its problems inside its review; those paragraphs are found (辽宁's
     admission is inside a longer paragraph, 内蒙古, 江苏 and 河北 have none)."""

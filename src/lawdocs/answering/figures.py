@@ -21,6 +21,11 @@ A share in words is a figure (不得超过主合同标的额的百分之二十, 
 (人均预期寿命从2020年的82.4岁提升至83.9岁) answers with what it became: the starting value scores ``FROM_PENALTY``
 less, unless the question names the year it is of (2020年人均预期寿命是多少岁).
 
+A penalty clause sets amounts for several parties (对单位处一万元以上十万元以下的罚款，对个人处五百元以上五千元以下的
+罚款): a question naming one party (对个人罚多少钱) takes the amount whose own phrase names it. A count asked with
+what it counts (几个省（区、市）) is written with it (10个省（区、市）). A deadline is scored by its own phrase too
+(每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析: 分析 is due 3月底前), and one listed after 每年… is yearly.
+
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), a share or multiple with what it is
 of (不低于采购金额的30%), its qualifier before (不超过, 最长不超过,
 一般不少于, 控制在, 达到; also across the verb it limits: 至少保存三年 → 至少三年) and after (左右, 以上, 以内,
@@ -38,7 +43,7 @@ from dataclasses import dataclass
 from ..parsing.numerals import to_int
 from .evidence import find_spans, normalise_text
 from .question import Term
-from .wording import tagger
+from .wording import shared_start, tagger
 
 _UNITS = (
     "%|％|‰|万亿美元|亿美元|万美元|美元|亿欧元|万欧元|欧元|亿港元|万港元|港元|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
@@ -76,14 +81,14 @@ _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 # a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
-_DEADLINE_Q = re.compile(r"(?:什么时候|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
+_DEADLINE_Q = re.compile(r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
 _DEADLINE = re.compile(
     rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末)|(?:19|20)\d\d年)"
     r"(?:前|以前|之前)(?!后|期|[一二两三四五六七八九十\d])"  # 2010年前 (not 2010年前后, 前期, 前三季度)
 )
-_TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)")
+_TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)|(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
 _FREQUENCY_Q = re.compile(
     r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次"
@@ -106,6 +111,12 @@ _TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a q
 _PHRASE = re.compile(r"[，,、：:]")
 _TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时", "个小时"})
 PHRASE_WEIGHT = 0.5
+# the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
+# naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
+_PARTY = re.compile(r"单位|个人(?!信息|所得|隐私|账户|住宅|名义)|法人|自然人|个体工商户|企业(?!所得)")
+PARTY_WEIGHT = 0.3
+# what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
+_COUNTED_Q = re.compile(r"(?:几|多少)个([^，,。？?；;！!]{1,12})")
 TOTAL_ASKED = 0.3
 # after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
 _PERIOD_END = frozenset("内后前，,。；;、）)") | {""}
@@ -192,6 +203,12 @@ def _respectively(sentence: str, matches: Sequence[re.Match[str]], terms: Sequen
     return {m.start(): RESPECTIVE_WEIGHT if hit else -RESPECTIVE_WEIGHT for m, hit in zip(figures, named, strict=True)}
 
 
+def _asked_party(question: str) -> str | None:
+    """The one party (单位, 个人 …) a question names, if it names exactly one."""
+    named = set(_PARTY.findall(question))
+    return named.pop() if len(named) == 1 else None
+
+
 def figures_in(
     text: str,
     terms: Sequence[Term],
@@ -209,6 +226,8 @@ def figures_in(
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(_DEADLINE_Q.search(question))
+    party = _asked_party(question)
+    counted = _COUNTED_Q.search(question)
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
         norm = normalise_text(sentence)
@@ -220,11 +239,20 @@ def figures_in(
         spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
         year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
         if deadline:  # only dates answer, the year before 底 included (2019年底前)
+            yearly = False
             for d in _DEADLINE.finditer(sentence):
                 distance = min((abs(d.start() - s) for s, _, _ in spans), default=len(sentence))
+                # its own phrase (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析工作): what is due then
+                own = normalise_text(_PHRASE.split(sentence[: d.start()])[-1] + _PHRASE.split(sentence[d.end() :])[0])
+                score = share + year_bonus - 0.002 * distance
+                score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
+                value = d.group(0)
+                if yearly and "年" not in value:
+                    value = "每年" + value  # 每年2月底前…，3月底前…: each a yearly deadline
+                yearly = yearly or value.startswith("每年")
                 found.append(
-                    FigureMatch(d.group(0), None, "date", sentence.strip(), sent.start() + d.start(),
-                                sent.start() + d.end(), share + year_bonus - 0.002 * distance)
+                    FigureMatch(value, None, "date", sentence.strip(), sent.start() + d.start(),
+                                sent.start() + d.end(), score)
                 )
             continue
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
@@ -286,8 +314,12 @@ def figures_in(
             within = m.group("unit") in _TIME_UNITS and (
                 m.group("after") in ("以内", "之内") or sentence[m.end() : m.end() + 1] == "内"
             )
-            own = normalise_text(lead + (_PHRASE.split(sentence[m.end() :])[0] if within else ""))
+            # (之日起15日内，按照…支付: the act after the comma that closes the period)
+            own = normalise_text(lead + (_PHRASE.split(sentence[m.end() :].lstrip("内，,"))[0] if within else ""))
             score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
+            if party:
+                named = set(_PARTY.findall(lead))
+                score += PARTY_WEIGHT if party in named else -PARTY_WEIGHT if named else 0.0
             if measure_word and _same_unit(m.group("unit"), measure_word):
                 score += 0.5
             if often and frequency_asked:  # 多长时间召开一次: the count with its period, not a period alone
@@ -326,6 +358,9 @@ def figures_in(
                 value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before
             if upper := ranges.get(m.start()):
                 value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range
+            elif counted and m.group("unit") == "个" and not m.group("after"):
+                noun = shared_start(counted.group(1), text[end:])
+                value, end = value + noun, end + len(noun)  # 10个省（区、市）: the count with what it counts
             rate = _RATE.search(text[: start])
             if rate and not m.group("bound"):  # 每月400元, 每人每月217元: a rate, not an amount
                 value, start = rate.group(0) + value, rate.start()

@@ -187,3 +187,18 @@ def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
     if not stray or len(terms) - len(stray) < 2:
         return terms
     return [t for t in terms if t not in stray]
+
+
+def shared_start(asked: str, after: str) -> str:
+    """The first word `after` shares with the start of `asked`, with a bracket that follows it whole (省（区、市）),
+    or "": what a count asked for (几个省（区、市）) counts in the text (10个省（区、市）)."""
+    n = 0
+    while n < min(len(asked), len(after)) and asked[n] == after[n]:
+        n += 1
+    words = _jieba().lcut(after[: n + 4], HMM=False)
+    if not words or len(words[0]) > n or not re.match(r"[\u4e00-\u9fff]", words[0]):
+        return ""
+    if _jieba().lcut(asked[: n + 4], HMM=False)[0] != words[0]:  # 几个重点项目 does not count 重点 of 10个重点工程
+        return ""
+    bracket = re.match(r"[（(][^（）()]{1,10}[）)]", after[len(words[0]) : n])
+    return words[0] + (bracket.group(0) if bracket else "")
