@@ -646,6 +646,9 @@ def test_named_documents_by_year_short_name_or_attachment_and_places_by_their_fu
 def test_an_issuer_named_in_the_question_does_not_make_it_a_metadata_question() -> None:
     assert analyse("规章制定机关不报送规章备案的，应当如何处理？").kind != "metadata"
     assert analyse("这份通知的发布机关是哪个？").kind == "metadata"
+    # 依照档案法，…由谁公布: who publishes the archives under the law, not who issued the law
+    assert analyse("依照档案法，属于国家所有的档案由谁公布？").kind != "metadata"
+    assert analyse("档案法由谁公布？").kind == "metadata"
 
 
 def test_a_range_in_chinese_numerals_is_a_figure() -> None:

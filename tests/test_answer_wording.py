@@ -195,6 +195,9 @@ def test_a_character_the_segmenter_left_alone_joins_the_word_beside_it_when_the_
     assert "造成" in words("把综合保税区打造成检测维修中心有哪些措施？")
     texts.append("试点范围扩展到全国。")
     assert "扩展" in words("哪些试点扩展到全国？")  # 到 completes the verb: not 扩展到
+    texts += ["加强公共服务作为重点。", "复议机关逾期不作决定的，申请人可以起诉。"]
+    assert "服务" in words("各地对家政服务作了哪些安排？")  # 作了 is the verb: not 服务作 of 服务作为
+    assert "作决定" in words("复议机关逾期不作决定的，如何起算？")  # a light verb takes the word after it
     texts[0] = "行政机关可以委托第三人履行。"
     assert "履行" in words("哪些法律规定行政机关可以实施代履行？")  # no clause states 代履行: the word stays
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())

@@ -89,6 +89,8 @@ def phrased(
 # tagger calls nouns or verbs (范围内, 行为时, 机构应, 顺延到), besides the function characters it tags as such
 # (向社会, 应当自, 公布后)
 _BINDING = frozenset("内时应到")
+# light verbs that take the word after them (作决定), never the one before (对家政服务作了哪些安排: not 服务作)
+_LIGHT_VERBS = frozenset("作做")
 
 
 def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
@@ -104,7 +106,7 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
 
     found: list[tuple[str, str, str]] = []  # (word before, character, word after), in the question's order
     for i, (a, b) in enumerate(pairs):
-        if loose(b):
+        if loose(b) and b not in _LIGHT_VERBS:
             found.append((a, b, pairs[i + 1][1] if i + 1 < len(pairs) and pairs[i + 1][0] == b else ""))
         elif loose(a) and not (i and pairs[i - 1][1] == a):
             found.append(("", a, b))

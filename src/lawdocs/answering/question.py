@@ -210,6 +210,10 @@ def _asks_figure(q: str) -> bool:
     return not (yes_no and len(clauses) > 1 and not _FIGURE_Q.search(clauses[-1]))
 
 
+# 依照档案法，…由谁公布: what a statute says of its matter, never who issued or when it was issued
+_UNDER_LAW = re.compile(r"^(?:依照|依据|根据|按照)[^，,？?]{1,30}(?:法|法典|条例|规定|办法|解释|规则)(?:的规定)?[，,]")
+
+
 def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
     q = fold(question)
     fields: list[MetaField] = []
@@ -219,7 +223,7 @@ def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
         fields.append("date")
     if _NUMBER_Q.search(q):
         fields.append("number")
-    if fields:
+    if fields and not _UNDER_LAW.search(q):
         return "metadata", fields
     if _asks_figure(q):
         return "figure", []
