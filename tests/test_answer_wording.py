@@ -623,3 +623,24 @@ def test_a_count_is_written_with_what_it_counts_and_a_time_limit_or_deadline_is_
     assert detect_kind(due)[0] == "figure"
     text = "2020年起，每年2月底前各省份完成绩效考核工作，3月底前国家卫生健康委完成国家监测指标分析工作。"
     assert top_figure(text, due, ["国家卫生健康委", "完成", "国家", "监测", "指标", "分析"]) == "每年3月底前"
+
+
+def test_the_length_of_a_named_period_comes_only_from_a_sentence_naming_it(tmp_path: Path) -> None:
+    """公证书有效期是多久: the law's 十五个工作日内 (for issuing the certificate) is not its validity, so the question
+    is not answered from it; 试用期是多长时间 is answered from the sentence that names 试用期."""
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_law("中华人民共和国公证法", [
+            "第一条 公证机构应当自受理公证申请之日起十五个工作日内向当事人出具公证书。",
+            "第二条 公证书自出具之日起生效。",
+        ]),
+        make_law("中华人民共和国公务员法", ["第一条 新录用的公务员试用期为一年。试用期满合格的，予以任职。"]),
+        make_law("中华人民共和国行政许可法", ["第一条 行政许可证件应当载明有效期。"]),  # 有效期 is a word the texts use
+    ])
+    from lawdocs.answering.compose import stated_figures
+
+    issued = next(r for r, c in enumerate(ix.clauses) if "十五个工作日内" in c.text)
+    assert stated_figures(ix, analyse("公证处出具的公证书有效期是多久？"), [(issued, 1.0, [])]) == []
+    assert stated_figures(ix, analyse("公证处出具公证书要多长时间？"), [(issued, 1.0, [])])  # no period named
+    probation = ask(ix, "新录用的公务员试用期是多长时间？")
+    assert probation.figure is not None and probation.figure.value == "一年"

@@ -83,7 +83,7 @@ from typing import TYPE_CHECKING
 from . import evidence as ev
 from .candidates import default_model, document_scope
 from .comparison import LAW_TYPES
-from .figures import figures_in
+from .figures import figures_in, measured_period
 from .grouping import citation_of
 from .question import FRAME_WORDS, GENERIC_WORDS, Question
 from .records import ComparisonRow, Figure
@@ -338,8 +338,11 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
         # the figure's sentence names what is asked, not only the document (劳动合同 of 劳动合同法实施条例)
         scope = document_scope(index, clause.doc_id)
         own = [t for t in q.terms if not t.found_in(scope)]
+        period = measured_period(q.text, q.terms)
         for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
             said = ev.normalise_text(f.sentence)
+            if period and period not in said:
+                continue  # 公证书有效期是多久: not the 十五个工作日内 the same article gives for issuing it
             if not own or any(t.found_in(said) or any(p in said for p in t.parts) for t in own):
                 found.append((f.score + score + named, f, clause))
     # ties: the higher source (a law before the rule that restates it), see `LEGAL_RANK`
