@@ -314,13 +314,7 @@ def _answer(
             if not kept and not q.comparative:
                 found = [(index.row_of[h.clause_id], h) for h in searched.top(compose.LAY_DEPTH)]
                 found = [(r, h) for r, h in found if mask[r]]
-                hits = [r for r, _ in found]
-                sure = found[0][1].scores.get("dense") if found and compose.default_model(index) else None
-                unanimous = (  # asked only where it decides: the extra searches cost time
-                    sure is not None
-                    and compose.agreement_decides(sure)
-                    and compose.retrievers_agree(index, q, hits[0], flt)
-                )
+                hits, sure, unanimous = compose.lay_lead(index, q, found, flt)
                 kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]

@@ -25,7 +25,7 @@ A penalty clause sets amounts for several parties (对单位处一万元以上�
 罚款): a question naming one party (对个人罚多少钱) takes the amount whose own phrase names it. A count asked with
 what it counts (几个省（区、市）) is written with it (10个省（区、市）). A deadline is scored by its own phrase too
 (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析: 分析 is due 3月底前), and one listed after 每年… is yearly.
-The length of a named period (有效期, 试用期, 时效) comes only from a sentence naming it (`measured_period`).
+The length of a named period (有效期, 试用期, 时效) comes only from a sentence naming it (`wording.measured_period`).
 
 A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), a share or multiple with what it is
 of (不低于采购金额的30%), its qualifier before (不超过, 最长不超过,
@@ -202,22 +202,6 @@ def _respectively(sentence: str, matches: Sequence[re.Match[str]], terms: Sequen
     if sum(named) != 1:
         return {}
     return {m.start(): RESPECTIVE_WEIGHT if hit else -RESPECTIVE_WEIGHT for m, hit in zip(figures, named, strict=True)}
-
-
-# a named period asked the length of (公证书有效期是多久, 试用期最长多长, 请求赔偿的时效是多长时间): a figure answers
-# only from a sentence that names it, not another period of the same text (十五个工作日内出具公证书)
-_HOW_LONG = re.compile(r"(?:是|为|有|一般|最长|最短|最多|最少|大约)?(?:多久|多长|多少|几)")
-_PERIOD_NAME = re.compile(r"(?:[^期限日]期|时效|年限)$")
-
-
-def measured_period(question: str, terms: Sequence[Term]) -> str | None:
-    """The named period (ending in 期, not the generic 期限 / 日期; 时效, 年限) whose length `question` asks."""
-    for t in terms:
-        if _PERIOD_NAME.search(t.text) and any(
-            _HOW_LONG.match(question, m.end()) for m in re.finditer(re.escape(t.text), question)
-        ):
-            return t.text
-    return None
 
 
 def _asked_party(question: str) -> str | None:

@@ -6,7 +6,7 @@ two-character pieces the segmenter leaves over (才向 of …才向社会开放)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -202,3 +202,19 @@ def shared_start(asked: str, after: str) -> str:
         return ""
     bracket = re.match(r"[（(][^（）()]{1,10}[）)]", after[len(words[0]) : n])
     return words[0] + (bracket.group(0) if bracket else "")
+
+
+# a named period asked the length of (公证书有效期是多久, 试用期最长多长, 请求赔偿的时效是多长时间): a figure answers
+# only from a sentence that names it, not another period of the same text (十五个工作日内出具公证书)
+_HOW_LONG = re.compile(r"(?:是|为|有|一般|最长|最短|最多|最少|大约)?(?:多久|多长|多少|几)")
+_PERIOD_NAME = re.compile(r"(?:[^期限日]期|时效|年限)$")
+
+
+def measured_period(question: str, terms: Sequence[Term]) -> str | None:
+    """The named period (ending in 期, not the generic 期限 / 日期; 时效, 年限) whose length `question` asks."""
+    for t in terms:
+        if _PERIOD_NAME.search(t.text) and any(
+            _HOW_LONG.match(question, m.end()) for m in re.finditer(re.escape(t.text), question)
+        ):
+            return t.text
+    return None
