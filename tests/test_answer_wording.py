@@ -644,3 +644,21 @@ def test_the_length_of_a_named_period_comes_only_from_a_sentence_naming_it(tmp_p
     assert stated_figures(ix, analyse("公证处出具公证书要多长时间？"), [(issued, 1.0, [])])  # no period named
     probation = ask(ix, "新录用的公务员试用期是多长时间？")
     assert probation.figure is not None and probation.figure.value == "一年"
+
+
+def test_a_law_named_in_the_matter_of_a_comparison_across_laws_does_not_scope_it(tmp_path: Path) -> None:
+    """…同宪法相抵触的，可以提出审查建议，哪些法律法规对此作了规定: 宪法 is part of what is asked, not the one document
+    compared; a question about 宪法 alone is still scoped to it."""
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    rules = make_law("规章制定程序条例", ["第一条 公民认为规章同法律、行政法规相抵触的，可以向国务院书面提出审查建议。"])
+    rules.doc_type = "administrative_regulation"
+    ix.add_documents([
+        make_law("中华人民共和国宪法", ["第一条 一切法律、行政法规和地方性法规都不得同宪法相抵触。"]),
+        make_law("中华人民共和国立法法", ["第一条 公民认为行政法规同宪法或者法律相抵触的，可以书面提出进行审查的建议。"]),
+        rules,
+    ])
+    answer = ask(ix, "公民认为规章或者行政法规同宪法、法律相抵触的，可以书面提出审查建议，哪些法律法规对此作了规定？")
+    titles = {row.title for row in answer.comparison or []}
+    assert {"中华人民共和国立法法", "规章制定程序条例"} <= titles, titles
+    alone = ask(ix, "宪法对法律同宪法相抵触有什么规定？")
+    assert {c.citation.split(" › ")[0] for c in alone.cited} == {"中华人民共和国宪法"}

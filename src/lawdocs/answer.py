@@ -236,6 +236,8 @@ def ask(
             closest=scope.closest,
         )
     where = "in the index" if flt.is_empty() else "within the filters"
+    if q.compared == "laws" and len(scope.laws) == 1 and scope.docs is not None:
+        scope.docs = None  # 同宪法相抵触的…，哪些法律法规作了规定: one law named in the matter, not the laws compared
     if scope.docs is not None:
         inside = np.zeros(len(index.clauses), dtype=bool)
         for doc_id in scope.docs:
