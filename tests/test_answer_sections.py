@@ -1365,6 +1365,14 @@ def test_a_notice_s_opening_that_states_problems_answers_a_problems_question(
     assert [c.text[: len(opening)] for c in ask(ix, question).cited] != [opening]
 
 
+def test_a_place_that_names_an_event_is_not_a_place_the_question_is_about() -> None:
+    from lawdocs.answering.scope import places_in
+
+    assert places_in("哪些文件提到了北京冬奥会（包括冬残奥会）？") == []  # the Games, not Beijing's documents
+    assert places_in("上海世博会以后有哪些措施？") == []
+    assert places_in("北京市2026年冬奥场馆怎么利用？") == ["北京市"]
+
+
 def test_provincial_level_governments_are_not_a_comparison_of_provinces() -> None:
     from lawdocs.answering.comparison import read_comparison
 

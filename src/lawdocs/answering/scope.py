@@ -117,10 +117,17 @@ def _word_starts(text: str) -> set[int]:
     return starts
 
 
+_EVENT = re.compile(r"(?:冬奥会|冬残奥会|奥运会|残奥会|亚运会|世博会|进博会|服贸会|广交会|园博会|冬奥|奥运)")
+
+
 def places_in(question: str) -> list[str]:
     """Region names in the question (广东省, 深圳市, 湘桥区, 北京; 京沪粤三地 → 北京, 上海, 广东), in order."""
     found = short_places(question)
+    at = 0
     for word, flag in tagger().cut(question):
+        at += len(word)
+        if _EVENT.match(question, at):
+            continue  # 北京冬奥会: the event's name, not a place the question is about
         word = word.strip()
         if flag == "nt" and (m := _ORGAN_OF.match(word)) and m.group(1) in PROVINCES:  # 上海市人大常委会 is 上海市's
             word, flag = m.group(1) + m.group(2), "ns"
