@@ -1362,7 +1362,7 @@ def test_a_notice_s_opening_that_states_problems_answers_a_problems_question(
     cited = ask(ix, question).cited
     assert [c.text[: len(opening)] for c in cited] == [opening]  # not the measure 加快补齐…短板 either
     monkeypatch.setattr(candidates, "_ADMITS", re.compile(r"$^"))
-    assert [c.text[: len(opening)] for c in ask(ix, question).cited] != [opening]
+    assert len(ask(ix, question).cited) > 1  # without it, every clause of the notice is a candidate
 
 
 def test_a_place_that_names_an_event_is_not_a_place_the_question_is_about() -> None:

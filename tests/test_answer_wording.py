@@ -198,6 +198,7 @@ def test_a_character_the_segmenter_left_alone_joins_the_word_beside_it_when_the_
     texts += ["加强公共服务作为重点。", "复议机关逾期不作决定的，申请人可以起诉。"]
     assert "服务" in words("各地对家政服务作了哪些安排？")  # 作了 is the verb: not 服务作 of 服务作为
     assert "作决定" in words("复议机关逾期不作决定的，如何起算？")  # a light verb takes the word after it
+    assert "作决定" in words("复议机关作决定要多长时间？")
     texts[0] = "行政机关可以委托第三人履行。"
     assert "履行" in words("哪些法律规定行政机关可以实施代履行？")  # no clause states 代履行: the word stays
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
@@ -592,6 +593,11 @@ def test_a_penalty_asked_for_one_party_is_the_amount_its_own_phrase_sets() -> No
 
     assert _asked_party("泄露个人信息的，档案主管部门可以罚多少钱？") is None
     assert _asked_party("单位和个人分别罚多少钱？") is None  # two parties: the question asks for both
+    # 执法人员, 非法人组织, 三个人, 一个人民调解委员会 and 单位时间 name no party
+    assert _asked_party("行政执法人员发现违规的，对单位罚多少？") == "单位"
+    assert _asked_party("三个人以上共同违法的，每单位时间罚多少钱？") is None
+    assert _asked_party("依照人民调解法，一个人民调解委员会由多少名委员组成？") is None
+    assert _asked_party("对非法人组织罚多少钱？") is None
 
 
 def test_a_period_closed_by_a_comma_is_for_the_act_after_it() -> None:
@@ -623,6 +629,9 @@ def test_a_count_is_written_with_what_it_counts_and_a_time_limit_or_deadline_is_
     assert detect_kind(due)[0] == "figure"
     text = "2020年起，每年2月底前各省份完成绩效考核工作，3月底前国家卫生健康委完成国家监测指标分析工作。"
     assert top_figure(text, due, ["国家卫生健康委", "完成", "国家", "监测", "指标", "分析"]) == "每年3月底前"
+    once = "各地每年3月底前报送上年度数据，并于6月底前完成首次全面评估。"  # 于6月底前: not a yearly deadline
+    assert top_figure(once, "各地要在什么时间之前完成首次全面评估？", ["完成", "首次", "全面评估"]) == "6月底前"
+    assert top_figure("批准设立5个国家级示范区。", "批准设立了多少个国家级示范区？", ["设立"]) == "5个国家级示范区"
 
 
 def test_the_length_of_a_named_period_comes_only_from_a_sentence_naming_it(tmp_path: Path) -> None:
@@ -660,5 +669,13 @@ def test_a_law_named_in_the_matter_of_a_comparison_across_laws_does_not_scope_it
     answer = ask(ix, "公民认为规章或者行政法规同宪法、法律相抵触的，可以书面提出审查建议，哪些法律法规对此作了规定？")
     titles = {row.title for row in answer.comparison or []}
     assert {"中华人民共和国立法法", "规章制定程序条例"} <= titles, titles
+    code = [make_law("中华人民共和国民法典", [f"第{n}条 自然人的个人信息受法律保护。"]) for n in "一二"]  # two books
+    for n, book in enumerate(code):
+        book.id, book.title = f"civil-code-{n}", "中华人民共和国民法典"
+        for clause in book.clauses:
+            clause.doc_id, clause.id = book.id, f"{book.id}:{clause.id.split(':')[1]}"
+    ix.add_documents(code)
+    laws = ask(ix, "公民认为规章同民法典、法律相抵触的，可以书面提出审查建议，哪些法律法规对此作了规定？")
+    assert "规章制定程序条例" in {row.title for row in laws.comparison or []}  # 民法典's books are one law
     alone = ask(ix, "宪法对法律同宪法相抵触有什么规定？")
     assert {c.citation.split(" › ")[0] for c in alone.cited} == {"中华人民共和国宪法"}

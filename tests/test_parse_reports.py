@@ -221,6 +221,9 @@ def test_a_heading_that_remedies_a_weak_spot_is_not_a_problems_heading() -> None
     roles = {c.text[:6]: c.role for c in doc.clauses}
     assert roles["（七）加快补"] != "problems" and roles["（八）补短板"] != "problems", roles
     assert roles["基层力量仍然"] == "problems", roles
+    from lawdocs.parsing.reports import role_of
+
+    assert role_of("（三）农业补贴政策存在短板") == "problems"  # 补贴 mends nothing
 
 
 def test_provincial_work_reports_state_their_problems(shared: Path) -> None:

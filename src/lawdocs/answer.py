@@ -57,7 +57,7 @@ from .answering.records import (
     RegionGroup,
     SectionGroup,
 )
-from .answering.scope import scope_of
+from .answering.scope import scope_of, title_key
 from .answering.wording import drop_stray
 from .errors import QueryError
 from .filters import Filters, parse_filters
@@ -236,7 +236,8 @@ def ask(
             closest=scope.closest,
         )
     where = "in the index" if flt.is_empty() else "within the filters"
-    if q.compared == "laws" and len(scope.laws) == 1 and scope.docs is not None:
+    one_law = len({title_key(index.documents[d].title) for d in scope.laws}) == 1  # 民法典: one law, eight books
+    if q.compared == "laws" and scope.docs is not None and one_law:
         scope.docs = None  # 同宪法相抵触的…，哪些法律法规作了规定: one law named in the matter, not the laws compared
     if scope.docs is not None:
         inside = np.zeros(len(index.clauses), dtype=bool)

@@ -178,8 +178,8 @@ def lay_lead(
     for at, (row, hit) in enumerate(found[:LAY_DEPTH]):
         dense = hit.scores.get("dense")
         # asked only where it decides: the extra searches cost time
-        if dense is not None and agreement_decides(dense) and retrievers_agree(index, q, row, flt):
-            return hits[at:], dense, True
+        if dense is not None and dense >= STATUTE_DENSE_FLOOR and retrievers_agree(index, q, row, flt):
+            return hits[at:], dense, dense < LAY_DENSE  # agreement decides only below LAY_DENSE
         if first is None or first >= STATUTE_DENSE_FLOOR:
             break  # a first hit the model does not hold far keeps the lead
     return hits, first, False
@@ -368,7 +368,7 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
         period = measured_period(q.text, q.terms)
         for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
             said = ev.normalise_text(f.sentence)
-            if period and period not in said:
+            if period and not any(w in said for w in (period, "期限", "期间")):  # 保护期 as 专利权的期限为…
                 continue  # 公证书有效期是多久: not the 十五个工作日内 the same article gives for issuing it
             if not own or any(t.found_in(said) or any(p in said for p in t.parts) for t in own):
                 found.append((f.score + score + named, f, clause))

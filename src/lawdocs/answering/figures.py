@@ -114,7 +114,10 @@ _TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "�
 PHRASE_WEIGHT = 0.5
 # the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
 # naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
-_PARTY = re.compile(r"单位|个人(?!信息|所得|隐私|账户|住宅|名义)|法人|自然人|个体工商户|企业(?!所得)")
+_PARTY = re.compile(
+    r"单位(?!时间)|(?<![一二两三四五六七八九十几多每某我你他她\d])个人(?!信息|所得|隐私|账户|住宅|名义|民)"
+    r"|(?<!非)法人(?!员)|自然人|个体工商户|企业(?!所得)"
+)  # not 执法人员, 非法人组织, 三个人, 一个人民调解委员会
 PARTY_WEIGHT = 0.3
 # what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
 _COUNTED_Q = re.compile(r"(?:几|多少)个([^，,。？?；;！!]{1,12})")
@@ -248,7 +251,7 @@ def figures_in(
                 score = share + year_bonus - 0.002 * distance
                 score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
                 value = d.group(0)
-                if yearly and "年" not in value:
+                if yearly and "年" not in value and sentence[: d.start()].rstrip()[-1:] in ("，", ","):
                     value = "每年" + value  # 每年2月底前…，3月底前…: each a yearly deadline
                 yearly = yearly or value.startswith("每年")
                 found.append(

@@ -106,7 +106,10 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
 
     found: list[tuple[str, str, str]] = []  # (word before, character, word after), in the question's order
     for i, (a, b) in enumerate(pairs):
-        if loose(b) and b not in _LIGHT_VERBS:
+        if loose(b) and b in _LIGHT_VERBS:  # 作 after 服务: only the word after it (作决定), if any
+            if i + 1 < len(pairs) and pairs[i + 1][0] == b:
+                found.append(("", b, pairs[i + 1][1]))
+        elif loose(b):
             found.append((a, b, pairs[i + 1][1] if i + 1 < len(pairs) and pairs[i + 1][0] == b else ""))
         elif loose(a) and not (i and pairs[i - 1][1] == a):
             found.append(("", a, b))

@@ -48,7 +48,7 @@ _DATE_Q = re.compile(  # 公布后多长时间内报送 asks for a time limit (a
 )
 _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
 # 依照档案法，…由谁公布: what a statute says of its matter, never who issued or when it was issued
-_UNDER_LAW = re.compile(r"^(?:依照|依据|根据|按照)[^，,？?]{1,30}(?:法|法典|条例|规定|办法|解释|规则)(?:的规定)?[，,]")
+_UNDER_LAW = re.compile(r"^(?:依照|依据|根据|按照)(?:《[^》]{2,40}》|[^，,？?有这该本上]{1,30}(?:法|法典|条例))(?:的规定)?[，,]")
 # the enacting body a text directs (要求有关制定机关…开展清理, 由发文机关负责解释): an actor, not who issued it
 _DIRECTED = re.compile(r"(要求|责令|督促|由|向|对|让)[^，,。？?]{0,6}(制定|发布|发文|印发)(机关|单位|部门)")
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)

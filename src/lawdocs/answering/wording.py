@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from ..text import jieba_tokenizer as _jieba
@@ -190,18 +191,21 @@ def drop_stray(terms: list[Term], df: Callable[[str], int]) -> list[Term]:
 
 
 def shared_start(asked: str, after: str) -> str:
-    """The first word `after` shares with the start of `asked`, with a bracket that follows it whole (省（区、市）),
-    or "": what a count asked for (几个省（区、市）) counts in the text (10个省（区、市）)."""
+    """The noun `after` starts with that `asked` starts with too, whole words only (省（区、市）, 国家级示范区;
+    not 指标由… of 指标由财务年报表获取), or "": what a count asked for (几个省（区、市）) counts in the text."""
     n = 0
     while n < min(len(asked), len(after)) and asked[n] == after[n]:
         n += 1
-    words = _jieba().lcut(after[: n + 4], HMM=False)
-    if not words or len(words[0]) > n or not re.match(r"[\u4e00-\u9fff]", words[0]):
-        return ""
-    if _jieba().lcut(asked[: n + 4], HMM=False)[0] != words[0]:  # 几个重点项目 does not count 重点 of 10个重点工程
-        return ""
-    bracket = re.match(r"[（(][^（）()]{1,10}[）)]", after[len(words[0]) : n])
-    return words[0] + (bracket.group(0) if bracket else "")
+    ends = set(accumulate(len(w) for w in _jieba().lcut(asked[: n + 4], HMM=False)))
+    shared, at, depth = "", 0, 0
+    for word, flag in tagger().cut(after[: n + 4]):
+        depth += word.count("（") + word.count("(") - word.count("）") - word.count(")")
+        if at + len(word) > n or not (flag[:1] in "nb" or (flag == "x" and (depth or word in "）)"))):
+            break
+        at += len(word)
+        if not depth and at in ends:
+            shared = after[:at]
+    return shared if re.match(r"[\u4e00-\u9fff]", shared) else ""
 
 
 # a named period asked the length of (公证书有效期是多久, 试用期最长多长, 请求赔偿的时效是多长时间): a figure answers

@@ -57,7 +57,7 @@ _PROBLEMS_RE = re.compile(
     r"存在的?(?:主要)?(?:问题|不足|困难)|问题和不足|不足之处|短板|困难和问题|面临的问题"
 )
 # a heading that remedies a weak spot (加快补齐全程机械化生产短板, 补短板) is a measure, not a statement of problems
-_REMEDY_RE = re.compile(r"(?:补齐|补足|补上|补强|弥补|补)[^，。；！？,;!?]{0,16}短板")
+_REMEDY_RE = re.compile(r"补短板|(?:补齐|补足|补上|补强|弥补)[^，。；！？,;!?存问]{0,16}短板")  # not 补贴…存在短板
 _PLANS_RE = re.compile(
     r"下一步|工作打算|工作安排|工作计划|工作思路|目标任务|重点任务|主要任务|工作部署|总体要求|重点工作|今后"
 )
