@@ -184,6 +184,11 @@ def test_a_decimal_at_a_line_s_start_is_a_quantity_not_a_chapter() -> None:
     assert all(c.path == ["一、主要工作"] for c in doc.clauses), [c.path for c in doc.clauses]
 
 
+def roles_of(body: str, width: int) -> dict[str, str | None]:
+    """The role of each clause `body` parses into, by its first `width` characters."""
+    return {c.text[:width]: c.role for c in parse_raw(RawDocument(source="r.txt", text=body)).clauses}
+
+
 def test_a_paragraph_admitting_problems_inside_the_review_is_a_problems_clause() -> None:
     """A provincial work report states its problems inside its review (我们也清醒认识到…), with no 存在问题 section:
     that paragraph, and the 一是… pieces it splits into, are "problems"; a paragraph that only mentions 看到 late,
@@ -197,8 +202,7 @@ def test_a_paragraph_admitting_problems_inside_the_review_is_a_problems_clause()
         "二、2026年工作安排\n"
         "我们也清醒认识到任务艰巨，要加快建设现代化产业体系。\n"
     )
-    doc = parse_raw(RawDocument(source="r.txt", text=body))
-    roles = {c.text[:9]: c.role for c in doc.clauses}
+    roles = roles_of(body, 9)
     assert roles["在肯定成绩的同时，"] == "problems"
     assert roles["一是有效需求不足；"] == "problems" and roles["二是创新能力不强。"] == "problems"
     assert roles["过去一年，全省经济"] == "achievements"
@@ -217,8 +221,7 @@ def test_a_heading_that_remedies_a_weak_spot_is_not_a_problems_heading() -> None
         "四、存在的短板和不足\n"
         "基层力量仍然薄弱。\n"
     )
-    doc = parse_raw(RawDocument(source="r.txt", text=body))
-    roles = {c.text[:6]: c.role for c in doc.clauses}
+    roles = roles_of(body, 6)
     assert roles["（七）加快补"] != "problems" and roles["（八）补短板"] != "problems", roles
     assert roles["基层力量仍然"] == "problems", roles
     from lawdocs.parsing.reports import role_of
