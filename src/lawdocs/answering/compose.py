@@ -359,13 +359,13 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
     corpus = ev.corpus_of(index)
     idf = corpus.term_idf(q.terms)
     found = []
+    period = measured_period(q.text, q.terms)
     for row, score, _ in kept:
         clause = index.clauses[row]
         named = YEAR_NAMED if q.years and names_year(index, row, q.years) else 0.0
         # the figure's sentence names what is asked, not only the document (劳动合同 of 劳动合同法实施条例)
         scope = document_scope(index, clause.doc_id)
         own = [t for t in q.terms if not t.found_in(scope)]
-        period = measured_period(q.text, q.terms)
         for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):
             said = ev.normalise_text(f.sentence)
             if period and not any(w in said for w in (period, "期限", "期间")):  # 保护期 as 专利权的期限为…

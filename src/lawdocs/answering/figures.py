@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from ..parsing.numerals import to_int
 from .evidence import find_spans, normalise_text
-from .question import Term
+from .question import DEADLINE_Q, LIMIT_Q, Term
 from .wording import shared_start, tagger
 
 _UNITS = (
@@ -81,15 +81,14 @@ _BOUND_VERB = re.compile(
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
-# a deadline asked for (什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
-_DEADLINE_Q = re.compile(r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
+# a deadline asked for (`question.DEADLINE_Q`: 什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
 _DEADLINE = re.compile(
     rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末)|(?:19|20)\d\d年)"
     r"(?:前|以前|之前)(?!后|期|[一二两三四五六七八九十\d])"  # 2010年前 (not 2010年前后, 前期, 前三季度)
 )
-_TIME_Q = re.compile(r"多长时间|多久|几(?:日|天|年|个月|小时)|(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")
+_TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|{LIMIT_Q.pattern}")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
 _FREQUENCY_Q = re.compile(
     r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次"
@@ -229,8 +228,13 @@ def figures_in(
     money_asked = bool(_MONEY_Q.search(question)) and not share_asked and _dimension(measure_word or "元") == "money"
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
-    deadline = bool(_DEADLINE_Q.search(question))
+    deadline = bool(DEADLINE_Q.search(question))
     party = _asked_party(question)
+
+    def phrase_credit(own: str) -> float:
+        """``PHRASE_WEIGHT`` × the weighted share of the question's terms that a figure's own phrase states."""
+        return PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
+
     counted = _COUNTED_Q.search(question)
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
@@ -248,8 +252,7 @@ def figures_in(
                 distance = min((abs(d.start() - s) for s, _, _ in spans), default=len(sentence))
                 # its own phrase (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析工作): what is due then
                 own = normalise_text(_PHRASE.split(sentence[: d.start()])[-1] + _PHRASE.split(sentence[d.end() :])[0])
-                score = share + year_bonus - 0.002 * distance
-                score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
+                score = share + year_bonus - 0.002 * distance + phrase_credit(own)
                 value = d.group(0)
                 if yearly and "年" not in value and sentence[: d.start()].rstrip()[-1:] in ("，", ","):
                     value = "每年" + value  # 每年2月底前…，3月底前…: each a yearly deadline
@@ -320,7 +323,7 @@ def figures_in(
             )
             # (之日起15日内，按照…支付: the act after the comma that closes the period)
             own = normalise_text(lead + (_PHRASE.split(sentence[m.end() :].lstrip("内，,"))[0] if within else ""))
-            score += PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
+            score += phrase_credit(own)
             if party:
                 named = set(_PARTY.findall(lead))
                 score += PARTY_WEIGHT if party in named else -PARTY_WEIGHT if named else 0.0

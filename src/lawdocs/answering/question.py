@@ -4,8 +4,7 @@ Kinds, tried in this order (the first rule that fires wins):
 
 - ``metadata``: who issued a document, when, or its number: 谁/哪个机关/哪个部门 … 发布/印发/制定,
   发布/印发 … 什么时候/何时/日期, 文号/发文字号, 发文机关/落款.
-- ``figure``: 多少, 几个/几件/几项…, 数量, 比例/占比, 金额, 总数; a deadline (什么时候前, 什么时间之前) or a limit
-  asked whether there is one (有没有时间限制, 有无期限).
+- ``figure``: 多少, 几个/几件/几项…, 数量, 比例/占比, 金额, 总数; a deadline (什么时间之前) or limit (有没有时间限制).
 - ``problems``: 问题/不足/短板/薄弱/困难/挑战 asked for (存在…问题, 哪些问题, 不足, 面临…挑战); the words a report
   admits its problems with (成绩, 清醒认识, 面临) frame such a question.
 - ``plans``: 下一步, 计划, 打算, 今后, 未来, 明年, 工作安排/思路.
@@ -51,9 +50,11 @@ _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
 _UNDER_LAW = re.compile(r"^(?:依照|依据|根据|按照)(?:《[^》]{2,40}》|[^，,？?有这该本上]{1,30}(?:法|法典|条例))(?:的规定)?[，,]")
 # the enacting body a text directs (要求有关制定机关…开展清理, 由发文机关负责解释): an actor, not who issued it
 _DIRECTED = re.compile(r"(要求|责令|督促|由|向|对|让)[^，,。？?]{0,6}(制定|发布|发文|印发)(机关|单位|部门)")
+DEADLINE_Q = re.compile(r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")  # `figures`: dates only
+LIMIT_Q = re.compile(r"(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")  # the limit answers: periods only
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)
-_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远|(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)"
-    r"|(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")  # 有没有时间限制: the limit is the answer
+_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远"
+    rf"|{DEADLINE_Q.pattern}|{LIMIT_Q.pattern}")
 # those, or a noun of quantity (数量, 比例, 金额 …)
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
