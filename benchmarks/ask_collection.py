@@ -80,6 +80,7 @@ PARTS = {
     "holdout20": "ask_holdout20.jsonl",  # 75 more, written during the fourteenth pass, kept unread to its end
     "holdout21": "ask_holdout21.jsonl",  # 75 more, written at the start of the fifteenth pass
     "holdout22": "ask_holdout22.jsonl",  # 75 more, written during the fifteenth pass, kept unread to its end
+    "holdout23": "ask_holdout23.jsonl",  # 75 more, written at the start of the sixteenth pass
 }
 
 
