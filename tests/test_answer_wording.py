@@ -679,3 +679,27 @@ def test_a_law_named_in_the_matter_of_a_comparison_across_laws_does_not_scope_it
     assert "规章制定程序条例" in {row.title for row in laws.comparison or []}  # 民法典's books are one law
     alone = ask(ix, "宪法对法律同宪法相抵触有什么规定？")
     assert {c.citation.split(" › ")[0] for c in alone.cited} == {"中华人民共和国宪法"}
+
+
+def test_a_comparison_does_not_require_the_words_of_its_asides(tmp_path: Path) -> None:
+    """…秸秆的综合利用（秸秆还田、肥料化…）: the words in parentheses or after 比如 are the asker's examples, so a
+    document that states the matter without them still answers; a word also stated outside the aside (秸秆) and
+    the words of a question with no aside are required as before."""
+    from lawdocs.answering.phrases import aside_branches
+
+    question = "哪些文件对农作物秸秆的综合利用（秸秆还田、肥料化、饲料化、燃料化等）作了规定或者部署？"
+    terms = analyse(question).terms
+    (core,) = aside_branches(question, [terms])
+    assert {"秸秆", "综合利用"} <= {t.text for t in core} and not {"还田", "肥料化"} & {t.text for t in core}, core
+    assert aside_branches("哪些文件提到了秸秆综合利用？", [analyse("哪些文件提到了秸秆综合利用？").terms]) == []
+    assert aside_branches("哪些法规规定了惩罚性赔偿，比如知识产权侵权？", [[Term("知识产权"), Term("侵权")]]) == []
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_doc("甲省报告", ["推进农作物秸秆综合利用，开展秸秆还田和肥料化、饲料化利用。"], region="甲省",
+                 doc_type="government_work_report"),
+        make_doc("乙省报告", ["加强农作物秸秆综合利用。"], region="乙省", doc_type="government_work_report"),
+        make_doc("丙省报告", ["稳定房地产市场，推进城市更新。"], region="丙省", doc_type="government_work_report"),
+    ])
+    ix.save()
+    rows = ask(ix, question).comparison
+    assert sorted(r.title for r in rows) == ["乙省报告", "甲省报告"], rows

@@ -16,7 +16,7 @@ from ..filters import Filters
 from ..text import fold
 from . import evidence as ev
 from .comparison import LAW_TYPES
-from .phrases import topic_branches
+from .phrases import aside_branches, topic_branches
 from .question import Question, Term
 from .scope import title_key
 from .sections import heading_about, narrow_heading
@@ -239,14 +239,13 @@ _OFFERS = re.compile(r"或|包括|比如|例如|诸如")
 
 
 @lru_cache(maxsize=64)
-def _branches(question: str, terms: tuple[Term, ...], topics: bool) -> tuple[list[Term], ...]:
-    """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, and for a measures
+def _branches(question: str, terms: tuple[Term, ...], topics: bool, across: bool) -> tuple[list[Term], ...]:
+    """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, for a measures
     question or a comparison each topic it lists (…主体地位、加大…投入; 起诉、申请行政复议…时可以口头提出: each
-    statute answers for its own). Read once per question, not once per scoring."""
-    branches = either_branches(fold(question), list(terms))
-    if topics:
-        branches += topic_branches(fold(question), list(terms))
-    return tuple(branches)
+    statute answers for its own), and for a comparison (`across`) each set without the words of its asides
+    (`aside_branches`). Read once per question, not once per scoring."""
+    branches = either_branches(fold(question), list(terms)) + (topic_branches(fold(question), list(terms)) if topics else [])
+    return tuple(branches + (aside_branches(fold(question), [list(terms), *branches]) if across else []))
 
 
 def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
@@ -259,7 +258,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     # a comparison offering alternatives or examples (起诉、申请行政复议或者申请国家赔偿时; 包括紧密型医联体、城市医疗
     # 集团…): each document may answer for one; one asking for several things (提到了低空经济和人工智能产业) needs all
     topics = bool(_OFFERS.search(q.text)) if q.comparative else q.kind in ("measures", "plans", "problems")
-    branches = _branches(q.text, tuple(q.terms), topics)
+    branches = _branches(q.text, tuple(q.terms), topics, q.comparative)
     for row in rows:
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]
