@@ -1354,15 +1354,15 @@ def test_a_notice_s_opening_that_states_problems_answers_a_problems_question(
 ) -> None:
     import re
 
-    from lawdocs.answering import candidates
+    from lawdocs.answering import roles
 
     ix = Index.open(bundled_index)
     question = "国务院关于农业机械化和农机装备产业转型升级的指导意见里，当时存在哪些突出问题？"
     opening = "农业机械化和农机装备是转变农业发展方式"
     cited = ask(ix, question).cited
     assert [c.text[: len(opening)] for c in cited] == [opening]  # not the measure 加快补齐…短板 either
-    monkeypatch.setattr(candidates, "_ADMITS", re.compile(r"$^"))
-    assert len(ask(ix, question).cited) > 1  # without it, every clause of the notice is a candidate
+    monkeypatch.setattr(roles, "_ADMITS", re.compile(r"$^"))  # a fresh index: the role arrays are kept per index
+    assert len(ask(Index.open(bundled_index), question).cited) > 1  # without it, every clause of the notice is one
 
 
 def test_a_place_that_names_an_event_is_not_a_place_the_question_is_about() -> None:
@@ -1391,3 +1391,28 @@ def test_a_notice_whose_title_names_the_year_is_about_it_in_every_clause(tmp_pat
     ix.add_documents([doc])
     answer = ask(ix, "2019年春节放假调休一共放几天？")
     assert answer.figure is not None and answer.figure.value == "共7天"
+
+
+def test_the_role_arrays_are_kept_per_index_state(tmp_path: Path) -> None:
+    """A problems question reads the 存在问题 sections from arrays built once per index state: a report added
+    later is read too, and a question on an unchanged index reuses them."""
+    from lawdocs.answering import evidence as ev
+    from lawdocs.models import Document
+    from test_answer_collection import make_doc
+
+    def report(title: str, problem: str) -> Document:
+        doc = make_doc(title, ["全面推进依法行政。", problem], region="甲区", doc_type="rule_of_law_report")
+        doc.clauses[1] = doc.clauses[1].model_copy(update={"role": "problems", "path": ["二、存在问题"]})
+        return doc
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([report("甲区2020年法治政府建设报告", "执法队伍素质有待提高。")])
+    ix.save()
+    question = "法治政府建设存在哪些问题？"
+    assert [c.text for c in ask(ix, question).cited] == ["执法队伍素质有待提高。"]
+    arrays = ev.corpus_of(ix).memo["role:problems"]
+    ask(ix, question)
+    assert ev.corpus_of(ix).memo["role:problems"] is arrays  # not built again
+    ix.add_documents([report("乙区2020年法治政府建设报告", "基层法治力量薄弱。")])
+    ix.save()
+    assert sorted(c.text for c in ask(ix, question).cited) == ["基层法治力量薄弱。", "执法队伍素质有待提高。"]

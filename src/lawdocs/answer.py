@@ -57,6 +57,7 @@ from .answering.records import (
     RegionGroup,
     SectionGroup,
 )
+from .answering.roles import role_rows
 from .answering.scope import scope_of, title_key
 from .answering.wording import drop_stray
 from .errors import QueryError
@@ -90,7 +91,6 @@ MAX_QUESTION = 500
 from .answering.candidates import (  # noqa: E402
     QuestionSearch,
     _law_article,
-    _role_rows,
     candidate_rows,
     described_rows,
     described_speaking_of,
@@ -291,7 +291,7 @@ def _answer(
     """`where` says which clauses `mask` holds, for the reason of an unanswered question."""
     answer = Answer(question=q.text, kind=q.kind, answered=False, terms=[t.text for t in q.terms])
     searched = QuestionSearch(index, q.text, flt)  # every use of the question's hybrid search below
-    mask, note = _role_rows(index, q, mask)
+    mask, note = role_rows(index, q, mask)
     if not mask.any():
         answer.reason = "no clause in the index matches the filters"
         return answer

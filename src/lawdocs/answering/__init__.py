@@ -3,10 +3,12 @@
 - `question`: what a question asks (its kind, by general rules on the wording) and its content terms.
 - `comparison`: whether a question compares documents, which (regions, statute types), and the opening naming them.
 - `wording`: what segmentation gets wrong: abbreviations of state bodies, stray two-character pieces.
-- `phrases`: terms the texts use as one (低空 + 经济, 代 + 履行), joined by their frequency in the collection.
+- `phrases`: terms the texts use as one (低空 + 经济, 代 + 履行), joined by their frequency in the collection;
+  the topics a question lists and the words of its asides, each a term set a clause may answer by.
 - `evidence`: text normalisation, term weights, per-clause evidence and the relevance cut-off (with the
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
+- `roles`: the sections a problems, plans or measures question reads (built once per index state).
 - `candidates`: the clauses that may answer (one hybrid search a question, role sections, article lookups),
   scored and selected, and reordered by a cross-encoder when one is asked for; the documents a metadata question
   names by what they say.

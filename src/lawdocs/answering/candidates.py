@@ -171,39 +171,6 @@ def singled_out(
     return list(hits[:1]) if sure and rows[first] == hits[0][0] else []
 
 
-_ADMITS = re.compile(
-    r"(?:存在|还有|仍有|面临)[^。；;]{0,80}(?:问题|不足|短板|困难)|问题(?:比较|较为|十分|仍然|依然|日益)?突出|问题亟待解决"
-)
-
-
-def _admissions(index: Index) -> np.ndarray:
-    """The opening paragraphs (no heading above them) of State Council documents that state the problems the
-    document answers (…但同时一些政务新媒体还存在…等突出问题; …等问题亟待解决): they have no problems section."""
-    notices = {d for d, doc in index.documents.items() if doc.doc_type in ("notice", "other")}
-    return np.fromiter(
-        (not c.path and c.doc_id in notices and bool(_ADMITS.search(c.text)) for c in index.clauses),
-        dtype=bool,
-        count=len(index.clauses),
-    )
-
-
-def _role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
-    """Restrict the rows to the sections a problems / plans question asks about (if the documents have them)."""
-    kinds = np.fromiter((c.kind != "signature" for c in index.clauses), dtype=bool, count=len(index.clauses))
-    mask = mask & kinds
-    if q.kind in ("problems", "plans"):
-        role = np.fromiter((c.role == q.kind for c in index.clauses), dtype=bool, count=len(index.clauses))
-        if q.kind == "problems":
-            role |= _admissions(index)  # a notice's opening: 但…还存在…等突出问题
-        if (mask & role).any():
-            return mask & role, None
-        return mask, f"no 存在问题 / 下一步 section found for a {q.kind} question; searched all sections"
-    if q.kind == "measures":
-        problems = np.fromiter((c.role == "problems" for c in index.clauses), dtype=bool, count=len(index.clauses))
-        return mask & ~problems, None
-    return mask, None
-
-
 def _dense_relative(index: Index, q: Question, rows: Sequence[int]) -> list[float | None]:
     from ..embed import HashEmbedder
 

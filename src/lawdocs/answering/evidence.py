@@ -70,11 +70,11 @@ import math
 import re
 import unicodedata
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..text import jieba_tokenizer
 from .question import Term
@@ -154,6 +154,7 @@ class Corpus:
         self.alive = [bool(a) for a in index.alive[: len(self.texts)]]
         self.n = max(1, sum(self.alive))
         self._df: dict[str, int] = {}
+        self.memo: dict[str, Any] = {}  # arrays over the clauses that other modules read per question (`memo`)
 
     def df(self, term: str) -> int:
         """How many live clauses contain `term` (normalised substring)."""
@@ -170,6 +171,14 @@ class Corpus:
     def term_idf(self, terms: Sequence[Term]) -> dict[str, float]:
         """The idf of each term and of each of its parts."""
         return {w: self.idf(w) for t in terms for w in (t.text, *t.parts)}
+
+
+def memo(index: Index, name: str, make: Callable[[], Any]) -> Any:
+    """`make()`, computed once per index state (with the corpus): the role and kind arrays over all clauses."""
+    cached = corpus_of(index).memo
+    if name not in cached:
+        cached[name] = make()
+    return cached[name]
 
 
 _CORPORA: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int, int], Corpus]] = weakref.WeakKeyDictionary()
