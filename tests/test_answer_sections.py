@@ -1416,3 +1416,25 @@ def test_the_role_arrays_are_kept_per_index_state(tmp_path: Path) -> None:
     ix.add_documents([report("乙区2020年法治政府建设报告", "基层法治力量薄弱。")])
     ix.save()
     assert sorted(c.text for c in ask(ix, question).cited) == ["基层法治力量薄弱。", "执法队伍素质有待提高。"]
+
+
+def test_the_article_the_model_ranks_first_stays_eligible_among_a_statute_s_articles(tmp_path: Path) -> None:
+    """A statute's neighbouring articles share the question's words and outscore the one that answers it in
+    words of its own (不能 for 不得, 律师事务所的合伙人 for 合伙人); the cut-off's rescue admitted that one on
+    the model's word, so the statute limit keeps it eligible instead of dropping it for its evidence."""
+    from lawdocs.answering.compose import limit_statutes
+    from lawdocs.answering.evidence import DENSE_RELATIVE
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("律师法", [
+        "第一条 律师事务所有下列行为之一的，给予警告、停业整顿处罚。",
+        "第二条 受到停止执业处罚的律师，处罚期满未逾三年的，不得担任合伙人。",
+    ])])
+    ix.save()
+    first, second = ix.doc_rows[next(iter(ix.documents))]
+    kept = [(first, 0.68, []), (second, 0.44, [])]
+    question = "律师受到停止执业处罚的，期满后多久不能担任律师事务所的合伙人？"
+    chosen = limit_statutes(ix, kept, question, {first: 0.8, second: DENSE_RELATIVE + 0.01})
+    assert [row for row, _, _ in chosen] == [second]  # the article stating 处罚期满…担任合伙人 as asked
+    assert [row for row, _, _ in limit_statutes(ix, kept, question, {first: 1.0, second: 0.9})] == [first]

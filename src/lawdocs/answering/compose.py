@@ -47,7 +47,11 @@ years a clause is about are `years`).
   gold article but a figure question's, whose stating article was the second. The articles are only those
   whose evidence is at least ``STATUTE_RELATIVE`` of the best statute article's: a statute's neighbouring articles
   share its vocabulary, so the evidence of its side articles is high but says little (a notice's clause scoring
-  higher says nothing about them: 国务院工作规则's "三十七、国务院常务会议由…组成" does not drop 国务院组织法 第七条). Of those, only the articles stating
+  higher says nothing about them: 国务院工作规则's "三十七、国务院常务会议由…组成" does not drop 国务院组织法 第七条),
+  and the article the model ranks first among the candidates, which the cut-off's rescue admitted on partial
+  evidence (律师法 第五十三条 says 不得担任合伙人 where the question says 不能担任律师事务所的合伙人; sixteenth
+  pass, over the twenty-four question files read: three wrong articles and one partial answer became right, one
+  answer gained a second article). Of those, only the articles stating
   the longest run of the question's characters (the statute's own name and the words that ask, 规定 / 多少 / 最长 …,
   left out: 规定租赁期限 is not 确定租赁期限) that any of them states are
   cited: 对被征收房屋价值的补偿 is the article that says so, not the one listing it among other items. An
@@ -246,11 +250,17 @@ def limit_statutes(
     """`kept` (best first) with at most `per_statute` articles per statute, each near the best evidence
     and each stating the longest phrase of the question (bar the statute's name) that any of its articles states:
     its neighbours share the question's words, the article that answers states them as the question does.
-    `dense` (row → dense similarity relative to the best candidate) bounds the articles after the first."""
+    `dense` (row → dense similarity relative to the best candidate) bounds the articles after the first; the
+    article the model ranks first (``evidence.DENSE_RELATIVE``, which the cut-off's rescue admits on partial
+    evidence) is eligible whatever its evidence."""
     statutes = [(row, score) for row, score, _ in kept if in_statute(index, row)]
     best = max((score for _, score in statutes), default=0.0)  # a notice scoring higher says nothing of them
-    eligible = [row for row, score in statutes if score >= STATUTE_RELATIVE * best]  # near the best evidence
     dense = dense or {}
+
+    def near(row: int, score: float) -> bool:  # near the best evidence, or the model's first
+        return score >= STATUTE_RELATIVE * best or dense.get(row, 0.0) >= ev.DENSE_RELATIVE
+
+    eligible = [row for row, score in statutes if near(row, score)]
     closest = max((dense.get(r, 0.0) for r in eligible), default=0.0)
     asked = ev.normalise_text(question)
     texts = ev.corpus_of(index).texts
@@ -274,7 +284,7 @@ def limit_statutes(
         row, score, _ = item
         doc = index.documents[index.clauses[row].doc_id]
         if doc.doc_type in LAW_TYPES:
-            if score < STATUTE_RELATIVE * best or per_doc.get(doc.id, 0) >= per_statute:
+            if not near(row, score) or per_doc.get(doc.id, 0) >= per_statute:
                 continue
             if phrase.get(row, 0) < longest.get(doc.id, 0):
                 continue
