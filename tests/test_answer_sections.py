@@ -1438,3 +1438,20 @@ def test_the_article_the_model_ranks_first_stays_eligible_among_a_statute_s_arti
     chosen = limit_statutes(ix, kept, question, {first: 0.8, second: DENSE_RELATIVE + 0.01})
     assert [row for row, _, _ in chosen] == [second]  # the article stating 处罚期满…担任合伙人 as asked
     assert [row for row, _, _ in limit_statutes(ix, kept, question, {first: 1.0, second: 0.9})] == [first]
+
+
+def test_a_figure_the_question_gives_is_not_the_figure_it_asks_for(tmp_path: Path) -> None:
+    """受到六个月以上停止执业处罚的…多长时间内不能担任合伙人: 六个月以上 is given, 未逾三年 (a bound statutes write
+    with 未逾) is asked."""
+    from lawdocs.answering.figures import figures_in
+    from lawdocs.answering.question import Term
+    from test_answer_collection import make_law
+
+    article = "第一条 受到六个月以上停止执业处罚的律师，处罚期满未逾三年的，不得担任合伙人。"
+    assert "未逾三年" in [f.value for f in figures_in(article, [Term("合伙人")], {"合伙人": 1.0}, None)]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("律师法", [article, "第二条 律师应当遵守宪法和法律。"])])
+    ix.save()
+    answer = ask(ix, "律师受到六个月以上停止执业处罚的，多长时间内不能担任合伙人？")
+    assert answer.figure is not None and answer.figure.value == "未逾三年", answer.figure
+    assert "六个月以上" not in [f.value for f in answer.figures]

@@ -380,21 +380,14 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
             said = ev.normalise_text(f.sentence)
             if period and not any(w in said for w in (period, "期限", "期间")):  # 保护期 as 专利权的期限为…
                 continue  # 公证书有效期是多久: not the 十五个工作日内 the same article gives for issuing it
+            if not q.comparative and ev.normalise_text(f.value) in ev.normalise_text(q.text):
+                continue  # 受到六个月以上停止执业处罚的…多长时间内不能…: the question gives 六个月以上, asks another
             if not own or any(t.found_in(said) or any(p in said for p in t.parts) for t in own):
                 found.append((f.score + score + named, f, clause))
     # ties: the higher source (a law before the rule that restates it), see `LEGAL_RANK`
     found.sort(key=lambda x: (-round(x[0], 6), legal_rank(index, x[2].doc_id)))
-    figures = []
-    for _, f, clause in found[:6]:
-        title = index.documents[clause.doc_id].title
-        figures.append(
-            Figure(
-                value=f.value,
-                number=f.number,
-                unit=f.unit,
-                sentence=f.sentence,
-                clause_id=clause.id,
-                citation=citation_of(title, clause),
-            )
-        )
-    return figures
+    return [
+        Figure(value=f.value, number=f.number, unit=f.unit, sentence=f.sentence, clause_id=clause.id,
+               citation=citation_of(index.documents[clause.doc_id].title, clause))
+        for _, f, clause in found[:6]
+    ]
