@@ -703,3 +703,25 @@ def test_a_comparison_does_not_require_the_words_of_its_asides(tmp_path: Path) -
     ix.save()
     rows = ask(ix, question).comparison
     assert sorted(r.title for r in rows) == ["乙省报告", "甲省报告"], rows
+
+
+def test_a_set_of_documents_before_which_makes_a_comparison_across_it(tmp_path: Path) -> None:
+    """国务院办公厅给地方的复函和办理函中，哪些涉及…: the opening says which documents (State Council letters), not what
+    they state, so its words are not required of a clause; 在行政赔偿中，哪些情形下… names no documents."""
+    from lawdocs.answering.comparison import read_comparison
+    from lawdocs.text import fold
+
+    letters = read_comparison(fold("国务院办公厅2004年给地方的复函和办理函中，哪些涉及三峡库区？"))
+    assert letters.comparative and letters.types == frozenset({"notice"}) and letters.head.endswith("办理函中,")
+    assert read_comparison(fold("哪些法律法规当中，哪些规定了听证？")).across == "laws"
+    assert not read_comparison(fold("在行政赔偿中，哪些情形下国家不承担赔偿责任？")).comparative
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_doc("国务院办公厅关于湖北省所提问题办理情况的函", ["加快三峡库区地质灾害防治。"], region=None,
+                 doc_type="notice"),
+        make_doc("国务院办公厅关于重庆市有关问题的复函", ["支持三峡库区移民安置。"], region=None, doc_type="notice"),
+        make_doc("国务院办公厅关于四川省有关问题的复函", ["支持天然林保护工程。"], region=None, doc_type="notice"),
+    ])
+    ix.save()
+    rows = ask(ix, "国务院办公厅给地方的复函和办理函中，哪些涉及三峡库区？").comparison
+    assert sorted(r.title for r in rows) == ["国务院办公厅关于湖北省所提问题办理情况的函", "国务院办公厅关于重庆市有关问题的复函"]
