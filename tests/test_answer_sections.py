@@ -1455,3 +1455,23 @@ def test_a_figure_the_question_gives_is_not_the_figure_it_asks_for(tmp_path: Pat
     answer = ask(ix, "律师受到六个月以上停止执业处罚的，多长时间内不能担任合伙人？")
     assert answer.figure is not None and answer.figure.value == "未逾三年", answer.figure
     assert "六个月以上" not in [f.value for f in answer.figures]
+
+
+def test_within_the_best_evidence_band_the_model_orders_a_statute_s_articles(tmp_path: Path) -> None:
+    """A penalty article restating a prohibition shares all its words and scores a little higher; both are near
+    the best evidence, state the question's phrase alike, and the model tells the prohibition is asked about."""
+    from lawdocs.answering.compose import limit_statutes
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("环境法", [
+        "第一条 违反本法规定，在饮用水水源一级保护区内新建建设项目的，处十万元以上罚款。",
+        "第二条 禁止在饮用水水源一级保护区内新建建设项目。",
+    ])])
+    ix.save()
+    penalty, prohibition = ix.doc_rows[next(iter(ix.documents))]
+    kept = [(penalty, 0.75, []), (prohibition, 0.71, [])]
+    question = "对在饮用水水源一级保护区内新建建设项目有哪些禁止性规定？"
+    assert [r for r, _, _ in limit_statutes(ix, kept, question, {penalty: 0.88, prohibition: 0.97})] == [prohibition]
+    far = [(penalty, 0.75, []), (prohibition, 0.5, [])]  # outside the band, evidence still decides
+    assert [r for r, _, _ in limit_statutes(ix, far, question, {penalty: 0.88, prohibition: 0.97})] == [penalty]
