@@ -1475,3 +1475,32 @@ def test_within_the_best_evidence_band_the_model_orders_a_statute_s_articles(tmp
     assert [r for r, _, _ in limit_statutes(ix, kept, question, {penalty: 0.88, prohibition: 0.97})] == [prohibition]
     far = [(penalty, 0.75, []), (prohibition, 0.5, [])]  # outside the band, evidence still decides
     assert [r for r, _, _ in limit_statutes(ix, far, question, {penalty: 0.88, prohibition: 0.97})] == [penalty]
+
+
+def test_when_the_far_statutes_were_all_a_question_had_the_lay_fallback_still_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The articles that cleared the cut-off on shared words are far from the question (the model's similarity is
+    below the floor); then the question is as if none had cleared it, and the search's first hit may still be
+    cited when the model is sure of it or the retrievers agree (`compose.lay_lead`), not refused outright."""
+    from lawdocs.answering import compose
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("立法法", [
+        "第一条 授权决定应当明确授权的目的、事项、范围、期限。",
+        "第二条 被授权机关不得将被授予的权力转授给其他机关。",
+    ])])
+    ix.save()
+    shares_words, answers = ix.doc_rows[next(iter(ix.documents))]
+    question = "授权决定的授权目的、事项、范围由谁明确？"
+    monkeypatch.setattr(compose, "far_statutes", lambda index, q, kept: {r for r, _, _ in kept if r == shares_words})
+    monkeypatch.setattr(compose, "lay_lead", lambda index, q, found, flt: ([r for r, _ in found], 0.8, False))
+    monkeypatch.setattr(compose, "lay_rescue", lambda index, q, hits, dense=None, agreed=False: [(answers, 0.4, [])])
+    assert [c.text[:3] for c in ask(ix, question).cited] == ["第二条"]
+    monkeypatch.setattr(compose, "lay_lead", lambda index, q, found, flt: ([r for r, _ in found], 0.65, False))
+    assert not ask(ix, question).answered  # the model is not sure of it, and the retrievers do not agree
+    monkeypatch.setattr(compose, "lay_lead", lambda index, q, found, flt: ([r for r, _ in found], 0.8, False))
+    monkeypatch.setattr(compose, "lay_rescue", lambda index, q, hits, dense=None, agreed=False: [(shares_words, 0.9, [])])
+    refused = ask(ix, question)  # a far article is not cited by the fallback either
+    assert not refused.answered and "not about its matter" in (refused.reason or "")

@@ -8,17 +8,16 @@
    a content term, within the filters. Problems and plans questions look only at the sections whose headings
    say so (存在问题, 下一步工作打算), when the documents have them; measures questions leave out 存在问题.
 3. It keeps the clauses whose evidence clears the calibrated cut-off (`answering.evidence`, which states the
-   threshold values and how they were calibrated). Nothing kept means ``answered=False`` with a reason.
-   A measure heading a subsection brings it, a section whose heading is the question comes whole
-   (`answering.sections`); one named document's best clause may fall a little short (`answering.compose`).
+   threshold values and how they were calibrated). Nothing kept means ``answered=False`` with a reason. A
+   measure heading a subsection brings it, a section whose heading is the question comes whole
+   (`answering.sections`); a named document's best clause or a lay question's first hit may fall short.
 4. It groups the kept clauses by document (best document first, and by region in `regions`) and by section
    (heading path, in document order), highlights the matched terms, and writes a short extractive summary
    from the clauses' lead phrases. Figure questions get the figure and its clause (`answering.figures`);
    metadata questions (who issued, when, which number) are answered from the documents' metadata.
 
 An application can pass ``generator(question, cited_clauses) -> str`` to write prose over the cited clauses
-(stored in ``Answer.prose``); lawdocs itself never calls a network service.
-"""
+(``Answer.prose``); lawdocs itself never calls a network service."""
 
 from __future__ import annotations
 
@@ -30,7 +29,7 @@ import numpy as np
 
 from .answering import compose, years
 from .answering import evidence as ev
-from .answering.coverage import AGREED_DEPTH, best_per_document, per_document_passing
+from .answering.coverage import AGREED_DEPTH, Scored, best_per_document, per_document_passing
 from .answering.editions import version_scope
 from .answering.grouping import (
     LIMIT,
@@ -279,6 +278,16 @@ def _leads(index: Index, q: Question, searched: QuestionSearch, mask: np.ndarray
     return leads(index, searched, mask, lambda row: years.year_fits(index, row, q.section_years))
 
 
+def _lay(index: Index, q: Question, searched: QuestionSearch, mask: np.ndarray, flt: Filters, sure: bool = False) -> list[Scored]:
+    """The search's first hit a question may cite when no clause cleared the cut-off (`compose.lay_rescue`);
+    with `sure`, only when the model is sure of it (``compose.LAY_DENSE``) or the retrievers agree on it."""
+    found = [(r, h) for r, h in ((index.row_of[h.clause_id], h) for h in searched.top(compose.LAY_DEPTH)) if mask[r]]
+    hits, dense, agreed = compose.lay_lead(index, q, found, flt)
+    if sure and not (dense is not None and (dense >= compose.LAY_DENSE or agreed)):
+        return []
+    return compose.lay_rescue(index, q, score_rows(index, q, hits), dense, agreed)
+
+
 def _answer(
     index: Index,
     q: Question,
@@ -312,13 +321,9 @@ def _answer(
                 return answer
         else:
             rows = candidate_rows(index, q, searched, k, mask)
-            kept = select(index, q, rows, dense)
-            kept = [x for x in kept if years.year_fits(index, x[0], q.section_years)]
+            kept = [x for x in select(index, q, rows, dense) if years.year_fits(index, x[0], q.section_years)]
             if not kept and not q.comparative:
-                found = [(index.row_of[h.clause_id], h) for h in searched.top(compose.LAY_DEPTH)]
-                found = [(r, h) for r, h in found if mask[r]]
-                hits, sure, unanimous = compose.lay_lead(index, q, found, flt)
-                kept = compose.lay_rescue(index, q, score_rows(index, q, hits), sure, unanimous)
+                kept = _lay(index, q, searched, mask, flt)
                 if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
@@ -327,11 +332,12 @@ def _answer(
                 elif not kept and (described := described_rows(index, q, searched, rows, mask)):
                     kept = compose.named_rescue(score_rows(index, q, described[:1]))
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
-            if far and not (kept := [x for x in kept if x[0] not in far]):
-                answer.reason = (
-                    "the statute articles that share the question's words are not about its matter (the model's "
-                    f"similarity is below {compose.STATUTE_DENSE_FLOOR}); no other clause {where} clears the cut-off"
-                )
+            if far and not (kept := [x for x in kept if x[0] not in far]):  # then as if none cleared the cut-off
+                kept = [x for x in _lay(index, q, searched, mask, flt, sure=True) if x[0] not in far]
+            if far and not kept:
+                answer.reason = ("the statute articles that share the question's words are not about its matter (the "
+                                 f"model's similarity is below {compose.STATUTE_DENSE_FLOOR}); no other clause {where} "
+                                 "clears the cut-off")
                 answer.leads = _leads(index, q, searched, mask)
                 return answer
             passed = kept
