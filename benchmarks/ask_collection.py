@@ -81,6 +81,7 @@ PARTS = {
     "holdout21": "ask_holdout21.jsonl",  # 75 more, written at the start of the fifteenth pass
     "holdout22": "ask_holdout22.jsonl",  # 75 more, written during the fifteenth pass, kept unread to its end
     "holdout23": "ask_holdout23.jsonl",  # 75 more, written at the start of the sixteenth pass
+    "holdout24": "ask_holdout24.jsonl",  # 75 more, written while the sixteenth pass went on, kept unread to its end
 }
 
 
