@@ -692,6 +692,9 @@ def test_a_comparison_does_not_require_the_words_of_its_asides(tmp_path: Path) -
     (core,) = aside_branches(question, [terms])
     assert {"秸秆", "综合利用"} <= {t.text for t in core} and not {"还田", "肥料化"} & {t.text for t in core}, core
     assert aside_branches("哪些文件提到了秸秆综合利用？", [analyse("哪些文件提到了秸秆综合利用？").terms]) == []
+    flood = "涉及防汛的有哪些法规，无论是防汛设施保护还是防汛避险部署？"
+    (kept,) = aside_branches(flood, [analyse(flood).terms])
+    assert "防汛" in {t.text for t in kept} and not {"避险", "设施"} & {t.text for t in kept}, kept
     assert aside_branches("哪些法规规定了惩罚性赔偿，比如知识产权侵权？", [[Term("知识产权"), Term("侵权")]]) == []
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     ix.add_documents([
