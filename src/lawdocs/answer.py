@@ -29,7 +29,7 @@ import numpy as np
 
 from .answering import compose, years
 from .answering import evidence as ev
-from .answering.coverage import AGREED_DEPTH, Scored, best_per_document, per_document_passing
+from .answering.coverage import AGREED_DEPTH, Scored, best_per_document, comparison_rows, per_document_passing
 from .answering.editions import version_scope
 from .answering.grouping import (
     LIMIT,
@@ -358,7 +358,7 @@ def _answer(
         if kept or of_kind:
             kept = best_per_document(index, passing or kept, dense)
         if kept:
-            answer.comparison = compose.comparison_rows(index, q, kept)
+            answer.comparison = comparison_rows(index, q, kept)
     if not kept:
         answer.reason = compose.why_unanswered(index, q, rows, score_rows(index, q, rows[:200]), where) + (
             f" ({note})" if note else ""

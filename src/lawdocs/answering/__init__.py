@@ -17,9 +17,10 @@
 - `scope`: regions, years, document types and laws named in the question, and what the collection lacks.
 - `notices`: the State Council documents a question names by their own name (the title without its wrapper).
 - `editions`: the text of a law a year before its name asks about (1989年行政诉讼法), and whether it is held.
-- `coverage`: the best clause of every document that answers (comparisons, `search --per-document`).
+- `coverage`: the best clause of every document that answers (comparisons, `search --per-document`), and the
+  comparison's table.
 - `years`: the year a clause is about, the years that date a report and the years a question asks about.
-- `compose`: statute limits, the lay fallback, true reasons, comparison rows, stated figures.
+- `compose`: statute limits, the lay fallback, true reasons, stated figures.
 - `grouping`: cited clauses grouped by document, region and section, with citations and highlights, the
   cap on how many are shown, and the leads of an unanswered question (where search would look first).
 - `records`: the Answer model and its parts (groups, figures, comparison rows, leads).

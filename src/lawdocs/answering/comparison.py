@@ -83,27 +83,24 @@ _LAWS_RESPECTIVELY = re.compile(
 )
 
 
-# A set of documents, then 哪些 (国务院办公厅给地方的复函和办理函中，哪些涉及…): a comparison across that set, whose
-# words say which documents, not what they state; the genre ending it says their type. Sixteenth pass: the two
-# questions of this shape in the files read (and a third in holdout23, read at that pass's end) found none of their
-# documents; the two found 2 of 3 and 3 of 3, and no other answer changed.
-_SET_HEAD = re.compile(
-    r"^[^，。；？]{2,40}?(?P<genre>复函|办理函|函|通知|意见|批复|答复|文件|法律法规|法律|法规|条例)(?:中|里|当中)[，,]?"
-    r"(?=哪些|哪几)"
-)
-_GENRE_TYPES = {"法律法规": LAW_TYPES, "法律": frozenset({"law"}), "法规": LAW_TYPES, "条例": LAW_TYPES, "文件": frozenset()}
+# A set of letters, then 哪些 (国务院办公厅答复地方的复函、办理函中，哪些提到…): a comparison across those letters, whose
+# words say which documents, not what they state. Only a set (…和…, …、…) of letters (函, 复函, 办理函) with no year
+# or place in it, which would be a scope: 信访工作条例中，哪些… or 行政处罚事先告知的通知中，哪些… name one document
+# or none, and the head is cut from the scope. Sixteenth pass: 2 of the 3 questions of this shape found none of
+# their documents, then 2 of 3 and 3 of 3 (the third, naming 2004年, is left as it was).
+_SET_HEAD = re.compile(r"^(?P<set>[^，。；？,;?!！：:]{2,40}?(?:复函|办理函|函))(?:中|里|当中)[，,]?(?=哪些|哪几)")
+_SET_OF = re.compile(r"和|、|及|或")
 
 
 def read_comparison(text: str) -> Comparison:
     """What the question `text` (folded) compares (see the module docstring)."""
     respectively = _LAWS_RESPECTIVELY.search(text)
     if not (_COMPARATIVE_Q.search(text) or ("分别" in text and _several_places(text)) or respectively):
-        if documents := _SET_HEAD.match(text):
-            types = _GENRE_TYPES.get(documents.group("genre"), frozenset({"notice"}))
-            across: Literal["regions", "laws"] | None = "laws" if types and types <= LAW_TYPES else None
-            return Comparison(comparative=True, across=across, types=types, head=documents.group(0))
+        letters = _SET_HEAD.match(text)
+        if letters and _SET_OF.search(letters.group("set")) and not re.search(r"\d{4}年|[省市区县]", letters.group("set")):
+            return Comparison(comparative=True, types=frozenset({"notice"}), head=letters.group(0))
         return Comparison()
-    across = None
+    across: Literal["regions", "laws"] | None = None
     if _COMPARED_REGIONS.search(text):
         across = "regions"
     elif _COMPARED_LAWS.search(text) or respectively:

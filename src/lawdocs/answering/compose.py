@@ -76,8 +76,8 @@ years a clause is about are `years`).
   cited (`legal_rank`).
 - **Reasons**: an unanswered question says which of its terms no clause in scope contains, and otherwise which
   terms the best clause lacks, both checked against the texts (never "none mentions X" when one does).
-- **Tables**: questions across documents get one row per document (`ComparisonRow`) from
-  `coverage.best_per_document`, with the figure its clause states.
+- **Tables**: questions across documents get one row per document (`ComparisonRow`, `coverage.comparison_rows`)
+  from `coverage.best_per_document`, with the figure its clause states.
 - **What is compared**: 哪些省份/地区/城市…, 各地 compare documents that have a region; 哪些法规/法律/条例 compare laws
   and regulations (`question.Question.compared`); a State Council notice is not a province, a report is not a law.
   When no document of that kind answers, all documents are compared.
@@ -86,6 +86,7 @@ years a clause is about are `years`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
@@ -96,7 +97,7 @@ from .comparison import LAW_TYPES
 from .figures import figures_in
 from .grouping import citation_of
 from .question import FRAME_WORDS, GENERIC_WORDS, Question
-from .records import ComparisonRow, Figure
+from .records import Figure
 from .scope import title_key
 from .sections import narrow_heading
 from .wording import measured_period
@@ -259,12 +260,14 @@ def limit_statutes(
     statutes = [(row, score) for row, score, _ in kept if in_statute(index, row)]
     best = max((score for _, score in statutes), default=0.0)  # a notice scoring higher says nothing of them
     dense = dense or {}
+    first = max((row for row, _ in statutes), key=lambda r: dense.get(r, 0.0), default=-1)  # the model's first
+    first = first if dense.get(first, 0.0) >= ev.DENSE_RELATIVE else -1
 
     def near(row: int, score: float) -> bool:  # near the best evidence, or the model's first
-        return score >= STATUTE_RELATIVE * best or dense.get(row, 0.0) >= ev.DENSE_RELATIVE
+        return score >= STATUTE_RELATIVE * best or row == first
 
     eligible = [row for row, score in statutes if near(row, score)]
-    closest = max((dense.get(r, 0.0) for r in eligible), default=0.0)
+    closest = max((dense.get(r, 0.0) for r, score in statutes if score >= STATUTE_RELATIVE * best), default=0.0)
     asked = ev.normalise_text(question)
     texts = ev.corpus_of(index).texts
     phrase: dict[int, int] = {}
@@ -283,9 +286,13 @@ def limit_statutes(
         longest[doc.id] = max(longest.get(doc.id, 0), phrase[row])
     per_doc: dict[str, int] = {}
     out = []
-    # within the band of the best evidence, evidence says little (the neighbours share its words): the phrase, then
-    # the model, order the eligible articles (生态环境法典's prohibition before the penalty article restating it)
-    band = {row: best for row in eligible}
+    # within a statute's band of the best evidence, evidence says little (the neighbours share its words): the phrase,
+    # then the model, order its eligible articles (生态环境法典's prohibition before the penalty article restating it)
+    tops: dict[str, float] = {}  # per statute: its best eligible evidence, which its eligible articles share
+    for row, score in statutes:
+        if row in eligible:
+            tops[index.clauses[row].doc_id] = max(tops.get(index.clauses[row].doc_id, 0.0), score)
+    band = {row: tops[index.clauses[row].doc_id] for row in eligible}
     for item in sorted(kept, key=lambda x: (-band.get(x[0], x[1]), -phrase.get(x[0], 0), -dense.get(x[0], 0.0))):
         row, score, _ = item
         doc = index.documents[index.clauses[row].doc_id]
@@ -342,32 +349,11 @@ def why_unanswered(
     return f"no clause {where} mentions {'、'.join(absent)}"
 
 
-def comparison_rows(
-    index: Index, q: Question, best: Sequence[tuple[int, float, list[str]]]
-) -> list[ComparisonRow]:
-    corpus = ev.corpus_of(index)
-    idf = corpus.term_idf(q.terms)
-    rows = []
-    for row, _, _ in best:
-        clause = index.clauses[row]
-        doc = index.documents[clause.doc_id]
-        figure = None
-        if q.kind == "figure" or q.measure_word:
-            found = figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text)
-            figure = found[0].value if found else None
-        rows.append(
-            ComparisonRow(
-                doc_id=doc.id,
-                title=doc.title,
-                region=doc.region,
-                year=doc.year if isinstance(doc.year, int) else None,
-                clause_id=clause.id,
-                citation=citation_of(doc.title, clause),
-                text=clause.text,
-                figure=figure,
-            )
-        )
-    return rows
+def _given(value: str, question: str) -> bool:
+    """Whether the question states the figure `value` itself, as a whole number (十日 is not in 二十日内)."""
+    digits = "0-9〇零一二三四五六七八九十百千万亿两.．"
+    at = re.escape(ev.normalise_text(value))
+    return bool(re.search(f"(?<![{digits}]){at}(?![{digits}])", ev.normalise_text(question)))
 
 
 def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]]) -> list[Figure]:
@@ -386,10 +372,11 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
             said = ev.normalise_text(f.sentence)
             if period and not any(w in said for w in (period, "期限", "期间")):  # 保护期 as 专利权的期限为…
                 continue  # 公证书有效期是多久: not the 十五个工作日内 the same article gives for issuing it
-            if not q.comparative and ev.normalise_text(f.value) in ev.normalise_text(q.text):
-                continue  # 受到六个月以上停止执业处罚的…多长时间内不能…: the question gives 六个月以上, asks another
             if not own or any(t.found_in(said) or any(p in said for p in t.parts) for t in own):
                 found.append((f.score + score + named, f, clause))
+    # 受到六个月以上停止执业处罚的…多长时间内不能…: the question gives 六个月以上 and asks another, when there is one
+    given = [x for x in found if not q.comparative and _given(x[1].value, q.text)]
+    found = [x for x in found if x not in given] or found
     # ties: the higher source (a law before the rule that restates it), see `LEGAL_RANK`
     found.sort(key=lambda x: (-round(x[0], 6), legal_rank(index, x[2].doc_id)))
     return [

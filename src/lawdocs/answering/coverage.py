@@ -20,11 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import evidence as ev
+from .figures import figures_in
+from .grouping import citation_of
+from .records import ComparisonRow
 
 if TYPE_CHECKING:
     from ..index import Index
     from ..models import Hit
     from ..search.rerank import Reranker
+    from .question import Question
 
 Scored = tuple[int, float, list[str]]  # (row, evidence, matched words)
 AGREED_DEPTH = 10  # the search's top rows that may pass the per-document test on partial evidence
@@ -117,3 +121,33 @@ def search_per_document(
             hit = fused.get(row) or hit_of(index, 0, row, 0.0, {})
             chosen.append(hit.model_copy(update={"scores": {**hit.scores, "evidence": round(score, 4)}}))
     return [h.model_copy(update={"rank": i}) for i, h in enumerate(chosen, 1)]
+
+
+def comparison_rows(
+    index: Index, q: Question, best: Sequence[tuple[int, float, list[str]]]
+) -> list[ComparisonRow]:
+    """The table of a comparison: one row per document, from its best clause, with the figure that clause states
+    when the question asks for one (`compose` docstring, *Tables*)."""
+    corpus = ev.corpus_of(index)
+    idf = corpus.term_idf(q.terms)
+    rows = []
+    for row, _, _ in best:
+        clause = index.clauses[row]
+        doc = index.documents[clause.doc_id]
+        figure = None
+        if q.kind == "figure" or q.measure_word:
+            found = figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text)
+            figure = found[0].value if found else None
+        rows.append(
+            ComparisonRow(
+                doc_id=doc.id,
+                title=doc.title,
+                region=doc.region,
+                year=doc.year if isinstance(doc.year, int) else None,
+                clause_id=clause.id,
+                citation=citation_of(doc.title, clause),
+                text=clause.text,
+                figure=figure,
+            )
+        )
+    return rows
