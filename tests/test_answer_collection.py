@@ -370,8 +370,10 @@ def test_a_statute_s_further_articles_must_be_as_close_to_the_question(statutes:
     far = {first: 1.0, second: 1.0 - 2 * STATUTE_DENSE_MARGIN}
     assert [r for r, _, _ in limit_statutes(statutes, kept, "", near, 2)] == [first, second]
     assert [r for r, _, _ in limit_statutes(statutes, kept, "", far, 2)] == [first]
-    # the first is cited whatever the model says; the bound is the closest eligible article's similarity
-    assert [r for r, _, _ in limit_statutes(statutes, kept, "", {first: 0.5, second: 1.0}, 2)] == [first, second]
+    # within the band of the best evidence the model orders them: the one it holds far is not cited after the other
+    assert [r for r, _, _ in limit_statutes(statutes, kept, "", {first: 0.5, second: 1.0}, 2)] == [second]
+    # the first cited is cited whatever the model says; the bound is the closest eligible article's similarity
+    assert [r for r, _, _ in limit_statutes(statutes, [(first, 1.0, []), (second, 0.5, [])], "", {first: 0.5, second: 0.6}, 2)] == [first]
     assert [r for r, _, _ in limit_statutes(statutes, kept, "", near)] == [first]  # one article unless a figure is asked
 
 
