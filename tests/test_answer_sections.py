@@ -1418,26 +1418,41 @@ def test_the_role_arrays_are_kept_per_index_state(tmp_path: Path) -> None:
     assert sorted(c.text for c in ask(ix, question).cited) == ["基层法治力量薄弱。", "执法队伍素质有待提高。"]
 
 
+def _one_law(tmp_path: Path, title: str, articles: list[str]) -> tuple[Index, list[int]]:
+    """A HashEmbedder index of one law, and the rows of its articles in order."""
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law(title, articles)])
+    ix.save()
+    return ix, list(ix.doc_rows[next(iter(ix.documents))])
+
+
 def test_the_article_the_model_ranks_first_stays_eligible_among_a_statute_s_articles(tmp_path: Path) -> None:
     """A statute's neighbouring articles share the question's words and outscore the one that answers it in
     words of its own (不能 for 不得, 律师事务所的合伙人 for 合伙人); the cut-off's rescue admitted that one on
     the model's word, so the statute limit keeps it eligible instead of dropping it for its evidence."""
     from lawdocs.answering.compose import limit_statutes
     from lawdocs.answering.evidence import DENSE_RELATIVE
-    from test_answer_collection import make_law
 
-    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
-    ix.add_documents([make_law("律师法", [
+    ix, (first, second) = _one_law(tmp_path, "律师法", [
         "第一条 律师事务所有下列行为之一的，给予警告、停业整顿处罚。",
         "第二条 受到停止执业处罚的律师，处罚期满未逾三年的，不得担任合伙人。",
-    ])])
-    ix.save()
-    first, second = ix.doc_rows[next(iter(ix.documents))]
+    ])
     kept = [(first, 0.68, []), (second, 0.44, [])]
     question = "律师受到停止执业处罚的，期满后多久不能担任律师事务所的合伙人？"
     chosen = limit_statutes(ix, kept, question, {first: 0.8, second: DENSE_RELATIVE + 0.01})
     assert [row for row, _, _ in chosen] == [second]  # the article stating 处罚期满…担任合伙人 as asked
     assert [row for row, _, _ in limit_statutes(ix, kept, question, {first: 1.0, second: 0.9})] == [first]
+    # it does not push out another statute's article of the best evidence: the bound on the articles after the
+    # first is the closest of those near the best evidence, not the model's first
+    from test_answer_collection import make_law
+
+    ix.add_documents([make_law("公证法", ["第一条 受到停止执业处罚的律师，处罚期满未逾三年的，不得担任合伙人。"])])
+    ix.save()
+    other = ix.doc_rows[next(d for d in ix.documents if ix.documents[d].title == "公证法")][0]
+    both = limit_statutes(ix, [(other, 0.9, []), (second, 0.5, [])], question, {other: 0.9, second: 0.99})
+    assert sorted(row for row, _, _ in both) == sorted([other, second])
 
 
 def test_a_figure_the_question_gives_is_not_the_figure_it_asks_for(tmp_path: Path) -> None:
@@ -1461,15 +1476,11 @@ def test_within_the_best_evidence_band_the_model_orders_a_statute_s_articles(tmp
     """A penalty article restating a prohibition shares all its words and scores a little higher; both are near
     the best evidence, state the question's phrase alike, and the model tells the prohibition is asked about."""
     from lawdocs.answering.compose import limit_statutes
-    from test_answer_collection import make_law
 
-    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
-    ix.add_documents([make_law("环境法", [
+    ix, (penalty, prohibition) = _one_law(tmp_path, "环境法", [
         "第一条 违反本法规定，在饮用水水源一级保护区内新建建设项目的，处十万元以上罚款。",
         "第二条 禁止在饮用水水源一级保护区内新建建设项目。",
-    ])])
-    ix.save()
-    penalty, prohibition = ix.doc_rows[next(iter(ix.documents))]
+    ])
     kept = [(penalty, 0.75, []), (prohibition, 0.71, [])]
     question = "对在饮用水水源一级保护区内新建建设项目有哪些禁止性规定？"
     assert [r for r, _, _ in limit_statutes(ix, kept, question, {penalty: 0.88, prohibition: 0.97})] == [prohibition]
@@ -1484,15 +1495,11 @@ def test_when_the_far_statutes_were_all_a_question_had_the_lay_fallback_still_ru
     below the floor); then the question is as if none had cleared it, and the search's first hit may still be
     cited when the model is sure of it or the retrievers agree (`compose.lay_lead`), not refused outright."""
     from lawdocs.answering import compose
-    from test_answer_collection import make_law
 
-    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
-    ix.add_documents([make_law("立法法", [
+    ix, (shares_words, answers) = _one_law(tmp_path, "立法法", [
         "第一条 授权决定应当明确授权的目的、事项、范围、期限。",
         "第二条 被授权机关不得将被授予的权力转授给其他机关。",
-    ])])
-    ix.save()
-    shares_words, answers = ix.doc_rows[next(iter(ix.documents))]
+    ])
     question = "授权决定的授权目的、事项、范围由谁明确？"
     monkeypatch.setattr(compose, "far_statutes", lambda index, q, kept: {r for r, _, _ in kept if r == shares_words})
     monkeypatch.setattr(compose, "lay_lead", lambda index, q, found, flt: ([r for r, _ in found], 0.8, False))
