@@ -181,7 +181,7 @@ def memo(index: Index, name: str, make: Callable[[], Any]) -> Any:
     return cached[name]
 
 
-_CORPORA: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int, int], Corpus]] = weakref.WeakKeyDictionary()
+_CORPORA: weakref.WeakKeyDictionary[Index, tuple[tuple[int, int, int, int], Corpus]] = weakref.WeakKeyDictionary()
 
 
 def attachment_name(index: Index, row: int) -> str:
@@ -192,10 +192,11 @@ def attachment_name(index: Index, row: int) -> str:
 
 
 def corpus_of(index: Index) -> Corpus:
-    key = (
+    key = (  # the next row key grows with every document added: a replaced one of the same size changes it too
         len(index.clauses),
         int(index.alive.sum()),
         index.manifest.generation if index.manifest else -1,
+        index.table.next_key,
     )
     cached = _CORPORA.get(index)
     if cached is None or cached[0] != key:
