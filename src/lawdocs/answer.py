@@ -283,7 +283,7 @@ def _lay(index: Index, q: Question, searched: QuestionSearch, mask: np.ndarray, 
     with `sure`, only when the model is sure of it (``compose.LAY_DENSE``) or the retrievers agree on it."""
     found = [(r, h) for r, h in ((index.row_of[h.clause_id], h) for h in searched.top(compose.LAY_DEPTH)) if mask[r]]
     hits, dense, agreed = compose.lay_lead(index, q, found, flt)
-    if sure and not (dense is not None and (dense >= compose.LAY_DENSE or agreed)):
+    if sure and not compose.model_sure(dense, agreed):
         return []
     return compose.lay_rescue(index, q, score_rows(index, q, hits), dense, agreed)
 

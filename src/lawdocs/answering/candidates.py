@@ -211,8 +211,9 @@ def _branches(question: str, terms: tuple[Term, ...], topics: bool, across: bool
     question or a comparison each topic it lists (…主体地位、加大…投入; 起诉、申请行政复议…时可以口头提出: each
     statute answers for its own), and for a comparison (`across`) each set without the words of its asides
     (`aside_branches`). Read once per question, not once per scoring."""
-    branches = either_branches(fold(question), list(terms)) + (topic_branches(fold(question), list(terms)) if topics else [])
-    return tuple(branches + (aside_branches(fold(question), [list(terms), *branches]) if across else []))
+    folded, listed = fold(question), list(terms)
+    branches = either_branches(folded, listed) + (topic_branches(folded, listed) if topics else [])
+    return tuple(branches + (aside_branches(folded, [listed, *branches]) if across else []))
 
 
 def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:

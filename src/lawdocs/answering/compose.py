@@ -152,6 +152,12 @@ def named_rescue(hits: Sequence[tuple[int, float, list[str]]]) -> list[tuple[int
     return [hit for hit in hits[:1] if hit[1] >= NAMED_COVERAGE]
 
 
+def model_sure(dense: float | None, agreed: bool) -> bool:
+    """Whether a lay hit may be cited on the model's word: its similarity is at least ``LAY_DENSE``, or the
+    retrievers agree on it where agreement decides (`agreement_decides`)."""
+    return dense is not None and (dense >= LAY_DENSE or (agreed and agreement_decides(dense)))
+
+
 def agreement_decides(dense: float) -> bool:
     """Whether a lay hit's similarity lies where the retrievers' agreement decides it (from
     ``STATUTE_DENSE_FLOOR`` up to ``LAY_DENSE``; above, the model alone is sure)."""
@@ -218,7 +224,7 @@ def lay_rescue(
     # (集体土地 of 国有土地上房屋征收与补偿条例对农村集体土地…) says it asks about a matter outside it
     named = bool(key := title_key(doc.title)) and key in ev.normalise_text(q.text)
     # the model is sure: lay words (钱包, 砸伤) that the law never uses
-    sure = dense is not None and (dense >= LAY_DENSE or (agreed and agreement_decides(dense)))
+    sure = model_sure(dense, agreed)
     if sure and not (named and unknown):
         return [(row, score, held)]
     if unknown or named:  # every article of a statute the question names holds some of its words: not enough
@@ -290,7 +296,7 @@ def limit_statutes(
     # then the model, order its eligible articles (生态环境法典's prohibition before the penalty article restating it)
     tops: dict[str, float] = {}  # per statute: its best eligible evidence, which its eligible articles share
     for row, score in statutes:
-        if row in eligible:
+        if near(row, score):
             tops[index.clauses[row].doc_id] = max(tops.get(index.clauses[row].doc_id, 0.0), score)
     band = {row: tops[index.clauses[row].doc_id] for row in eligible}
     for item in sorted(kept, key=lambda x: (-band.get(x[0], x[1]), -phrase.get(x[0], 0), -dense.get(x[0], 0.0))):
@@ -374,9 +380,8 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
                 continue  # 公证书有效期是多久: not the 十五个工作日内 the same article gives for issuing it
             if not own or any(t.found_in(said) or any(p in said for p in t.parts) for t in own):
                 found.append((f.score + score + named, f, clause))
-    # 受到六个月以上停止执业处罚的…多长时间内不能…: the question gives 六个月以上 and asks another, when there is one
-    given = [x for x in found if not q.comparative and _given(x[1].value, q.text)]
-    found = [x for x in found if x not in given] or found
+    if not q.comparative:  # 受到六个月以上停止执业处罚的…多长时间内不能…: 六个月以上 is given, another asked, if one is stated
+        found = [x for x in found if not _given(x[1].value, q.text)] or found
     # ties: the higher source (a law before the rule that restates it), see `LEGAL_RANK`
     found.sort(key=lambda x: (-round(x[0], 6), legal_rank(index, x[2].doc_id)))
     return [
