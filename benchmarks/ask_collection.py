@@ -82,6 +82,7 @@ PARTS = {
     "holdout22": "ask_holdout22.jsonl",  # 75 more, written during the fifteenth pass, kept unread to its end
     "holdout23": "ask_holdout23.jsonl",  # 75 more, written at the start of the sixteenth pass
     "holdout24": "ask_holdout24.jsonl",  # 75 more, written while the sixteenth pass went on, kept unread to its end
+    "holdout25": "ask_holdout25.jsonl",  # 75 more, written at the start of the seventeenth pass
 }
 
 
