@@ -1519,3 +1519,54 @@ def test_when_the_far_statutes_were_all_a_question_had_the_lay_fallback_still_ru
     monkeypatch.setattr(compose, "lay_rescue", lambda index, q, hits, dense=None, agreed=False: [(shares_words, 0.9, [])])
     refused = ask(ix, question)  # a far article is not cited by the fallback either
     assert not refused.answered and "not about its matter" in (refused.reason or "")
+
+
+def test_units_of_size_seats_grades_and_rates_and_a_level_or_a_span_of_dates_asked() -> None:
+    """万 before any unit (13万公顷, 5506.3万标准箱), a rate's divisor (800万吨/年), a size (480毫米×140毫米) and
+    分钱 are whole figures; 位 and 级 answer only a question asking for them; 稳定在什么水平 and 从哪天到哪天 ask for a
+    figure, the second a span of dates."""
+    from lawdocs.answering.figures import figures_in
+
+    def values(question: str, text: str) -> list[str]:
+        q = analyse(question)
+        assert q.kind == "figure", question
+        return [f.value for f in figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)]
+
+    assert values("退耕还林补贴涉及多大面积？", "请求解决退耕还林补贴13万公顷。")[0] == "13万公顷"
+    assert values("上海港集装箱吞吐量达到了多少？", "上海港集装箱吞吐量达到5506.3万标准箱。")[0] == "5506.3万标准箱"
+    assert values("石化项目的炼油规模是多少？", "拟建炼油规模800万吨/年的石化项目。")[0] == "800万吨/年"
+    assert values("汽车号牌的尺寸是多大？", "汽车号牌尺寸为480毫米×140毫米。")[0] == "480毫米×140毫米"
+    assert values("非居民用电每千瓦时加价多少？", "对非居民用电每千瓦时加价2分钱。")[0] == "2分钱"
+    assert values("汽车号牌由几位字符组成？", "汽车号牌字符共8位。")[0] == "共8位"
+    # a count of persons is no answer to how much is deducted: the amount is
+    assert values("赡养老人每个月能扣多少？", "赡养人为一位及以上的，按照每月2000元的标准定额扣除。")[0] == "每月2000元"
+    assert values("全市蔬菜产量稳定在什么水平？", "全市蔬菜产量稳定在200万吨左右。")[0] == "200万吨左右"
+    span = "执行期限为2019年1月1日至2023年12月31日，共5年。"
+    assert values("各项扶持政策的执行期限是从哪天到哪天？", span)[0] == "2019年1月1日至2023年12月31日"
+    assert values("清理整顿工作从哪个月持续到哪个月？", "清理整顿工作从1997年4月―1998年2月进行。")[0] == "1997年4月―1998年2月"
+    assert values("管理办法最迟要在什么时候完成修订？", "各单位要于2019年2月底前完成修订，共12项。")[0] == "2019年2月底前"
+    # 多少部 asks for a count of laws: a time is no answer
+    assert values("每年至少要制定多少部法律？", "应当在一年内制定。") == []
+
+
+def test_a_figure_question_s_kept_article_may_leave_the_figure_to_the_next(tmp_path: Path) -> None:
+    """The kept article names the matter (who takes complaints); the one next to it states the time limit and
+    shares enough of the question, so the figure may come from it (`candidates.neighbours`). An article further
+    away is no neighbour however many words it shares, nor is one that shares too few."""
+    from lawdocs.answering.candidates import neighbours
+
+    ix, rows = _one_law(tmp_path, "款项支付条例", [
+        "第一条 本条例所称中小企业，是指在中华人民共和国境内依法设立的企业。",
+        "第二条 受理投诉部门应当受理对机关、事业单位和大型企业拖欠中小企业款项的投诉。",
+        "第三条 受理投诉部门应当自正式受理之日起10个工作日内，将投诉转交处理投诉部门处理。",
+        "第四条 本条例自2020年9月1日起施行。",
+        "第五条 受理投诉部门正式受理投诉后，应当将投诉转交处理投诉部门，处理投诉部门应当在30日内处理。",
+    ])
+    q = analyse("受理投诉的部门在正式受理后多长时间内把投诉转交处理部门？")
+    found = [r for r, _, _ in neighbours(ix, q, rows, [(rows[1], 0.5, [])])]
+    assert rows[2] in found and rows[4] not in found and rows[0] not in found, found
+    # 第二条 shares less (evidence 0.38): a neighbour of a kept clause of 0.5, not of one of 0.9 (half is 0.45)
+    assert [r for r, _, _ in neighbours(ix, q, rows, [(rows[0], 0.5, [])])] == [rows[1]]
+    assert neighbours(ix, q, rows, [(rows[0], 0.9, [])]) == []
+
+

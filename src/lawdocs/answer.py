@@ -94,6 +94,7 @@ from .answering.candidates import (  # noqa: E402
     described_rows,
     described_speaking_of,
     document_scope,
+    neighbours,
     referred,
     referring,
     reranked,
@@ -365,10 +366,8 @@ def _answer(
         )
         answer.leads = _leads(index, q, searched, mask) if q.terms else []
         return answer
-    order = {
-        index.clauses[r].doc_id: dense.get(r, 0.0)
-        for r, _, _ in sorted(kept, key=lambda x: dense.get(x[0], 0.0))
-    }
+    by_dense = sorted(kept, key=lambda x: dense.get(x[0], 0.0))  # each document's best, the last written winning
+    order = {index.clauses[r].doc_id: dense.get(r, 0.0) for r, _, _ in by_dense}
     figures: list[Figure] = []
     if q.kind == "figure":
         figures = compose.stated_figures(index, q, kept)
@@ -376,7 +375,7 @@ def _answer(
             docs = {index.clauses[r].doc_id for r, _, _ in kept}
             siblings = [x for x in passed if index.clauses[x[0]].doc_id in docs]  # the kept statute's other articles
             # then a text that states the figure a kept article leaves open
-            for fallback in (siblings, referring(index, q, mask, kept)):
+            for fallback in (siblings, referring(index, q, mask, kept), neighbours(index, q, rows, kept)):
                 figures = compose.stated_figures(index, q, fallback)
                 if figures:
                     kept = fallback

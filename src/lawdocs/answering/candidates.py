@@ -304,6 +304,28 @@ def referring(
     return out
 
 
+NEIGHBOUR_SHARE = 0.5  # of the kept clause's evidence
+NEIGHBOUR_FLOOR = 0.3
+
+
+def neighbours(
+    index: Index, q: Question, rows: Sequence[int], kept: Sequence[tuple[int, float, list[str]]]
+) -> list[tuple[int, float, list[str]]]:
+    """The clauses next to a kept one (before or after it in its document) among the candidates, with evidence of
+    at least ``NEIGHBOUR_FLOOR`` and ``NEIGHBOUR_SHARE`` of the kept clause's: where a figure question's kept
+    clause names its matter and the next states the figure (第二十四条 names who takes complaints about arrears,
+    第二十五条 gives the 10个工作日内 to pass them on)."""
+    candidates = set(rows)
+    out: list[tuple[int, float, list[str]]] = []
+    for row, score, _ in kept:
+        doc = index.doc_rows.get(index.clauses[row].doc_id, [])
+        at = doc.index(row) if row in doc else -1
+        near = [r for r in doc[max(0, at - 1) : at + 2] if r != row and r in candidates and at >= 0]
+        bar = max(NEIGHBOUR_FLOOR, NEIGHBOUR_SHARE * score)
+        out += [x for x in score_rows(index, q, near) if x[1] >= bar and all(x[0] != r for r, _, _ in out)]
+    return out
+
+
 def referred(
     index: Index,
     kept: Sequence[tuple[int, float, list[str]]],

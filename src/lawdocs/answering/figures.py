@@ -43,30 +43,37 @@ from dataclasses import dataclass
 
 from ..parsing.numerals import to_int
 from .evidence import find_spans, normalise_text
-from .question import DEADLINE_Q, LIMIT_Q, Term
+from .question import Term
+from .units import (
+    ASKED_ONLY,
+    DATE_SPAN,
+    DATE_SPAN_Q,
+    DEADLINE,
+    DEADLINE_Q,
+    LIMIT_Q,
+    NUM,
+    SHARE_UNITS,
+    TIME_UNITS,
+    UNITS,
+    dimension,
+    same_unit,
+)
 from .wording import shared_start, tagger
 
-_UNITS = (
-    "%|％|‰|万亿美元|亿美元|万美元|美元|亿欧元|万欧元|欧元|亿港元|万港元|港元|万亿元|亿元|万元|千元|元|万人次|人次|万人|万户|万亩|万吨|万平方米|平方公里|平方米|公里|千米|小时|个百分点|百分点"
-    "|亿千瓦时|万千瓦时|千瓦时|万千瓦|千瓦|公顷|批次"
-    "|微克/立方米|个工作日|工作日|周岁|岁|个月|个小时|日|年"
-    "|万个|万名|万家|万所|万件|万项|万套|万座|万辆|万台|万条|万份|万间|万处|万张|万株|万只|亿个|亿件|亿次"
-    "|亿吨|亿公斤|万公斤|公斤|万千克|千克"
-    "|万|亿|件|项|个|名|人|次|家|所|条|批|类|套|处|座|篇|份|场|期|户|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台|张"
-)
-_NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(?=年|个月)"  # 半年: a period too
 _BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|大约|约|超(?=\d)|各(?=\d)"
 _FIGURE = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
-    rf"(?P<num>{_NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{_NUM}))?"
-    rf"\s*(?P<more>多|余)?\s*(?P<unit>{_UNITS})(?P<after>左右|及以上|及以下|以上|以下|以内|之内|上下)?"
+    rf"(?P<num>{NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{NUM}))?"
+    rf"\s*(?P<more>多|余)?\s*(?P<unit>{UNITS})(?P<per>/(?:年|月|日|天|人|户|亩|吨|辆|台|件|次))?"
+    r"(?:\s*[×xX＊*]\s*\d+(?:\.\d+)?\s*(?:毫米|厘米|米))*"  # a size: 480毫米×140毫米
+    rf"(?P<after>左右|及以上|及以下|以上|以下|以内|之内|上下)?"
 )
 # a share written in words (不得超过主合同标的额的百分之二十, 百分之五十以上, 不超过五分之一): the same groups as
 # _FIGURE, 百分之 or 五分之 its unit
 _OF = r"(?:百|千|[一二三四五六七八九十]{1,2})分之"
 _PERCENT = re.compile(
-    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?(?P<unit>{_OF})(?P<num>{_NUM}(?:点{_NUM})?)"
-    rf"(?:(?P<unit1>)(?P<dash>[—–\-~～至到]){_OF}(?P<num2>{_NUM}(?:点{_NUM})?))?(?P<more>)"
+    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?(?P<unit>{_OF})(?P<num>{NUM}(?:点{NUM})?)"
+    rf"(?:(?P<unit1>)(?P<dash>[—–\-~～至到]){_OF}(?P<num2>{NUM}(?:点{NUM})?))?(?P<more>)"
     rf"(?P<after>左右|及以上|及以下|以上|以下|以内|之内|上下)?"
 )
 # a starting value (人均预期寿命从…82.4岁提升至83.9岁): what the figure became is the one after 至 / 到
@@ -81,13 +88,6 @@ _BOUND_VERB = re.compile(
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
-# a deadline asked for (`question.DEADLINE_Q`: 什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
-_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-_MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
-_DEADLINE = re.compile(
-    rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末)|(?:19|20)\d\d年)"
-    r"(?:前|以前|之前)(?!后|期|[一二两三四五六七八九十\d])"  # 2010年前 (not 2010年前后, 前期, 前三季度)
-)
 _TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|{LIMIT_Q.pattern}")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
 _FREQUENCY_Q = re.compile(
@@ -99,7 +99,6 @@ _FREQUENCY = re.compile(r"(?:一般|原则上|通常)?每(?:年|月|周|季度|�
 # a price or a sum asked (中选价格各是多少, 罚款金额是多少): only money answers
 _MONEY_Q = re.compile(r"(?:价格|价钱|金额|费用|收费|工资|薪酬|罚款|罚金|补贴|补助|津贴|奖金|多少钱)[^，,。；;？?、]{0,4}多少|多少钱")
 _SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之(?:几|多少)|的多少倍")  # a share is asked: a percentage, a fraction or a multiple
-_SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟")
 _LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于|不低于|不得低于|不得少于")
@@ -109,7 +108,6 @@ _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
 _TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a question: it asks for the total, not a year's part
 _PHRASE = re.compile(r"[，,、：:]")
-_TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时", "个小时"})
 PHRASE_WEIGHT = 0.5
 # the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
 # naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
@@ -140,32 +138,6 @@ class FigureMatch:
     start: int  # span of the figure in the clause text
     end: int
     score: float
-
-
-# Quantities of a dimension (money, length, area, weight): a figure in another dimension does not answer.
-_DIMENSIONS = (
-    ("元", "money"),
-    ("岁", "age"),
-    ("平方米", "area"),
-    ("平方公里", "area"),
-    ("公顷", "area"),
-    ("亩", "area"),
-    ("公里", "length"),
-    ("千米", "length"),
-    ("吨", "weight"),
-    ("公斤", "weight"),
-    ("千克", "weight"),
-)
-
-
-def _dimension(unit: str) -> str | None:
-    return next((dim for suffix, dim in _DIMENSIONS if unit.endswith(suffix)), None)
-
-
-def _same_unit(unit: str, asked: str) -> bool:
-    """Whether a figure's unit is the one asked for: 1万个 answers 多少个, 三十日 answers 多少天."""
-    days = ("日", "天")
-    return unit.endswith(asked) or (asked in days and unit in days)
 
 
 def _number(raw: str) -> float | None:
@@ -222,13 +194,14 @@ def figures_in(
 ) -> list[FigureMatch]:
     """Every figure of `text`, best first."""
     total_weight = sum(idf[t.text] for t in terms) or 1.0
-    time_asked = measure_word in _TIME_UNITS or bool(_TIME_Q.search(question))
+    time_asked = measure_word in TIME_UNITS or bool(_TIME_Q.search(question))
     frequency_asked = bool(_FREQUENCY_Q.search(question))
     share_asked = bool(_SHARE_Q.search(question))
-    money_asked = bool(_MONEY_Q.search(question)) and not share_asked and _dimension(measure_word or "元") == "money"
+    money_asked = bool(_MONEY_Q.search(question)) and not share_asked and dimension(measure_word or "元") == "money"
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(DEADLINE_Q.search(question))
+    date_span = not deadline and bool(DATE_SPAN_Q.search(question))
     party = _asked_party(question)
 
     def phrase_credit(own: str) -> float:
@@ -246,9 +219,9 @@ def figures_in(
         share = weight / total_weight
         spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
         year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
-        if deadline:  # only dates answer, the year before 底 included (2019年底前)
+        if deadline or date_span:  # only dates answer, the year before 底 included (2019年底前)
             yearly = False
-            for d in _DEADLINE.finditer(sentence):
+            for d in (DEADLINE if deadline else DATE_SPAN).finditer(sentence):
                 distance = min((abs(d.start() - s) for s, _, _ in spans), default=len(sentence))
                 # its own phrase (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析工作): what is due then
                 own = normalise_text(_PHRASE.split(sentence[: d.start()])[-1] + _PHRASE.split(sentence[d.end() :])[0])
@@ -276,7 +249,7 @@ def figures_in(
             chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
                 continue
-            period = m.group("unit") in _TIME_UNITS and (
+            period = m.group("unit") in TIME_UNITS and (
                 sentence[m.end() : m.end() + 1] in _PERIOD_END or _verb_at(sentence, m.end())
             )
             often = _FREQUENCY.search(sentence[: m.start()]) if m.group("unit") == "次" else None
@@ -291,6 +264,8 @@ def figures_in(
                 continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
             if m.group("unit") in ("万", "亿") and not m.group("total") and chinese:
                 continue  # 万 alone after a numeral in words is mostly part of a word (万众, 十万火急); 15万 is not
+            if m.group("unit") in ASKED_ONLY and not re.search(f"(?:几|多少){m.group('unit')}", question):
+                continue  # 一位及以上 (赡养人), 1.8级 (振动): counts of seats and grades answer only 几位 / 几级
             if m.group("unit") == "年" and re.fullmatch(r"(?:19|20)\d\d", num):
                 continue  # 2026年 is a date
             if m.group("unit") == "日" and sentence[max(0, m.start("num") - 1) : m.start("num")] in (
@@ -299,18 +274,18 @@ def figures_in(
             ):
                 if not (m.group("bound") or m.group("after") or m.group("total")):
                     continue  # 2月4日 is a date
-            if time_asked and m.group("unit") not in _TIME_UNITS and not (often and frequency_asked):
+            if time_asked and m.group("unit") not in TIME_UNITS and not (often and frequency_asked):
                 continue  # 多少天 asks for a time: 五百元 is not one
-            if measure_word not in (None, "个", *_TIME_UNITS) and m.group("unit") in _TIME_UNITS and not time_asked:
+            if measure_word not in (None, "个", *TIME_UNITS) and m.group("unit") in TIME_UNITS and not time_asked:
                 continue  # 多少次 asks for a count: 15日 is not one
-            a_share = m.group("unit") in _SHARE_UNITS or m.group("unit").endswith("分之")
+            a_share = m.group("unit") in SHARE_UNITS or m.group("unit").endswith("分之")
             if share_asked and not a_share:
                 continue  # 多大比例 asks for a share: 满18周岁 is not one
-            if money_asked and not (a_share or _dimension(m.group("unit")) == "money"):
+            if money_asked and not (a_share or dimension(m.group("unit")) == "money"):
                 continue  # 中选价格是多少 asks for money (or a share of it): 2—3年内 is not a price
-            if span and m.group("unit") not in _TIME_UNITS and _dimension(m.group("unit")) != "length":
+            if span and m.group("unit") not in TIME_UNITS and dimension(m.group("unit")) != "length":
                 continue  # 多长 asks for a time or a length
-            if measure_word and _dimension(measure_word) not in (None, _dimension(m.group("unit"))):
+            if measure_word and dimension(measure_word) not in (None, dimension(m.group("unit"))):
                 continue  # 多少公里 asks for a length: 3万个 is not one
             pos = m.start("num")
             distance = min((abs(pos - s) for s, _, _ in spans), default=len(sentence))
@@ -318,7 +293,7 @@ def figures_in(
             # its own phrase: the figure states the quantity of what precedes it up to the last comma; a time
             # limit (之日起十个工作日内向…申请复查) also of what follows it: the period is for doing that
             lead = _PHRASE.split(sentence[: m.start()])[-1]
-            within = m.group("unit") in _TIME_UNITS and (
+            within = m.group("unit") in TIME_UNITS and (
                 m.group("after") in ("以内", "之内") or sentence[m.end() : m.end() + 1] == "内"
             )
             # (之日起15日内，按照…支付: the act after the comma that closes the period)
@@ -327,7 +302,7 @@ def figures_in(
             if party:
                 named = set(_PARTY.findall(lead))
                 score += PARTY_WEIGHT if party in named else -PARTY_WEIGHT if named else 0.0
-            if measure_word and _same_unit(m.group("unit"), measure_word):
+            if measure_word and same_unit(m.group("unit"), measure_word):
                 score += 0.5
             if often and frequency_asked:  # 多长时间召开一次: the count with its period, not a period alone
                 score += 0.5
@@ -361,7 +336,7 @@ def figures_in(
                 value = value[len(m.group("total")) :].strip()
                 start = sent.start() + m.start("num")
             end = sent.start() + m.end()
-            if not m.group("after") and m.group("unit") in _TIME_UNITS and text[end : end + 1] in ("内", "前"):
+            if not m.group("after") and m.group("unit") in TIME_UNITS and text[end : end + 1] in ("内", "前"):
                 value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before
             if upper := ranges.get(m.start()):
                 value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range

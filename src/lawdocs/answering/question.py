@@ -4,7 +4,8 @@ Kinds, tried in this order (the first rule that fires wins):
 
 - ``metadata``: who issued a document, when, or its number: 谁/哪个机关/哪个部门 … 发布/印发/制定,
   发布/印发 … 什么时候/何时/日期, 文号/发文字号, 发文机关/落款.
-- ``figure``: 多少, 几个/几件/几项…, 数量, 比例/占比, 金额, 总数; a deadline (什么时间之前) or limit (有没有时间限制).
+- ``figure``: 多少, 几个/几位/几级…, 多宽, 数量, 比例/占比, 金额, 总数; a deadline (最迟在什么时候), a span of dates (从哪天到
+  哪天), a level (稳定在什么水平) or a limit (有没有时间限制).
 - ``problems``: 问题/不足/短板/薄弱/困难/挑战 asked for (存在…问题, 哪些问题, 不足, 面临…挑战); the words a report
   admits its problems with (成绩, 清醒认识, 面临) frame such a question.
 - ``plans``: 下一步, 计划, 打算, 今后, 未来, 明年, 工作安排/思路.
@@ -30,6 +31,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
+from .units import DATE_SPAN_Q, DEADLINE_Q, LEVEL_Q, LIMIT_Q
 from .wording import DOC_NUMBER, alternatives, with_short_names, without_period_time, without_short_places
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
@@ -50,13 +52,11 @@ _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
 _UNDER_LAW = re.compile(r"^(?:依照|依据|根据|按照)(?:《[^》]{2,40}》|[^，,？?有这该本上]{1,30}(?:法|法典|条例))(?:的规定)?[，,]")
 # the enacting body a text directs (要求有关制定机关…开展清理, 由发文机关负责解释): an actor, not who issued it
 _DIRECTED = re.compile(r"(要求|责令|督促|由|向|对|让)[^，,。？?]{0,6}(制定|发布|发文|印发)(机关|单位|部门)")
-DEADLINE_Q = re.compile(r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")  # `figures`: dates only
-LIMIT_Q = re.compile(r"(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")  # the limit answers: periods only
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)
-_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁]|多长时间|多久|多长|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量)|多高|多远"
-    rf"|{DEADLINE_Q.pattern}|{LIMIT_Q.pattern}")
-# those, or a noun of quantity (数量, 比例, 金额 …)
-_FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")
+_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁位级倍]|多长时间|多久|多长"
+    r"|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量|尺寸)|(?:尺寸|面积|规模)(?:是|有)?多大|多高|多远|多宽|多厚|多深"
+    rf"|{LEVEL_Q.pattern}|{DEADLINE_Q.pattern}|{DATE_SPAN_Q.pattern}|{LIMIT_Q.pattern}")
+_FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")  # or a noun of it
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
 _PROBLEMS_Q = re.compile(
@@ -84,7 +84,7 @@ FRAME_WORDS = frozenset(
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 这些 那些 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
     指出 承认 坦言 谈到 讲到 说到 强调 认为 当时 当年 那时 那份 已经 曾经 比如 例如 诸如 譬如 逐条 逐项 逐一 说说 讲讲 谈谈 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
-    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 多高 多远 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 起码 最起码 下来 起来 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
+    或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 多高 多远 多宽 多厚 多深 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 起码 最起码 下来 起来 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
     """.split()
 )
 _FRAMING = FRAME_WORDS | _STOP
@@ -141,12 +141,12 @@ _POINTER = re.compile(
     # 原有的某部法律: a placeholder for what a text names, not a word it states (not 某部门, 某项目, 某条例)
     r"|某(?:一|些)?(?:[个类种份件家]|项(?!目)|条(?![例款])|部(?![门委]))"
 )
-# 大督查结束后, 会议结束以后: when, after what the question names; 在什么期限内: the dimension asked (a time), which
-# the clause states as a period (两个月内), not as the word 期限; neither is what a text states
-_WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)(?:什么|多长|多久的?)期限(?:以)?内")
+# 大督查结束后: when, after what the question names; 在什么期限内, 保持在什么水平: the dimension asked, which the
+# clause states as a figure (两个月内, 200万吨左右), not as the word 期限 or 水平; none is what a text states
+_WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)(?:什么|多长|多久的?)期限(?:以)?内|在?(?:什么|何种|怎样的?)(?:水平|范围)")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
-_COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座])?")
+_COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座部位级倍])?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -379,7 +379,7 @@ def analyse(question: str) -> Question:
     m = _ARTICLE_Q.search(fold(question))
     if m:
         article = m.group(0)
-    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座天日年])", fold(question))
+    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座部位级倍天日年])", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
     if compared.comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)

@@ -1,0 +1,71 @@
+"""Units of measure and dates as the texts write them: what a figure is counted, weighed or dated in.
+
+`figures` reads quantities with these: any unit may follow 万 / 亿 / 千 (13万公顷, 5506.3万标准箱), a rate its
+divisor (800万吨/年), and a unit belongs to a dimension (money, area, length, weight) that a question asking for
+another does not take. Dates are a deadline (2019年6月底前, 每年3月31日前) or a span (2019年1月1日至2023年12月31日)."""
+
+from __future__ import annotations
+
+import re
+
+# units of measure; 万 / 亿 / 千 may precede any (13万公顷, 5506.3万标准箱, 3千米), and a rate's divisor may follow
+# (800万吨/年, 42万元/人)
+_BASE_UNITS = (
+    "%|％|‰|美元|欧元|港元|元|分钱|人次|平方公里|平方米|立方米|公里|毫米|厘米|米|小时|个百分点|百分点"
+    "|千瓦时|千瓦|公顷|标准箱|批次|微克/立方米|个工作日|工作日|周岁|岁|个月|个小时|日|年|公斤|千克"
+    "|件|项|个|名|人|户|次|家|所|条|批|类|套|处|座|篇|份|场|期|宗|起|天|吨|亩|倍|册|部|支|门|栋|间|辆|台|张|位|级"
+    "|只|株"
+)
+UNITS = rf"(?:万亿|亿|万|千)?(?:{_BASE_UNITS})|万|亿"
+NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(?=年|个月)"  # 半年: a period too
+SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
+ASKED_ONLY = frozenset({"位", "级"})  # units that answer only a question asking for them (几位字符, 几级以上)
+TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时", "个小时"})
+# a date asked: only dates answer (什么时候前; 最迟在什么时候: the date is its deadline)
+DEADLINE_Q = re.compile(
+    r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)"
+    r"|(?:最迟|最晚)(?:要|应|应当|须|必须|需|需要|得)?在?(?:什么时候|什么时间|何时|哪一?天|哪一?年)"
+)
+# a span of dates asked (从哪天到哪天, 从哪个月持续到哪个月, 起止时间): `figures` answers with one (2019年1月1日至2023年12月31日)
+_WHEN = r"(?:哪一?天|哪个月|哪一?年|什么时候|什么时间|何时)"
+DATE_SPAN_Q = re.compile(rf"从{_WHEN}(?:开始)?[^，,？?]{{0,4}}(?:到|至){_WHEN}|起止(?:时间|日期|年份|年月)")
+# a level asked (稳定在什么水平, 控制在什么范围): a figure answers (200万吨左右)
+LEVEL_Q = re.compile(r"(?:保持|稳定|控制|达到|提高到|提升到|增加到|降至|降到|降低到|下降到|维持)在?(?:什么|何种|怎样的?)(?:水平|范围)")
+LIMIT_Q = re.compile(r"(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")  # the limit answers: periods only
+# a deadline asked for (`DEADLINE_Q`: 什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
+_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_MONTH = rf"{_DAY}月(?:{_DAY}日|底|末|中旬|上旬|下旬)?"
+DEADLINE = re.compile(
+    rf"(?:(?:每年|(?:19|20)\d\d年|[今明本当]年)(?:{_MONTH}|年?(?:底|末))|{_MONTH}|年(?:底|末)|(?:19|20)\d\d年)"
+    r"(?:前|以前|之前)(?!后|期|[一二两三四五六七八九十\d])"  # 2010年前 (not 2010年前后, 前期, 前三季度)
+)
+# a span of dates asked (`DATE_SPAN_Q`: 从哪天到哪天): a span stated (2019年1月1日至2023年12月31日, 1997年4月―1998年2月)
+_DATE = rf"(?:(?:19|20)\d\d年(?:{_MONTH})?|{_MONTH})"
+DATE_SPAN = re.compile(rf"{_DATE}\s*(?:至|到|—|―|－|-|~|～)\s*{_DATE}止?")
+# Quantities of a dimension (money, length, area, weight): a figure in another dimension does not answer.
+_DIMENSIONS = (
+    ("元", "money"),
+    ("分钱", "money"),
+    ("岁", "age"),
+    ("平方米", "area"),
+    ("平方公里", "area"),
+    ("公顷", "area"),
+    ("亩", "area"),
+    ("公里", "length"),
+    ("毫米", "length"),
+    ("厘米", "length"),
+    ("千米", "length"),
+    ("吨", "weight"),
+    ("公斤", "weight"),
+    ("千克", "weight"),
+)
+
+
+def dimension(unit: str) -> str | None:
+    return next((dim for suffix, dim in _DIMENSIONS if unit.endswith(suffix)), None)
+
+
+def same_unit(unit: str, asked: str) -> bool:
+    """Whether a figure's unit is the one asked for: 1万个 answers 多少个, 三十日 answers 多少天."""
+    days = ("日", "天")
+    return unit.endswith(asked) or (asked in days and unit in days)
