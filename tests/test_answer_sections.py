@@ -1547,6 +1547,8 @@ def test_units_of_size_seats_grades_and_rates_and_a_level_or_a_span_of_dates_ask
     assert values("管理办法最迟要在什么时候完成修订？", "各单位要于2019年2月底前完成修订，共12项。")[0] == "2019年2月底前"
     # 多少部 asks for a count of laws: a time is no answer
     assert values("每年至少要制定多少部法律？", "应当在一年内制定。") == []
+    # 要交多少费用 asks for money: the thirty days to apply in are no answer
+    assert values("申请司法确认调解协议要交多少费用？", "当事人可以自调解协议生效之日起三十日内申请司法确认。") == []
 
 
 def test_a_figure_question_s_kept_article_may_leave_the_figure_to_the_next(tmp_path: Path) -> None:

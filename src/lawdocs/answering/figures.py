@@ -97,7 +97,10 @@ _FREQUENCY_Q = re.compile(
 # the period a count of times is stated in (一般每月召开三次, 每年至少开展一次): right before the count
 _FREQUENCY = re.compile(r"(?:一般|原则上|通常)?每(?:年|月|周|季度|半年|学期|日|天)(?:至少|不少于)?[\u4e00-\u9fff]{0,3}$")
 # a price or a sum asked (中选价格各是多少, 罚款金额是多少): only money answers
-_MONEY_Q = re.compile(r"(?:价格|价钱|金额|费用|收费|工资|薪酬|罚款|罚金|补贴|补助|津贴|奖金|多少钱)[^，,。；;？?、]{0,4}多少|多少钱")
+_MONEY_Q = re.compile(
+    r"(?:价格|价钱|金额|费用|收费|工资|薪酬|罚款|罚金|补贴|补助|津贴|奖金|多少钱)[^，,。；;？?、]{0,4}多少|多少钱"
+    r"|多少(?:费用|金额|资金|罚款|罚金|补贴|补助|工资)"  # 要交多少费用: money, not the 三十日内 to apply in
+)
 _SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之(?:几|多少)|的多少倍")  # a share is asked: a percentage, a fraction or a multiple
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟")
