@@ -155,6 +155,27 @@ def test_the_types_a_comparison_names_restrict_its_rows(tmp_path: Path) -> None:
     assert {ix.clauses[r].doc_id for r, _, _ in regulations} == {local.id, national.id}
 
 
+def test_the_kinds_a_comparison_names_later_restrict_its_rows_and_are_no_scope(tmp_path: Path) -> None:
+    """…在哪些法规和报告里有所体现: the kinds named after 在 are what is compared (both statutes and reports), as
+    an opening's are; 有所体现 says a document mentions it, which is not content."""
+    from test_answer_collection import make_doc
+
+    q = analyse("长三角一体化在哪些法规和报告里有所体现？")
+    assert q.compared == "laws" and {"local_regulation", "government_work_report"} <= q.compared_types
+    assert "体现" not in [t.text for t in q.terms] and q.compared_naming == "哪些法规和报告"
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    text = ["推动长三角一体化发展，深化区域协作。"]
+    docs = [
+        make_doc("浙江省综合行政执法条例", text, region="浙江省", doc_type="local_regulation"),
+        make_doc("2026年上海市政府工作报告", text, region="上海市", doc_type="government_work_report"),
+        make_doc("国务院关于长三角的通知", text, region=None, doc_type="notice"),
+    ]
+    ix.add_documents(docs)
+    for question in ("长三角一体化在哪些法规和报告里有所体现？", "长三角一体化在哪些法规和政府工作报告里有所体现？"):
+        answer = ask(ix, question)  # 政府工作报告 there is no scope either: the regulation is a row too
+        assert sorted(r.title for r in answer.comparison or []) == sorted(d.title for d in docs[:2]), question
+
+
 def test_a_placeholder_for_what_a_text_names_is_not_content() -> None:
     terms = [t.text for t in analyse("哪些法律规定本法施行后原有的某部法律同时废止？").terms]
     assert "某部" not in terms and "废止" in terms

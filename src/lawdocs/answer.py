@@ -214,7 +214,8 @@ def ask(
         q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs)
     folded = fold(q.text)
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
-    scope = scope_of(index, folded[len(q.compared_head) :], q.years, notices=not q.comparative)
+    stated = folded[len(q.compared_head) :].replace(q.compared_naming or "\0", " ")  # …在哪些法规和报告里 too
+    scope = scope_of(index, stated, q.years, notices=not q.comparative)
     version_scope(index, folded, scope)  # 1989年行政诉讼法: a text of a law the collection may hold only in others
     if q.comparative and years.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of

@@ -36,7 +36,9 @@ _KINDS = (
     "法律法规|法规规章|司法解释|行政法规|地方性法规|部门规章|政府工作报告|国务院文件|规范性文件|法律|法规|文件|条例"
     "|规章|规定|报告|省份|省区|省市|省|地区|地方|城市|区县|县区|部门|单位|政府|机关"
 )
-_HEAD = re.compile(rf"^(?:请问)?(?:哪些|哪几个?|哪几部)(?:(?:{_KINDS})的?(?:和|或者|或|以及|及|与|、)?)+")
+_NAMING = rf"(?:哪些|哪几个?|哪几部)(?:(?:{_KINDS})的?(?:和|或者|或|以及|及|与|、)?)+"
+_HEAD = re.compile(rf"^(?:请问)?{_NAMING}")
+_NAMED_LATER = re.compile(rf"(?<=在){_NAMING}")  # …在哪些法规和报告里有所体现: the kinds, later in the question
 LAW_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
@@ -54,7 +56,11 @@ _KIND_TYPES: dict[str, frozenset[str]] = {
     **{name: LAW_TYPES for name in ("法律法规", "法规规章", "法规", "条例")},
 }
 # …作了规定 / 作出部署: the verb that says a document states it (and keeps 制 of 告知承诺制 from 制作).
-STATED = re.compile(r"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?(?:规定|部署|安排)")
+# …里有所体现 / 中出现过 / 被提到: that a document mentions it, at the end of what is asked.
+STATED = re.compile(
+    r"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?(?:规定|部署|安排)"
+    r"|(?:有所|得到|得以|都有)?(?:体现|出现过?)(?=[？?。，,—]|$)"
+)
 
 
 # The verb right after that opening says the documents state something (哪些文件要求…, 哪些省份提出…): not content.
@@ -67,6 +73,7 @@ class Comparison:
     across: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
     types: frozenset[str] = frozenset()  # the document types its opening names (哪些地方性法规…), if any
     head: str = ""  # that opening, when it ends between two words, with the verb that follows it
+    naming: str = ""  # the kinds named later in the question, without an opening (…在哪些法规和报告里)
 
 
 _PROVINCE_NAMES = re.compile("|".join(sorted(set(SHORT_PROVINCES.values()), key=len, reverse=True)))
@@ -106,19 +113,21 @@ def read_comparison(text: str) -> Comparison:
     elif _COMPARED_LAWS.search(text) or respectively:
         across = "laws"
     head = _opening(text)
-    names = re.findall(_KINDS, head) or ([respectively.group(1)] if respectively and across == "laws" else [])
+    named = head or _opening(text, _NAMED_LATER)  # a later naming says the kinds; only an opening is cut from the text
+    names = re.findall(_KINDS, named) or ([respectively.group(1)] if respectively and across == "laws" else [])
     types = frozenset(t for name in names for t in _KIND_TYPES.get(name, ()))
     if "文件" in names:  # 哪些法规和文件: any document, not only the statutes it also names
         types, across = frozenset(), None if across == "laws" else across
     if head and (verb := _STATING.match(text[len(head) :])):
         head += verb.group(0)
-    return Comparison(comparative=True, across=across, types=types, head=head)
+    return Comparison(comparative=True, across=across, types=types, head=head, naming="" if head else named)
 
 
-def _opening(text: str) -> str:
+def _opening(text: str, naming: re.Pattern[str] = _HEAD) -> str:
     """The opening that names the documents compared (哪些法规和国务院文件), when it ends between two words
-    (哪些城市更新项目 is about 城市更新, not a comparison of 城市), else ""."""
-    head = _HEAD.match(text)
+    (哪些城市更新项目 is about 城市更新, not a comparison of 城市), else "". With `naming`, such a naming later in
+    the question (…在哪些法规和报告里有所体现)."""
+    head = naming.search(text)
     if not head:
         return ""
     ends, at = set(), 0

@@ -188,6 +188,7 @@ class Question:
     compared: Literal["regions", "laws"] | None = None  # what the documents compared are, when the question says
     compared_types: frozenset[str] = frozenset()  # the document types it names (哪些地方性法规…), if any
     compared_head: str = ""  # the opening that names them (folded), which is not what the question is about
+    compared_naming: str = ""  # a naming of them later in it (…在哪些法规和报告里), not its scope either
     dated_report: bool = False  # its years only date the report it names (广东省2026年政府工作报告回顾…)
 
     @property
@@ -375,10 +376,7 @@ def analyse(question: str) -> Question:
     terms, years, pairs = content_terms(
         asked, kind, across=compared.comparative or measures, topics=measures and not compared.comparative
     )
-    article = None
-    m = _ARTICLE_Q.search(fold(question))
-    if m:
-        article = m.group(0)
+    article = m.group(0) if (m := _ARTICLE_Q.search(fold(question))) else None
     unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座部位级倍天日年])", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
@@ -389,6 +387,7 @@ def analyse(question: str) -> Question:
         compared=compared.across,
         compared_types=compared.types,
         compared_head=compared.head,
+        compared_naming=compared.naming,
         text=question,
         kind=kind,
         terms=terms,
