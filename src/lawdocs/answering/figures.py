@@ -55,6 +55,8 @@ from .units import (
     SHARE_UNITS,
     TIME_UNITS,
     UNITS,
+    UNTIL,
+    UNTIL_Q,
     dimension,
     same_unit,
 )
@@ -204,7 +206,8 @@ def figures_in(
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(DEADLINE_Q.search(question))
-    date_span = not deadline and bool(DATE_SPAN_Q.search(question))
+    until = not deadline and bool(UNTIL_Q.search(question))
+    date_span = not deadline and not until and bool(DATE_SPAN_Q.search(question))
     party = _asked_party(question)
 
     def phrase_credit(own: str) -> float:
@@ -222,9 +225,9 @@ def figures_in(
         share = weight / total_weight
         spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
         year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
-        if deadline or date_span:  # only dates answer, the year before 底 included (2019年底前)
+        if deadline or until or date_span:  # only dates answer, the year before 底 included (2019年底前)
             yearly = False
-            for d in (DEADLINE if deadline else DATE_SPAN).finditer(sentence):
+            for d in (DEADLINE if deadline else UNTIL if until else DATE_SPAN).finditer(sentence):
                 distance = min((abs(d.start() - s) for s, _, _ in spans), default=len(sentence))
                 # its own phrase (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析工作): what is due then
                 own = normalise_text(_PHRASE.split(sentence[: d.start()])[-1] + _PHRASE.split(sentence[d.end() :])[0])

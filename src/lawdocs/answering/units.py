@@ -29,6 +29,8 @@ DEADLINE_Q = re.compile(
 # a span of dates asked (从哪天到哪天, 从哪个月持续到哪个月, 起止时间): `figures` answers with one (2019年1月1日至2023年12月31日)
 _WHEN = r"(?:哪一?天|哪个月|哪一?年|什么时候|什么时间|何时)"
 DATE_SPAN_Q = re.compile(rf"从{_WHEN}(?:开始)?[^，,？?]{{0,4}}(?:到|至){_WHEN}|起止(?:时间|日期|年份|年月)")
+# the end of a period asked (执行到什么时候, 使用期限截止到什么时候): a deadline or the date it runs to answers
+UNTIL_Q = re.compile(rf"(?:执行|实施|有效|截止|截至|持续|延续|使用|适用)(?:期限)?(?:到|至)?{_WHEN}(?:为止|止)?")
 # a level asked (稳定在什么水平, 控制在什么范围): a figure answers (200万吨左右)
 LEVEL_Q = re.compile(r"(?:保持|稳定|控制|达到|提高到|提升到|增加到|降至|降到|降低到|下降到|维持)在?(?:什么|何种|怎样的?)(?:水平|范围)")
 LIMIT_Q = re.compile(r"(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")  # the limit answers: periods only
@@ -42,6 +44,8 @@ DEADLINE = re.compile(
 # a span of dates asked (`DATE_SPAN_Q`: 从哪天到哪天): a span stated (2019年1月1日至2023年12月31日, 1997年4月―1998年2月)
 _DATE = rf"(?:(?:19|20)\d\d年(?:{_MONTH})?|{_MONTH})"
 DATE_SPAN = re.compile(rf"{_DATE}\s*(?:至|到|—|―|－|-|~|～)\s*{_DATE}止?")
+# the date a period runs to (自口岸启用之日起至2047年6月30日止), or a deadline: what an end asked for is
+UNTIL = re.compile(rf"{DEADLINE.pattern}|(?:至|到){_DATE}(?:为止|止)?")
 # Quantities of a dimension (money, length, area, weight): a figure in another dimension does not answer.
 _DIMENSIONS = (
     ("元", "money"),
