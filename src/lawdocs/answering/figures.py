@@ -206,8 +206,8 @@ def figures_in(
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
     deadline = bool(DEADLINE_Q.search(question))
-    until = not deadline and bool(UNTIL_Q.search(question))
-    date_span = not deadline and not until and bool(DATE_SPAN_Q.search(question))
+    date_span = not deadline and bool(DATE_SPAN_Q.search(question))  # 从哪个月持续到哪个月: both ends
+    until = not deadline and not date_span and bool(UNTIL_Q.search(question))
     party = _asked_party(question)
 
     def phrase_credit(own: str) -> float:
