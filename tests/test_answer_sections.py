@@ -232,6 +232,25 @@ def test_a_question_naming_one_document_cites_its_best_clause(tmp_path: Path) ->
     assert not ask(ix, "浙江省2026年计划新建多少座滑雪场？").answered
 
 
+def test_a_law_in_several_books_named_by_a_question_is_one_named_document(tmp_path: Path) -> None:
+    """民法典 is indexed as one document a book; a question naming it names one law, so its best clause may answer
+    short of the collection's cut-off as a named document's does."""
+    from lawdocs.answering import compose
+    from test_answer_collection import make_law
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    first = ["第一条 推进长三角一体化发展，深化区域合作，共建科创走廊。", "第二条 提升城市治理水平，完善综合交通体系。"]
+    ix.add_documents([
+        make_law("中华人民共和国民法典", first),
+        make_law("中华人民共和国民法典", ["第三条 完善综合交通体系，缓解交通拥堵。", "第四条 深化区域合作，推进城乡融合。"]),
+        make_law("中华人民共和国城乡规划法", ["第一条 深化区域合作，推进长三角一体化发展。"]),
+    ])
+    answer = ask(ix, "民法典对推进长三角一体化发展、深化区域合作、共建科创走廊的人有何种奖励？")
+    assert answer.answered, answer.reason
+    assert [c.text for c in answer.cited] == [first[0]]
+    assert compose.NAMED_COVERAGE <= answer.cited[0].score < MIN_COVERAGE  # short of the collection's cut-off
+
+
 def test_a_statute_phrase_does_not_count_the_particles_at_its_ends() -> None:
     from lawdocs.answering.compose import _phrase
 

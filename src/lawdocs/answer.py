@@ -326,7 +326,7 @@ def _answer(
             kept = [x for x in select(index, q, rows, dense) if years.year_fits(index, x[0], q.section_years)]
             if not kept and not q.comparative:
                 kept = _lay(index, q, searched, mask, flt)
-                if not kept and len(flt.doc_id or ()) == 1:  # the question (or a filter) names one document
+                if not kept and len({title_key(index.documents[d].title) for d in flt.doc_id or ()}) == 1:  # one document or law
                     ranked = [index.row_of[h.clause_id] for h in searched.top(5)]
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
                     top = score_rows(index, q, ranked[:1])
