@@ -163,6 +163,15 @@ def test_the_kinds_a_comparison_names_later_restrict_its_rows_and_are_no_scope(t
     q = analyse("长三角一体化在哪些法规和报告里有所体现？")
     assert q.compared == "laws" and {"local_regulation", "government_work_report"} <= q.compared_types
     assert "体现" not in [t.text for t in q.terms] and q.compared_naming == "哪些法规和报告"
+    # after a pause or 有 too, and its words are not content either; nor are a list of verbs saying a document
+    # states it (作了规定、部署或回顾), 出现在 before the naming, or 无论是 before the examples
+    later = analyse("为防止乱罚款，哪些法律法规和国务院文件要求罚没收入同执法机关的考核脱钩？")
+    assert later.compared_naming == "哪些法律法规和国务院文件要求" and "notice" in later.compared_types
+    assert not {"国务院", "文件", "要求"} & {t.text for t in later.terms}
+    flood = analyse("涉及防汛的有哪些法律法规和政府工作报告，无论是防汛设施保护还是防汛避险部署？")
+    assert "government_work_report" in flood.compared_types and "无论是" not in [t.text for t in flood.terms]
+    assert "回顾" not in [t.text for t in analyse("哪些文件对碳市场作了规定、部署或回顾？").terms]
+    assert "出现" not in [t.text for t in analyse("技术合同出现在哪些文件中？").terms]
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     text = ["推动长三角一体化发展，深化区域协作。"]
     docs = [

@@ -38,7 +38,7 @@ _KINDS = (
 )
 _NAMING = rf"(?:哪些|哪几个?|哪几部)(?:(?:{_KINDS})的?(?:和|或者|或|以及|及|与|、)?)+"
 _HEAD = re.compile(rf"^(?:请问)?{_NAMING}")
-_NAMED_LATER = re.compile(rf"(?<=在){_NAMING}")  # …在哪些法规和报告里有所体现: the kinds, later in the question
+_NAMED_LATER = re.compile(rf"(?<=[在有，,]){_NAMING}")  # …在哪些法规和报告里有所体现: the kinds, later in the question
 LAW_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
@@ -57,9 +57,10 @@ _KIND_TYPES: dict[str, frozenset[str]] = {
 }
 # …作了规定 / 作出部署: the verb that says a document states it (and keeps 制 of 告知承诺制 from 制作).
 # …里有所体现 / 中出现过 / 被提到: that a document mentions it, at the end of what is asked.
+_ACTS = r"(?:规定|部署|安排|回顾|要求)"
 STATED = re.compile(
-    r"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?(?:规定|部署|安排)"
-    r"|(?:有所|得到|得以|都有)?(?:体现|出现过?)(?=[？?。，,—]|$)"
+    rf"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?{_ACTS}(?:(?:、|或者?|和|及)(?:作了|作出了?)?{_ACTS})*"
+    r"|(?:有所|得到|得以|都有)?(?:体现|出现过?)(?=[？?。，,—]|$)|(?:出现|提到|提及)(?:在|于)(?=哪些|哪几)"
 )
 
 
@@ -118,9 +119,9 @@ def read_comparison(text: str) -> Comparison:
     types = frozenset(t for name in names for t in _KIND_TYPES.get(name, ()))
     if "文件" in names:  # 哪些法规和文件: any document, not only the statutes it also names
         types, across = frozenset(), None if across == "laws" else across
-    if head and (verb := _STATING.match(text[len(head) :])):
-        head += verb.group(0)
-    return Comparison(comparative=True, across=across, types=types, head=head, naming="" if head else named)
+    if named and (verb := _STATING.match(text[text.index(named) + len(named) :])):
+        named += verb.group(0)  # 哪些文件要求…: the verb says they state it
+    return Comparison(comparative=True, across=across, types=types, head=named if head else "", naming="" if head else named)
 
 
 def _opening(text: str, naming: re.Pattern[str] = _HEAD) -> str:

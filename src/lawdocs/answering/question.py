@@ -83,7 +83,7 @@ FRAME_WORDS = frozenset(
     问题 不足 短板 薄弱 困难 存在 下一步 下步 一步 下 计划 打算 今后 未来 明年 今年 去年 本年度 将 将要 安排 思路
     谁 机关 部门 单位 发布 印发 制定 出台 颁布 签发 发文 公布 文号 字号 发文字号 落款 署名 这份 该 本 此 这个 这 这些 那些 报告 文件
     规定 呢 啊 吗 了 的 请 告诉 介绍 说明 列举 列出 简述 概括 总结 分别 怎么办 怎么样 该 应该 应当 可以 能 能不能 会 会不会
-    指出 承认 坦言 谈到 讲到 说到 强调 认为 当时 当年 那时 那份 已经 曾经 比如 例如 诸如 譬如 逐条 逐项 逐一 说说 讲讲 谈谈 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
+    指出 承认 坦言 谈到 讲到 说到 强调 认为 当时 当年 那时 那份 已经 曾经 比如 例如 诸如 譬如 逐条 逐项 逐一 无论是 不论是 不管是 说说 讲讲 谈谈 各自 之后 各省 各省份 各市 各区 两地 三地 四地 多地 两省 三省 两市 三市 两省市 三省市
     或者 或是 以及 并且 而且 按照 根据 依照 对于 预期 预计 列明 载明 写明 多久 多长 多长时间 多大 多高 多远 多宽 多厚 多深 几岁 才能 能否 可否 要不要 归谁 自己 意思 最长 最短 最多 最少 最迟 最晚 一般 至少 起码 最起码 下来 起来 至多 上限 下限 不少 截至 截止 期间 全省 全市 全区 全县
     """.split()
 )
@@ -371,7 +371,7 @@ def analyse(question: str) -> Question:
     kind, fields = detect_kind(question)
     compared = read_comparison(fold(question))
     # what it asks about: without the documents it compares, nor …作了规定
-    asked = STATED.sub(" ", fold(question)[len(compared.head) :])
+    asked = STATED.sub(" ", fold(question)[len(compared.head) :]).replace(compared.naming or "\0", " ")
     measures = kind == "measures"
     terms, years, pairs = content_terms(
         asked, kind, across=compared.comparative or measures, topics=measures and not compared.comparative
