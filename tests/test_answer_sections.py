@@ -1594,6 +1594,10 @@ def test_units_of_size_seats_grades_and_rates_and_a_level_or_a_span_of_dates_ask
     assert values("各项扶持政策的执行期限是从哪天到哪天？", span)[0] == "2019年1月1日至2023年12月31日"
     assert values("清理整顿工作从哪个月持续到哪个月？", "清理整顿工作从1997年4月―1998年2月进行。")[0] == "1997年4月―1998年2月"
     assert values("管理办法最迟要在什么时候完成修订？", "各单位要于2019年2月底前完成修订，共12项。")[0] == "2019年2月底前"
+    # a requirement on a measured quantity asks for a figure
+    assert values("担任公证员在年龄上有什么要求？", "担任公证员，应当年满二十五周岁以上六十五周岁以下。")[0] == "满二十五周岁以上六十五周岁以下"
+    assert values("对项目区农民满意度提出了什么要求？", "项目区农民满意度不低于80%，共改造120个村。")[0] == "不低于80%"
+    assert analyse("对建设标准提出了什么要求？").kind != "figure"  # no measured quantity named
     # the end of a period asked: the date it runs to, or its deadline
     assert values("土地使用期限截止到什么时候？", "土地使用期限自口岸启用之日起至2047年6月30日止，共41公顷。")[0] == "至2047年6月30日止"
     assert values("免缴国有资本收益的政策执行到什么时候？", "2020年年底前省属重点文化企业可免缴国有资本收益。")[0] == "2020年年底前"

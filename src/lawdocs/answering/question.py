@@ -31,7 +31,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .units import DATE_SPAN_Q, DEADLINE_Q, LEVEL_Q, LIMIT_Q, UNTIL_Q
+from .units import DATE_SPAN_Q, DEADLINE_Q, LEVEL_Q, LIMIT_Q, MEASURED_Q, UNTIL_Q
 from .wording import DOC_NUMBER, alternatives, with_short_names, without_period_time, without_short_places
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
@@ -55,7 +55,7 @@ _DIRECTED = re.compile(r"(要求|责令|督促|由|向|对|让)[^，,。？?]{0,
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)
 _HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁位级倍]|多长时间|多久|多长"
     r"|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量|尺寸)|(?:尺寸|面积|规模)(?:是|有)?多大|多高|多远|多宽|多厚|多深"
-    rf"|{LEVEL_Q.pattern}|{DEADLINE_Q.pattern}|{DATE_SPAN_Q.pattern}|{UNTIL_Q.pattern}|{LIMIT_Q.pattern}")
+    rf"|{LEVEL_Q.pattern}|{MEASURED_Q.pattern}|{DEADLINE_Q.pattern}|{DATE_SPAN_Q.pattern}|{UNTIL_Q.pattern}|{LIMIT_Q.pattern}")
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")  # or a noun of it
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")

@@ -33,6 +33,11 @@ DATE_SPAN_Q = re.compile(rf"从{_WHEN}(?:开始)?[^，,？?]{{0,4}}(?:到|至){_
 UNTIL_Q = re.compile(rf"(?:执行|实施|有效|截止|截至|持续|延续|使用|适用)(?:期限)?(?:到|至)?{_WHEN}(?:为止|止)?")
 # a level asked (稳定在什么水平, 控制在什么范围): a figure answers (200万吨左右)
 LEVEL_Q = re.compile(r"(?:保持|稳定|控制|达到|提高到|提升到|增加到|降至|降到|降低到|下降到|维持)在?(?:什么|何种|怎样的?)(?:水平|范围)")
+# a requirement on a measured quantity (执业年限有什么要求, 年龄上有什么限制, 满意度提出了什么要求): a figure answers
+MEASURED_Q = re.compile(
+    r"(?:年限|年龄|岁数|时长|期限|时限|比例|比率|满意度|金额|数额|额度|面积|人数|浓度|时间)(?:上|方面)?"
+    r"(?:有|提出了?|提了|作了|设定了?)?(?:什么|哪些|何种)(?:要求|限制|规定|标准)"
+)
 LIMIT_Q = re.compile(r"(?:有没有|有无|是否有)(?:时间限制|时限|期限|时效)")  # the limit answers: periods only
 # a deadline asked for (`DEADLINE_Q`: 什么时候前, 何时前): a date stated as one (2019年6月底前, 每年3月31日前)
 _DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
