@@ -1598,6 +1598,11 @@ def test_units_of_size_seats_grades_and_rates_and_a_level_or_a_span_of_dates_ask
     assert values("担任公证员在年龄上有什么要求？", "担任公证员，应当年满二十五周岁以上六十五周岁以下。")[0] == "满二十五周岁以上六十五周岁以下"
     assert values("对项目区农民满意度提出了什么要求？", "项目区农民满意度不低于80%，共改造120个村。")[0] == "不低于80%"
     assert analyse("对建设标准提出了什么要求？").kind != "figure"  # no measured quantity named
+    # 最快 / 最低 bound a figure; 人民币 ends a sum; 次月 starts a period (not the date 2月4日); 什么时限内 asks
+    assert values("开办企业最快要多久？", "开办企业最快一天办结。")[0] == "最快一天"
+    assert values("基金数额最少得有多少？", "基金会的基金数额不少于210万元人民币。")[0] == "不少于210万元人民币"
+    assert values("扣缴义务人应当在什么时限内报送？", "扣缴义务人应当在次月十五日内报送。")[0] == "次月十五日内"
+    assert values("保障标准提出的最低要求是什么？", "保障标准不低于当地低保标准的1.6倍。")[0] == "不低于当地低保标准的1.6倍"
     # the end of a period asked: the date it runs to, or its deadline
     assert values("土地使用期限截止到什么时候？", "土地使用期限自口岸启用之日起至2047年6月30日止，共41公顷。")[0] == "至2047年6月30日止"
     assert values("免缴国有资本收益的政策执行到什么时候？", "2020年年底前省属重点文化企业可免缴国有资本收益。")[0] == "2020年年底前"

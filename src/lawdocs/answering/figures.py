@@ -62,10 +62,10 @@ from .units import (
 )
 from .wording import shared_start, tagger
 
-_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|大约|约|超(?=\d)|各(?=\d)"
+_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|最快|最高|最低|大约|约|超(?=\d)|各(?=\d)"
 _FIGURE = re.compile(
     rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
-    rf"(?P<num>{NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{NUM}))?"
+    rf"(?:次月|次年|次日|当月)?(?P<num>{NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{NUM}))?"
     rf"\s*(?P<more>多|余)?\s*(?P<unit>{UNITS})(?P<per>/(?:年|月|日|天|人|户|亩|吨|辆|台|件|次))?"
     r"(?:\s*[×xX＊*]\s*\d+(?:\.\d+)?\s*(?:毫米|厘米|米))*"  # a size: 480毫米×140毫米
     rf"(?P<after>左右|及以上|及以下|以上|以下|以内|之内|上下)?"
@@ -274,10 +274,8 @@ def figures_in(
                 continue  # 一位及以上 (赡养人), 1.8级 (振动): counts of seats and grades answer only 几位 / 几级
             if m.group("unit") == "年" and re.fullmatch(r"(?:19|20)\d\d", num):
                 continue  # 2026年 is a date
-            if m.group("unit") == "日" and sentence[max(0, m.start("num") - 1) : m.start("num")] in (
-                "月",
-                "",
-            ):
+            before = sentence[max(0, m.start("num") - 1) : m.start("num")]
+            if m.group("unit") == "日" and before in ("月", "") and m.start() == m.start("num"):  # not 次月十五日
                 if not (m.group("bound") or m.group("after") or m.group("total")):
                     continue  # 2月4日 is a date
             if time_asked and m.group("unit") not in TIME_UNITS and not (often and frequency_asked):

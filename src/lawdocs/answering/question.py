@@ -143,7 +143,7 @@ _POINTER = re.compile(
 )
 # 大督查结束后: when, after what the question names; 在什么期限内, 保持在什么水平: the dimension asked, which the
 # clause states as a figure (两个月内, 200万吨左右), not as the word 期限 or 水平; none is what a text states
-_WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)(?:什么|多长|多久的?)期限(?:以)?内|在?(?:什么|何种|怎样的?)(?:水平|范围)")
+_WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)(?:什么|多长|多久的?)(?:期限|时限)(?:以)?内|在?(?:什么|何种|怎样的?)(?:水平|范围)")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
 _COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座部位级倍])?")
