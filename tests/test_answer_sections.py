@@ -1598,6 +1598,7 @@ def test_units_of_size_seats_grades_and_rates_and_a_level_or_a_span_of_dates_ask
     assert values("担任公证员在年龄上有什么要求？", "担任公证员，应当年满二十五周岁以上六十五周岁以下。")[0] == "满二十五周岁以上六十五周岁以下"
     assert values("对项目区农民满意度提出了什么要求？", "项目区农民满意度不低于80%，共改造120个村。")[0] == "不低于80%"
     assert analyse("对建设标准提出了什么要求？").kind != "figure"  # no measured quantity named
+    assert analyse("合作期限有什么规定？").kind != "figure"  # what a law says of it, not only how long
     # 最快 / 最低 bound a figure; 人民币 ends a sum; 次月 starts a period (not the date 2月4日); 什么时限内 asks
     assert values("开办企业最快要多久？", "开办企业最快一天办结。")[0] == "最快一天"
     assert values("基金数额最少得有多少？", "基金会的基金数额不少于210万元人民币。")[0] == "不少于210万元人民币"
