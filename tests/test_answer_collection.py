@@ -834,3 +834,24 @@ def test_search_per_document_runs_its_hybrid_search_once(bundled: Index, monkeyp
     monkeypatch.setattr(Index, "search", counted)
     hits = bundled.search("哪些省份提出要实施城市更新行动", k=5, per_document=True)
     assert hits and calls.count("hybrid") == 1, calls
+
+
+def test_a_comparison_keeps_a_word_it_also_writes_apart_from_the_phrase_it_joins() -> None:
+    """哪些文件提到了快递（快递业、快递服务）: 快递 is joined into 快递业 where it stands beside 业, but the question
+    also asks about 快递 alone, so a comparison keeps it as a term of its own; other questions do not."""
+    from lawdocs.answering.phrases import phrased
+    from lawdocs.text import fold
+
+    question = "哪些文件提到了快递（快递业、快递服务）？"
+    q = analyse(question)
+    texts = ["推动快递业高质量发展。", "快递业务量增长。", "快递业转型。", "支持快递进村。"]
+
+    def df(word: str) -> int:
+        return sum(word in t for t in texts)
+
+    alone = [t.text for t in phrased(q.terms, q.pairs, df, runs=False, text=fold(question))]
+    assert "快递业" in alone and "快递" in alone, alone
+    assert "快递" not in [t.text for t in phrased(q.terms, q.pairs, df, runs=False)]
+    # 对比 only as a word compares: …报告对比亚迪… is 对 + 比亚迪
+    assert not analyse("深汕特别合作区的报告对比亚迪汽车工业园有哪些安排？").comparative
+    assert analyse("比较北京和上海的营商环境政策").comparative

@@ -209,10 +209,10 @@ def ask(
         raise QueryError(f"limit must be at least 1, got {limit}")
     mask = index.rows_matching(flt)
     q.terms = drop_stray(q.terms, ev.corpus_of(index).df)
+    folded = fold(q.text)
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
-        q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs)
-    folded = fold(q.text)
+        q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs, folded if q.comparative else "")
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
     stated = folded[len(q.compared_head) :].replace(q.compared_naming or "\0", " ")  # …在哪些法规和报告里 too
     scope = scope_of(index, stated, q.years, notices=not q.comparative)

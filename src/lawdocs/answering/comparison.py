@@ -103,7 +103,7 @@ _SET_OF = re.compile(r"和|、|及|或")
 def read_comparison(text: str) -> Comparison:
     """What the question `text` (folded) compares (see the module docstring)."""
     respectively = _LAWS_RESPECTIVELY.search(text)
-    if not (_COMPARATIVE_Q.search(text) or ("分别" in text and _several_places(text)) or respectively):
+    if not (_compares(text) or ("分别" in text and _several_places(text)) or respectively):
         letters = _SET_HEAD.match(text)
         if letters and _SET_OF.search(letters.group("set")) and not re.search(r"\d{4}年|[省市区县]", letters.group("set")):
             return Comparison(comparative=True, types=frozenset({"notice"}), head=letters.group(0))
@@ -122,6 +122,22 @@ def read_comparison(text: str) -> Comparison:
     if named and (verb := _STATING.match(text[text.index(named) + len(named) :])):
         named += verb.group(0)  # 哪些文件要求…: the verb says they state it
     return Comparison(comparative=True, across=across, types=types, head=named if head else "", naming="" if head else named)
+
+
+_VERBS = frozenset({"比较", "对比", "相比", "异同"})
+
+
+def _compares(text: str) -> bool:
+    """Whether `text` asks across documents by its wording (`_COMPARATIVE_Q`); 比较 / 对比 / 相比 only as a word
+    (…工作报告对比亚迪…: 对 + 比亚迪, no comparison)."""
+    words: set[str] | None = None
+    for found in _COMPARATIVE_Q.finditer(text):
+        if found.group(0) not in _VERBS:
+            return True
+        words = words if words is not None else set(_jieba().cut(text, HMM=False))
+        if found.group(0) in words:
+            return True
+    return False
 
 
 def _opening(text: str, naming: re.Pattern[str] = _HEAD) -> str:

@@ -93,6 +93,7 @@ def search_per_document(
     from ..answering.question import analyse
     from ..filters import parse_filters
     from ..search import hit as hit_of
+    from ..text import fold
     from .candidates import QuestionSearch, candidate_rows, score_rows
 
     q = analyse(query.strip())
@@ -102,7 +103,7 @@ def search_per_document(
     hits = index.search(query, k=depth, mode=mode, filters=flt, rerank=rerank)
     fused = {index.row_of[h.clause_id]: h for h in hits}
     if q.pairs:
-        q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs=False)
+        q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs=False, text=fold(q.text))  # as a comparison
     if not q.terms:  # nothing to test relevance with: the first hit of each document, in search order
         seen: dict[str, Hit] = {}
         for h in hits:

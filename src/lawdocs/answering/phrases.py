@@ -39,7 +39,7 @@ def _joined(text: str, made_of: tuple[str, ...]) -> Term:
 
 
 def join_phrases(
-    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
+    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True, text: str = ""
 ) -> list[Term]:
     """Join neighbouring terms into the phrase they make when the texts use it as one (低空 + 经济 → 低空经济).
 
@@ -73,17 +73,23 @@ def join_phrases(
         if together == 0 or (together < PHRASE_SHARE * min(df(a), df(b)) and not repeated):
             continue
         at = texts.index(a)
-        out = [t for t in out if t.text not in (a, b)]
+        out = [t for t in out if t.text not in (a, b) or _apart(t.text, phrase, text)]
         out.insert(min(at, len(out)), _joined(phrase, (b,)))
     return out
 
 
+def _apart(word: str, phrase: str, text: str) -> bool:
+    """Whether `text` (a comparison's question) also writes `word` outside `phrase` (哪些文件提到了快递（快递业…）:
+    快递 is asked about alone too), so that it stays a term of its own beside the phrase."""
+    return bool(text) and text.count(word) > text.count(phrase)
+
+
 def phrased(
-    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True
+    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], runs: bool = True, text: str = ""
 ) -> list[Term]:
     """`terms` with the characters beside a word glued to it, then the neighbours the texts use as one phrase
     joined (`glue_characters`, then `join_phrases`): what `ask` and `search --per-document` look for."""
-    return join_phrases(glue_characters(terms, pairs, df), pairs, df, runs)
+    return join_phrases(glue_characters(terms, pairs, df, text), pairs, df, runs, text)
 
 
 # characters that bind to a word without making a term of it: localisers, a modal and a verb's complement the
@@ -94,7 +100,9 @@ _BINDING = frozenset("内时应到")
 _LIGHT_VERBS = frozenset("作做")
 
 
-def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int]) -> list[Term]:
+def glue_characters(
+    terms: list[Term], pairs: list[tuple[str, str]], df: Callable[[str], int], text: str = ""
+) -> list[Term]:
     """`terms` with a content character the segmenter left alone joined to the word beside it, when the texts
     use the compound: 代 + 履行 is 代履行, 政府 + 性 + 融资 is 政府性融资, not 履行 or 融资. The compound takes
     the word's place, with the word as its part. Function characters (向社会), localisers (范围内) and
@@ -131,7 +139,7 @@ def glue_characters(terms: list[Term], pairs: list[tuple[str, str]], df: Callabl
         if len(sides) == 2 and df(left + ch + right) >= PHRASE_SHARE * df(compound):  # 政府性融资
             words, compound = [left, right], left + ch + right
         at = min(i for i, t in enumerate(out) if t.text in words)
-        out = [t for t in out if t.text not in words]
+        out = [t for t in out if t.text not in words or _apart(t.text, compound, text)]
         out.insert(at, _joined(compound, tuple(words)))
     return out
 
