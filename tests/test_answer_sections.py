@@ -1634,3 +1634,22 @@ def test_a_figure_question_s_kept_article_may_leave_the_figure_to_the_next(tmp_p
     assert neighbours(ix, q, rows, [(rows[0], 0.9, [])]) == []
 
 
+
+
+def test_a_heading_asked_for_in_the_one_named_document_names_its_section(tmp_path: Path) -> None:
+    """…的指导意见为担保机构的运作确立了哪些基本原则: the question names one document and asks for its section
+    基本原则 as written, though it also says 担保机构的运作, which that heading and the title do not hold."""
+    from lawdocs.answering.sections import _asked_for
+    from test_answer_collection import make_doc
+
+    texts = ["坚持保本微利运行，逐步减少反担保要求。", "聚焦支小支农主业，不得偏离主业。", "加大奖补力度，建立风险补偿机制。"]
+    doc = make_doc("国务院办公厅关于发挥融资担保作用的指导意见", texts, region=None, doc_type="notice")
+    for clause, path in zip(doc.clauses, (["一、总体要求", "（二）基本原则"],) * 2 + (["二、主要任务"],), strict=True):
+        clause.path = path
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc, make_doc("2026年北京市政府工作报告", ["坚持基本原则，推动高质量发展。"],
+                                    region="北京市", doc_type="government_work_report")])
+    answer = ask(ix, "国务院办公厅关于发挥融资担保作用的指导意见为担保机构的运作确立了哪些基本原则？")
+    assert [c.text for c in answer.cited] == texts[:2], (answer.reason, [c.text for c in answer.cited])
+    assert _asked_for("工作进度", "试点地区的工作进度是怎么安排的")
+    assert not _asked_for("住房租金", "住房租金扣除所称的主要工作城市如何界定")  # told, not asked for

@@ -60,7 +60,9 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
     the generic verb it opens with, `_bare`) that the question states as written, in a document whose title and that heading hold every content term of the
     question but the generic verbs and the kind of text asked for (``ASKED_NOUNS``). Not in statutes, whose
     answers cite their articles (`compose.limit_statutes`). At most ``NAMED_DOCUMENTS`` documents; rows in
-    document order, with the measure whose lead phrase is the heading (6、推进…改革工作。 heads 一是…四是).
+    document order, with the measure whose lead phrase is the heading (6、推进…改革工作。 heads 一是…四是). In the one
+    document the question names, a heading it asks for as written (确立了哪些基本原则, 工作进度是怎么安排的) names its
+    section whatever else the question says (`_asked_for`).
 
     With `covering`, a heading need not be stated as written: it names the section when it holds every content
     term of the question that the title does not, and at least one, and those terms make up at least
@@ -89,7 +91,11 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
         return named_by[heading]
 
     found: dict[str, set[str]] = {}
-    for row in np.flatnonzero(mask):
+    rows = np.flatnonzero(mask)
+    # in the one document the question names, a heading it asks for as written names its section whatever else the
+    # question says (…为担保机构的运作确立了哪些基本原则: the section 基本原则; `_asked_for`)
+    alone = not covering and len({index.clauses[int(r)].doc_id for r in rows}) == 1
+    for row in rows:
         clause = index.clauses[int(row)]
         if index.documents[clause.doc_id].doc_type in LAW_TYPES:
             continue
@@ -97,8 +103,9 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
         for heading in clause.path:
             named = naming(heading)
             if named and heading not in found.get(clause.doc_id, set()):
-                if all(t in title or t in named for t in terms) and (
-                    not covering or any(t not in title for t in terms)
+                asked_for = alone and len(named) >= 4 and _asked_for(named, asked)
+                if asked_for or (
+                    all(t in title or t in named for t in terms) and (not covering or any(t not in title for t in terms))
                 ):
                     found.setdefault(clause.doc_id, set()).add(heading)
     if not found or len(found) > NAMED_DOCUMENTS:
@@ -110,6 +117,17 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
         if any(h in found.get(index.clauses[int(r)].doc_id, ()) for h in index.clauses[int(r)].path)
         or (index.clauses[int(r)].doc_id in found and _lead(index.clauses[int(r)].text) in leads)
     ]
+
+
+_ASKING_BEFORE = ("哪些", "哪几条", "哪几项", "哪几个", "哪几", "什么", "何种", "几条", "几项")
+_ASKING_AFTER = re.compile(r"^(?:是|有|都有|包括|分别)?(?:怎么|怎样|如何|哪些|什么|几)")
+
+
+def _asked_for(name: str, asked: str) -> bool:
+    """Whether `asked` asks for the heading `name` itself: a question word right before it (哪些基本原则) or right
+    after it (工作进度是怎么安排的), not a heading's words in what the question tells (住房租金扣除所称的…)."""
+    at = asked.find(name)
+    return at >= 0 and (asked[:at].endswith(_ASKING_BEFORE) or bool(_ASKING_AFTER.match(asked[at + len(name) :])))
 
 
 def _bare(name: str) -> str:
