@@ -84,6 +84,7 @@ PARTS = {
     "holdout24": "ask_holdout24.jsonl",  # 75 more, written while the sixteenth pass went on, kept unread to its end
     "holdout25": "ask_holdout25.jsonl",  # 75 more, written at the start of the seventeenth pass
     "holdout26": "ask_holdout26.jsonl",  # 75 more, written while the seventeenth pass went on, kept unread to its end
+    "holdout27": "ask_holdout27.jsonl",  # 75 more, written late in the seventeenth pass, kept unread to its end
 }
 
 
