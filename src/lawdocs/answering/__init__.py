@@ -8,7 +8,8 @@
 - `evidence`: text normalisation, term weights, per-clause evidence and the relevance cut-off (with the
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
-- `units`: units of measure and their dimensions, dates (deadlines, spans), and the question forms asking for a date.
+- `units`: units of measure and their dimensions, dates (deadlines, spans, ends), and the question forms asking for
+  a date, a level or a measured requirement.
 - `roles`: the sections a problems, plans or measures question reads (built once per index state).
 - `candidates`: the clauses that may answer (one hybrid search a question, role sections, article lookups),
   scored and selected, and reordered by a cross-encoder when one is asked for; the documents a metadata question

@@ -38,7 +38,12 @@ _KINDS = (
 )
 _NAMING = rf"(?:哪些|哪几个?|哪几部)(?:(?:{_KINDS})的?(?:和|或者|或|以及|及|与|、)?)+"
 _HEAD = re.compile(rf"^(?:请问)?{_NAMING}")
-_NAMED_LATER = re.compile(rf"(?<=[在有，,]){_NAMING}")  # …在哪些法规和报告里有所体现: the kinds, later in the question
+# …在哪些法规和报告里有所体现: the kinds, later in the question, with the character before them, when what follows
+# marks documents (里, 中) or what they do (规定, 要求…); not 上市公司有哪些报告义务 (报告 of 报告义务)
+_NAMED_LATER = re.compile(
+    rf"[在有，,]{_NAMING}(?=里|中|当中|之中|内|[都均也]?(?:提到|提及|规定|要求|提出|涉及|明确|禁止|作了|作出|对|把|将)"
+    r"|[，,？?。—]|$)"
+)
 LAW_TYPES = frozenset(
     {"law", "administrative_regulation", "judicial_interpretation", "departmental_rule", "local_regulation"}
 )
@@ -59,7 +64,7 @@ _KIND_TYPES: dict[str, frozenset[str]] = {
 # …里有所体现 / 中出现过 / 被提到: that a document mentions it, at the end of what is asked.
 _ACTS = r"(?:规定|部署|安排|回顾|要求)"
 STATED = re.compile(
-    rf"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?{_ACTS}(?:(?:、|或者?|和|及)(?:作了|作出了?)?{_ACTS})*"
+    rf"(?:作了|作出了?|做了|做出了?)(?:明确|具体|详细)?{_ACTS}(?:(?:、|或者?)(?:作了|作出了?)?{_ACTS})*"
     r"|(?:有所|得到|得以|都有)?(?:体现|出现过?)(?=[？?。，,—]|$)|(?:出现|提到|提及)(?:在|于)(?=哪些|哪几)"
 )
 
@@ -114,12 +119,12 @@ def read_comparison(text: str) -> Comparison:
     elif _COMPARED_LAWS.search(text) or respectively:
         across = "laws"
     head = _opening(text)
-    named = head or _opening(text, _NAMED_LATER)  # a later naming says the kinds; only an opening is cut from the text
+    named, end = (head, len(head)) if head else _later(text)  # a later naming says the kinds too
     names = re.findall(_KINDS, named) or ([respectively.group(1)] if respectively and across == "laws" else [])
     types = frozenset(t for name in names for t in _KIND_TYPES.get(name, ()))
     if "文件" in names:  # 哪些法规和文件: any document, not only the statutes it also names
         types, across = frozenset(), None if across == "laws" else across
-    if named and (verb := _STATING.match(text[text.index(named) + len(named) :])):
+    if named and (verb := _STATING.match(text[end:])):
         named += verb.group(0)  # 哪些文件要求…: the verb says they state it
     return Comparison(comparative=True, across=across, types=types, head=named if head else "", naming="" if head else named)
 
@@ -140,15 +145,28 @@ def _compares(text: str) -> bool:
     return False
 
 
-def _opening(text: str, naming: re.Pattern[str] = _HEAD) -> str:
-    """The opening that names the documents compared (哪些法规和国务院文件), when it ends between two words
-    (哪些城市更新项目 is about 城市更新, not a comparison of 城市), else "". With `naming`, such a naming later in
-    the question (…在哪些法规和报告里有所体现)."""
-    head = naming.search(text)
-    if not head:
-        return ""
+def _ends(text: str) -> set[int]:
+    """Where the segmenter's words of `text` end."""
     ends, at = set(), 0
     for word in _jieba().cut(text, HMM=False):
         at += len(word)
         ends.add(at)
-    return head.group(0) if head.end() in ends else ""
+    return ends
+
+
+def _opening(text: str) -> str:
+    """The opening that names the documents compared (哪些法规和国务院文件), when it ends between two words
+    (哪些城市更新项目 is about 城市更新, not a comparison of 城市), else ""."""
+    head = _HEAD.match(text)
+    return head.group(0) if head and head.end() in _ends(text) else ""
+
+
+def _later(text: str) -> tuple[str, int]:
+    """The first naming later in the question (`_NAMED_LATER`) that ends between two words, with the character
+    before it (有哪些法律法规和政府工作报告), and where it ends; ("", 0) if none."""
+    ends: set[int] | None = None
+    for found in _NAMED_LATER.finditer(text):
+        ends = ends if ends is not None else _ends(text)
+        if found.end() in ends:
+            return found.group(0), found.end()
+    return "", 0

@@ -13,7 +13,10 @@ of the terms in the figure's own phrase (back to the last comma): in 收入增�
 The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
 a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, 多长 alone a time or a length
 (试用期最长多长, 贯通了多长的岸线), and one asking for a deadline
-(什么时候前, 何时前, 哪一年之前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前, 2010年前). How often (多长时间开几次,
+(什么时候前, 何时前, 哪一年之前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前, 2010年前); a span of
+dates (从哪天到哪天) a span stated (2019年1月1日至2023年12月31日), the end of a period (执行到什么时候) the date it
+runs to or a deadline, and the latest time (最迟在什么时候) a deadline, or a period where a sentence states no date
+(`units`). How often (多长时间开几次,
 多长时间召开一次) is answered by a count of times with its period (一般每月召开三次, 原则上每半年召开一次), not by the
 period alone. A total asked (一共, 合计) is not a part after its breakdown (26个指标…，其中15个…、9个…).
 
@@ -50,6 +53,7 @@ from .units import (
     DATE_SPAN_Q,
     DEADLINE,
     DEADLINE_Q,
+    LATEST_Q,
     LIMIT_Q,
     NUM,
     SHARE_UNITS,
@@ -62,12 +66,14 @@ from .units import (
 )
 from .wording import shared_start, tagger
 
-_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|最快|最高|最低|大约|约|超(?=\d)|各(?=\d)"
+_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|最快(?=[\d一二两三四五六七八九十半])|最高(?=[\d一二两三四五六七八九十])|最低(?=[\d一二两三四五六七八九十])|大约|约|超(?=\d)|各(?=\d)"
+# spaces between a number's parts are bounded (at most two): unbounded runs backtrack for minutes on a clause of
+# whitespace (a table extracted from a PDF)
 _FIGURE = re.compile(
-    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s*"
-    rf"(?:次月|次年|次日|当月)?(?P<num>{NUM})\s*(?:(?P<unit1>%|％)?\s*(?P<dash>[—–\-~～至到])\s*(?P<num2>{NUM}))?"
-    rf"\s*(?P<more>多|余)?\s*(?P<unit>{UNITS})(?P<per>/(?:年|月|日|天|人|户|亩|吨|辆|台|件|次))?"
-    r"(?:\s*[×xX＊*]\s*\d+(?:\.\d+)?\s*(?:毫米|厘米|米))*"  # a size: 480毫米×140毫米
+    rf"(?P<bound>{_BEFORE})?(?P<total>共计|总计|合计|累计|共|达到|达|为)?\s{{0,2}}"
+    rf"(?:次月|次年|次日|当月)?(?P<num>{NUM})\s{{0,2}}(?:(?P<unit1>%|％)?\s{{0,2}}(?P<dash>[—–\-~～至到])\s{{0,2}}(?P<num2>{NUM}))?"
+    rf"\s{{0,2}}(?P<more>多|余)?\s{{0,2}}(?P<unit>{UNITS})(?P<per>/(?:年|月|日|天|人|户|亩|吨|辆|台|件|次))?"
+    r"(?:\s{0,2}[×xX＊*]\s{0,2}\d+(?:\.\d+)?\s{0,2}(?:毫米|厘米|米))*"  # a size: 480毫米×140毫米
     rf"(?P<after>左右|及以上|及以下|以上|以下|以内|之内|上下)?"
 )
 # a share written in words (不得超过主合同标的额的百分之二十, 百分之五十以上, 不超过五分之一): the same groups as
@@ -90,7 +96,7 @@ _BOUND_VERB = re.compile(
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
-_TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|{LIMIT_Q.pattern}")
+_TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
 _FREQUENCY_Q = re.compile(
     r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次"
@@ -106,9 +112,9 @@ _MONEY_Q = re.compile(
 _SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之(?:几|多少)|的多少倍")  # a share is asked: a percentage, a fraction or a multiple
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
 _UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟")
-_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|不少于|不低于|不得低于|不得少于")
-_UPPER = ("最长", "最多", "最迟", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
-_LOWER = ("最短", "最少", "至少", "不少于", "不低于", "低于", "以上", "不得早于", "不早于", "超")
+_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|最快|不少于|不低于|不得低于|不得少于")
+_UPPER = ("最长", "最多", "最迟", "最高", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
+_LOWER = ("最短", "最少", "最低", "最快", "至少", "不少于", "不低于", "低于", "以上", "不得早于", "不早于", "超")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
 _TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a question: it asks for the total, not a year's part
@@ -205,9 +211,12 @@ def figures_in(
     money_asked = bool(_MONEY_Q.search(question)) and not share_asked and dimension(measure_word or "元") == "money"
     span = not time_asked and bool(_SPAN_Q.search(question))
     found: list[FigureMatch] = []
-    deadline = bool(DEADLINE_Q.search(question))
+    latest = bool(LATEST_Q.search(question))
+    deadline = latest or bool(DEADLINE_Q.search(question))
     date_span = not deadline and bool(DATE_SPAN_Q.search(question))  # 从哪个月持续到哪个月: both ends
     until = not deadline and not date_span and bool(UNTIL_Q.search(question))
+    soft = latest or until  # where a sentence states no date, a period answers (最迟在什么时候申报: 十五日内)
+    time_asked = time_asked or soft
     party = _asked_party(question)
 
     def phrase_credit(own: str) -> float:
@@ -225,9 +234,10 @@ def figures_in(
         share = weight / total_weight
         spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
         year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
-        if deadline or until or date_span:  # only dates answer, the year before 底 included (2019年底前)
+        dated = list((DEADLINE if deadline else UNTIL if until else DATE_SPAN).finditer(sentence))
+        if (deadline or until or date_span) and (dated or not soft):  # dates, the year before 底 included (2019年底前)
             yearly = False
-            for d in (DEADLINE if deadline else UNTIL if until else DATE_SPAN).finditer(sentence):
+            for d in dated:
                 distance = min((abs(d.start() - s) for s, _, _ in spans), default=len(sentence))
                 # its own phrase (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析工作): what is due then
                 own = normalise_text(_PHRASE.split(sentence[: d.start()])[-1] + _PHRASE.split(sentence[d.end() :])[0])

@@ -31,7 +31,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .units import DATE_SPAN_Q, DEADLINE_Q, LEVEL_Q, LIMIT_Q, MEASURED_Q, UNTIL_Q
+from .units import DATE_SPAN_Q, DEADLINE_Q, LATEST_Q, LEVEL_Q, LIMIT_Q, MEASURED_Q, UNTIL_Q
 from .wording import DOC_NUMBER, alternatives, with_short_names, without_period_time, without_short_places
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
@@ -53,9 +53,10 @@ _UNDER_LAW = re.compile(r"^(?:依照|依据|根据|按照)(?:《[^》]{2,40}》|
 # the enacting body a text directs (要求有关制定机关…开展清理, 由发文机关负责解释): an actor, not who issued it
 _DIRECTED = re.compile(r"(要求|责令|督促|由|向|对|让)[^，,。？?]{0,6}(制定|发布|发文|印发)(机关|单位|部门)")
 # how much / how many / how long (哪几类 / 哪几个方面 ask which ones, not how many; 那几天 / 好几年 point or count)
-_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几[个件项条次名家所人批类套处座万亿日天年岁位级倍]|多长时间|多久|多长"
+_HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几(?:[个件项条次名家所人批类套处座万亿日天年岁倍]|位(?![置于])|级(?!别))|多长时间|多久|多长"
     r"|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量|尺寸)|(?:尺寸|面积|规模)(?:是|有)?多大|多高|多远|多宽|多厚|多深"
-    rf"|{LEVEL_Q.pattern}|{MEASURED_Q.pattern}|{DEADLINE_Q.pattern}|{DATE_SPAN_Q.pattern}|{UNTIL_Q.pattern}|{LIMIT_Q.pattern}")
+    rf"|{LEVEL_Q.pattern}|{MEASURED_Q.pattern}|{DEADLINE_Q.pattern}|{LATEST_Q.pattern}|{DATE_SPAN_Q.pattern}|{UNTIL_Q.pattern}"
+    rf"|{LIMIT_Q.pattern}")
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")  # or a noun of it
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
@@ -146,7 +147,7 @@ _POINTER = re.compile(
 _WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)(?:什么|多长|多久的?)(?:期限|时限)(?:以)?内|在?(?:什么|何种|怎样的?)(?:水平|范围)")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
-_COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座部位级倍])?")
+_COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座]|部(?![门委署分])|位(?![置于])|级(?!别))?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -377,7 +378,7 @@ def analyse(question: str) -> Question:
         asked, kind, across=compared.comparative or measures, topics=measures and not compared.comparative
     )
     article = m.group(0) if (m := _ARTICLE_Q.search(fold(question))) else None
-    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座部位级倍天日年])", fold(question))
+    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座天日年]|部(?![门委署分])|位(?![置于])|级(?!别))", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
     if compared.comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)

@@ -21,18 +21,18 @@ NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(
 SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 ASKED_ONLY = frozenset({"位", "级"})  # units that answer only a question asking for them (几位字符, 几级以上)
 TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时", "个小时"})
-# a date asked: only dates answer (什么时候前; 最迟在什么时候: the date is its deadline)
-DEADLINE_Q = re.compile(
-    r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)"
-    r"|(?:最迟|最晚)(?:要|应|应当|须|必须|需|需要|得)?在?(?:什么时候|什么时间|何时|哪一?天|哪一?年)"
-)
+# a date asked: only dates answer (什么时候前)
+DEADLINE_Q = re.compile(r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
+# the latest time asked (最迟在什么时候): a deadline answers, or, where a sentence states none, a period (十五日内)
+LATEST_Q = re.compile(r"(?:最迟|最晚)(?:要|应|应当|须|必须|需|需要|得)?在?(?:什么时候|什么时间|何时|哪一?天|哪一?年)")
 # a span of dates asked (从哪天到哪天, 从哪个月持续到哪个月, 起止时间): `figures` answers with one (2019年1月1日至2023年12月31日)
 _WHEN = r"(?:哪一?天|哪个月|哪一?年|什么时候|什么时间|何时)"
 DATE_SPAN_Q = re.compile(rf"从{_WHEN}(?:开始)?[^，,？?]{{0,4}}(?:到|至){_WHEN}|起止(?:时间|日期|年份|年月)")
-# the end of a period asked (执行到什么时候, 使用期限截止到什么时候): a deadline or the date it runs to answers
-UNTIL_Q = re.compile(rf"(?:执行|实施|有效|截止|截至|持续|延续|使用|适用)(?:期限)?(?:到|至)?{_WHEN}(?:为止|止)?")
+# the end of a period asked (执行到什么时候, 使用期限截止到什么时候): the date it runs to or a deadline answers, or,
+# where a sentence states neither, a period
+UNTIL_Q = re.compile(rf"(?:(?:执行|实施|有效|持续|延续|使用|适用)(?:期限)?(?:到|至)|截止|截至)(?:到|至)?{_WHEN}(?:为止|止)?")
 # a level asked (稳定在什么水平, 控制在什么范围): a figure answers (200万吨左右)
-LEVEL_Q = re.compile(r"(?:保持|稳定|控制|达到|提高到|提升到|增加到|降至|降到|降低到|下降到|维持)在?(?:什么|何种|怎样的?)(?:水平|范围)")
+LEVEL_Q = re.compile(r"(?:保持|稳定|控制|维持)在?(?:什么|何种|怎样的?)(?:水平|范围)")
 # a requirement on a measured quantity (执业年限有什么要求, 年龄上有什么限制, 满意度提出了什么要求): a figure answers
 MEASURED_Q = re.compile(
     r"(?:年限|年龄|岁数|时长|期限|时限|比例|比率|满意度|金额|数额|额度|面积|人数|浓度|时间)(?:上|方面)?"
@@ -49,12 +49,13 @@ DEADLINE = re.compile(
 )
 # a span of dates asked (`DATE_SPAN_Q`: 从哪天到哪天): a span stated (2019年1月1日至2023年12月31日, 1997年4月―1998年2月)
 _DATE = rf"(?:(?:19|20)\d\d年(?:{_MONTH})?|{_MONTH})"
-DATE_SPAN = re.compile(rf"{_DATE}\s*(?:至|到|—|―|－|-|~|～)\s*{_DATE}止?")
+DATE_SPAN = re.compile(rf"{_DATE}\s*(?:至|到|—|―|－|-|~|～)\s*{_DATE}止?|(?:19|20)\d\d\s*(?:—|―|－|-|~|～|至)\s*(?:19|20)\d\d年")
 # the date a period runs to (自口岸启用之日起至2047年6月30日止), or a deadline: what an end asked for is
 UNTIL = re.compile(rf"{DEADLINE.pattern}|(?:至|到){_DATE}(?:为止|止)?")
 # Quantities of a dimension (money, length, area, weight): a figure in another dimension does not answer.
 _DIMENSIONS = (
     ("元", "money"),
+    ("人民币", "money"),
     ("分钱", "money"),
     ("岁", "age"),
     ("平方米", "area"),
@@ -68,6 +69,8 @@ _DIMENSIONS = (
     ("吨", "weight"),
     ("公斤", "weight"),
     ("千克", "weight"),
+    ("立方米", "volume"),
+    ("米", "length"),  # after 平方米 / 立方米
 )
 
 
@@ -78,4 +81,5 @@ def dimension(unit: str) -> str | None:
 def same_unit(unit: str, asked: str) -> bool:
     """Whether a figure's unit is the one asked for: 1万个 answers 多少个, 三十日 answers 多少天."""
     days = ("日", "天")
+    unit = unit.removesuffix("人民币")  # 800万元人民币 answers 多少元
     return unit.endswith(asked) or (asked in days and unit in days)
