@@ -1570,17 +1570,20 @@ def test_when_the_far_statutes_were_all_a_question_had_the_lay_fallback_still_ru
     assert not refused.answered and "not about its matter" in (refused.reason or "")
 
 
+def _figure_values(question: str, text: str) -> list[str]:
+    """The figures `text` states for `question` (which must ask for one), best first."""
+    from lawdocs.answering.figures import figures_in
+
+    q = analyse(question)
+    assert q.kind == "figure", question
+    return [f.value for f in figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)]
+
+
 def test_units_of_size_seats_grades_and_rates_and_a_level_or_a_span_of_dates_asked() -> None:
     """万 before any unit (13万公顷, 5506.3万标准箱), a rate's divisor (800万吨/年), a size (480毫米×140毫米) and
     分钱 are whole figures; 位 and 级 answer only a question asking for them; 稳定在什么水平 and 从哪天到哪天 ask for a
     figure, the second a span of dates."""
-    from lawdocs.answering.figures import figures_in
-
-    def values(question: str, text: str) -> list[str]:
-        q = analyse(question)
-        assert q.kind == "figure", question
-        return [f.value for f in figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)]
-
+    values = _figure_values
     assert values("退耕还林补贴涉及多大面积？", "请求解决退耕还林补贴13万公顷。")[0] == "13万公顷"
     assert values("上海港集装箱吞吐量达到了多少？", "上海港集装箱吞吐量达到5506.3万标准箱。")[0] == "5506.3万标准箱"
     assert values("石化项目的炼油规模是多少？", "拟建炼油规模800万吨/年的石化项目。")[0] == "800万吨/年"
@@ -1657,13 +1660,7 @@ def test_a_heading_asked_for_in_the_one_named_document_names_its_section(tmp_pat
 
 def test_review_mends_of_the_new_figure_and_comparison_forms() -> None:
     """What a review of the seventeenth pass found, each checked against the wording that showed it."""
-    from lawdocs.answering.figures import figures_in
-
-    def values(question: str, text: str) -> list[str]:
-        q = analyse(question)
-        assert q.kind == "figure", question
-        return [f.value for f in figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, question=q.text)]
-
+    values = _figure_values
     assert values("原始基金至少要多少元？", "原始基金不低于800万元人民币。") == ["不低于800万元人民币"]  # 人民币 is money
     # 最迟在什么时候: a sentence stating no date answers with its period
     assert values("纳税人最迟应在什么时候申报纳税？", "纳税人应当在取得所得的次月十五日内申报纳税。") == ["次月十五日内"]
