@@ -319,8 +319,10 @@ def neighbours(
     out: list[tuple[int, float, list[str]]] = []
     for row, score, _ in kept:
         doc = index.doc_rows.get(index.clauses[row].doc_id, [])
-        at = doc.index(row) if row in doc else -1
-        near = [r for r in doc[max(0, at - 1) : at + 2] if r != row and r in candidates and at >= 0]
+        if row not in doc:
+            continue
+        at = doc.index(row)
+        near = [r for r in doc[max(0, at - 1) : at + 2] if r != row and r in candidates]
         bar = max(NEIGHBOUR_FLOOR, NEIGHBOUR_SHARE * score)
         out += [x for x in score_rows(index, q, near) if x[1] >= bar and all(x[0] != r for r, _, _ in out)]
     return out

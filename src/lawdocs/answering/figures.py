@@ -217,6 +217,7 @@ def figures_in(
     until = not deadline and not date_span and bool(UNTIL_Q.search(question))
     soft = latest or until  # where a sentence states no date, a period answers (最迟在什么时候申报: 十五日内)
     time_asked = time_asked or soft
+    dates = DEADLINE if deadline else UNTIL if until else DATE_SPAN if date_span else None  # what a date asked is
     party = _asked_party(question)
 
     def phrase_credit(own: str) -> float:
@@ -234,8 +235,8 @@ def figures_in(
         share = weight / total_weight
         spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
         year_bonus = 0.1 if any(str(y) in sentence for y in years) else 0.0
-        dated = list((DEADLINE if deadline else UNTIL if until else DATE_SPAN).finditer(sentence))
-        if (deadline or until or date_span) and (dated or not soft):  # dates, the year before 底 included (2019年底前)
+        dated = list(dates.finditer(sentence)) if dates else []
+        if dates and (dated or not soft):  # only dates answer, the year before 底 included (2019年底前)
             yearly = False
             for d in dated:
                 distance = min((abs(d.start() - s) for s, _, _ in spans), default=len(sentence))

@@ -31,7 +31,7 @@ from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
 from .comparison import COMPARED_WORDS, STATED, read_comparison
-from .units import DATE_SPAN_Q, DEADLINE_Q, LATEST_Q, LEVEL_Q, LIMIT_Q, MEASURED_Q, UNTIL_Q
+from .units import COUNTED, DATE_SPAN_Q, DEADLINE_Q, LATEST_Q, LEVEL_Q, LIMIT_Q, MEASURED_Q, UNTIL_Q
 from .wording import DOC_NUMBER, alternatives, with_short_names, without_period_time, without_short_places
 
 AnswerKind = Literal["measures", "figure", "problems", "plans", "metadata", "law", "other"]
@@ -147,7 +147,7 @@ _POINTER = re.compile(
 _WHEN_FRAME = re.compile(r"结束(?:之|以)?后|(?<=在)(?:什么|多长|多久的?)(?:期限|时限)(?:以)?内|在?(?:什么|何种|怎样的?)(?:水平|范围)")
 # 准备采取 / 拟如何: intending, as 打算 (a frame word) is; not the 准备 of 做好防汛准备
 _INTENDS = re.compile(r"(?:准备|拟)(?=采取|怎样|怎么|如何|做|开展|推出|出台|实施|在|从|通过|对|为|哪些)|(?<=哪些|什么|有何|何种)要求(?=[？?，,。；]|$)|(?<=的)目标(?=[？?，,。；]|$)")
-_COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座]|部(?![门委署分])|位(?![置于])|级(?!别))?")
+_COUNT = re.compile(rf"(?:(?:达到|提高到|提升到|增加到|增长到|降低到|下降到|降到|减少到)了?)?(多少|几)(?:{_MEASURES}|块钱|钱|[个件项条次名家所人批类套处座]|{COUNTED})?")
 _PUNCT = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -378,7 +378,7 @@ def analyse(question: str) -> Question:
         asked, kind, across=compared.comparative or measures, topics=measures and not compared.comparative
     )
     article = m.group(0) if (m := _ARTICLE_Q.search(fold(question))) else None
-    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座天日年]|部(?![门委署分])|位(?![置于])|级(?!别))", fold(question))
+    unit = re.search(rf"(?:多少|几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座天日年]|{COUNTED})", fold(question))
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
     if compared.comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)

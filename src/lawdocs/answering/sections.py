@@ -119,7 +119,7 @@ def named_section(index: Index, q: Question, mask: np.ndarray, covering: bool = 
     ]
 
 
-_ASKING_BEFORE = ("哪些", "哪几条", "哪几项", "哪几个", "哪几", "什么", "何种", "几条", "几项")
+_ASKING_BEFORE = ("哪些", "哪几个", "哪几", "什么", "何种", "几条", "几项")  # 几条 ends 哪几条 too
 _ASKING_AFTER = re.compile(r"^(?:是|有|都有|包括|分别)?(?:怎么|怎样|如何|哪些|什么|几)")
 
 

@@ -18,6 +18,8 @@ _BASE_UNITS = (
 )
 UNITS = rf"(?:万亿|亿|万|千)?(?:{_BASE_UNITS})|万|亿"
 NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(?=年|个月)"  # 半年: a period too
+# measure words that begin other words (部门, 位置, 级别): a count only before anything else (多少部法律, 几位字符)
+COUNTED = r"部(?![门委署分])|位(?![置于])|级(?!别)"
 SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 ASKED_ONLY = frozenset({"位", "级"})  # units that answer only a question asking for them (几位字符, 几级以上)
 TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时", "个小时"})
