@@ -85,6 +85,8 @@ PARTS = {
     "holdout25": "ask_holdout25.jsonl",  # 75 more, written at the start of the seventeenth pass
     "holdout26": "ask_holdout26.jsonl",  # 75 more, written while the seventeenth pass went on, kept unread to its end
     "holdout27": "ask_holdout27.jsonl",  # 75 more, written late in the seventeenth pass, kept unread to its end
+    "holdout28": "ask_holdout28.jsonl",  # 75 more, written at the start of the eighteenth pass
+    "holdout29": "ask_holdout29.jsonl",  # 75 more, written beside holdout28 over the other half of the titles
 }
 
 

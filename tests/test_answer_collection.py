@@ -755,7 +755,8 @@ def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index)
     files = ("ask_collection", "ask_dev", "ask_holdout", "ask_holdout2", "ask_holdout3", "ask_holdout4", "ask_holdout5", "ask_holdout6", "ask_holdout7", "ask_holdout8", "ask_holdout9", "ask_holdout10", "ask_holdout11", "ask_holdout12", "ask_holdout13", "ask_holdout14",
              "ask_holdout15", "ask_holdout16", "ask_holdout17", "ask_holdout18", "ask_holdout19", "ask_holdout20",
              "ask_holdout21", "ask_holdout22",
-             "ask_holdout23", "ask_holdout24", "ask_holdout25", "ask_holdout26", "ask_holdout27")
+             "ask_holdout23", "ask_holdout24", "ask_holdout25", "ask_holdout26", "ask_holdout27",
+             "ask_holdout28", "ask_holdout29")
     for name in (f"{f}.jsonl" for f in files):
         for line in (CORPORA / "questions" / name).read_text(encoding="utf-8").splitlines():
             q = json.loads(line)

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .answering import compose, years
+from .answering import comparison, compose, years
 from .answering import evidence as ev
+from .answering.anchors import anchored, listed_within
 from .answering.coverage import AGREED_DEPTH, Scored, best_per_document, comparison_rows, per_document_passing
 from .answering.editions import version_scope
 from .answering.grouping import (
@@ -213,9 +214,11 @@ def ask(
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
         q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs, folded if q.comparative else "")
+    if listed_within(index, q, flt):  # 第五次大督查表扬的经验里，哪些地方…: one notice's entries, not documents
+        q.comparative, q.compared = False, None
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
     stated = folded[len(q.compared_head) :].replace(q.compared_naming or "\0", " ")  # …在哪些法规和报告里 too
-    scope = scope_of(index, stated, q.years, notices=not q.comparative)
+    scope = scope_of(index, stated, q.years, notices=not q.comparative, regions=not comparison.places_are_matter(q))
     version_scope(index, folded, scope)  # 1989年行政诉讼法: a text of a law the collection may hold only in others
     if q.comparative and years.REPORT_YEAR.search(folded):  # 哪些省市的2026年政府工作报告提到…
         q.years = []  # the year chose the reports (scope, above), not the sections they speak of
@@ -348,6 +351,7 @@ def _answer(
                 kept = referred(index, compose.limit_statutes(index, kept, q.text, dense, per_statute), passed)
                 if q.kind != "figure":
                     kept = covered_sections(index, q, elaborations(index, q, covered_leads(index, q, kept), mask), mask)
+                    kept = anchored(index, q, kept, mask)
         if reranker is not None:
             kept = reranked(index, q, flt, mask, kept, reranker)
     if q.comparative and rows:  # every document that passes on its own, not only those near the best

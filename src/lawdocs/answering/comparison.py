@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..text import jieba_tokenizer as _jieba
 from .wording import SHORT_PROVINCES, short_places
+
+if TYPE_CHECKING:
+    from .question import Question
 
 # Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 比较; 分别 after several
 # places (京沪粤三地…分别, 北京、上海分别). 分别 alone is not one: …的社会保险和…的医疗保障分别怎么安排 asks two things
@@ -127,6 +130,12 @@ def read_comparison(text: str) -> Comparison:
     if named and (verb := _STATING.match(text[end:])):
         named += verb.group(0)  # 哪些文件要求…: the verb says they state it
     return Comparison(comparative=True, across=across, types=types, head=named if head else "", naming="" if head else named)
+
+
+def places_are_matter(q: Question) -> bool:
+    """Whether a place `q` names is what the documents compared speak of, not where they are from: a question that
+    opens by naming documents (哪些文件涉及西藏自治区…, 哪些法律提到台湾…), not places (哪些省份…)."""
+    return q.comparative and bool(q.compared_head) and q.compared != "regions"
 
 
 _VERBS = frozenset({"比较", "对比", "相比", "异同"})

@@ -181,11 +181,11 @@ def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
 
 def _first_topic(text: str) -> str:
     """`text` after its last framing or function word (上海市政府2026年在 | 深化依法行政, 政务新媒体的 | 开设整合):
-    where the first listed topic starts."""
+    where the first listed topic starts. A number is a word of the topic (…提出的 | 60万吨乙烯项目), a mark is not."""
     start, at = 0, 0
     for word in _jieba().cut(text, HMM=False):
         at += len(word)
-        if (word.strip() in _FRAMING or not _CJK.search(word)) and at < len(text):
+        if (word.strip() in _FRAMING or not _CJK.search(word) and not word.isalnum()) and at < len(text):
             start = at
     return text[start:]
 

@@ -228,11 +228,13 @@ def _titles(index: Index, docs: set[str] | list[str], limit: int = 4) -> list[st
     return sorted({index.documents[d].title for d in docs})[:limit]
 
 
-def scope_of(index: Index, question: str, years: list[int], notices: bool = True) -> Scope:
+def scope_of(index: Index, question: str, years: list[int], notices: bool = True, regions: bool = True) -> Scope:
     """What the question names, and the documents of the index that match it (see the module docstring).
 
     `notices`: a State Council document named by its title narrows the question (`named_notices`); not in a
-    comparison, whose subject may be a notice's very name (哪些法规要求落实行政执法公示…三项制度)."""
+    comparison, whose subject may be a notice's very name (哪些法规要求落实行政执法公示…三项制度).
+    `regions`: a place named narrows it to that region's documents; not when the place is what the documents are
+    asked to speak of (哪些文件涉及西藏自治区…, `comparison.places_are_matter`)."""
     scope = Scope()
     all_docs = set(index.documents)
     if not all_docs:
@@ -275,10 +277,13 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
             scope.closest = _titles(index, {d for d, doc in index.documents.items() if statute in title_key(doc.title)})
             return scope
     # laws
-    for name in laws_in(question, titles):
+    named_laws = laws_in(question, titles)
+    for name in named_laws:
         held = {d for d, doc in index.documents.items() if title_key(doc.title) == name}
         if not held and any(_about_law(text, title_key(doc.title), name) for doc in index.documents.values()):
             continue  # a decision about the law, named by its other words: a notice (named_notices)
+        if not held and any(name in other and other != name and other in keys for other in named_laws):
+            continue  # 个人所得税法所称…，个人所得税法实施条例…: the law the regulation named, which the collection holds, implements
         scope.named.append(f"《{name}》")
         if not held:
             stem = _LAW_END.sub("", name)
@@ -328,6 +333,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
             break
     # regions
     region_docs: set[str] | None = None
+    places = places if regions else []
     if places:
         region_docs = set()
         for place in places:

@@ -1,0 +1,78 @@
+"""The other clauses of the one document a measures question is answered from that hold its anchor: the question's
+rarest content word that the cited clauses state (双创 of 第五次大督查表扬的经验里，哪些在打造"双创"升级版、"双创"平台
+或示范基地上有做法). A list of short entries (a notice's 130 praised practices, a plan's numbered tasks) states the
+asked-for topic once an entry, each in words of its own around that word; the entries that share only the anchor
+fall below the cut-off, which weighs every word of the question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..text import fold
+from . import evidence as ev
+from .candidates import DESCRIBED_DEPTH, QuestionSearch, document_scope, stating_documents
+from .comparison import LAW_TYPES
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..filters import Filters
+    from ..index import Index
+    from .question import Question
+
+ANCHOR_ROWS = 8  # at most this many clauses of the document may hold the anchor (more: it is the document's theme)
+ANCHOR_SHARE = 1 / 3  # of the cited sections' clauses, at most
+ANCHOR_MIN_ROWS = 2  # the anchor must be in a clause besides those cited, or there is nothing to add
+
+
+def anchored(
+    index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
+) -> list[tuple[int, float, list[str]]]:
+    """`kept`, with the clauses of its one document that state the anchor (see the module docstring), each scored
+    as the lowest kept clause; unchanged unless `q` asks for measures and `kept` is of one document."""
+    if q.kind != "measures" or q.comparative or not kept:
+        return list(kept)
+    docs = {index.clauses[r].doc_id for r, _, _ in kept}
+    if len(docs) != 1:
+        return list(kept)
+    doc_id = docs.pop()
+    if index.documents[doc_id].doc_type in LAW_TYPES:  # a statute's articles are not entries of a list
+        return list(kept)
+    corpus = ev.corpus_of(index)
+    scope = document_scope(index, doc_id)
+    idf = corpus.term_idf(q.terms)
+    stated = [
+        t for t in q.terms
+        if len(t.text) >= 2 and not t.found_in(scope) and any(t.found_in(corpus.texts[r]) for r, _, _ in kept)
+    ]
+    if not stated:
+        return list(kept)
+    anchor = max(stated, key=lambda t: idf[t.text])
+    sections = {tuple(index.clauses[r].path) for r, _, _ in kept}
+    rows = [
+        r for r in index.doc_rows.get(doc_id, [])
+        if mask[r] and tuple(index.clauses[r].path) in sections and anchor.found_in(corpus.texts[r])
+    ]
+    section_rows = sum(1 for r in index.doc_rows.get(doc_id, []) if tuple(index.clauses[r].path) in sections)
+    if not ANCHOR_MIN_ROWS <= len(rows) <= ANCHOR_ROWS or len(rows) > ANCHOR_SHARE * section_rows:
+        return list(kept)  # in most of the section's entries, the anchor is what the section is about
+    cited = {r for r, _, _ in kept}
+    low = min(s for _, s, _ in kept)
+    return [*kept, *((r, low, [anchor.text]) for r in rows if r not in cited)]
+
+
+# …的典型经验里，哪些地方… / …措施中，有哪些城市…: places asked for inside what the question has just named
+_WITHIN = re.compile(r"(?:里|中|当中|之中)[，,]?(?:有)?哪些(?:地方|城市|地区|省份|省市|省|市|区县)")
+
+
+def listed_within(index: Index, q: Question, flt: Filters) -> str | None:
+    """The one national document whose entries a comparison across regions asks about (第五次大督查表扬的130项典型
+    经验里，哪些地方…: places praised in one notice, not documents of places), when the question says so (`_WITHIN`)
+    and one document states most of its words (`stating_documents`); else None."""
+    if not (q.comparative and q.compared == "regions" and _WITHIN.search(fold(q.text))):
+        return None
+    rows = [index.row_of[h.clause_id] for h in QuestionSearch(index, q.text, flt).top(DESCRIBED_DEPTH)]
+    stating = stating_documents(index, q, rows, ev.corpus_of(index).term_idf(q.terms))
+    return stating[0] if len(stating) == 1 and not index.documents[stating[0]].region else None

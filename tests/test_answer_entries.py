@@ -1,0 +1,129 @@
+"""Answers over a document's list of entries (a notice's praised practices, a reply's numbered answers), a place
+a comparison asks documents to speak of, and a law named only as what a held regulation implements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lawdocs.answer import ask
+from lawdocs.answering.anchors import anchored, listed_within
+from lawdocs.answering.comparison import places_are_matter
+from lawdocs.answering.phrases import topic_branches
+from lawdocs.answering.question import analyse
+from lawdocs.embed import HashEmbedder
+from lawdocs.filters import parse_filters
+from lawdocs.index import Index
+from lawdocs.text import fold
+from test_answer_collection import make_doc, make_law
+
+PRAISED = "国务院办公厅关于对第五次大督查发现的典型经验做法给予表扬的通报"
+ENTRIES = [
+    "1.天津市滨海新区深化“放管服”改革，推行“一枚印章管审批”。",
+    "2.北京市海淀区扎实推进“双创”示范基地建设，打造“双创”升级版。",
+    "3.河北省唐山市推进钢铁行业去产能。",
+    "4.山西省长治市城区积极搭建“双创”平台，推进创新驱动发展。",
+    "5.辽宁省沈阳市推进国资国企改革。",
+    "6.上海市杨浦区着眼建设“世界级创谷”，打造“双创”升级版。",
+    "7.浙江省杭州市推进“最多跑一次”改革。",
+    "8.安徽省合肥市培育新兴产业集群。",
+    "9.福建省厦门市优化营商环境。",
+    "10.江西省赣州市推进脱贫攻坚。",
+    "11.山东省青岛市发展海洋经济。",
+    "12.四川省成都市实施“创业天府”行动计划，打造“双创”升级版。",
+]
+
+
+def _praised(tmp_path: Path) -> tuple[Index, list[int]]:
+    """A national notice whose attachment lists praised practices, one entry a clause, beside a provincial report."""
+    doc = make_doc(PRAISED, ENTRIES, region=None, doc_type="notice", year=2018)
+    for clause in doc.clauses:
+        clause.path = ["附件 第五次大督查发现的典型经验做法"]
+    report = make_doc(
+        "2026年北京市政府工作报告", ["深入推进“双创”，建设国际科技创新中心。"], region="北京市", doc_type="government_work_report"
+    )
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc, report])
+    return ix, list(ix.doc_rows[doc.id])
+
+
+def test_places_asked_for_inside_one_notice_are_its_entries_not_documents_of_places(tmp_path: Path) -> None:
+    """…典型经验里，哪些地方…: the places are entries of the one notice the question describes, so the answer cites
+    each entry that answers (not the one best clause of each document, as a comparison across regions would)."""
+    ix, rows = _praised(tmp_path)
+    question = "第五次大督查表扬的典型经验里，哪些地方在打造“双创”升级版上有做法？"
+    q = analyse(question)
+    assert q.comparative and q.compared == "regions"
+    assert listed_within(ix, q, parse_filters(None)) == ix.clauses[rows[0]].doc_id
+    answer = ask(ix, question, limit=None)
+    cited = {c.text for c in answer.cited}
+    assert {ENTRIES[1], ENTRIES[5], ENTRIES[11]} <= cited, (answer.reason, cited)
+    assert not answer.comparison
+    # a comparison of the provinces' own documents stays one: nothing says "inside" a document
+    assert listed_within(ix, analyse("哪些地方提出要打造“双创”升级版？"), parse_filters(None)) is None
+
+
+def test_the_entries_of_the_cited_section_that_state_the_anchor_are_cited_too(tmp_path: Path) -> None:
+    """The question's rarest word that the cited entry states (升级版) marks the other entries of its section that
+    answer in words of their own; not when most of the section states it, nor among a statute's articles."""
+    ix, rows = _praised(tmp_path)
+    q = analyse("第五次大督查表扬的典型经验中，有哪些是打造“双创”升级版的？")
+    mask = ix.rows_matching(parse_filters(None))
+    found = [r for r, _, _ in anchored(ix, q, [(rows[1], 0.8, [])], mask)]
+    assert found == [rows[1], rows[5], rows[11]], found
+    # two of three entries of a section state it: the section is about it, the rule leaves the answer alone
+    small = Index.create(tmp_path / "small", embedder=HashEmbedder())
+    doc = make_doc(PRAISED, [ENTRIES[1], ENTRIES[5], ENTRIES[2]], region=None, doc_type="notice", year=2018)
+    small.add_documents([doc])
+    first = small.doc_rows[doc.id][0]
+    assert [r for r, _, _ in anchored(small, q, [(first, 0.8, [])], small.rows_matching(parse_filters(None)))] == [first]
+    law = Index.create(tmp_path / "law", embedder=HashEmbedder())
+    law.add_documents([make_law("示范法", ENTRIES[:9])])  # 升级版 in two of nine articles
+    one = law.doc_rows[next(iter(law.documents))][1]
+    assert [r for r, _, _ in anchored(law, q, [(one, 0.8, [])], law.rows_matching(parse_filters(None)))] == [one]
+
+
+def test_a_place_a_comparison_asks_documents_to_speak_of_is_not_its_scope(tmp_path: Path) -> None:
+    """哪些文件涉及西藏自治区: no document is of 西藏, the notices that speak of it answer; 哪些省份… still
+    compares the provinces' documents."""
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_doc("国务院办公厅关于内地办学有关问题的通知", ["西藏自治区人民政府负责提供学生的学习和生活费用。"],
+                 region=None, doc_type="notice", year=1996),
+        make_doc(PRAISED, ["113.西藏自治区曲水县创新脱贫思路。"], region=None, doc_type="notice", year=2018),
+        make_doc("2026年北京市政府工作报告", ["推进京津冀协同发展。"], region="北京市", doc_type="government_work_report"),
+    ])
+    question = "哪些文件涉及西藏自治区？"
+    assert places_are_matter(analyse(question))
+    assert not places_are_matter(analyse("哪些省份提到了对口支援西藏？"))
+    answer = ask(ix, question)
+    assert answer.answered, answer.reason
+    assert len(answer.comparison or []) == 2
+
+
+def test_a_law_named_as_what_a_held_regulation_implements_does_not_put_the_question_out_of_scope(
+    tmp_path: Path,
+) -> None:
+    """个人所得税法所称…，个人所得税法实施条例是如何确定的: the collection holds the regulation, not the law it
+    implements; the question is about the regulation. Asked of the law alone, it is out of scope."""
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    doc = make_law("中华人民共和国个人所得税法实施条例", [
+        "根据《中华人民共和国个人所得税法》，制定本条例。",
+        "个人所得税法所称劳务报酬所得的每次，按照下列方法确定：属于一次性收入的，以取得该项收入为一次。",
+    ])
+    doc.doc_type = "administrative_regulation"
+    ix.add_documents([doc])
+    answer = ask(ix, "个人所得税法所称劳务报酬的“每次”，个人所得税法实施条例是如何确定的？")
+    assert answer.answered and answer.cited[0].citation.endswith("第二条"), answer.reason
+    alone = ask(ix, "个人所得税法对劳务报酬是怎么规定的？")
+    assert not alone.answered and "个人所得税法" in (alone.reason or "")
+
+
+def test_a_number_opens_the_first_topic_a_question_lists() -> None:
+    """…对四川提出的60万吨乙烯项目和亭子口水利枢纽工程分别是怎么答复的: 60 is a word of the first topic, so each
+    project is a branch a clause may answer by."""
+    from lawdocs.answering.phrases import _first_topic
+
+    assert _first_topic("国办的办理函对四川提出的60万吨乙烯项目") == "60万吨乙烯项目"
+    q = analyse("国办的办理函对四川提出的60万吨乙烯项目和亭子口水利枢纽工程分别是怎么答复的？")
+    branches = topic_branches(fold(q.text), q.terms)
+    assert len(branches) == 2 and any("乙烯" in t.text for t in branches[0]), [[t.text for t in b] for b in branches]
