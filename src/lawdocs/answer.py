@@ -230,15 +230,9 @@ def ask(
         scope.missing, scope.docs = None, {described}  # 广州越秀区 of a national notice the question describes
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
-        return Answer(
-            question=q.text,
-            kind=q.kind,
-            answered=False,
-            reason=scope.missing + closest,
-            terms=[t.text for t in q.terms],
-            scope=scope.named,
-            closest=scope.closest,
-        )
+        terms = [t.text for t in q.terms]
+        return Answer(question=q.text, kind=q.kind, answered=False, reason=scope.missing + closest, terms=terms,
+                      scope=scope.named, closest=scope.closest)
     where = "in the index" if flt.is_empty() else "within the filters"
     one_law = len({title_key(index.documents[d].title) for d in scope.laws}) == 1  # 民法典: one law, eight books
     if q.compared == "laws" and scope.docs is not None and one_law:

@@ -19,6 +19,8 @@
 - `scope`: regions, years, document types and laws named in the question, and what the collection lacks.
 - `notices`: the State Council documents a question names by their own name (the title without its wrapper).
 - `editions`: the text of a law a year before its name asks about (1989年行政诉讼法), and whether it is held.
+- `anchors`: the entries of a cited section that state the question's rarest word it states (a notice's list of
+  praised practices), and the one document whose entries a question asks places of (…的经验里，哪些地方…).
 - `coverage`: the best clause of every document that answers (comparisons, `search --per-document`), and the
   comparison's table.
 - `years`: the year a clause is about, the years that date a report and the years a question asks about.
