@@ -127,3 +127,20 @@ def test_a_number_opens_the_first_topic_a_question_lists() -> None:
     q = analyse("国办的办理函对四川提出的60万吨乙烯项目和亭子口水利枢纽工程分别是怎么答复的？")
     branches = topic_branches(fold(q.text), q.terms)
     assert len(branches) == 2 and any("乙烯" in t.text for t in branches[0]), [[t.text for t in b] for b in branches]
+
+
+def test_the_model_vouches_for_an_article_of_a_statute_the_question_names_only_when_nearer(tmp_path: Path) -> None:
+    """The statute's name in the question brings all its articles nearer: its first hit is cited on the model's
+    word from ``NAMED_LAY_DENSE``, where an unnamed statute's is from ``LAY_DENSE``."""
+    from lawdocs.answering.compose import LAY_DENSE, NAMED_LAY_DENSE, lay_rescue
+
+    assert LAY_DENSE < NAMED_LAY_DENSE
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("示范许可法", ["依照示范许可法，各类许可证件的有效期统一为三年。", "本法自公布之日起施行。"])])
+    row = ix.doc_rows[next(iter(ix.documents))][0]
+    between = (LAY_DENSE + NAMED_LAY_DENSE) / 2
+    named = analyse("示范许可法规定各类许可证件的有效期统一为几年？")
+    assert lay_rescue(ix, named, [(row, 0.3, [])], between) == []
+    assert lay_rescue(ix, named, [(row, 0.3, [])], NAMED_LAY_DENSE) != []
+    unnamed = analyse("各类许可证件的有效期统一为几年？")
+    assert lay_rescue(ix, unnamed, [(row, 0.3, [])], between) != []
