@@ -144,3 +144,26 @@ def test_the_model_vouches_for_an_article_of_a_statute_the_question_names_only_w
     assert lay_rescue(ix, named, [(row, 0.3, [])], NAMED_LAY_DENSE) != []
     unnamed = analyse("各类许可证件的有效期统一为几年？")
     assert lay_rescue(ix, unnamed, [(row, 0.3, [])], between) != []
+
+
+def test_respectively_after_places_no_document_is_of_asks_of_one_national_notice(tmp_path: Path) -> None:
+    """山西、安徽…分别: no document is of either province (the notice's title names them), so the question asks of
+    the accidents in that notice, clause by clause, not of two provinces' documents. 北京、上海…分别, with a
+    report of each, stays a comparison."""
+    title = "国务院办公厅关于山西、安徽省四起特大煤矿瓦斯爆炸事故调查处理情况的通报"
+    texts = [
+        "山西杏儿沟煤矿事故的直接责任人被移交司法机关依法追究刑事责任，事故责任人员受到党纪政纪处分。",
+        "安徽芦岭煤矿事故的两名直接责任人已经在事故中死亡，不再追究，其他事故责任人员受到处分。",
+        "各地区要深刻吸取事故教训，加强煤矿安全生产监管。",
+    ]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    notice = make_doc(title, texts, region=None, doc_type="notice", year=2004)
+    ix.add_documents([
+        notice,
+        make_doc("2026年北京市政府工作报告", ["加强安全生产监管。"], region="北京市", doc_type="government_work_report"),
+        make_doc("2026年上海市政府工作报告", ["加强安全生产监管。"], region="上海市", doc_type="government_work_report"),
+    ])
+    question = "山西、安徽四起特大煤矿瓦斯爆炸事故查处后，国办通报对各起事故的责任人员分别是怎么处理的？"
+    assert analyse(question).comparative
+    assert listed_within(ix, analyse(question), parse_filters(None)) == notice.id
+    assert listed_within(ix, analyse("北京、上海的政府工作报告分别怎样加强安全生产监管？"), parse_filters(None)) is None

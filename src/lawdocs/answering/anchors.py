@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from ..text import fold
 from . import evidence as ev
 from .candidates import DESCRIBED_DEPTH, QuestionSearch, document_scope, stating_documents
-from .comparison import LAW_TYPES
+from .comparison import LAW_TYPES, compares
+from .scope import docs_of_region, places_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -68,10 +69,17 @@ _WITHIN = re.compile(r"(?:里|中|当中|之中)[，,]?(?:有)?哪些(?:地方|�
 
 
 def listed_within(index: Index, q: Question, flt: Filters) -> str | None:
-    """The one national document whose entries a comparison across regions asks about (第五次大督查表扬的130项典型
-    经验里，哪些地方…: places praised in one notice, not documents of places), when the question says so (`_WITHIN`)
-    and one document states most of its words (`stating_documents`); else None."""
-    if not (q.comparative and q.compared == "regions" and _WITHIN.search(fold(q.text))):
+    """The one national document a comparison across places is about (see below), when one document states most of
+    its words (`stating_documents`); else None. The places are entries of that document, not documents of places,
+    when the question asks for them inside what it has just named (第五次大督查表扬的130项典型经验里，哪些地方…,
+    `_WITHIN`), or when its 分别 follows places no document is of (a national notice's title may name them: 山西、安徽
+    四起…事故…对各起事故的责任人员分别怎么处理 asks of the accidents in that notice)."""
+    if not q.comparative or q.compared == "laws":
+        return None
+    text = fold(q.text)
+    inside = q.compared == "regions" and _WITHIN.search(text)
+    apart = "分别" in text and not compares(text) and not any(index.documents[d].region for p in places_in(text) for d in docs_of_region(index, p))
+    if not (inside or apart):
         return None
     rows = [index.row_of[h.clause_id] for h in QuestionSearch(index, q.text, flt).top(DESCRIBED_DEPTH)]
     stating = stating_documents(index, q, rows, ev.corpus_of(index).term_idf(q.terms))

@@ -111,7 +111,7 @@ _SET_OF = re.compile(r"和|、|及|或")
 def read_comparison(text: str) -> Comparison:
     """What the question `text` (folded) compares (see the module docstring)."""
     respectively = _LAWS_RESPECTIVELY.search(text)
-    if not (_compares(text) or ("分别" in text and _several_places(text)) or respectively):
+    if not (compares(text) or ("分别" in text and _several_places(text)) or respectively):
         letters = _SET_HEAD.match(text)
         if letters and _SET_OF.search(letters.group("set")) and not re.search(r"\d{4}年|[省市区县]", letters.group("set")):
             return Comparison(comparative=True, types=frozenset({"notice"}), head=letters.group(0))
@@ -141,7 +141,7 @@ def places_are_matter(q: Question) -> bool:
 _VERBS = frozenset({"比较", "对比", "相比", "异同"})
 
 
-def _compares(text: str) -> bool:
+def compares(text: str) -> bool:
     """Whether `text` asks across documents by its wording (`_COMPARATIVE_Q`); 比较 / 对比 / 相比 only as a word
     (…工作报告对比亚迪…: 对 + 比亚迪, no comparison)."""
     words: set[str] | None = None

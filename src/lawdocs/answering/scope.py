@@ -194,7 +194,7 @@ class Scope:
     absent: list[str] = field(default_factory=list)  # the places named that no document is of (with `missing`)
 
 
-def _region_docs(index: Index, place: str) -> set[str]:
+def docs_of_region(index: Index, place: str) -> set[str]:
     short = _PLACE_END.sub("", place) if len(place) > 2 else place
     keys = {place, short} if len(short) >= 2 else {place}
     names = {place, place.replace("特区", "特别行政区")}  # 香港特区 is 香港特别行政区 in titles
@@ -337,7 +337,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
     if places:
         region_docs = set()
         for place in places:
-            region_docs |= _region_docs(index, place)
+            region_docs |= docs_of_region(index, place)
     if not region_docs and kind_docs is None and not years and _ASKER.search(question):
         places, region_docs = [], None  # 我在广州上班…: where the asker lives; national statutes apply there
     scope.named += places
