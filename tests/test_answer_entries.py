@@ -167,3 +167,9 @@ def test_respectively_after_places_no_document_is_of_asks_of_one_national_notice
     assert analyse(question).comparative
     assert listed_within(ix, analyse(question), parse_filters(None)) == notice.id
     assert listed_within(ix, analyse("北京、上海的政府工作报告分别怎样加强安全生产监管？"), parse_filters(None)) is None
+
+
+def test_the_collection_a_question_asks_within_is_not_content() -> None:
+    """库里 / 库中 (in the collection) say where to look, like 报告里: no clause states them."""
+    for question in ("库里哪些法律法规是从2022年开始施行的？", "库中哪些文件提到了中欧班列？"):
+        assert not {"库里", "库中"} & {t.text for t in analyse(question).terms}, question
