@@ -173,3 +173,44 @@ def test_the_collection_a_question_asks_within_is_not_content() -> None:
     """库里 / 库中 (in the collection) say where to look, like 报告里: no clause states them."""
     for question in ("库里哪些法律法规是从2022年开始施行的？", "库中哪些文件提到了中欧班列？"):
         assert not {"库里", "库中"} & {t.text for t in analyse(question).terms}, question
+
+
+def test_what_stays_a_comparison_of_places_and_what_stays_out_of_scope(tmp_path: Path) -> None:
+    """Review mends: 分别 with no place named, a topic (not a list of entries) before 中，哪些省份, and documents a
+    place issues keep their comparison and their scope; a law merely contained in a held law's name (保险法 in
+    社会保险法) is still one the collection lacks."""
+    from lawdocs.answering.scope import scope_of
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_doc("国务院办公厅关于推进低空经济高质量发展的指导意见", ["各地要有序建设通用机场，发展低空经济。"],
+                 region=None, doc_type="notice"),
+        make_doc("2026年广东省政府工作报告", ["建设通用机场，发展低空经济。"], region="广东省", doc_type="government_work_report"),
+        make_doc("2026年四川省政府工作报告", ["建设通用机场，发展低空经济。"], region="四川省", doc_type="government_work_report"),
+        make_law("中华人民共和国社会保险法", ["用人单位应当按时足额缴纳社会保险费。"]),
+        make_doc("国务院办公厅关于铁路项目资金问题的复函", ["现答复如下：同意安排铁路项目资金。"], region=None, doc_type="notice"),
+        make_doc("国务院办公厅关于水利项目问题的办理函", ["水利项目另行研究。"], region=None, doc_type="notice"),
+    ])
+    none = parse_filters(None)
+    assert listed_within(ix, analyse("推进低空经济高质量发展中，哪些省份在建设通用机场？"), none) is None
+    assert listed_within(ix, analyse("复函、办理函中，哪些分别答复了铁路项目资金？"), none) is None
+    assert not places_are_matter(analyse("哪些政府工作报告中，广东省提出了低空经济？"))
+    assert not places_are_matter(analyse("哪些地方性法规对广东省的物业费作了规定？"))
+    question = "保险法和社会保险法对保险费的缴纳分别是怎么规定的？"
+    assert scope_of(ix, question, []).missing == "the collection has no 《保险法》"
+
+
+def test_a_statute_s_graver_case_answers_only_a_question_that_names_it() -> None:
+    """处五万元以上二十万元以下的罚款；情节特别严重的，并处二十万元以上一百万元以下的罚款：(一)…: the conditions follow
+    the graver case, so they share the question's words; its figure answers only when the question asks for it."""
+    from lawdocs.answering.figures import figures_in
+
+    text = ("第九十六条 有关单位有下列情形之一的，责令停产停业，并处五万元以上二十万元以下的罚款；情节特别严重的，"
+            "并处二十万元以上一百万元以下的罚款：（一）未按照规定采取预防措施，导致发生较大以上突发事件的；")
+    for question, value in (
+        ("有关单位未按规定采取预防措施、导致发生较大以上突发事件的，罚款幅度是多少？", "五万元以上二十万元以下"),
+        ("有关单位未按规定采取预防措施、导致发生较大以上突发事件，情节特别严重的，罚款幅度是多少？", "二十万元以上一百万元以下"),
+    ):
+        q = analyse(question)
+        idf = {t.text: 1.0 for t in q.terms} | {p: 1.0 for t in q.terms for p in t.parts}
+        assert figures_in(text, q.terms, idf, q.measure_word, q.years, question)[0].value == value, question

@@ -214,7 +214,7 @@ def ask(
     if q.pairs:
         runs = q.kind != "figure" and not q.comparative
         q.terms = phrased(q.terms, q.pairs, ev.corpus_of(index).df, runs, folded if q.comparative else "")
-    if listed_within(index, q, flt):  # 第五次大督查表扬的经验里，哪些地方…: one notice's entries, not documents
+    if listed := listed_within(index, q, flt):  # 第五次大督查表扬的经验里，哪些地方…: one notice's entries
         q.comparative, q.compared = False, None
     # the documents a comparison's opening names (哪些地方的政府工作报告或法规) are what it compares, not its scope
     stated = folded[len(q.compared_head) :].replace(q.compared_naming or "\0", " ")  # …在哪些法规和报告里 too
@@ -226,7 +226,7 @@ def ask(
         q.years = [y + shift for y in q.years]  # 2026年政府工作报告回顾去年…: the report chose, 2025 is asked
     elif q.years and years.dates_report_only(folded):
         q.dated_report = True  # 广东省2026年政府工作报告回顾…: any section of that report answers
-    if scope.absent and (described := described_speaking_of(index, q, scope.absent, flt)):
+    if scope.absent and (described := listed or described_speaking_of(index, q, scope.absent, flt)):
         scope.missing, scope.docs = None, {described}  # 广州越秀区 of a national notice the question describes
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""

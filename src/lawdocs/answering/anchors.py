@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from ..index import Index
     from .question import Question
 
-ANCHOR_ROWS = 8  # at most this many clauses of the document may hold the anchor (more: it is the document's theme)
+ANCHOR_ROWS = 8  # at most this many clauses of the cited sections may hold the anchor (more: it is their theme)
 ANCHOR_SHARE = 1 / 3  # of the cited sections' clauses, at most
-ANCHOR_MIN_ROWS = 2  # the anchor must be in a clause besides those cited, or there is nothing to add
+ANCHOR_MIN_ROWS = 2  # at least this many (cited ones included) hold it, or there is nothing to add
 
 
 def anchored(
@@ -64,8 +64,13 @@ def anchored(
     return [*kept, *((r, low, [anchor.text]) for r in rows if r not in cited)]
 
 
-# …的典型经验里，哪些地方… / …措施中，有哪些城市…: places asked for inside what the question has just named
-_WITHIN = re.compile(r"(?:里|中|当中|之中)[，,]?(?:有)?哪些(?:地方|城市|地区|省份|省市|省|市|区县)")
+# …的典型经验里，哪些地方… / …的做法中，有哪些城市…: places asked for inside the list of entries just named
+_WITHIN = re.compile(
+    r"(?:经验|做法|案例|名单|清单|典型|通报|事项)[^，,。？?]{0,6}(?:里|中|当中|之中)[，,]?(?:有)?"
+    r"哪些(?:地方|城市|地区|省份|省市|省|市|区县)"
+)
+ENTRY_PLACES = 2  # the document's clauses name at least this many places: its entries are places
+ENTRY_TEXT = 40  # an entry names its place first (5.北京市海淀区…)
 
 
 def listed_within(index: Index, q: Question, flt: Filters) -> str | None:
@@ -77,10 +82,22 @@ def listed_within(index: Index, q: Question, flt: Filters) -> str | None:
     if not q.comparative or q.compared == "laws":
         return None
     text = fold(q.text)
-    inside = q.compared == "regions" and _WITHIN.search(text)
-    apart = "分别" in text and not compares(text) and not any(index.documents[d].region for p in places_in(text) for d in docs_of_region(index, p))
-    if not (inside or apart):
-        return None
+    inside = q.compared == "regions" and bool(_WITHIN.search(text))
+    if not inside:
+        places = places_in(text)
+        of_places = any(index.documents[d].region for p in places for d in docs_of_region(index, p))
+        if not ("分别" in text and places and not compares(text) and not of_places):
+            return None
     rows = [index.row_of[h.clause_id] for h in QuestionSearch(index, q.text, flt).top(DESCRIBED_DEPTH)]
     stating = stating_documents(index, q, rows, ev.corpus_of(index).term_idf(q.terms))
-    return stating[0] if len(stating) == 1 and not index.documents[stating[0]].region else None
+    if len(stating) != 1 or index.documents[stating[0]].region:
+        return None
+    if inside:  # its entries are places: they name several
+        named: set[str] = set()
+        for row in index.doc_rows.get(stating[0], []):
+            named.update(places_in(index.clauses[row].text[:ENTRY_TEXT]))
+            if len(named) >= ENTRY_PLACES:
+                break
+        else:
+            return None
+    return stating[0]

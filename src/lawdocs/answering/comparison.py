@@ -132,10 +132,14 @@ def read_comparison(text: str) -> Comparison:
     return Comparison(comparative=True, across=across, types=types, head=named if head else "", naming="" if head else named)
 
 
+_OF_PLACES = frozenset({"government_work_report", "rule_of_law_report", "local_regulation"})
+
+
 def places_are_matter(q: Question) -> bool:
     """Whether a place `q` names is what the documents compared speak of, not where they are from: a question that
-    opens by naming documents (哪些文件涉及西藏自治区…, 哪些法律提到台湾…), not places (哪些省份…)."""
-    return q.comparative and bool(q.compared_head) and q.compared != "regions"
+    opens by naming documents (哪些文件涉及西藏自治区…, 哪些法律提到台湾…), not places (哪些省份…) nor documents a
+    place issues (哪些政府工作报告中，北京市…; 哪些地方性法规对北京市的…: the place is whose they are)."""
+    return q.comparative and bool(q.compared_head) and q.compared != "regions" and not q.compared_types & _OF_PLACES
 
 
 _VERBS = frozenset({"比较", "对比", "相比", "异同"})

@@ -128,6 +128,11 @@ _PARTY = re.compile(
 )  # not 执法人员, 非法人组织, 三个人, 一个人民调解委员会
 PARTY_WEIGHT = 0.3
 # what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
+# A statute's graver case (处…罚款；情节严重的，处…): its figure answers only a question that names it. The
+# conditions listed after the graver case (…罚款：(一)…) share the question's words, hence a penalty as large as
+# 0.5: eighteenth pass, over the thirty parts read, one figure went right (0.3 changed none) and none went wrong.
+_AGGRAVATED = re.compile(r"情节(?:特别|较|更为|十分)?(?:严重|恶劣|较重)|(?:造成|后果)(?:特别)?严重(?:后果)?|数额(?:特别)?巨大")
+AGGRAVATED_PENALTY = 0.5
 _COUNTED_Q = re.compile(r"(?:几|多少)个([^，,。？?；;！!]{1,12})")
 TOTAL_ASKED = 0.3
 # after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
@@ -338,6 +343,8 @@ def figures_in(
                 and not any(str(y) in start_value.group(0) for y in years)  # 从2020年的… when 2020 is asked: it is
             ):
                 score -= FROM_PENALTY
+            if _AGGRAVATED.search(sentence[: m.start()]) and not _AGGRAVATED.search(question):
+                score -= AGGRAVATED_PENALTY  # …罚款；情节特别严重的，并处…: the graver case, which the question does not ask
             if apart:
                 bound = apart.group(1)
             qualifier = bound + (m.group("after") or "")

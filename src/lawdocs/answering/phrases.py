@@ -181,7 +181,8 @@ def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
 
 def _first_topic(text: str) -> str:
     """`text` after its last framing or function word (上海市政府2026年在 | 深化依法行政, 政务新媒体的 | 开设整合):
-    where the first listed topic starts. A number is a word of the topic (…提出的 | 60万吨乙烯项目), a mark is not."""
+    where the first listed topic starts. A number or a Latin word is a word of the topic (…提出的 | 60万吨乙烯项目, 5G),
+    a mark is not."""
     start, at = 0, 0
     for word in _jieba().cut(text, HMM=False):
         at += len(word)
@@ -198,7 +199,7 @@ def _last_topic(text: str) -> str:
     conjunction or 的 aside: where the last listed topic ends."""
     at, seen = 0, False
     for word in _jieba().cut(text, HMM=False):
-        framing = (word.strip() in _FRAMING and word.strip() not in _WITHIN) or not _CJK.search(word)
+        framing = (word.strip() in _FRAMING and word.strip() not in _WITHIN) or not (_CJK.search(word) or word.isalnum())
         if framing and seen:
             return text[:at]
         seen = seen or not framing

@@ -147,6 +147,7 @@ def _about_law(question: str, title: str, law: str, run: int = 6) -> bool:
     return longest_run(question.replace(law, "|"), title.replace(law, "#")) >= run
 
 
+_IMPLEMENTS = re.compile(r"实施(?:条例|细则|办法)")  # what a regulation implementing a law adds to its name
 _SUPREME_COURT = re.compile(r"最高(?:法院?|院)(?=关于)")  # 最高法关于适用行政诉讼法的解释: the court's short name
 
 
@@ -282,7 +283,7 @@ def scope_of(index: Index, question: str, years: list[int], notices: bool = True
         held = {d for d, doc in index.documents.items() if title_key(doc.title) == name}
         if not held and any(_about_law(text, title_key(doc.title), name) for doc in index.documents.values()):
             continue  # a decision about the law, named by its other words: a notice (named_notices)
-        if not held and any(name in other and other != name and other in keys for other in named_laws):
+        if not held and any(_IMPLEMENTS.fullmatch(o[len(name) :]) for o in named_laws if o.startswith(name) and o in keys):
             continue  # 个人所得税法所称…，个人所得税法实施条例…: the law the regulation named, which the collection holds, implements
         scope.named.append(f"《{name}》")
         if not held:
