@@ -116,12 +116,12 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> Index:
 def test_a_question_naming_a_statute_is_not_answered_on_a_shared_word_alone(named: Index) -> None:
     """Every article of a statute the question names shares some of its words (项目): without the model's
     word, a matter the statute does not treat (PPP合作期限) is not answered from one of them."""
-    from lawdocs.answering.compose import LAY_DENSE, lay_rescue
+    from lawdocs.answering.compose import NAMED_LAY_DENSE, lay_rescue
 
     q = analyse("政府投资条例对政府和社会资本合作（PPP）项目的合作期限有什么规定？")
     row = next(r for r, c in enumerate(named.clauses) if c.article == "第三条")
     assert not lay_rescue(named, q, [(row, 0.07, [])])
-    assert [r for r, _, _ in lay_rescue(named, q, [(row, 0.07, [])], LAY_DENSE)] == [row]
+    assert [r for r, _, _ in lay_rescue(named, q, [(row, 0.07, [])], NAMED_LAY_DENSE)] == [row]
     unnamed = analyse("PPP项目的合作期限有什么规定？")  # not naming it: a held word still counts
     assert [r for r, _, _ in lay_rescue(named, unnamed, [(row, 0.07, [])])] == [row]
 
