@@ -84,9 +84,8 @@ def listed_within(index: Index, q: Question, flt: Filters) -> str | None:
     text = fold(q.text)
     inside = q.compared == "regions" and bool(_WITHIN.search(text))
     if not inside:
-        places = places_in(text)
-        of_places = any(index.documents[d].region for p in places for d in docs_of_region(index, p))
-        if not ("分别" in text and places and not compares(text) and not of_places):
+        places = places_in(text) if "分别" in text and not compares(text) else []
+        if not places or any(index.documents[d].region for p in places for d in docs_of_region(index, p)):
             return None
     rows = [index.row_of[h.clause_id] for h in QuestionSearch(index, q.text, flt).top(DESCRIBED_DEPTH)]
     stating = stating_documents(index, q, rows, ev.corpus_of(index).term_idf(q.terms))
