@@ -52,12 +52,9 @@ def anchored(
         return list(kept)
     anchor = max(stated, key=lambda t: idf[t.text])
     sections = {tuple(index.clauses[r].path) for r, _, _ in kept}
-    rows = [
-        r for r in index.doc_rows.get(doc_id, [])
-        if mask[r] and tuple(index.clauses[r].path) in sections and anchor.found_in(corpus.texts[r])
-    ]
-    section_rows = sum(1 for r in index.doc_rows.get(doc_id, []) if tuple(index.clauses[r].path) in sections)
-    if not ANCHOR_MIN_ROWS <= len(rows) <= ANCHOR_ROWS or len(rows) > ANCHOR_SHARE * section_rows:
+    in_sections = [r for r in index.doc_rows.get(doc_id, []) if tuple(index.clauses[r].path) in sections]
+    rows = [r for r in in_sections if mask[r] and anchor.found_in(corpus.texts[r])]
+    if not ANCHOR_MIN_ROWS <= len(rows) <= ANCHOR_ROWS or len(rows) > ANCHOR_SHARE * len(in_sections):
         return list(kept)  # in most of the section's entries, the anchor is what the section is about
     cited = {r for r, _, _ in kept}
     low = min(s for _, s, _ in kept)

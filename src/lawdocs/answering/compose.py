@@ -10,8 +10,9 @@ years a clause is about are `years`).
   the thirteen question files up to holdout11, the eight rescues of a named statute that cited a gold article all had a
   similarity of 0.81 or more; the one out-of-scope question answered this way had 0.69). The statute's name in the
   question brings every article of it nearer, so the model alone vouches for an article of a named statute only from
-  ``NAMED_LAY_DENSE``; the retrievers' agreement still does below ``LAY_DENSE`` (eighteenth pass, over the thirty parts read: the rescues of a named statute that cited a gold
-  article had 0.79 and more, 16 of them, the out-of-scope questions answered this way 0.70, 0.73 and 0.74). Question
+  ``NAMED_LAY_DENSE``; the retrievers' agreement still does below ``LAY_DENSE`` (eighteenth pass, over the thirty
+  parts read: the rescues of a named statute that cited a gold article had 0.79 and more, 16 of them, the
+  out-of-scope questions answered this way 0.70, 0.73 and 0.74). Question
   words (多久, 怎么办, 能不能, 才能 …) are framing, not content (`question.FRAME_WORDS`). With the default model,
   a hit whose dense similarity to the question is at least ``LAY_DENSE`` is cited even when the question's words
   are lay words the law never uses (钱包, 砸伤, 孩子): on the calibration part the unanswerable questions that

@@ -224,6 +224,7 @@ def figures_in(
     time_asked = time_asked or soft
     dates = DEADLINE if deadline else UNTIL if until else DATE_SPAN if date_span else None  # what a date asked is
     party = _asked_party(question)
+    graver_asked = bool(_AGGRAVATED.search(question))
 
     def phrase_credit(own: str) -> float:
         """``PHRASE_WEIGHT`` × the weighted share of the question's terms that a figure's own phrase states."""
@@ -343,7 +344,7 @@ def figures_in(
                 and not any(str(y) in start_value.group(0) for y in years)  # 从2020年的… when 2020 is asked: it is
             ):
                 score -= FROM_PENALTY
-            if _AGGRAVATED.search(sentence[: m.start()]) and not _AGGRAVATED.search(question):
+            if not graver_asked and _AGGRAVATED.search(sentence[: m.start()]):
                 score -= AGGRAVATED_PENALTY  # …罚款；情节特别严重的，并处…: the graver case, which the question does not ask
             if apart:
                 bound = apart.group(1)

@@ -179,6 +179,11 @@ def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
     return branches if len(branches) >= 2 else []
 
 
+def _mark(word: str) -> bool:
+    """Whether the segmenter's `word` is a mark or a space, which bounds a topic; a number or a Latin word is a word."""
+    return not _CJK.search(word) and not word.isalnum()
+
+
 def _first_topic(text: str) -> str:
     """`text` after its last framing or function word (上海市政府2026年在 | 深化依法行政, 政务新媒体的 | 开设整合):
     where the first listed topic starts. A number or a Latin word is a word of the topic (…提出的 | 60万吨乙烯项目, 5G),
@@ -186,7 +191,7 @@ def _first_topic(text: str) -> str:
     start, at = 0, 0
     for word in _jieba().cut(text, HMM=False):
         at += len(word)
-        if (word.strip() in _FRAMING or not _CJK.search(word) and not word.isalnum()) and at < len(text):
+        if (word.strip() in _FRAMING or _mark(word)) and at < len(text):
             start = at
     return text[start:]
 
@@ -199,7 +204,7 @@ def _last_topic(text: str) -> str:
     conjunction or 的 aside: where the last listed topic ends."""
     at, seen = 0, False
     for word in _jieba().cut(text, HMM=False):
-        framing = (word.strip() in _FRAMING and word.strip() not in _WITHIN) or not (_CJK.search(word) or word.isalnum())
+        framing = (word.strip() in _FRAMING and word.strip() not in _WITHIN) or _mark(word)
         if framing and seen:
             return text[:at]
         seen = seen or not framing
