@@ -87,6 +87,8 @@ PARTS = {
     "holdout27": "ask_holdout27.jsonl",  # 75 more, written late in the seventeenth pass, kept unread to its end
     "holdout28": "ask_holdout28.jsonl",  # 75 more, written at the start of the eighteenth pass
     "holdout29": "ask_holdout29.jsonl",  # 75 more, written beside holdout28 over the other half of the titles
+    "holdout30": "ask_holdout30.jsonl",  # 75 more, written at the start of the nineteenth pass
+    "holdout31": "ask_holdout31.jsonl",  # 75 more, written beside holdout30 over the other half of the titles
 }
 
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from .answering import comparison, compose, years
 from .answering import evidence as ev
-from .answering.anchors import anchored, listed_within
+from .answering.anchors import anchored, listed_within, topics_answered
 from .answering.coverage import AGREED_DEPTH, Scored, best_per_document, comparison_rows, per_document_passing
 from .answering.editions import version_scope
 from .answering.grouping import (
@@ -345,7 +345,7 @@ def _answer(
                 kept = referred(index, compose.limit_statutes(index, kept, q.text, dense, per_statute), passed)
                 if q.kind != "figure":
                     kept = covered_sections(index, q, elaborations(index, q, covered_leads(index, q, kept), mask), mask)
-                    kept = anchored(index, q, kept, mask)
+                    kept = topics_answered(index, q, anchored(index, q, kept, mask), mask)
         if reranker is not None:
             kept = reranked(index, q, flt, mask, kept, reranker)
     if q.comparative and rows:  # every document that passes on its own, not only those near the best

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from ..text import fold
 from . import evidence as ev
-from .candidates import DESCRIBED_DEPTH, QuestionSearch, document_scope, stating_documents
+from .candidates import DESCRIBED_DEPTH, QuestionSearch, document_scope, score_rows, stating_documents
 from .comparison import LAW_TYPES, compares
+from .phrases import listed_items
 from .scope import docs_of_region, places_in
 
 if TYPE_CHECKING:
@@ -59,6 +60,72 @@ def anchored(
     cited = {r for r, _, _ in kept}
     low = min(s for _, s, _ in kept)
     return [*kept, *((r, low, [anchor.text]) for r in rows if r not in cited)]
+
+
+TOPIC_ROWS = 3  # a listed topic is the matter of at most this many clauses of the document (more: a word of its theme)
+
+
+TITLE_RUN = 6  # characters of a document's title the question repeats, at least, to name it
+
+
+def untitled(text: str, title: str) -> str:
+    """`text` with each run of TITLE_RUN or more characters it shares with `title` made a pause: 国家组织药品集中采购和
+    使用试点方案对参加企业、药品范围和入围标准 lists three topics, not the two halves of the plan's name."""
+    out, at = [], 0
+    while at < len(text):
+        end = at
+        while end < len(text) and text[at : end + 1] in title:
+            end += 1
+        if end - at >= TITLE_RUN:
+            out.append("；")
+            at = end
+        else:
+            out.append(text[at])
+            at += 1
+    return "".join(out)
+
+
+def topics_answered(
+    index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
+) -> list[tuple[int, float, list[str]]]:
+    """`kept`, with a clause for each topic a measures question lists (在应急设施建设、通信联络、培训演练和评估总结
+    方面) that no kept clause states, when the kept clauses are of one document: the clause of that document, among
+    the few that state the topic's words (or the topic as written), sharing most of the question's. A plan answers
+    each topic in a clause of its own, in words the other topics do not share, so that the cut-off, which weighs
+    every word of the question, keeps the clause of one topic and drops the others."""
+    if q.kind not in ("measures", "law") or q.comparative or not kept:  # 方案对…分别是怎么规定的 asks measures too
+        return list(kept)
+    docs = {index.clauses[r].doc_id for r, _, _ in kept}
+    if len(docs) != 1:
+        return list(kept)
+    doc_id = docs.pop()
+    if index.documents[doc_id].doc_type in LAW_TYPES:  # an article answers several topics in its paragraphs
+        return list(kept)
+    items = [item for item in listed_items(untitled(fold(q.text), fold(index.documents[doc_id].title))) if len(item) >= 2]
+    if len(items) < 2:
+        return list(kept)
+    corpus = ev.corpus_of(index)
+    scope = document_scope(index, doc_id)
+    rows = [r for r in index.doc_rows.get(doc_id, []) if mask[r]]
+    cited = {r for r, _, _ in kept}
+    low = min(s for _, s, _ in kept)
+    added: list[tuple[int, float, list[str]]] = []
+    for item in items:
+        stated = [t for t in q.terms if t.text in item]
+        written = ev.normalise_text(item)
+        if written in scope or any(t.found_in(scope) for t in stated):
+            continue  # 农业机械化和农机装备产业转型升级的指导意见: a list in the document's title names it
+        words = [t for t in stated if t.weight == 1.0]
+        if words:
+            stating = [r for r in rows if all(t.found_in(corpus.texts[r]) for t in words)]
+        else:
+            stating = [r for r in rows if written in corpus.texts[r]]
+        if not 1 <= len(stating) <= TOPIC_ROWS or cited.intersection(stating):
+            continue
+        best = max(score_rows(index, q, stating), key=lambda x: x[1])
+        cited.add(best[0])
+        added.append((best[0], low, [t.text for t in words] or [written]))
+    return [*kept, *added]
 
 
 # …的典型经验里，哪些地方… / …的做法中，有哪些城市…: places asked for inside the list of entries just named

@@ -94,6 +94,8 @@ _BOUND_VERB = re.compile(
 )
 # a bound before what the figure is a share or multiple of (不低于采购金额的30%, 不低于当地低保标准的1.6倍)
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
+# what a multiple is of, after the verb that fines (并处违法所得1倍以上5倍以下的罚款, 处货值金额五倍以上十倍以下罚款)
+_MULTIPLE_OF = re.compile(r"(?:并处|处以|处)([\u4e00-\u9fff]{2,8}?的?)$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 _TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
@@ -313,7 +315,9 @@ def figures_in(
             score = share + year_bonus - 0.002 * distance + whose.get(m.start(), 0.0)
             # its own phrase: the figure states the quantity of what precedes it up to the last comma; a time
             # limit (之日起十个工作日内向…申请复查) also of what follows it: the period is for doing that
-            lead = _PHRASE.split(sentence[: m.start()])[-1]
+            *earlier, lead = _PHRASE.split(sentence[: m.start()])
+            if earlier and earlier[-1].endswith("的"):  # 违法所得不足十万元的，处十万元以上…: of that case
+                lead = earlier[-1] + lead
             within = m.group("unit") in TIME_UNITS and (
                 m.group("after") in ("以内", "之内") or sentence[m.end() : m.end() + 1] == "内"
             )
@@ -377,6 +381,8 @@ def figures_in(
                 value = bound + value
             elif bound_of:  # 不低于采购金额的30%: as written, what it is a share of included
                 value, start = sentence[bound_of.start() : m.start()] + value, sent.start() + bound_of.start()
+            elif m.group("unit") == "倍" and (base := _MULTIPLE_OF.search(sentence[: m.start()])):
+                value, start = base.group(1) + value, sent.start() + base.start(1)  # 违法所得1倍…: of what
             found.append(
                 FigureMatch(
                     value=value,

@@ -148,6 +148,19 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:？?。！!]")
 _LISTED = re.compile(r"、|以及|和")
 
 
+def listed_items(question: str) -> list[str]:
+    """The topics a question lists in its one listing clause (广东2026年打算怎样 | 强化企业科技创新主体地位、加大全社会
+    研发投入 | 有哪些具体任务), without the opening every topic shares and what is asked of each; [] for none or
+    for lists in two clauses."""
+    listing = [part for part in _CLAUSE_BREAK.split(question) if _LISTED.search(part)]
+    if len(listing) != 1:
+        return []
+    items = _LISTED.split(listing[0])
+    items[0] = _first_topic(items[0])
+    items[-1] = _last_topic(items[-1])
+    return items
+
+
 def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
     """The terms of each topic a question lists, joined by 、, 以及 or 和 (广东打算怎样强化企业科技创新主体地位、
     加大全社会研发投入; 在国资国企改革和支持民营企业发展方面): one branch per topic, with the terms the question
@@ -156,12 +169,9 @@ def topic_branches(question: str, terms: list[Term]) -> list[list[Term]]:
     belong to every branch. A topic needs two telling words, or one of four characters or more: one short word
     (管理), or one beside a generic verb (建设 + 加工), would hold half the clauses of a document. Words the
     question lists as alternatives of each other (`question.content_terms`, across) count only where written."""
-    listing = [part for part in _CLAUSE_BREAK.split(question) if _LISTED.search(part)]
-    if len(listing) != 1:
+    items = listed_items(question)
+    if not items:
         return []
-    items = _LISTED.split(listing[0])
-    items[0] = _first_topic(items[0])  # 广东2026年打算怎样 | 强化企业科技创新主体地位: the opening is shared
-    items[-1] = _last_topic(items[-1])  # 深化区域合作 | 有哪些具体任务: so is what is asked of every topic
 
     def stated(text: str) -> list[Term]:
         return [t for t in terms if t.text in text]

@@ -57,7 +57,7 @@ _HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几(?:[个件项条次名家�
     r"|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量|尺寸)|(?:尺寸|面积|规模)(?:是|有)?多大|多高|多远|多宽|多厚|多深"
     rf"|{LEVEL_Q.pattern}|{MEASURED_Q.pattern}|{DEADLINE_Q.pattern}|{LATEST_Q.pattern}|{DATE_SPAN_Q.pattern}|{UNTIL_Q.pattern}"
     rf"|{LIMIT_Q.pattern}")
-_FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|总数|共计|合计")  # or a noun of it
+_FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|数额|(?<![大小])幅度|总数|共计|合计")  # or a noun
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
 _PROBLEMS_Q = re.compile(
