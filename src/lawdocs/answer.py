@@ -43,6 +43,7 @@ from .answering.grouping import (
     leads,
     summarise,
 )
+from .answering.metadata import metadata_answer
 from .answering.phrases import phrased
 from .answering.question import Question, analyse
 from .answering.records import (
@@ -62,7 +63,6 @@ from .answering.scope import scope_of, title_key
 from .answering.wording import drop_stray
 from .errors import QueryError
 from .filters import Filters, parse_filters
-from .models import DocumentInfo
 from .text import fold
 
 if TYPE_CHECKING:
@@ -94,7 +94,6 @@ from .answering.candidates import (  # noqa: E402
     candidate_rows,
     described_rows,
     described_speaking_of,
-    document_scope,
     neighbours,
     referred,
     referring,
@@ -102,72 +101,10 @@ from .answering.candidates import (  # noqa: E402
     score_rows,
     select,
     singled_out,
-    stating_documents,
 )
 from .answering.sections import covered_leads, covered_sections, elaborations, named_section  # noqa: E402
 
 
-def _metadata(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
-    scope = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
-    answer = Answer(
-        question=q.text, kind="metadata", answered=False, asked=q.meta_fields, terms=[t.text for t in q.terms]
-    )
-    if not scope:
-        answer.reason = "no document in the index matches the filters"
-        return answer
-    chosen = scope
-    if len(scope) > 1:
-        if not q.terms:
-            answer.reason = f"{len(scope)} documents match; name the document or filter by doc_id"
-            return answer
-        corpus = ev.corpus_of(index)
-        idf = {t.text: corpus.idf(t.text) for t in q.terms}
-        total = sum(idf.values()) or 1.0
-        shares = {d: sum(idf[t.text] for t in q.terms if t.text in document_scope(index, d)) / total for d in scope}
-        best = max(shares.values())
-        chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
-        if not chosen:  # the question names the document by its content: the documents stating all of it
-            rows = candidate_rows(index, q, QuestionSearch(index, q.text, flt), k, mask)
-            chosen = stating_documents(index, q, rows, idf)
-        if not chosen:  # … or the clauses that answer
-            chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
-        if not chosen:
-            answer.reason = "no document matches the question"
-            return answer
-    cited = []
-    facts = []
-    labels = {"issuers": "发布机关", "date": "日期", "number": "文号"}
-    for doc_id in chosen:
-        doc = index.documents[doc_id]
-        values = {"issuers": "、".join(doc.issuers), "date": doc.date or "", "number": doc.number or ""}
-        shown = [f"{labels[f]} {values[f]}" for f in q.meta_fields if values[f]]
-        missing = [labels[f] for f in q.meta_fields if not values[f]]
-        if shown:
-            answer.answered = True
-        facts.append(
-            f"《{doc.title}》：{'；'.join(shown) if shown else '未记载'}"
-            + (f"（未记载{'、'.join(missing)}）" if shown and missing else "")
-            + "。"
-        )
-        for r in index.doc_rows.get(doc_id, []):
-            if index.clauses[r].kind == "signature":
-                cited.append(
-                    cite_clause(index, index.clauses[r], 1.0, doc.issuers + ([doc.date] if doc.date else []))
-                )
-    answer.summary = "".join(facts)
-    if not answer.answered:
-        answer.reason = "the matching document does not record " + "、".join(labels[f] for f in q.meta_fields)
-    answer.groups, answer.regions = group(index, cited)
-    if not cited:  # still name the documents
-        for doc_id in chosen:
-            stored = index.documents[doc_id]
-            info = DocumentInfo.of(stored)
-            answer.groups.append(DocumentGroup(doc=info, score=1.0))
-        answer.regions = [RegionGroup(region=g.doc.region, documents=[g.doc.id]) for g in answer.groups]
-    return answer
-
-
-# -- the entry point ------------------------------------------------------------------------------
 def ask(
     index: Index,
     question: str,
@@ -253,7 +190,7 @@ def ask(
             if len(named) > 1:  # 北京、上海、广东的报告…: each place names its documents, no clause states all of them
                 q.terms = [t for t in q.terms if t.text not in scope.named] or q.terms
     if q.kind == "metadata":
-        answer = _metadata(index, q, flt, mask, k)
+        answer = metadata_answer(index, q, flt, mask, k)
     else:
         reranker = None
         if rerank is not None and rerank is not False:

@@ -113,9 +113,9 @@ def topics_answered(
     for item in items:
         stated = [t for t in q.terms if t.text in item]
         written = ev.normalise_text(item)
-        if written in scope or any(t.found_in(scope) for t in stated):
+        if written in scope or (stated and all(t.found_in(scope) for t in stated)):
             continue  # 农业机械化和农机装备产业转型升级的指导意见: a list in the document's title names it
-        words = [t for t in stated if t.weight == 1.0]
+        words = [t for t in stated if t.weight == 1.0 and not t.found_in(scope)]
         if words:
             stating = [r for r in rows if all(t.found_in(corpus.texts[r]) for t in words)]
         else:
