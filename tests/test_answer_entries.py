@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lawdocs.answer import ask
-from lawdocs.answering.anchors import anchored, listed_within
+from lawdocs.answering.anchors import anchored, entry_terms, listed_within
 from lawdocs.answering.comparison import places_are_matter
 from lawdocs.answering.phrases import topic_branches
 from lawdocs.answering.question import analyse
@@ -214,3 +214,22 @@ def test_a_statute_s_graver_case_answers_only_a_question_that_names_it() -> None
         q = analyse(question)
         idf = {t.text: 1.0 for t in q.terms} | {p: 1.0 for t in q.terms for p in t.parts}
         assert figures_in(text, q.terms, idf, q.measure_word, q.years, question)[0].value == value, question
+
+
+def test_the_words_that_describe_the_listing_notice_do_not_ask_of_its_entries(tmp_path: Path) -> None:
+    """第五次大督查表扬的12项典型经验中，哪些地方…: the notice the question describes is its scope, and the words
+    its title or opening states (表扬, 12, 典型经验) describe it; each entry that states the rest answers."""
+    doc = make_doc(PRAISED, ["对北京市等12项地方典型经验做法予以通报表扬。", *ENTRIES], region=None, doc_type="notice",
+                   year=2018)
+    doc.clauses[0].path = []
+    for clause in doc.clauses[1:]:
+        clause.path = ["附件 第五次大督查发现的典型经验做法"]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc])
+    question = "第五次大督查表扬的12项典型经验中，哪些地方在打造“双创”升级版方面有做法？"
+    q = analyse(question)
+    asked = {t.text for t in entry_terms(ix, q, doc.id)}
+    assert {"双创", "升级版"} <= asked and not asked & {"12", "表扬", "典型", "经验"}, asked
+    answer = ask(ix, question, limit=None)
+    assert {ENTRIES[1], ENTRIES[5], ENTRIES[11]} <= {c.text for c in answer.cited}, answer.reason
+    assert not {"12", "表扬"} & set(answer.terms), answer.terms  # what the cut-off weighed: the entries' words

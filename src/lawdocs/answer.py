@@ -29,7 +29,7 @@ import numpy as np
 
 from .answering import comparison, compose, years
 from .answering import evidence as ev
-from .answering.anchors import anchored, listed_within, topics_answered
+from .answering.anchors import anchored, entry_terms, listed_within, topics_answered
 from .answering.coverage import AGREED_DEPTH, Scored, best_per_document, comparison_rows, per_document_passing
 from .answering.editions import version_scope
 from .answering.grouping import (
@@ -165,6 +165,8 @@ def ask(
         q.dated_report = True  # 广东省2026年政府工作报告回顾…: any section of that report answers
     if scope.absent and (described := listed or described_speaking_of(index, q, scope.absent, flt)):
         scope.missing, scope.docs = None, {described}  # 广州越秀区 of a national notice the question describes
+    elif listed and scope.docs is None:  # the notice whose entries are asked for, described by its words
+        scope.docs, q.terms = {listed}, entry_terms(index, q, listed)
     if scope.missing:
         closest = f"; it holds {'、'.join(scope.closest)}" if scope.closest else ""
         terms = [t.text for t in q.terms]

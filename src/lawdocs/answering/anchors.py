@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from ..filters import Filters
     from ..index import Index
-    from .question import Question
+    from .question import Question, Term
 
 ANCHOR_ROWS = 8  # at most this many clauses of the cited sections may hold the anchor (more: it is their theme)
 ANCHOR_SHARE = 1 / 3  # of the cited sections' clauses, at most
@@ -135,6 +135,18 @@ _WITHIN = re.compile(
 )
 ENTRY_PLACES = 2  # the document's clauses name at least this many places: its entries are places
 ENTRY_TEXT = 40  # an entry names its place first (5.北京市海淀区…)
+
+
+def entry_terms(index: Index, q: Question, doc_id: str) -> list[Term]:
+    """The terms of `q` that ask of the entries of the document `listed_within` found, not of the document: without
+    those its title or its opening (the text before its first heading: 对…等130项地方典型经验做法予以通报表扬)
+    states, which describe it. All of them when nothing else is left."""
+    said = ev.normalise_text(index.documents[doc_id].title)
+    for row in index.doc_rows.get(doc_id, []):
+        if index.clauses[row].path:
+            break
+        said += ev.corpus_of(index).texts[row]
+    return [t for t in q.terms if not t.found_in(said)] or q.terms
 
 
 def listed_within(index: Index, q: Question, flt: Filters) -> str | None:
