@@ -107,3 +107,23 @@ def test_when_and_at_which_meeting_a_report_was_delivered(tmp_path: Path) -> Non
     assert [c.text for c in answer.cited] == [line]
     # a question about the work done is not a metadata question
     assert detect_kind("上海市2026年政府工作报告在经济运行方面作了哪些部署？")[0] != "metadata"
+
+
+def test_a_problems_question_about_a_topic_no_problems_section_states_reads_every_section(tmp_path: Path) -> None:
+    """反渗透膜分离技术在实际应用中存在哪些问题: the reply's problems section speaks of the city's water saving, and the
+    problems of the technology are stated in a section of their own; a question about what the problems section
+    states still reads only it."""
+    texts = [
+        "一、应用反渗透膜分离技术减污节水情况。反渗透膜分离技术在实际应用中也存在一些问题：",
+        "一是废水预处理工艺要求高，运行成本较高；",
+        "二、城市节水情况。目前城市节水存在的主要问题是，部分地区对节水和污水再生利用重视不够。",
+    ]
+    doc = make_doc("国务院办公厅关于科技节水建议的复函", texts, region=None, doc_type="notice", year=2004)
+    doc.clauses[2].role = "problems"
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([doc])
+    answer = ask(ix, "反渗透膜分离技术在实际应用中存在哪些问题？")
+    assert answer.kind == "problems" and texts[0] in {c.text for c in answer.cited}, answer.reason
+    assert "反渗透膜分离技术" in (answer.reason or "")  # the reason says why every section was read
+    answer = ask(ix, "城市节水存在哪些问题？")
+    assert [c.text for c in answer.cited] == [texts[2]]

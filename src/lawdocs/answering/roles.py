@@ -51,7 +51,27 @@ def role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, 
     mask = mask & ~_roles(index, "signature")
     if q.kind in ("problems", "plans"):  # and for problems a notice's opening: 但…还存在…等突出问题
         role = _roles(index, q.kind) | (_roles(index, "admits") if q.kind == "problems" else False)
-        if (mask & role).any():
-            return mask & role, None
-        return mask, f"no 存在问题 / 下一步 section found for a {q.kind} question; searched all sections"
+        if not (mask & role).any():
+            return mask, f"no 存在问题 / 下一步 section found for a {q.kind} question; searched all sections"
+        if (elsewhere := _stated_elsewhere(index, q, mask & role, mask & ~role)) is not None:
+            return mask, f"the 存在问题 / 下一步 sections do not mention {elsewhere}; searched all sections"
+        return mask & role, None
     return (mask & ~_roles(index, "problems") if q.kind == "measures" else mask), None
+
+
+def _stated_elsewhere(index: Index, q: Question, role: np.ndarray, rest: np.ndarray) -> str | None:
+    """The question's words, when no clause of the sections of its role states any of them and another clause states
+    them all: the problems of one technology a reply describes (反渗透膜分离技术在实际应用中存在哪些问题), not those its
+    section on the city's water saving admits. Words of a document's title or region name it and do not count. None
+    otherwise."""
+    corpus = ev.corpus_of(index)
+    named = " ".join(
+        ev.normalise_text(f"{d.title} {d.region or ''}")
+        for d in (index.documents[i] for i in {index.clauses[r].doc_id for r in np.flatnonzero(role | rest)})
+    )
+    words = [t for t in q.terms if t.weight == 1.0 and not t.found_in(named)]
+    if not words or any(t.found_in(corpus.texts[r]) for r in np.flatnonzero(role) for t in words):
+        return None
+    if any(all(t.found_in(corpus.texts[r]) for t in words) for r in np.flatnonzero(rest)):
+        return "、".join(t.text for t in words)
+    return None
