@@ -127,3 +127,11 @@ def test_a_problems_question_about_a_topic_no_problems_section_states_reads_ever
     assert "反渗透膜分离技术" in (answer.reason or "")  # the reason says why every section was read
     answer = ask(ix, "城市节水存在哪些问题？")
     assert [c.text for c in answer.cited] == [texts[2]]
+
+
+def test_a_preposition_is_not_glued_into_the_word_after_it() -> None:
+    """下放给自贸试验区: 给 frames (to whom), so the segmenter's 给 / 自 / 贸 does not become the term 给自贸, which
+    no clause states and which would weigh against the clause that answers."""
+    terms = [t.text for t in analyse("建筑领域有哪些审批权限直接下放给自贸试验区？").terms]
+    assert not any(t.startswith("给") for t in terms), terms
+    assert {"审批", "权限", "下放"} <= set(terms)
