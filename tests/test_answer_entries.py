@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lawdocs.answer import ask
-from lawdocs.answering.anchors import anchored, entry_terms, listed_within
+from lawdocs.answering.anchors import anchored, described_answer, entry_terms, listed_within
 from lawdocs.answering.comparison import places_are_matter
 from lawdocs.answering.phrases import topic_branches
 from lawdocs.answering.question import analyse
@@ -233,3 +233,29 @@ def test_the_words_that_describe_the_listing_notice_do_not_ask_of_its_entries(tm
     answer = ask(ix, question, limit=None)
     assert {ENTRIES[1], ENTRIES[5], ENTRIES[11]} <= {c.text for c in answer.cited}, answer.reason
     assert not {"12", "表扬"} & set(answer.terms), answer.terms  # what the cut-off weighed: the entries' words
+
+
+def test_a_reply_described_by_the_proposal_it_answers_is_answered_on_the_words_asked_of_it(tmp_path: Path) -> None:
+    """国办在答复设立总理热线电话的提案时，介绍了…哪些渠道: the reply's title and its letter's opening (up to 收悉)
+    describe it; what is asked of it (民意, 渠道…) picks its clauses, which state none of the describing words."""
+    texts = [
+        "国办函〔2006〕82号",
+        "王超斌委员：",
+        "您提出的《关于设立总理热线电话的提案》收悉。经研究，答复如下：",
+        "信访是了解民意的一个重要渠道，人民群众的来信由国家信访局及时报送。",
+        "国务院重大决策出台前要召开座谈会，听取群众意见。",
+        "感谢您对政府工作的关心和支持。",
+    ]
+    reply = make_doc("国务院办公厅对全国政协十届四次会议第4626号提案的答复", texts, region=None, doc_type="notice",
+                     year=2006)
+    for clause in reply.clauses:
+        clause.path = []
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([reply])
+    q = analyse("国办在答复设立总理热线电话的提案时，介绍了国务院了解民意、听取群众意见的哪些渠道？")
+    asked = {t.text for t in entry_terms(ix, q, reply.id)}
+    assert "民意" in asked and not asked & {"设立总理热线电话", "提案", "答复"}, asked
+    rows = list(ix.doc_rows[reply.id])
+    found = [r for r, _, _ in described_answer(ix, q, rows[2], ix.rows_matching(parse_filters(None)))]
+    assert rows[3] in found and rows[2] not in found, found
+    assert {t.text for t in q.terms} == asked  # the words the answer was chosen on

@@ -29,7 +29,7 @@ import numpy as np
 
 from .answering import comparison, compose, years
 from .answering import evidence as ev
-from .answering.anchors import anchored, entry_terms, listed_within, topics_answered
+from .answering.anchors import anchored, described_answer, entry_terms, listed_within, topics_answered
 from .answering.coverage import AGREED_DEPTH, Scored, best_per_document, comparison_rows, per_document_passing
 from .answering.editions import version_scope
 from .answering.grouping import (
@@ -268,7 +268,9 @@ def _answer(
                     top = score_rows(index, q, ranked[:1])
                     kept = compose.named_rescue(top) or singled_out(index, q, top, mask)
                 elif not kept and (described := described_rows(index, q, searched, rows, mask)):
-                    kept = compose.named_rescue(score_rows(index, q, described[:1]))
+                    kept = described_answer(index, q, described[0], mask) or compose.named_rescue(
+                        score_rows(index, q, described[:1])
+                    )
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
             if far and not (kept := [x for x in kept if x[0] not in far]):  # then as if none cleared the cut-off
                 kept = [x for x in _lay(index, q, searched, mask, flt, sure=True) if x[0] not in far]

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from ..text import fold
 from . import evidence as ev
-from .candidates import DESCRIBED_DEPTH, QuestionSearch, document_scope, score_rows, stating_documents
+from .candidates import DESCRIBED_DEPTH, QuestionSearch, document_scope, score_rows, select, stating_documents
 from .comparison import LAW_TYPES, compares
 from .phrases import listed_items
 from .scope import docs_of_region, places_in
+from .years import year_fits
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,6 +63,7 @@ def anchored(
     return [*kept, *((r, low, [anchor.text]) for r in rows if r not in cited)]
 
 
+TOPIC_ITEMS = 8  # a question lists at most this many topics (more: a pasted text, not a question)
 TOPIC_ROWS = 3  # a listed topic is the matter of at most this many clauses of the document (more: a word of its theme)
 
 
@@ -102,6 +104,7 @@ def topics_answered(
     if index.documents[doc_id].doc_type in LAW_TYPES:  # an article answers several topics in its paragraphs
         return list(kept)
     items = [item for item in listed_items(untitled(fold(q.text), fold(index.documents[doc_id].title))) if len(item) >= 2]
+    items = items[:TOPIC_ITEMS]
     if len(items) < 2:
         return list(kept)
     corpus = ev.corpus_of(index)
@@ -138,15 +141,38 @@ ENTRY_TEXT = 40  # an entry names its place first (5.北京市海淀区…)
 
 
 def entry_terms(index: Index, q: Question, doc_id: str) -> list[Term]:
-    """The terms of `q` that ask of the entries of the document `listed_within` found, not of the document: without
-    those its title or its opening (the text before its first heading: 对…等130项地方典型经验做法予以通报表扬)
-    states, which describe it. All of them when nothing else is left."""
+    """The terms of `q` that ask of the entries of the document `listed_within` found (or the one it describes), not
+    of the document: without those its title or its opening states (its first clauses before a heading: 对…等130项
+    地方典型经验做法予以通报表扬; a reply's up to 您提出的《关于设立总理热线电话的提案》收悉), which describe it. All of
+    them when nothing else is left."""
     said = ev.normalise_text(index.documents[doc_id].title)
-    for row in index.doc_rows.get(doc_id, []):
+    for row in index.doc_rows.get(doc_id, [])[:OPENING_ROWS]:
         if index.clauses[row].path:
             break
         said += ev.corpus_of(index).texts[row]
+        if _RECEIVED.search(index.clauses[row].text):
+            break  # a reply's letter starts after 您提出的…提案收悉…答复如下
     return [t for t in q.terms if not t.found_in(said)] or q.terms
+
+
+OPENING_ROWS = 6  # a document's opening (its number, salutation and preamble) is within its first clauses
+_RECEIVED = re.compile(r"收悉|如下[:：]?\s*$")
+
+
+def described_answer(index: Index, q: Question, row: int, mask: np.ndarray) -> list[tuple[int, float, list[str]]]:
+    """The clauses of the document of `row`, which the question describes (`candidates.described_rows`: 国办在答复
+    设立总理热线电话的提案时，介绍了…哪些渠道), that clear the cut-off on the words asked of it (`entry_terms`);
+    `q.terms` become those words when some do. [] when the question states nothing but what describes it."""
+    doc_id = index.clauses[row].doc_id
+    asked = entry_terms(index, q, doc_id)
+    if len(asked) == len(q.terms):
+        return []
+    rows = [r for r in index.doc_rows.get(doc_id, []) if mask[r]]
+    full, q.terms = q.terms, asked
+    kept = [x for x in select(index, q, rows) if year_fits(index, x[0], q.section_years)]
+    if not kept:
+        q.terms = full
+    return kept
 
 
 def listed_within(index: Index, q: Question, flt: Filters) -> str | None:

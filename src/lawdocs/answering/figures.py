@@ -95,7 +95,7 @@ _BOUND_VERB = re.compile(
 # a bound before what the figure is a share or multiple of (不低于采购金额的30%, 不低于当地低保标准的1.6倍)
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 # what a multiple is of, after the verb that fines (并处违法所得1倍以上5倍以下的罚款, 处货值金额五倍以上十倍以下罚款)
-_MULTIPLE_OF = re.compile(r"(?:并处|处以|处)([\u4e00-\u9fff]{2,8}?的?)$")
+_MULTIPLE_OF = re.compile(r"(?:^|(?<=[，,；;并]))处以?(?![理置罚分])([\u4e00-\u9fff]{2,8}?的?)$")  # not 处置费用的2倍
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 _TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")

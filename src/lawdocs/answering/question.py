@@ -45,7 +45,7 @@ _ISSUER_Q = re.compile(
 _DATE_Q = re.compile(  # 公布后多长时间内报送 asks for a time limit (a figure), not the date of the document
     r"(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过).{0,6}((?<![长少])时间|日期|什么时候|何时|哪天|哪一天|哪年|哪一年)"
     r"|(什么时候|何时|哪天|哪一天|哪年|哪一年).{0,8}(发布|印发|制定|出台|颁布|签发|发文|公布|施行|生效|成文|通过)"
-    r"|成文日期|发布日期|落款日期|(什么时候|何时|哪天|哪一天|哪年|哪次会议).{0,8}会议上(所)?作"  # a report delivered
+    r"|成文日期|发布日期|落款日期|(什么时候|何时|哪天|哪一天|哪年|哪次).{0,8}会议上(所)?作"  # a report delivered
 )
 _NUMBER_Q = re.compile(r"文号|发文字号|字号|文件编号")
 # 依照档案法，…由谁公布: what a statute says of its matter, never who issued or when it was issued

@@ -60,15 +60,16 @@ def role_rows(index: Index, q: Question, mask: np.ndarray) -> tuple[np.ndarray, 
 
 
 def _stated_elsewhere(index: Index, q: Question, role: np.ndarray, rest: np.ndarray) -> str | None:
-    """The question's words, when no clause of the sections of its role states any of them and another clause states
-    them all: the problems of one technology a reply describes (反渗透膜分离技术在实际应用中存在哪些问题), not those its
-    section on the city's water saving admits. Words of a document's title or region name it and do not count. None
-    otherwise."""
+    """The question's words, when the question is of one document (its scope), no clause of that document's sections
+    of the question's role states any of them and another of its clauses states them all: the problems of one
+    technology a reply describes (反渗透膜分离技术在实际应用中存在哪些问题), not those its section on the city's water
+    saving admits. Words of the document's title or region name it and do not count. None otherwise."""
+    docs = {index.clauses[r].doc_id for r in np.flatnonzero(role | rest)}
+    if len(docs) != 1:
+        return None
     corpus = ev.corpus_of(index)
-    named = " ".join(
-        ev.normalise_text(f"{d.title} {d.region or ''}")
-        for d in (index.documents[i] for i in {index.clauses[r].doc_id for r in np.flatnonzero(role | rest)})
-    )
+    doc = index.documents[docs.pop()]
+    named = ev.normalise_text(f"{doc.title} {doc.region or ''}")
     words = [t for t in q.terms if t.weight == 1.0 and not t.found_in(named)]
     if not words or any(t.found_in(corpus.texts[r]) for r in np.flatnonzero(role) for t in words):
         return None
