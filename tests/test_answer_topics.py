@@ -138,3 +138,16 @@ def test_a_preposition_is_not_glued_into_the_word_after_it() -> None:
     terms = [t.text for t in analyse("建筑领域有哪些审批权限直接下放给自贸试验区？").terms]
     assert not any(t.startswith("给") for t in terms), terms
     assert {"审批", "权限", "下放"} <= set(terms)
+
+
+def test_whom_a_national_document_addresses_is_not_a_comparison() -> None:
+    """对各地各部门提出了什么要求 / 各地区、各有关部门要如何落实: the addressees of a State Council document, not places
+    compared (so the document the question names scopes it, and 地区 / 部门 are not words to look for); 各地如何推进…
+    still compares the places."""
+    for text in ("国务院办公厅1996年转发地震重点监视防御区报告时，对各地各部门和地震部门提出了什么要求？",
+                 "各地区、各有关部门要如何落实？"):
+        q = analyse(text)
+        assert not q.comparative, text
+        assert not {"地区", "部门提"} & {t.text for t in q.terms}, text
+    assert analyse("各地如何推进城市更新？").comparative
+    assert analyse("各地区推进城市更新有哪些做法？").compared == "regions"

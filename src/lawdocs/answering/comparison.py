@@ -117,7 +117,7 @@ def read_comparison(text: str) -> Comparison:
             return Comparison(comparative=True, types=frozenset({"notice"}), head=letters.group(0))
         return Comparison()
     across: Literal["regions", "laws"] | None = None
-    if _COMPARED_REGIONS.search(text):
+    if _COMPARED_REGIONS.search(ADDRESSEES.sub("，", text)):
         across = "regions"
     elif _COMPARED_LAWS.search(text) or respectively:
         across = "laws"
@@ -145,9 +145,15 @@ def places_are_matter(q: Question) -> bool:
 _VERBS = frozenset({"比较", "对比", "相比", "异同"})
 
 
+# 各地各部门, 各地区、各有关部门: whom a national document addresses, not places or departments compared
+ADDRESSEES = re.compile(r"各地区?[、，,]?各(?:有关)?部门")
+
+
 def compares(text: str) -> bool:
     """Whether `text` asks across documents by its wording (`_COMPARATIVE_Q`); 比较 / 对比 / 相比 only as a word
-    (…工作报告对比亚迪…: 对 + 比亚迪, no comparison)."""
+    (…工作报告对比亚迪…: 对 + 比亚迪, no comparison), and not in whom a document addresses (对各地各部门提出了
+    什么要求)."""
+    text = ADDRESSEES.sub("，", text)
     words: set[str] | None = None
     for found in _COMPARATIVE_Q.finditer(text):
         if found.group(0) not in _VERBS:

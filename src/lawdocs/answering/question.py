@@ -30,7 +30,7 @@ from typing import Literal
 from ..text import STOP_WORDS as _STOP
 from ..text import fold
 from ..text import jieba_tokenizer as _jieba
-from .comparison import COMPARED_WORDS, STATED, read_comparison
+from .comparison import ADDRESSEES, COMPARED_WORDS, STATED, read_comparison
 from .units import COUNTED, DATE_SPAN_Q, DEADLINE_Q, LATEST_Q, LEVEL_Q, LIMIT_Q, MEASURED_Q, UNTIL_Q
 from .wording import DOC_NUMBER, alternatives, with_short_names, without_period_time, without_short_places
 
@@ -277,7 +277,7 @@ def content_terms(
     q = _COUNT.sub(" ", q)  # 多少件, and the verb reaching it (达到了多少, 提高到多少岁): what is asked, not content
     q = _WHETHER.sub(" ", q)  # 有无例外: the segmenter would glue 无 to the word it asks about
     q = _A_NOT_A.sub(r" \1", q)  # 处理决定停不停止执行: the verb asked about is 停止, not 决定停
-    q = _POINTER.sub(" ", q)
+    q = ADDRESSEES.sub(" ", _POINTER.sub(" ", q))  # 对各地区各部门提了哪些要求: whom, not what
     q = _INTENDS.sub(" ", q)
     q = _WHEN_FRAME.sub(" ", q)
     keep = _KEEP_FOR.get(kind, frozenset())
