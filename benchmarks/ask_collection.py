@@ -89,6 +89,7 @@ PARTS = {
     "holdout29": "ask_holdout29.jsonl",  # 75 more, written beside holdout28 over the other half of the titles
     "holdout30": "ask_holdout30.jsonl",  # 75 more, written at the start of the nineteenth pass
     "holdout31": "ask_holdout31.jsonl",  # 75 more, written beside holdout30 over the other half of the titles
+    "holdout32": "ask_holdout32.jsonl",  # 75 more, written late in the nineteenth pass, kept unread to its end
 }
 
 

@@ -96,6 +96,8 @@ _BOUND_VERB = re.compile(
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 # what a multiple is of, after the verb that fines (并处违法所得1倍以上5倍以下的罚款, 处货值金额五倍以上十倍以下罚款)
 _MULTIPLE_OF = re.compile(r"(?:^|(?<=[，,；;并]))处以?(?![理置罚分])([\u4e00-\u9fff]{2,8}?的?)$")  # not 处置费用的2倍
+# when a period starts, right before it (自公布之日起30日后, 应当在收到起诉状副本之日起十五日内)
+_SINCE = re.compile(r"(?:自|从|(?<=[在于，,]))[^，,。；;：:自从在]{1,20}?之日起$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 _TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
@@ -363,8 +365,10 @@ def figures_in(
                 value = value[len(m.group("total")) :].strip()
                 start = sent.start() + m.start("num")
             end = sent.start() + m.end()
-            if not m.group("after") and m.group("unit") in TIME_UNITS and text[end : end + 1] in ("内", "前"):
-                value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before
+            if not m.group("after") and m.group("unit") in TIME_UNITS and text[end : end + 1] in ("内", "前", "后"):
+                value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before; 30日后: after
+            if m.group("unit") in TIME_UNITS and (since := _SINCE.search(sentence[: m.start()])):
+                value, start = since.group(0) + value, sent.start() + since.start()  # 自公布之日起30日后: from when
             if upper := ranges.get(m.start()):
                 value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range
             elif counted and m.group("unit") == "个" and not m.group("after"):
