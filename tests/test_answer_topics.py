@@ -151,3 +151,12 @@ def test_whom_a_national_document_addresses_is_not_a_comparison() -> None:
         assert not {"地区", "部门提"} & {t.text for t in q.terms}, text
     assert analyse("各地如何推进城市更新？").comparative
     assert analyse("各地区推进城市更新有哪些做法？").compared == "regions"
+
+
+def test_words_that_only_frame_a_comparison_are_not_looked_for() -> None:
+    """除了《…条例》本身，还有哪些法规…: 除了 / 本身 / 还有 / 一样 say how the question is put, and no clause states
+    them beside the matter (公平竞争审查, 效力)."""
+    for text in ("除了《公平竞争审查条例》本身，还有哪些法规和政府工作报告要求开展公平竞争审查？",
+                 "法律解释跟被解释的文件本身效力一样吗？哪些法律法规作了规定？"):
+        terms = {t.text for t in analyse(text).terms}
+        assert not terms & {"除了", "本身", "还有", "一样"}, terms
