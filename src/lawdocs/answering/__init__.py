@@ -8,8 +8,8 @@
 - `evidence`: text normalisation, term weights, per-clause evidence and the relevance cut-off (with the
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
-- `units`: units of measure and their dimensions, dates (deadlines, spans, ends), and the question forms asking for
-  a date, a level or a measured requirement.
+- `units`: units of measure and their dimensions, dates (deadlines, spans, ends), what a multiple is of and when a
+  period starts, and the question forms asking for a date, a level or a measured requirement.
 - `roles`: the sections a problems, plans or measures question reads (built once per index state).
 - `candidates`: the clauses that may answer (one hybrid search a question, role sections, article lookups),
   scored and selected, and reordered by a cross-encoder when one is asked for; the documents a metadata question
@@ -20,7 +20,9 @@
 - `notices`: the State Council documents a question names by their own name (the title without its wrapper).
 - `editions`: the text of a law a year before its name asks about (1989年行政诉讼法), and whether it is held.
 - `anchors`: the entries of a cited section that state the question's rarest word it states (a notice's list of
-  praised practices), and the one document whose entries a question asks places of (…的经验里，哪些地方…).
+  praised practices), the one document whose entries a question asks places of (…的经验里，哪些地方…), the words
+  that describe a document rather than ask of it, and a clause for each topic a measures question lists.
+- `metadata`: who issued a document, when (and at which meeting a report was delivered), under which number.
 - `coverage`: the best clause of every document that answers (comparisons, `search --per-document`), and the
   comparison's table.
 - `years`: the year a clause is about, the years that date a report and the years a question asks about.

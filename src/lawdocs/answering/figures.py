@@ -55,8 +55,10 @@ from .units import (
     DEADLINE_Q,
     LATEST_Q,
     LIMIT_Q,
+    MULTIPLE_OF,
     NUM,
     SHARE_UNITS,
+    SINCE,
     TIME_UNITS,
     UNITS,
     UNTIL,
@@ -94,10 +96,6 @@ _BOUND_VERB = re.compile(
 )
 # a bound before what the figure is a share or multiple of (不低于采购金额的30%, 不低于当地低保标准的1.6倍)
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
-# what a multiple is of, after the verb that fines (并处违法所得1倍以上5倍以下的罚款, 处货值金额五倍以上十倍以下罚款)
-_MULTIPLE_OF = re.compile(r"(?:^|(?<=[，,；;并]))处以?(?![理置罚分])([\u4e00-\u9fff]{2,8}?的?)$")  # not 处置费用的2倍
-# when a period starts, right before it (自公布之日起30日后, 应当在收到起诉状副本之日起十五日内)
-_SINCE = re.compile(r"(?:自|从|(?<=[在于，,]))[^，,。；;：:自从在]{1,20}?之日起$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
 _RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
 _TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
@@ -367,7 +365,7 @@ def figures_in(
             end = sent.start() + m.end()
             if not m.group("after") and m.group("unit") in TIME_UNITS and text[end : end + 1] in ("内", "前", "后"):
                 value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before; 30日后: after
-            if m.group("unit") in TIME_UNITS and (since := _SINCE.search(sentence[: m.start()])):
+            if m.group("unit") in TIME_UNITS and (since := SINCE.search(sentence[: m.start()])):
                 value, start = since.group(0) + value, sent.start() + since.start()  # 自公布之日起30日后: from when
             if upper := ranges.get(m.start()):
                 value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range
@@ -385,7 +383,7 @@ def figures_in(
                 value = bound + value
             elif bound_of:  # 不低于采购金额的30%: as written, what it is a share of included
                 value, start = sentence[bound_of.start() : m.start()] + value, sent.start() + bound_of.start()
-            elif m.group("unit") == "倍" and (base := _MULTIPLE_OF.search(sentence[: m.start()])):
+            elif m.group("unit") == "倍" and (base := MULTIPLE_OF.search(sentence[: m.start()])):
                 value, start = base.group(1) + value, sent.start() + base.start(1)  # 违法所得1倍…: of what
             found.append(
                 FigureMatch(
