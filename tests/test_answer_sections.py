@@ -898,9 +898,9 @@ def test_a_time_limit_is_the_time_for_what_follows_it() -> None:
         "行政执法机构对监督处理决定不服的，可以在收到处理决定之日起十个工作日内向监督机构申请复查。"
         "监督机构应当在收到复查申请之日起十五个工作日内作出复查决定。"
     )
-    assert best("行政执法机构不服监督处理决定的，申请复查的期限是多久？", text) == "十个工作日内"
+    assert best("行政执法机构不服监督处理决定的，申请复查的期限是多久？", text) == "收到处理决定之日起十个工作日内"
     text = "可以在收到决定之日起十日以内申请复查。应当在收到复查申请之日起三十日以内作出决定。"
-    assert best("申请复查的期限是多久？", text) == "十日以内"
+    assert best("申请复查的期限是多久？", text) == "收到决定之日起十日以内"
 
 
 def test_hedged_and_approximate_figures_keep_their_qualifier() -> None:
@@ -1180,10 +1180,10 @@ def test_a_figure_question_chooses_among_two_articles_of_a_statute(
     ix = Index.open(bundled_index)
     question = "按照政务数据共享条例，政务数据提供部门作出同意共享的答复后，最迟要在多长时间内把政务数据共享出去？"
     timely = ask(ix, question)
-    assert timely.figure is not None and timely.figure.value == "20个工作日内"
+    assert timely.figure is not None and timely.figure.value == "自作出同意共享的答复之日起20个工作日内"
     assert [c.article for c in timely.cited] == ["第二十二条"]
     monkeypatch.setattr(compose, "FIGURE_STATUTE_CLAUSES", 1)  # the stating article is the second candidate
-    assert ask(ix, question).figure.value != "20个工作日内"  # type: ignore[union-attr]
+    assert not ask(ix, question).figure.value.endswith("20个工作日内")  # type: ignore[union-attr]
 
 
 WORK_REPORT = """2026年青山市政府工作报告

@@ -160,3 +160,17 @@ def test_words_that_only_frame_a_comparison_are_not_looked_for() -> None:
                  "法律解释跟被解释的文件本身效力一样吗？哪些法律法规作了规定？"):
         terms = {t.text for t in analyse(text).terms}
         assert not terms & {"除了", "本身", "还有", "一样"}, terms
+
+
+def test_a_period_keeps_when_it_starts_and_after_and_a_multiple_its_base_after_any_fining_verb() -> None:
+    """自公布之日起30日后: the start of the period and 后 are the figure's (not the 后 of 后果); 可以处违法所得…: a
+    multiple after 处 following any word is of 违法所得. The start is looked for only just before the figure."""
+    def value(text: str, question: str) -> str:
+        q = analyse(question)
+        return figures_in(text, q.terms, {t.text: 1.0 for t in q.terms}, None, question=q.text)[0].value
+
+    assert value("规章应当自公布之日起30日后施行。", "规章自公布之日起多少日后施行？") == "自公布之日起30日后"
+    assert value("造成严重后果的，处15日后果断处理。", "多少日处理？") == "15日"
+    assert value("情节严重的，可以处违法所得二倍以上五倍以下的罚款。", "罚款是违法所得的几倍？") == "违法所得二倍以上五倍以下"
+    far = "自" + "于" * 30000 + "之日起30日内完成。"  # no start within reach: the period alone, found fast
+    assert value(far, "多少日内完成？") == "30日内"

@@ -271,6 +271,7 @@ def _answer(
                     kept = described_answer(index, q, described[0], mask) or compose.named_rescue(
                         score_rows(index, q, described[:1])
                     )
+                    answer.terms = [t.text for t in q.terms]  # the words the answer was chosen on
             far = compose.far_statutes(index, q, kept) if not q.comparative else set()
             if far and not (kept := [x for x in kept if x[0] not in far]):  # then as if none cleared the cut-off
                 kept = [x for x in _lay(index, q, searched, mask, flt, sure=True) if x[0] not in far]

@@ -104,7 +104,8 @@ def topics_answered(
     if index.documents[doc_id].doc_type in LAW_TYPES:  # an article answers several topics in its paragraphs
         return list(kept)
     items = [item for item in listed_items(untitled(fold(q.text), fold(index.documents[doc_id].title))) if len(item) >= 2]
-    items = items[:TOPIC_ITEMS]
+    if len(items) > TOPIC_ITEMS:
+        return list(kept)
     if len(items) < 2:
         return list(kept)
     corpus = ev.corpus_of(index)
@@ -169,9 +170,12 @@ def described_answer(index: Index, q: Question, row: int, mask: np.ndarray) -> l
         return []
     rows = [r for r in index.doc_rows.get(doc_id, []) if mask[r]]
     full, q.terms = q.terms, asked
-    kept = [x for x in select(index, q, rows) if year_fits(index, x[0], q.section_years)]
-    if not kept:
-        q.terms = full
+    kept: list[tuple[int, float, list[str]]] = []
+    try:
+        kept = [x for x in select(index, q, rows) if year_fits(index, x[0], q.section_years)]
+    finally:
+        if not kept:
+            q.terms = full
     return kept
 
 

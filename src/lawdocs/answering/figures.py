@@ -45,6 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..parsing.numerals import to_int
+from . import units
 from .evidence import find_spans, normalise_text
 from .question import Term
 from .units import (
@@ -55,10 +56,8 @@ from .units import (
     DEADLINE_Q,
     LATEST_Q,
     LIMIT_Q,
-    MULTIPLE_OF,
     NUM,
     SHARE_UNITS,
-    SINCE,
     TIME_UNITS,
     UNITS,
     UNTIL,
@@ -363,9 +362,11 @@ def figures_in(
                 value = value[len(m.group("total")) :].strip()
                 start = sent.start() + m.start("num")
             end = sent.start() + m.end()
-            if not m.group("after") and m.group("unit") in TIME_UNITS and text[end : end + 1] in ("内", "前", "后"):
-                value, end = value + text[end], end + 1  # 30日内: within; 三十日前: before; 30日后: after
-            if m.group("unit") in TIME_UNITS and (since := SINCE.search(sentence[: m.start()])):
+            closes = text[end : end + 1] in ("内", "前") or units.PERIOD_AFTER.match(text, end)  # 30日内, 三十日前, 30日后
+            if not m.group("after") and m.group("unit") in TIME_UNITS and closes:
+                value, end = value + text[end], end + 1
+            reach = max(0, m.start() - units.SINCE_REACH)
+            if m.group("unit") in TIME_UNITS and (since := units.SINCE.search(sentence, reach, m.start())):
                 value, start = since.group(0) + value, sent.start() + since.start()  # 自公布之日起30日后: from when
             if upper := ranges.get(m.start()):
                 value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range
@@ -383,7 +384,7 @@ def figures_in(
                 value = bound + value
             elif bound_of:  # 不低于采购金额的30%: as written, what it is a share of included
                 value, start = sentence[bound_of.start() : m.start()] + value, sent.start() + bound_of.start()
-            elif m.group("unit") == "倍" and (base := MULTIPLE_OF.search(sentence[: m.start()])):
+            elif m.group("unit") == "倍" and (base := units.MULTIPLE_OF.search(sentence[: m.start()])):
                 value, start = base.group(1) + value, sent.start() + base.start(1)  # 违法所得1倍…: of what
             found.append(
                 FigureMatch(

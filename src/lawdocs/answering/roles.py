@@ -64,11 +64,12 @@ def _stated_elsewhere(index: Index, q: Question, role: np.ndarray, rest: np.ndar
     of the question's role states any of them and another of its clauses states them all: the problems of one
     technology a reply describes (反渗透膜分离技术在实际应用中存在哪些问题), not those its section on the city's water
     saving admits. Words of the document's title or region name it and do not count. None otherwise."""
-    docs = {index.clauses[r].doc_id for r in np.flatnonzero(role | rest)}
-    if len(docs) != 1:
+    rows = np.flatnonzero(role | rest)
+    first = index.clauses[int(rows[0])].doc_id if len(rows) else None
+    if first is None or any(index.clauses[int(r)].doc_id != first for r in rows):  # stops at a second document
         return None
     corpus = ev.corpus_of(index)
-    doc = index.documents[docs.pop()]
+    doc = index.documents[first]
     named = ev.normalise_text(f"{doc.title} {doc.region or ''}")
     words = [t for t in q.terms if t.weight == 1.0 and not t.found_in(named)]
     if not words or any(t.found_in(corpus.texts[r]) for r in np.flatnonzero(role) for t in words):

@@ -87,6 +87,8 @@ def same_unit(unit: str, asked: str) -> bool:
     return unit.endswith(asked) or (asked in days and unit in days)
 
 # what a multiple is of, after the verb that fines (并处违法所得1倍以上5倍以下的罚款, 处货值金额五倍以上十倍以下罚款)
-MULTIPLE_OF = re.compile(r"(?:^|(?<=[，,；;并]))处以?(?![理置罚分])([\u4e00-\u9fff]{2,8}?的?)$")  # not 处置费用的2倍
+MULTIPLE_OF = re.compile(r"(?:^|(?<=[，,；;并以者的位人]))处以?(?![理置罚分])([\u4e00-\u9fff]{2,8}?的?)$")  # not 处置费用的2倍
 # when a period starts, right before it (自公布之日起30日后, 应当在收到起诉状副本之日起十五日内)
-SINCE = re.compile(r"(?:自|从|(?<=[在于，,]))[^，,。；;：:自从在]{1,20}?之日起$")
+SINCE = re.compile(r"(?:自|从|(?<=[在于，,]))[^，,。；;：:自从在于]{1,20}?之日起$")
+SINCE_REACH = 24  # characters before a period that its start may take
+PERIOD_AFTER = re.compile(r"后(?![果续者勤期来面方备])")  # 30日后施行: after the period; not 15日后果
