@@ -105,6 +105,7 @@ from .answering.candidates import (  # noqa: E402
 from .answering.sections import covered_leads, covered_sections, elaborations, named_section  # noqa: E402
 
 
+# -- the entry point ------------------------------------------------------------------------------
 def ask(
     index: Index,
     question: str,

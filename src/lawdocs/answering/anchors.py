@@ -65,8 +65,6 @@ def anchored(
 
 TOPIC_ITEMS = 8  # a question lists at most this many topics (more: a pasted text, not a question)
 TOPIC_ROWS = 3  # a listed topic is the matter of at most this many clauses of the document (more: a word of its theme)
-
-
 TITLE_RUN = 6  # characters of a document's title the question repeats, at least, to name it
 
 
@@ -104,9 +102,7 @@ def topics_answered(
     if index.documents[doc_id].doc_type in LAW_TYPES:  # an article answers several topics in its paragraphs
         return list(kept)
     items = [item for item in listed_items(untitled(fold(q.text), fold(index.documents[doc_id].title))) if len(item) >= 2]
-    if len(items) > TOPIC_ITEMS:
-        return list(kept)
-    if len(items) < 2:
+    if not 2 <= len(items) <= TOPIC_ITEMS:
         return list(kept)
     corpus = ev.corpus_of(index)
     scope = document_scope(index, doc_id)
@@ -141,23 +137,23 @@ ENTRY_PLACES = 2  # the document's clauses name at least this many places: its e
 ENTRY_TEXT = 40  # an entry names its place first (5.北京市海淀区…)
 
 
+OPENING_ROWS = 6  # a document's opening (its number, salutation and preamble) is within its first clauses
+_RECEIVED = re.compile(r"收悉|如下[:：]?\s*$")
+
+
 def entry_terms(index: Index, q: Question, doc_id: str) -> list[Term]:
     """The terms of `q` that ask of the entries of the document `listed_within` found (or the one it describes), not
     of the document: without those its title or its opening states (its first clauses before a heading: 对…等130项
     地方典型经验做法予以通报表扬; a reply's up to 您提出的《关于设立总理热线电话的提案》收悉), which describe it. All of
     them when nothing else is left."""
-    said = ev.normalise_text(index.documents[doc_id].title)
+    said, texts = ev.normalise_text(index.documents[doc_id].title), ev.corpus_of(index).texts
     for row in index.doc_rows.get(doc_id, [])[:OPENING_ROWS]:
         if index.clauses[row].path:
             break
-        said += ev.corpus_of(index).texts[row]
+        said += texts[row]
         if _RECEIVED.search(index.clauses[row].text):
             break  # a reply's letter starts after 您提出的…提案收悉…答复如下
     return [t for t in q.terms if not t.found_in(said)] or q.terms
-
-
-OPENING_ROWS = 6  # a document's opening (its number, salutation and preamble) is within its first clauses
-_RECEIVED = re.compile(r"收悉|如下[:：]?\s*$")
 
 
 def described_answer(index: Index, q: Question, row: int, mask: np.ndarray) -> list[tuple[int, float, list[str]]]:

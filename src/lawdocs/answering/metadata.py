@@ -96,6 +96,3 @@ def metadata_answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k
             answer.groups.append(DocumentGroup(doc=info, score=1.0))
         answer.regions = [RegionGroup(region=g.doc.region, documents=[g.doc.id]) for g in answer.groups]
     return answer
-
-
-# -- the entry point ------------------------------------------------------------------------------

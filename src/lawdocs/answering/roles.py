@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import evidence as ev
+from .candidates import document_scope
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -69,8 +70,7 @@ def _stated_elsewhere(index: Index, q: Question, role: np.ndarray, rest: np.ndar
     if first is None or any(index.clauses[int(r)].doc_id != first for r in rows):  # stops at a second document
         return None
     corpus = ev.corpus_of(index)
-    doc = index.documents[first]
-    named = ev.normalise_text(f"{doc.title} {doc.region or ''}")
+    named = document_scope(index, first)
     words = [t for t in q.terms if t.weight == 1.0 and not t.found_in(named)]
     if not words or any(t.found_in(corpus.texts[r]) for r in np.flatnonzero(role) for t in words):
         return None

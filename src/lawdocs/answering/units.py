@@ -86,6 +86,7 @@ def same_unit(unit: str, asked: str) -> bool:
     unit = unit.removesuffix("人民币")  # 800万元人民币 answers 多少元
     return unit.endswith(asked) or (asked in days and unit in days)
 
+
 # what a multiple is of, after the verb that fines (并处违法所得1倍以上5倍以下的罚款, 处货值金额五倍以上十倍以下罚款)
 MULTIPLE_OF = re.compile(r"(?:^|(?<=[，,；;并以者的位人]))处以?(?![理置罚分])([\u4e00-\u9fff]{2,8}?的?)$")  # not 处置费用的2倍
 # when a period starts, right before it (自公布之日起30日后, 应当在收到起诉状副本之日起十五日内)
