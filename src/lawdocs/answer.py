@@ -44,6 +44,7 @@ from .answering.grouping import (
     summarise,
 )
 from .answering.metadata import metadata_answer
+from .answering.parts import parts_answered
 from .answering.phrases import phrased
 from .answering.question import Question, analyse
 from .answering.records import (
@@ -268,6 +269,9 @@ def _answer(
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
                     top = score_rows(index, q, ranked[:1])
                     kept = compose.named_rescue(top) or singled_out(index, q, top, mask)
+                    if not kept and ranked:  # each part of a question in several parts, on its own
+                        named = index.clauses[ranked[0]].doc_id
+                        kept = parts_answered(index, q, [], mask, flt, named)
                 elif not kept and (described := described_rows(index, q, searched, rows, mask)):
                     kept = described_answer(index, q, described[0], mask) or compose.named_rescue(
                         score_rows(index, q, described[:1])
@@ -289,6 +293,7 @@ def _answer(
                 if q.kind != "figure":
                     kept = covered_sections(index, q, elaborations(index, q, covered_leads(index, q, kept), mask), mask)
                     kept = topics_answered(index, q, anchored(index, q, kept, mask), mask)
+                    kept = parts_answered(index, q, kept, mask, flt)
         if reranker is not None:
             kept = reranked(index, q, flt, mask, kept, reranker)
     if q.comparative and rows:  # every document that passes on its own, not only those near the best

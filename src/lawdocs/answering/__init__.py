@@ -22,6 +22,7 @@
 - `anchors`: the entries of a cited section that state the question's rarest word it states (a notice's list of
   praised practices), the one document whose entries a question asks places of (…的经验里，哪些地方…), the words
   that describe a document rather than ask of it, and a clause for each topic a measures question lists.
+- `parts`: a question in several parts (its sentences) about one document, each part answered on its own.
 - `metadata`: who issued a document, when (and at which meeting a report was delivered), under which number.
 - `coverage`: the best clause of every document that answers (comparisons, `search --per-document`), and the
   comparison's table.

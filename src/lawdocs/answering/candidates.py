@@ -212,8 +212,14 @@ def _branches(question: str, terms: tuple[Term, ...], topics: bool, across: bool
     statute answers for its own), and for a comparison (`across`) each set without the words of its asides
     (`aside_branches`). Read once per question, not once per scoring."""
     folded, listed = fold(question), list(terms)
-    branches = either_branches(folded, listed) + (topic_branches(folded, listed) if topics else [])
-    return tuple(branches + (aside_branches(folded, [listed, *branches]) if across else []))
+    either = either_branches(folded, listed)
+    branches = either + (topic_branches(folded, listed) if topics else [])
+    branches += aside_branches(folded, [listed, *branches]) if across else []
+    # the topics listed on one side of 或者 (比如吸毒检测、吸毒的治安处罚…，或者把吸毒恶习作为判决离婚的情形): each
+    # with that side's other words, not the other side's (twentieth pass: of the question files read, one comparison
+    # changed, one more answering document and one more wrong article)
+    sides = [b for side in either for b in topic_branches(folded, side)] if topics else []
+    return tuple(branches + [b for b in sides if b not in branches])
 
 
 def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int, ev.Evidence]]:
