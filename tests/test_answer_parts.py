@@ -46,7 +46,7 @@ def test_each_part_of_a_question_gets_the_clause_that_answers_it(tmp_path: Path)
     mask = ix.rows_matching(flt)
     found = [r for r, _, _ in parts_answered(ix, q, [(rows[0], 0.7, [])], mask, flt)]
     assert found == [rows[0], rows[1]], found
-    found = [r for r, _, _ in parts_answered(ix, q, [], mask, flt, ix.clauses[rows[0]].doc_id)]
+    found = [r for r, _, _ in parts_answered(ix, q, [], mask, flt, [ix.clauses[rows[0]].doc_id])]
     assert sorted(found) == rows[:2], found
     # a question of one part, a figure question and a kept clause that answers every part are left alone
     one = analyse("经营性文化事业单位转制为企业后，企业名称怎么确定？")
@@ -54,6 +54,23 @@ def test_each_part_of_a_question_gets_the_clause_that_answers_it(tmp_path: Path)
     figure = analyse("经营性文化事业单位转制后多少天内要核销事业编制？多少天内注销事业单位法人？")
     assert figure.kind == "figure"
     assert [r for r, _, _ in parts_answered(ix, figure, [(rows[0], 0.7, [])], mask, flt)] == [rows[0]]
+
+
+def test_a_part_a_cited_clause_answers_adds_nothing_and_the_filters_bound_the_rest(tmp_path: Path) -> None:
+    """Each part not yet answered gets its clause whichever part the cited clause answers; a clause outside the mask
+    (the filters, the sections read) is never added; a part asked twice is asked once."""
+    ix, rows = _rules(tmp_path)
+    flt = parse_filters(None)
+    mask = ix.rows_matching(flt)
+    both = (rows[1], 0.7, [])  # the clause on 事业编制
+    q = analyse("转制企业要完善哪些治理结构？原来的事业编制怎么核销？")
+    assert [r for r, _, _ in parts_answered(ix, q, [both], mask, flt)] == [rows[1], rows[2]]
+    cited = (rows[2], 0.7, [])
+    assert [r for r, _, _ in parts_answered(ix, q, [cited], mask, flt)] == [rows[2], rows[1]]
+    outside = mask.copy()
+    outside[rows[1]] = False
+    assert [r for r, _, _ in parts_answered(ix, q, [cited], outside, flt)] == [rows[2]]
+    assert question_parts("企业名称怎么确定？企业名称怎么确定？事业编制怎么核销？") == ["企业名称怎么确定", "事业编制怎么核销"]
 
 
 def test_a_statute_article_already_cited_is_not_added_to(tmp_path: Path) -> None:

@@ -111,7 +111,7 @@ def topics_answered(
     scope = document_scope(index, doc_id)
     rows = [r for r in index.doc_rows.get(doc_id, []) if mask[r]]
     cited = {r for r, _, _ in kept}
-    low = min((s for _, s, _ in kept), default=0.0)
+    low = min((s for _, s, _ in kept), default=None)  # nothing kept: each added clause's own evidence
     added: list[tuple[int, float, list[str]]] = []
     for item in items:
         stated = [t for t in q.terms if t.text in item]
@@ -127,7 +127,7 @@ def topics_answered(
             continue
         best = max(score_rows(index, q, stating), key=lambda x: x[1])
         cited.add(best[0])
-        added.append((best[0], low, [t.text for t in words] or [written]))
+        added.append((best[0], best[1] if low is None else low, [t.text for t in words] or [written]))
     return [*kept, *added]
 
 

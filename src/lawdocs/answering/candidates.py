@@ -210,7 +210,8 @@ def _branches(question: str, terms: tuple[Term, ...], topics: bool, across: bool
     """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, for a measures
     question or a comparison each topic it lists (…主体地位、加大…投入; 起诉、申请行政复议…时可以口头提出: each
     statute answers for its own), and for a comparison (`across`) each set without the words of its asides
-    (`aside_branches`). Read once per question, not once per scoring."""
+    (`aside_branches`); then the topics listed on one side of 或者, each with that side's words (their asides kept:
+    the listed examples are what each answers). Read once per question, not once per scoring."""
     folded, listed = fold(question), list(terms)
     either = either_branches(folded, listed)
     branches = either + (topic_branches(folded, listed) if topics else [])

@@ -12,7 +12,9 @@ Figure questions (one quantity) and comparisons (one clause per document) are le
 citing an article of a statute, which answers several parts in its paragraphs (twentieth pass, over the thirty-one
 question files read: adding a second article lowered the precision of six law answers and raised no recall; left out,
 the rule answered three refused questions rightly and one wrongly, and changed no other answer). A statute the
-question names, with nothing kept, is asked each part like any other document.
+question names, with nothing kept, is asked each part like any other document, and the statute limit
+(`compose.limit_statutes`) then keeps the one article of it that states the question best. The kept clauses of one
+document are read for their parts whether or not the question names it (the one wrong answer above is of that kind).
 """
 
 from __future__ import annotations
@@ -39,19 +41,21 @@ if TYPE_CHECKING:
 Scored = tuple[int, float, list[str]]
 
 _PART_END = re.compile(r"[？?；;]")
-PART_CHARS = 6  # a part shorter than this (是否？, 为什么？) asks of the part before it
+PART_CHARS = 6  # a shorter part (是否？, 为什么？) is not asked on its own
 PART_DEPTH = 5  # the hits of a part's search read for its first one about the year asked
+MAX_PARTS = 6  # the parts asked on their own, each one search: a question may be 500 characters long
 
 
 def question_parts(text: str) -> list[str]:
     """The sentences of a question that asks several things (up to each ？ or ；), [] for a question of one part."""
     parts = [p.strip(" ，,。") for p in _PART_END.split(fold(text))]
-    parts = [p for p in parts if len(p) >= PART_CHARS]
+    parts = list(dict.fromkeys(p for p in parts if len(p) >= PART_CHARS))[:MAX_PARTS]
     return parts if len(parts) >= 2 else []
 
 
 def part_question(index: Index, part: str, q: Question) -> Question:
-    """The question one part asks, read the way `ask` reads a whole question, about the years the whole asks."""
+    """The question one part asks: its terms as `ask` takes a question's (stray pieces dropped; the question's
+    scope is already its one document), about the years the whole asks."""
     pq = analyse(part)
     pq.terms = drop_stray(pq.terms, ev.corpus_of(index).df)
     pq.years = list(q.years)
@@ -59,20 +63,20 @@ def part_question(index: Index, part: str, q: Question) -> Question:
 
 
 def parts_answered(
-    index: Index, q: Question, kept: Sequence[Scored], mask: np.ndarray, flt: Filters, doc_id: str | None = None
+    index: Index, q: Question, kept: Sequence[Scored], mask: np.ndarray, flt: Filters, named: Sequence[str] = ()
 ) -> list[Scored]:
     """`kept`, with a clause for each part of `q` that none of them answers, when they are of one document (or,
-    with nothing kept, in `doc_id`, the one document the question names). See the module docstring."""
+    with nothing kept, in `named`, the documents of the one document or law the question names: 民法典 is eight
+    books). See the module docstring."""
     if q.kind == "figure" or q.comparative:
         return list(kept)
-    docs = {index.clauses[r].doc_id for r, _, _ in kept} or ({doc_id} if doc_id else set())
+    docs = {index.clauses[r].doc_id for r, _, _ in kept}
     # an article answers several parts in its paragraphs: a statute's cited article is not added to
-    statute = bool(kept) and any(index.documents[d].doc_type in LAW_TYPES for d in docs)
-    parts = question_parts(q.text) if len(docs) == 1 and not statute else []
+    statute = any(index.documents[d].doc_type in LAW_TYPES for d in docs)
+    parts = question_parts(q.text) if (len(docs) == 1 and not statute) or (not docs and named) else []
     if not parts:
         return list(kept)
-    (doc,) = docs
-    inside = flt.model_copy(update={"doc_id": [doc]})
+    inside = flt.model_copy(update={"doc_id": sorted(docs or set(named))})
     out, cited = list(kept), {r for r, _, _ in kept}
     for part in parts:
         pq = part_question(index, part, q)
@@ -87,4 +91,3 @@ def parts_answered(
                 cited.add(row)
                 out.append((row, score, words))
     return out
-
