@@ -295,7 +295,8 @@ def _answer(
                 if q.kind != "figure":
                     kept = covered_sections(index, q, elaborations(index, q, covered_leads(index, q, kept), mask), mask)
                     kept = topics_answered(index, q, anchored(index, q, kept, mask), mask)
-                    kept = parts_answered(index, q, kept, mask, flt)
+                    if flt.doc_id:  # the documents the question (or a filter) names: a bar for one named document
+                        kept = parts_answered(index, q, kept, mask, flt)
         if reranker is not None:
             kept = reranked(index, q, flt, mask, kept, reranker)
     if q.comparative and rows:  # every document that passes on its own, not only those near the best

@@ -13,8 +13,8 @@ citing an article of a statute, which answers several parts in its paragraphs (t
 question files read: adding a second article lowered the precision of six law answers and raised no recall; left out,
 the rule answered three refused questions rightly and one wrongly, and changed no other answer). A statute the
 question names, with nothing kept, is asked each part like any other document, and the statute limit
-(`compose.limit_statutes`) then keeps the one article of it that states the question best. The kept clauses of one
-document are read for their parts whether or not the question names it (the one wrong answer above is of that kind).
+(`compose.limit_statutes`) then keeps the one article of it that states the question best. Only a document the
+question (or a filter) names is read this way, ``NAMED_COVERAGE`` being the bar for a named document (`answer`).
 """
 
 from __future__ import annotations
