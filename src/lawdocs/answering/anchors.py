@@ -94,8 +94,8 @@ def topics_answered(
     each topic in a clause of its own, in words the other topics do not share, so that the cut-off, which weighs
     every word of the question, keeps the clause of one topic and drops the others. With nothing kept, `doc_id` is the
     one document the question names, whose topics are looked for the same way (twentieth pass, over the thirty-one
-    question files read: six refused measures questions answered, each citing only answering clauses, and no other
-    answer changed, out-of-scope ones included)."""
+    question files read: six refused measures questions answered, five citing only answering clauses and one two of
+    three, and no other answer changed, out-of-scope ones included)."""
     if q.kind not in ("measures", "law") or q.comparative:  # 方案对…分别是怎么规定的 asks measures too
         return list(kept)
     docs = {index.clauses[r].doc_id for r, _, _ in kept} or ({doc_id} if doc_id else set())
