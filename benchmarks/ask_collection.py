@@ -90,7 +90,7 @@ PARTS = {
     "holdout30": "ask_holdout30.jsonl",  # 75 more, written at the start of the nineteenth pass
     "holdout31": "ask_holdout31.jsonl",  # 75 more, written beside holdout30 over the other half of the titles
     "holdout32": "ask_holdout32.jsonl",  # 75 more, written late in the nineteenth pass, kept unread to its end
-    "holdout33": "ask_holdout33.jsonl",  # 75 more, written at the start of the twentieth pass
+    "holdout33": "ask_holdout33.jsonl",  # 75 more, written at the start of the twentieth pass, kept unread to its end
     "holdout34": "ask_holdout34.jsonl",  # 75 more, written beside holdout33 over the other half of the titles
 }
 
