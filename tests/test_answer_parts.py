@@ -31,7 +31,7 @@ def _rules(tmp_path: Path, law: bool = False) -> tuple[Index, list[int]]:
     return ix, list(ix.doc_rows[doc.id])
 
 
-def test_a_question_splits_into_its_sentences_and_a_short_tail_asks_of_the_one_before() -> None:
+def test_a_question_splits_into_its_sentences_and_a_short_tail_is_not_asked_on_its_own() -> None:
     assert question_parts(QUESTION) == ["经营性文化事业单位转制为企业后,企业名称怎么确定", "原来的事业编制怎么核销"]
     assert question_parts("转制后企业名称怎么确定？") == []
     assert question_parts("能不能直接送给领导个人？是否？") == []  # 是否 is not a question of its own
@@ -48,7 +48,7 @@ def test_each_part_of_a_question_gets_the_clause_that_answers_it(tmp_path: Path)
     assert found == [rows[0], rows[1]], found
     found = [r for r, _, _ in parts_answered(ix, q, [], mask, flt, [ix.clauses[rows[0]].doc_id])]
     assert sorted(found) == rows[:2], found
-    # a question of one part, a figure question and a kept clause that answers every part are left alone
+    # a question of one part and a figure question are left alone
     one = analyse("经营性文化事业单位转制为企业后，企业名称怎么确定？")
     assert [r for r, _, _ in parts_answered(ix, one, [(rows[0], 0.7, [])], mask, flt)] == [rows[0]]
     figure = analyse("经营性文化事业单位转制后多少天内要核销事业编制？多少天内注销事业单位法人？")
@@ -84,7 +84,7 @@ def test_a_statute_article_already_cited_is_not_added_to(tmp_path: Path) -> None
 
 
 def test_the_topics_one_side_of_or_lists_each_answer_with_that_sides_words(tmp_path: Path) -> None:
-    """…比如吸毒检测、吸毒的治安处罚…，或者把吸毒恶习作为判决离婚的情形: an article on 吸毒检测 answers its topic; the
+    """…例如吸毒检测、吸毒人员的治安处罚…，或者因吸毒恶习判决离婚的情形: an article on 吸毒检测 answers its topic; the
     words of the other side (恶习, 离婚) are not asked of it."""
     law = make_law(
         "公安机关办理行政案件程序规定",
@@ -97,7 +97,7 @@ def test_the_topics_one_side_of_or_lists_each_answer_with_that_sides_words(tmp_p
     )
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     ix.add_documents([law])
-    q = analyse("哪些法律法规对吸毒问题作了规定，比如吸毒检测、吸毒的治安处罚、公职人员吸毒的纪律处分，或者把吸毒恶习作为判决离婚的情形？")
+    q = analyse("哪些法规涉及吸毒问题，例如吸毒检测、吸毒人员的治安处罚、公务员吸毒的处分，或者因吸毒恶习判决离婚的情形？")
     assert q.comparative
     (_, score, _), (_, other, _), *_ = score_rows(ix, q, list(ix.doc_rows[law.id]))
     assert score >= ev.MIN_COVERAGE > other, (score, other)

@@ -59,7 +59,7 @@ def anchored(
     if not ANCHOR_MIN_ROWS <= len(rows) <= ANCHOR_ROWS or len(rows) > ANCHOR_SHARE * len(in_sections):
         return list(kept)  # in most of the section's entries, the anchor is what the section is about
     cited = {r for r, _, _ in kept}
-    low = min((s for _, s, _ in kept), default=0.0)
+    low = min(s for _, s, _ in kept)
     return [*kept, *((r, low, [anchor.text]) for r in rows if r not in cited)]
 
 
