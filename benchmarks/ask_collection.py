@@ -109,10 +109,22 @@ def commit() -> str:
         return "unknown"
 
 
+def gold_of(q: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """A question's gold documents and keys, normalised (`norm`)."""
+    return [(norm(g["title"]), [norm(k) for k in g["keys"]]) for g in q["gold"]]
+
+
+def states_gold(gold: list[tuple[str, list[str]]], title: str, text: str) -> bool:
+    """Whether a clause (its document's `title`, its `text`) is a gold one: of a gold document and holding one of its
+    keys (any clause of it when it has none)."""
+    t, body = norm(title), norm(text)
+    return any(t == gt and (not keys or any(k in body for k in keys)) for gt, keys in gold)
+
+
 def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
     cited = answer.cited
     titles = {c.clause_id: ix.documents[c.doc_id].title for c in cited}
-    gold = [(norm(g["title"]), [norm(k) for k in g["keys"]]) for g in q["gold"]]
+    gold = gold_of(q)
     out: dict[str, Any] = {
         "qid": q["qid"],
         "kind": q["kind"],
@@ -124,8 +136,7 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
     }
 
     def matches(c: Any) -> bool:
-        t, text = norm(titles[c.clause_id]), norm(c.text)
-        return any(t == gt and (not keys or any(k in text for k in keys)) for gt, keys in gold)
+        return states_gold(gold, titles[c.clause_id], c.text)
 
     if not q["answerable"]:
         out["confident_wrong"] = answer.answered
@@ -148,11 +159,7 @@ def judge(ix: Index, q: dict[str, Any], answer: Answer) -> dict[str, Any]:
     ]
     out["recall"] = len(found) / len(entries) if answer.answered else 0.0
     if not answer.answered:  # where the answer says to look: does a gold clause lie there?
-        out["lead_hit"] = any(
-            norm(lead.title) == gt and (not keys or any(k in norm(lead.text) for k in keys))
-            for lead in answer.leads
-            for gt, keys in gold
-        )
+        out["lead_hit"] = any(states_gold(gold, lead.title, lead.text) for lead in answer.leads)
     if answer.answered and cited:
         out["precision"] = len(good) / len(cited)
         out["confident_wrong"] = not good

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import lawdocs.answer as answer_module
-from benchmarks.ask_collection import PARTS, QUESTIONS, judge, norm
+from benchmarks.ask_collection import PARTS, QUESTIONS, gold_of, judge, norm, states_gold
 from benchmarks.common import md_table, write_results
 from lawdocs.answering import compose
 from lawdocs.answering import evidence as ev
@@ -103,12 +103,11 @@ def main() -> None:
             recorder.seen = {}
             answered = answer_module.ask(ix, q["query"])
             result = judge(ix, q, answered)
-            gold = [(norm(g["title"]), [norm(k) for k in g["keys"]]) for g in q["gold"]]
+            gold = gold_of(q)
 
             def is_gold(row: int, gold: list[tuple[str, list[str]]] = gold) -> bool:
                 clause = ix.clauses[row]
-                title, text = norm(ix.documents[clause.doc_id].title), norm(clause.text)
-                return any(title == t and any(k in text for k in keys) for t, keys in gold)
+                return states_gold(gold, ix.documents[clause.doc_id].title, clause.text)
 
             seen, out_of_scope = recorder.seen, q["kind"] == "out_of_scope"
             step = seen.get("lay")
@@ -176,7 +175,7 @@ def main() -> None:
     data = {"lay": lay, "lay_bands": [[*k, v] for k, v in lay_bands.items()],
             "rescue": [[*k, v] for k, v in rescue.items()], "absent": absent, "evidence": evidence,
             "compared": compared}
-    write_results("ask_signals", json.loads(json.dumps(data)), "\n\n".join(markdown))
+    write_results("ask_signals", data, "\n\n".join(markdown))
     print("\n\n".join(markdown))
 
 

@@ -271,7 +271,7 @@ def _answer(
                     kept = compose.named_rescue(top) or singled_out(index, q, top, mask)
                     if not kept and ranked:  # each part of a question in several parts, on its own
                         named = index.clauses[ranked[0]].doc_id
-                        kept = parts_answered(index, q, [], mask, flt, flt.doc_id or [named]) or topics_answered(
+                        kept = parts_answered(index, q, [], mask, flt, flt.doc_id or ()) or topics_answered(
                             index, q, [], mask, named
                         )
                 elif not kept and (described := described_rows(index, q, searched, rows, mask)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..text import fold
@@ -168,13 +169,9 @@ def described_answer(index: Index, q: Question, row: int, mask: np.ndarray) -> l
     if len(asked) == len(q.terms):
         return []
     rows = [r for r in index.doc_rows.get(doc_id, []) if mask[r]]
-    full, q.terms = q.terms, asked
-    kept: list[tuple[int, float, list[str]]] = []
-    try:
-        kept = [x for x in select(index, q, rows) if year_fits(index, x[0], q.section_years)]
-    finally:
-        if not kept:
-            q.terms = full
+    kept = [x for x in select(index, replace(q, terms=asked), rows) if year_fits(index, x[0], q.section_years)]
+    if kept:
+        q.terms = asked
     return kept
 
 
