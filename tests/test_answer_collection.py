@@ -758,7 +758,7 @@ def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index)
              "ask_holdout23", "ask_holdout24", "ask_holdout25", "ask_holdout26", "ask_holdout27",
              "ask_holdout28", "ask_holdout29", "ask_holdout30", "ask_holdout31",
              "ask_holdout32", "ask_holdout33", "ask_holdout34",
-             "ask_holdout35")
+             "ask_holdout35", "ask_holdout36")
     for name in (f"{f}.jsonl" for f in files):
         for line in (CORPORA / "questions" / name).read_text(encoding="utf-8").splitlines():
             q = json.loads(line)
@@ -821,6 +821,23 @@ def test_a_lay_question_below_the_cut_off_leads_to_the_articles_that_treat_it(bu
 def test_every_provincial_report_planning_urban_renewal_is_a_row(bundled: Index) -> None:
     renewal = ask(bundled, "哪些省份提出要实施城市更新行动？")
     assert {r.region for r in renewal.comparison or []} >= {"广东省", "北京市", "上海市"}
+
+
+@pytest.mark.slow
+def test_a_named_document_s_hit_below_the_first_answers_when_the_question_s_words_favour_it(
+    bundled: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model ranks the provincial plan's response first; the national response the question asks of, second
+    among the plan's hits, states its words (evidence at least ``NAMED_BELOW_COVERAGE``); without that step the
+    question is refused."""
+    from lawdocs.answering import compose
+
+    question = "国家粮食应急预案里，国务院批准启动本预案后国家层面的应急措施有哪些？"
+    answer = ask(bundled, question)
+    assert answer.answered and any("国家粮食应急工作指挥部" in c.text for c in answer.cited), answer.cited
+    assert all("省级" not in c.text for c in answer.cited)
+    monkeypatch.setattr(compose, "NAMED_BELOW_COVERAGE", 2.0)
+    assert not ask(bundled, question).answered
 
 
 @pytest.mark.slow

@@ -184,3 +184,27 @@ def test_a_period_keeps_when_it_starts_and_after_and_a_multiple_its_base_after_a
     assert value("情节严重的，可以处违法所得二倍以上五倍以下的罚款。", "罚款是违法所得的几倍？") == "违法所得二倍以上五倍以下"
     far = "自" + "于" * 30000 + "之日起30日内完成。"  # no start within reach: the period alone, found fast
     assert value(far, "多少日内完成？") == "30日内"
+
+
+def test_a_question_of_no_kind_listing_three_topics_gets_a_clause_for_each_and_two_are_one_subject(
+    tmp_path: Path,
+) -> None:
+    """…分别给什么奖励 asks no measures in its words, yet lists three topics of one notice, each rewarded in an item
+    of its own; two joined by 和 are often one subject (名单和价格), so they add nothing."""
+    title = "国务院办公厅关于对工作成效明显地方加大激励支持力度的通知"
+    items = [
+        "一、对财政预算执行、盘活财政存量资金等财政管理工作完成情况好的省，中央财政给予奖励。",
+        "二、对防范化解金融风险成效较好的省，支持其发行金融债券。",
+        "三、对土地节约集约利用成效好的市，安排一定建设用地指标予以奖励。",
+        "四、对河长制湖长制工作推进力度大的省，予以适当倾斜。",
+    ]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    doc = make_doc(title, items, region=None, doc_type="notice")
+    ix.add_documents([doc])
+    rows = list(ix.doc_rows[doc.id])
+    mask = ix.rows_matching(parse_filters(None))
+    three = analyse("这份激励通知对财政管理、防范化解金融风险和土地节约集约利用成效好的地方分别给什么奖励？")
+    assert three.kind == "other"
+    assert sorted(r for r, _, _ in topics_answered(ix, three, [], mask, doc.id)) == rows[:3]
+    two = analyse("这份激励通知对财政管理和土地节约集约利用成效好的地方分别给什么奖励？")
+    assert two.kind == "other" and topics_answered(ix, two, [], mask, doc.id) == []

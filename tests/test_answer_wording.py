@@ -171,6 +171,27 @@ def test_a_question_asking_two_things_is_answered_by_a_clause_answering_either(t
     assert rows == {"中华人民共和国监察法", "中华人民共和国公务员法"}, rows
 
 
+def test_a_side_of_or_naming_one_matter_is_answered_by_a_clause_stating_it(tmp_path: Path) -> None:
+    """…对公职律师作了规定，或者要求发挥公职律师的作用: the first side asks of 公职律师 alone, so an article that
+    only names it answers; a side whose one word is short (规定) or a verb asks nothing of its own."""
+    from lawdocs.answering.wording import either_branches
+
+    question = "哪些法规和文件对公职律师作了规定，或者要求发挥公职律师的作用？"
+    sides = either_branches(question, analyse(question).terms)
+    assert [[t.text for t in side] for side in sides] == [["公职律师"]], sides
+    short = "哪些法规规定了听证，或者要求举行听证会并公开听证笔录？"
+    assert either_branches(short, analyse(short).terms) == []
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_law("甲条例", ["第一条 机关可以设立公职律师，公职律师依法执业。", "第二条 本条例自公布之日起施行。"]),
+        make_doc("乙意见", ["充分发挥公职律师在合法性审核中的作用。"], region=None, doc_type="notice"),
+        make_doc("丙意见", ["加强基层法律服务，发挥人民调解的作用。"], region=None, doc_type="notice"),
+    ])
+    ix.save()
+    rows = {r.title for r in ask(ix, question).comparison or []}
+    assert rows == {"甲条例", "乙意见"}, rows
+
+
 def test_a_character_the_segmenter_left_alone_joins_the_word_beside_it_when_the_texts_use_the_compound(
     tmp_path: Path,
 ) -> None:
@@ -423,6 +444,10 @@ def test_a_count_asked_beside_another_question_is_not_a_figure_question() -> Non
     assert analyse("要给多少抚养费？以后她还能再找我要吗？").kind != "figure"
     assert analyse("提起行政诉讼的期限是多久？复议机关逾期不作决定时又如何起算？").kind == "figure"
     assert analyse("清理整顿社会团体的工作分几个阶段进行？").kind == "figure"
+    # the last clause asks who or where: the count or amount before it tells what it is asked of
+    assert analyse("办一次房产登记要交多少钱，这个收费标准是谁定的？").kind != "figure"
+    assert analyse("被决定拘留几天的人，要送到哪里去关？").kind != "figure"
+    assert analyse("这个收费标准是谁定的，办一次房产登记要交多少钱？").kind == "figure"
 
 
 def test_a_document_named_by_what_it_says_across_clauses_answers_a_metadata_question(tmp_path: Path) -> None:
@@ -700,6 +725,12 @@ def test_a_comparison_does_not_require_the_words_of_its_asides(tmp_path: Path) -
     asked_after = "各地在秸秆综合利用，比如秸秆还田等方面采取了哪些措施？"  # the aside ends at 等
     assert aside_branches(asked_after, [analyse(asked_after).terms]) == []
     assert aside_branches("哪些法规规定了惩罚性赔偿，比如知识产权侵权？", [[Term("知识产权"), Term("侵权")]]) == []
+    # one short word left, a rare one (a few clauses of the collection state it), is the matter asked of; the
+    # alternatives the examples offer for it (庭审直播、政务微直播: 政务 after 直播) are examples too
+    live = "哪些文件提到了直播（直播经济、庭审直播、政务微直播等）？"
+    assert aside_branches(live, [analyse(live).terms]) == []
+    (alone,) = aside_branches(live, [analyse(live).terms], frozenset({"直播"}))
+    assert [(t.text, t.alts) for t in alone] == [("直播", ())], alone
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     ix.add_documents([
         make_doc("甲省报告", ["推进农作物秸秆综合利用，开展秸秆还田和肥料化、饲料化利用。"], region="甲省",

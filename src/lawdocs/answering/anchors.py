@@ -65,6 +65,7 @@ def anchored(
 
 
 TOPIC_ITEMS = 8  # a question lists at most this many topics (more: a pasted text, not a question)
+OTHER_TOPIC_ITEMS = 3  # a question of no kind lists at least this many (两项: often one subject, 名单和价格)
 TOPIC_ROWS = 3  # a listed topic is the matter of at most this many clauses of the document (more: a word of its theme)
 TITLE_RUN = 6  # characters of a document's title the question repeats, at least, to name it
 
@@ -96,8 +97,11 @@ def topics_answered(
     every word of the question, keeps the clause of one topic and drops the others. With nothing kept, `doc_id` is the
     one document the question names, whose topics are looked for the same way (twentieth pass, over the thirty-one
     question files read: six refused measures questions answered, five citing only answering clauses and one two of
-    three, and no other answer changed, out-of-scope ones included)."""
-    if q.kind not in ("measures", "law") or q.comparative:  # 方案对…分别是怎么规定的 asks measures too
+    three, and no other answer changed, out-of-scope ones included). A question of no kind (…分别给什么激励) is read
+    the same way when it lists at least ``OTHER_TOPIC_ITEMS`` topics (twenty-first pass, over the thirty-six files
+    read: one refused measures question answered and one answer completed, one refused question answered wrongly;
+    with two topics, one out-of-scope question answered and one answer's precision halved)."""
+    if q.kind not in ("measures", "law", "other") or q.comparative:  # 方案对…分别是怎么规定的, …分别给什么激励 too
         return list(kept)
     docs = {index.clauses[r].doc_id for r, _, _ in kept} or ({doc_id} if doc_id else set())
     if len(docs) != 1:
@@ -106,7 +110,7 @@ def topics_answered(
     if index.documents[doc_id].doc_type in LAW_TYPES:  # an article answers several topics in its paragraphs
         return list(kept)
     items = [item for item in listed_items(untitled(fold(q.text), fold(index.documents[doc_id].title))) if len(item) >= 2]
-    if not 2 <= len(items) <= TOPIC_ITEMS:
+    if not (2 if q.kind != "other" else OTHER_TOPIC_ITEMS) <= len(items) <= TOPIC_ITEMS:
         return list(kept)
     corpus = ev.corpus_of(index)
     scope = document_scope(index, doc_id)

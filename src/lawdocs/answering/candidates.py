@@ -203,10 +203,13 @@ def score_rows(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int
 
 
 _OFFERS = re.compile(r"或|包括|比如|例如|诸如")
+RARE_SHARE = 0.005  # a word in at most this share of the clauses is a matter of its own (直播: 4 of 8,280; 罚款: 286)
 
 
 @lru_cache(maxsize=64)
-def _branches(question: str, terms: tuple[Term, ...], topics: bool, across: bool) -> tuple[list[Term], ...]:
+def _branches(
+    question: str, terms: tuple[Term, ...], topics: bool, across: bool, rare: frozenset[str] = frozenset()
+) -> tuple[list[Term], ...]:
     """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, for a measures
     question or a comparison each topic it lists (…主体地位、加大…投入; 起诉、申请行政复议…时可以口头提出: each
     statute answers for its own), and for a comparison (`across`) each set without the words of its asides
@@ -215,7 +218,7 @@ def _branches(question: str, terms: tuple[Term, ...], topics: bool, across: bool
     folded, listed = fold(question), list(terms)
     either = either_branches(folded, listed)
     branches = either + (topic_branches(folded, listed) if topics else [])
-    branches += aside_branches(folded, [listed, *branches]) if across else []
+    branches += aside_branches(folded, [listed, *branches], rare) if across else []
     # the topics listed on one side of 或者 (比如吸毒检测、吸毒的治安处罚…，或者把吸毒恶习作为判决离婚的情形): each
     # with that side's other words, not the other side's (twentieth pass: of the question files read, one comparison
     # changed, one more answering document and one more wrong article)
@@ -233,7 +236,8 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     # a comparison offering alternatives or examples (起诉、申请行政复议或者申请国家赔偿时; 包括紧密型医联体、城市医疗
     # 集团…): each document may answer for one; one asking for several things (提到了低空经济和人工智能产业) needs all
     topics = bool(_OFFERS.search(q.text)) if q.comparative else q.kind in ("measures", "plans", "problems")
-    branches = _branches(q.text, tuple(q.terms), topics, q.comparative)
+    rare = frozenset(t.text for t in q.terms if corpus.df(t.text) <= RARE_SHARE * len(corpus.texts))
+    branches = _branches(q.text, tuple(q.terms), topics, q.comparative, rare)
     for row in rows:
         clause = index.clauses[row]
         doc = index.documents[clause.doc_id]

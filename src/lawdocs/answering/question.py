@@ -59,6 +59,7 @@ _HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几(?:[个件项条次名家�
     rf"|{LIMIT_Q.pattern}")
 _FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|数额|(?<![大小])幅度|总数|共计|合计")  # or a noun
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
+_ASKS_WHO_WHERE = re.compile(r"谁|哪儿|哪里|什么地方|哪个(?:部门|机关|单位)")  # asks who or where, never a quantity
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
 _PROBLEMS_Q = re.compile(
     r"不足|短板|薄弱|存在.{0,8}(问题|困难)|面临.{0,8}(问题|困难|挑战)|(哪些|什么|主要)(的)?(困难和)?挑战|(哪些|什么|主要|突出)(的)?(问题|困难)|问题(有哪些|是什么)"
@@ -201,7 +202,8 @@ class Question:
 def _asks_figure(q: str) -> bool:
     """Whether `q` asks for a quantity: a figure word, unless it only tells the circumstances before a yes-or-no
     question (欠了几个月物业费，…这样做合法吗: a few months, not how many), or it is a noun (数量, 金额) in a
-    question that asks something else (什么时候公开…合同数量和金额)."""
+    question that asks something else (什么时候公开…合同数量和金额), or when its last clause asks who or where
+    (要交多少钱，这个价格是谁定的: three lay questions of the files read were refused as figures the clauses lack)."""
     found = _FIGURE_Q.search(q)
     if not found:
         return False
@@ -211,6 +213,8 @@ def _asks_figure(q: str) -> bool:
     if not _HOW_MUCH.search(q) and _OTHER_ASKING.search(q):
         return False  # 合同数量和金额 in a question asking 什么时候 / …吗 / 如何: nouns of its subject
     clauses = [c for c in re.split(r"[，,；;]", q) if c.strip()]
+    if len(clauses) > 1 and _ASKS_WHO_WHERE.search(clauses[-1]) and not _FIGURE_Q.search(clauses[-1]):
+        return False  # 要交多少钱，这个价格是谁定的？ / 关几天的人，送到哪儿去关: the last clause asks something else
     yes_no = q.rstrip("？?。. ").endswith(("吗", "么")) or bool(_A_NOT_A.search(clauses[-1] if clauses else ""))
     return not (yes_no and len(clauses) > 1 and not _FIGURE_Q.search(clauses[-1]))
 

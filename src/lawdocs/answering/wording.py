@@ -91,14 +91,23 @@ _EITHER = re.compile(r"[，,；;]\s*(?:或者|或是|或)")
 
 def either_branches(question: str, terms: list[Term]) -> list[list[Term]]:
     """The terms of each side of a question that asks two things joined by a pause and 或者, when each side holds
-    at least two of them: a clause answering one side answers (`candidates` scores it by the better side)."""
+    at least two of them or one long term (`_specific`): a clause answering one side answers (`candidates` scores
+    it by the better side)."""
     sides = _EITHER.split(question, maxsplit=1)
     if len(sides) != 2:
         return []
     branches = [[t for t in terms if t.text in side or any(a in side for a in t.alts)] for side in sides]
-    if any(len(b) < 2 for b in branches) or any(len(b) == len(terms) for b in branches):
+    if not all(len(b) >= 2 or _specific(b) for b in branches):
         return []
-    return branches
+    return [b for b in branches if len(b) < len(terms)]  # a side holding every term is the question itself
+
+
+EITHER_TERM = 3  # a side naming one term of at least this many characters asks about it (对法律顾问作了规定)
+
+
+def _specific(side: list[Term]) -> bool:
+    """Whether one side of 或者 names a matter of its own: a single term, long enough to be a name, not a verb."""
+    return len(side) == 1 and len(side[0].text) >= EITHER_TERM and side[0].weight == 1.0
 
 
 # A document number (国办发〔2019〕6号文件, 国务院令第708号): it names the document (`scope`), it is not content.
