@@ -768,3 +768,11 @@ def test_a_set_of_documents_before_which_makes_a_comparison_across_it(tmp_path: 
     ix.save()
     rows = ask(ix, "国务院办公厅给地方的复函和办理函中，哪些涉及三峡库区？").comparison
     assert sorted(r.title for r in rows) == ["国务院办公厅关于湖北省所提问题办理情况的函", "国务院办公厅关于重庆市有关问题的复函"]
+
+
+def test_a_run_of_province_names_before_a_year_asking_which_mention_is_a_comparison() -> None:
+    """京沪2026年的报告里，哪些提到了…: which of the places' reports; 京津冀2025年…有哪些进展 asks of one region's
+    matter (a run that names a thing), and 哪些措施 asks for measures, not documents."""
+    assert analyse("京沪2026年政府工作报告里，哪些提到了低空经济？").comparative
+    assert not analyse("京津冀2025年协同发展有哪些进展？").comparative
+    assert not analyse("粤港澳大湾区2026年建设中哪些措施涉及跨境金融？").comparative

@@ -22,6 +22,7 @@ _COMPARATIVE_Q = re.compile(
     r"|行政法规|司法解释|部门规章)"
     r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)(?!级)|比较|对比|相比|异同"  # not 各省级人民政府
     rf"|[{''.join(SHORT_PROVINCES)}]{{2,6}}[两三四五六七八九十几]?地.{{0,30}}哪些"  # 京沪粤三地的报告里，哪些提到…
+    rf"|[{''.join(SHORT_PROVINCES)}]{{2,6}}(?:19|20)\d\d年.{{0,30}}哪些(?:提到|提出|涉及|部署|明确|写)"  # 京沪粤2026年…
 )
 # Words that name what is compared, not content (哪些法规规定了… is not about 法规).
 COMPARED_WORDS = frozenset(
