@@ -472,6 +472,16 @@ def test_a_document_named_by_what_it_says_across_clauses_answers_a_metadata_ques
     answer = ask(ix, "王超斌委员提的设立总理热线电话的提案，国务院办公厅答复的文号是什么？")
     assert answer.answered and "国办函〔2006〕82号" in (answer.summary or ""), answer.summary
     assert answer.summary.count("国办函") == 1
+    # a statute stating what the question describes is not described: the question asks what it says of a thing
+    # it governs, so the article answers (the statute's own date would be a confident wrong answer)
+    law = make_law("中华人民共和国公证法", ["第一条 公证书自出具之日起生效。", "第二条 公证机构依法独立行使公证职能。"])
+    law.date = "2017-09-01"
+    ix.add_documents([law])
+    ix.save()
+    rule = ask(ix, "公证书自何时起生效？")
+    assert rule.kind != "metadata" and rule.answered, (rule.kind, rule.reason)
+    assert [c.text for c in rule.cited] == ["第一条 公证书自出具之日起生效。"], rule.cited
+    assert "2017-09-01" not in (rule.summary or "")
 
 
 def test_a_comparison_no_clause_of_which_clears_the_cut_off_still_answers_from_documents_of_its_kind(

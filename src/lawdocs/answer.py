@@ -46,7 +46,7 @@ from .answering.grouping import (
 from .answering.metadata import metadata_answer
 from .answering.parts import parts_answered
 from .answering.phrases import phrased
-from .answering.question import Question, analyse
+from .answering.question import Question, analyse, detect_kind
 from .answering.records import (
     Answer,
     CitedClause,
@@ -193,9 +193,10 @@ def ask(
                 q.terms = [t for t in q.terms if not t.named_in(title)] or q.terms
             if len(named) > 1:  # 北京、上海、广东的报告…: each place names its documents, no clause states all of them
                 q.terms = [t for t in q.terms if t.text not in scope.named] or q.terms
-    if q.kind == "metadata":
-        answer = metadata_answer(index, q, flt, mask, k)
-    else:
+    answer = metadata_answer(index, q, flt, mask, k) if q.kind == "metadata" else None
+    if answer is None:
+        if q.kind == "metadata":  # what a statute says of a thing it governs, not a document's record
+            q.kind, q.meta_fields = detect_kind(q.text, metadata=False)
         reranker = None
         if rerank is not None and rerank is not False:
             from .search.rerank import load_reranker

@@ -10,6 +10,7 @@ import numpy as np
 from ..models import DocumentInfo
 from . import evidence as ev
 from .candidates import QuestionSearch, candidate_rows, document_scope, select, stating_documents
+from .comparison import LAW_TYPES
 from .grouping import cite_clause, group
 from .records import Answer, DocumentGroup, RegionGroup
 
@@ -32,9 +33,15 @@ def delivered(index: Index, doc_id: str) -> tuple[int, str] | None:
     return None
 
 
-def metadata_answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer:
+def metadata_answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k: int) -> Answer | None:
     """Who issued the document the question names, when, under which number: from the documents' metadata, each
-    cited to its signature; a report delivered at a meeting also by the line that says so (2026年2月3日在…会议上)."""
+    cited to its signature; a report delivered at a meeting also by the line that says so (2026年2月3日在…会议上).
+
+    None when the question names no document and only statutes state what it describes: it asks what a statute
+    says of a thing it governs (公证书自何时起生效, 通缉令由谁发布), not a document's record. A document described
+    by its content is a notice or a reply (国务院办公厅答复…提案的那份文件); a statute is asked about by its name.
+    Over the thirty-six question files read (twenty-first pass), the documents found this way were four notices,
+    each the right one, and three statutes, each a confident wrong answer to a question about a rule."""
     scope = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
     answer = Answer(
         question=q.text, kind="metadata", answered=False, asked=q.meta_fields, terms=[t.text for t in q.terms]
@@ -55,7 +62,10 @@ def metadata_answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k
         chosen = [d for d in scope if shares[d] == best] if best >= 0.5 else []
         if not chosen:  # the question names the document by its content: the documents stating all of it
             rows = candidate_rows(index, q, QuestionSearch(index, q.text, flt), k, mask)
-            chosen = stating_documents(index, q, rows, idf)
+            stating = stating_documents(index, q, rows, idf)
+            chosen = [d for d in stating if index.documents[d].doc_type not in LAW_TYPES]
+            if stating and not chosen:
+                return None
         if not chosen:  # … or the clauses that answer
             chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
         if not chosen:

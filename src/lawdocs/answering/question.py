@@ -219,7 +219,9 @@ def _asks_figure(q: str) -> bool:
     return not (yes_no and len(clauses) > 1 and not _FIGURE_Q.search(clauses[-1]))
 
 
-def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
+def detect_kind(question: str, metadata: bool = True) -> tuple[AnswerKind, list[MetaField]]:
+    """The kind of `question` and, for a metadata question, the fields it asks; with `metadata` False, the kind its
+    wording has when it is not about a document's record (公证书自何时起生效: what a statute says of 公证书)."""
     q = fold(question)
     fields: list[MetaField] = []
     if _ISSUER_Q.search(_DIRECTED.sub(" ", q)):
@@ -228,7 +230,7 @@ def detect_kind(question: str) -> tuple[AnswerKind, list[MetaField]]:
         fields.append("date")
     if _NUMBER_Q.search(q):
         fields.append("number")
-    if fields and not _UNDER_LAW.search(q):
+    if fields and metadata and not _UNDER_LAW.search(q):
         return "metadata", fields
     if _asks_figure(q):
         return "figure", []
