@@ -43,10 +43,11 @@ from .answering.grouping import (
     leads,
     summarise,
 )
+from .answering.kinds import detect_kind
 from .answering.metadata import metadata_answer
 from .answering.parts import parts_answered
 from .answering.phrases import phrased
-from .answering.question import Question, analyse, detect_kind
+from .answering.question import Question, analyse
 from .answering.records import (
     Answer,
     CitedClause,

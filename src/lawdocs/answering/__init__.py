@@ -1,6 +1,7 @@
 """The parts behind `lawdocs.answer`, one concept per module.
 
-- `question`: what a question asks (its kind, by general rules on the wording) and its content terms.
+- `kinds`: a question's kind (metadata, figure, problems, plans, law, measures, other), by general rules on the wording.
+- `question`: what a question asks: its kind and its content terms.
 - `comparison`: whether a question compares documents, which (regions, statute types), and the opening naming them.
 - `wording`: what segmentation gets wrong: abbreviations of state bodies, stray two-character pieces.
 - `phrases`: terms the texts use as one (低空 + 经济, 代 + 履行), joined by their frequency in the collection;

@@ -207,9 +207,7 @@ RARE_SHARE = 0.005  # a word in at most this share of the clauses is a matter of
 
 
 @lru_cache(maxsize=64)
-def _branches(
-    question: str, terms: tuple[Term, ...], topics: bool, across: bool, rare: frozenset[str] = frozenset()
-) -> tuple[list[Term], ...]:
+def _branches(question: str, terms: tuple[Term, ...], topics: bool, across: bool, rare: frozenset[str]) -> tuple[list[Term], ...]:
     """The other term sets a clause may answer by: each side of …保密，或者…作为追责情形, for a measures
     question or a comparison each topic it lists (…主体地位、加大…投入; 起诉、申请行政复议…时可以口头提出: each
     statute answers for its own), and for a comparison (`across`) each set without the words of its asides

@@ -37,11 +37,9 @@ years a clause is about are `years`).
   words, which the named document rules out, while a paraphrase (增速 for 增长, 具体任务 for what the measures
   say) keeps a right clause below it. Set on the questions read so far (`corpora/questions`): the right clauses
   that failed the cut-off in a named document scored 0.50-0.61 (four) and 0.16-0.39 (four, left out); the
-  out-of-scope questions naming one held document (a topic it does not treat) scored at most 0.36. When the first
-  hit falls short, the hit of best evidence among the first ``NAMED_DEPTH`` is cited at ``NAMED_BELOW_COVERAGE``:
-  the model ranks 征收实施单位 above the article on 监督指导 asked about (twenty-first pass, over the thirty-six
-  question files read: that hit scored 0.51-0.59 in four answers it made right, 0.61 in one wrong, and 0.48-0.49
-  in two out-of-scope questions and one answer that would have been right, which the bar leaves out). A question
+  out-of-scope questions naming one held document (a topic it does not treat) scored at most 0.36. Failing the
+  first hit, the best of the first ``NAMED_DEPTH`` is cited at ``NAMED_BELOW_COVERAGE`` (twenty-first pass, 36 files
+  read: 0.51-0.59 in four right answers, 0.61 in one wrong, 0.48-0.49 in two out-of-scope and one right, left out). A question
   that describes one document by what it states instead of naming it (2018年国办调整后的督查激励措施: most of its
   weighted words across that document's title and clauses, `candidates.stating_documents`) is rescued the same
   way, from that document's first clause among the search's top ``candidates.DESCRIBED_DEPTH``: over the twenty
@@ -157,12 +155,9 @@ def in_statute(index: Index, row: int) -> bool:
     return index.documents[index.clauses[row].doc_id].doc_type in LAW_TYPES
 
 
-def named_rescue(
-    hits: Sequence[tuple[int, float, list[str]]], bar: float = NAMED_COVERAGE
-) -> list[tuple[int, float, list[str]]]:
-    """The first of `hits` (the top-ranked hybrid hit about the year asked, of the one document a question names)
-    when its evidence is at least `bar` (``NAMED_COVERAGE``, or ``NAMED_BELOW_COVERAGE`` for the best-evidence hit
-    of the first few; see the module docstring)."""
+def named_rescue(hits: Sequence[tuple[int, float, list[str]]], bar: float = NAMED_COVERAGE) -> list[tuple[int, float, list[str]]]:
+    """The first of `hits` (of the one document a question names) when its evidence is at least `bar` (see the
+    module docstring: ``NAMED_COVERAGE`` for the first hybrid hit, ``NAMED_BELOW_COVERAGE`` for the best of a few)."""
     return [hit for hit in hits[:1] if hit[1] >= bar]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from ..models import DocumentInfo, ReferenceLink, SectionRole
-from .question import AnswerKind, MetaField
+from .kinds import AnswerKind, MetaField
 
 __all__ = [
     "Answer",
