@@ -181,6 +181,10 @@ def test_a_side_of_or_naming_one_matter_is_answered_by_a_clause_stating_it(tmp_p
     assert [[t.text for t in side] for side in sides] == [["公职律师"]], sides
     short = "哪些法规规定了听证，或者要求举行听证会并公开听证笔录？"
     assert either_branches(short, analyse(short).terms) == []
+    # a side holding every term is the question itself: the other side is the branch
+    words = [Term(w) for w in ("公职律师", "法律顾问", "作用")]
+    both = "哪些文件要求发挥公职律师、法律顾问的作用，或者对公职律师、法律顾问作了规定？"
+    assert [[t.text for t in side] for side in either_branches(both, words)] == [["公职律师", "法律顾问"]]
     ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
     ix.add_documents([
         make_law("甲条例", ["第一条 机关可以设立公职律师，公职律师依法执业。", "第二条 本条例自公布之日起施行。"]),
@@ -448,6 +452,7 @@ def test_a_count_asked_beside_another_question_is_not_a_figure_question() -> Non
     assert analyse("办一次房产登记要交多少钱，这个收费标准是谁定的？").kind != "figure"
     assert analyse("被决定拘留几天的人，要送到哪里去关？").kind != "figure"
     assert analyse("这个收费标准是谁定的，办一次房产登记要交多少钱？").kind == "figure"
+    assert analyse("办一次房产登记要交多少钱？这个收费标准是谁定的？").kind != "figure"  # another question asks who
 
 
 def test_a_document_named_by_what_it_says_across_clauses_answers_a_metadata_question(tmp_path: Path) -> None:
@@ -782,7 +787,32 @@ def test_a_set_of_documents_before_which_makes_a_comparison_across_it(tmp_path: 
 
 def test_a_run_of_province_names_before_a_year_asking_which_mention_is_a_comparison() -> None:
     """京沪2026年的报告里，哪些提到了…: which of the places' reports; 京津冀2025年…有哪些进展 asks of one region's
-    matter (a run that names a thing), and 哪些措施 asks for measures, not documents."""
+    matter (a run that names a thing), 辽宁 is one province, and 哪些措施 asks for measures, not documents."""
     assert analyse("京沪2026年政府工作报告里，哪些提到了低空经济？").comparative
     assert not analyse("京津冀2025年协同发展有哪些进展？").comparative
+    assert not analyse("京津冀2025年协同发展规划里，哪些提到了交通？").comparative
+    assert not analyse("辽宁2026年政府工作报告里，哪些提到了低空经济？").comparative
     assert not analyse("粤港澳大湾区2026年建设中哪些措施涉及跨境金融？").comparative
+
+
+def test_a_rare_word_left_alone_by_a_comparison_s_aside_answers_and_a_common_one_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """哪些文件提到了直播（直播经济、庭审直播…）: 直播 is in few of the collection's clauses, so a document stating it
+    without the examples answers; a word in more of them (罚款 in a statute collection) is not enough alone."""
+    from lawdocs.answering import candidates
+
+    notices = [make_doc(f"第{n}号通知", [f"加强第{n}项经济工作。"], region=None, doc_type="notice") for n in range(500)]
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([
+        make_doc("甲市报告", ["培育直播电商。"], region="甲市", doc_type="government_work_report"),
+        make_doc("乙市报告", ["推进庭审网络直播。"], region="乙市", doc_type="government_work_report"),
+        make_doc("丙市报告", ["推进城市更新。"], region="丙市", doc_type="government_work_report"),
+        *notices,
+    ])
+    ix.save()
+    question = "哪些文件提到了直播（直播经济、直播带货、政务微直播等）？"
+    rows = {r.title for r in ask(ix, question).comparison or []}
+    assert rows == {"甲市报告", "乙市报告"}, rows
+    monkeypatch.setattr(candidates, "RARE_SHARE", 0.001)  # 直播 in 2 of 503 clauses: no longer rare
+    assert not {"甲市报告", "乙市报告"} <= {r.title for r in ask(ix, question).comparison or []}

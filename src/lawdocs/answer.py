@@ -43,7 +43,6 @@ from .answering.grouping import (
     leads,
     summarise,
 )
-from .answering.kinds import detect_kind
 from .answering.metadata import metadata_answer
 from .answering.parts import parts_answered
 from .answering.phrases import phrased
@@ -142,12 +141,28 @@ def ask(
         raise QueryError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION}")
     if k < 1:
         raise QueryError(f"k must be at least 1, got {k}")
-    q = analyse(question.strip())
-    flt = parse_filters(filters)  # type: ignore[arg-type]
-    if not len(index):
-        return Answer(question=q.text, kind=q.kind, answered=False, reason="the index is empty")
     if limit is not None and limit < 1:
         raise QueryError(f"limit must be at least 1, got {limit}")
+    flt = parse_filters(filters)  # type: ignore[arg-type]
+    return _ask(index, question.strip(), flt, k, generator, rerank, expand_references, limit)
+
+
+def _ask(
+    index: Index,
+    question: str,
+    flt: Filters,
+    k: int,
+    generator: Generator | None,
+    rerank: Reranker | str | Path | bool | None,
+    expand_references: bool,
+    limit: int | None,
+    metadata: bool = True,
+) -> Answer:
+    """`ask` on a checked question; with `metadata` False, read as a question about what a text says even where
+    its wording asks for a document's record (`metadata_answer` found no document it names)."""
+    q = analyse(question, metadata)
+    if not len(index):
+        return Answer(question=q.text, kind=q.kind, answered=False, reason="the index is empty")
     mask = index.rows_matching(flt)
     q.terms = drop_stray(q.terms, ev.corpus_of(index).df)
     folded = fold(q.text)
@@ -195,9 +210,9 @@ def ask(
             if len(named) > 1:  # 北京、上海、广东的报告…: each place names its documents, no clause states all of them
                 q.terms = [t for t in q.terms if t.text not in scope.named] or q.terms
     answer = metadata_answer(index, q, flt, mask, k) if q.kind == "metadata" else None
+    if answer is None and q.kind == "metadata":  # what a statute says of a thing it governs, not a record
+        return _ask(index, question, flt, k, generator, rerank, expand_references, limit, metadata=False)
     if answer is None:
-        if q.kind == "metadata":  # what a statute says of a thing it governs, not a document's record
-            q.kind, q.meta_fields = detect_kind(q.text, metadata=False)
         reranker = None
         if rerank is not None and rerank is not False:
             from .search.rerank import load_reranker
@@ -271,14 +286,14 @@ def _answer(
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
                     top = score_rows(index, q, ranked[:1])
                     kept = compose.named_rescue(top) or singled_out(index, q, top, mask)
-                    if not kept:  # a hit below the first that the question's words favour (监督指导 beside 征收实施)
-                        best = sorted(score_rows(index, q, ranked), key=lambda x: -x[1])
-                        kept = compose.named_rescue(best, compose.NAMED_BELOW_COVERAGE)
                     if not kept and ranked:  # each part of a question in several parts, on its own
                         named = index.clauses[ranked[0]].doc_id
                         kept = parts_answered(index, q, [], mask, flt, flt.doc_id or ()) or topics_answered(
                             index, q, [], mask, named
                         )
+                    if not kept:  # a hit below the first that the question's words favour (监督指导 beside 征收实施)
+                        best = sorted(score_rows(index, q, ranked), key=lambda x: -x[1])
+                        kept = compose.named_rescue(best, compose.NAMED_BELOW_COVERAGE)
                 elif not kept and (described := described_rows(index, q, searched, rows, mask)):
                     kept = described_answer(index, q, described[0], mask) or compose.named_rescue(
                         score_rows(index, q, described[:1])

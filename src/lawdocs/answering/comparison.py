@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from ..text import jieba_tokenizer as _jieba
-from .wording import SHORT_PROVINCES, short_places
+from .wording import REGION_RUNS, SHORT_PROVINCES, short_places
 
 if TYPE_CHECKING:
     from .question import Question
 
+# a run of short names that names one region (辽宁, the province; 京津冀, 粤港澳: a region the texts name as one)
+ONE_REGION = sorted(
+    {n for n in SHORT_PROVINCES.values() if all(c in SHORT_PROVINCES for c in n)} | set(REGION_RUNS), key=len, reverse=True
+)
 # Questions across documents: which provinces / regions / cities / departments / laws…, 各地, 比较; 分别 after several
 # places (京沪粤三地…分别, 北京、上海分别). 分别 alone is not one: …的社会保险和…的医疗保障分别怎么安排 asks two things
 # of one document.
@@ -22,7 +26,7 @@ _COMPARATIVE_Q = re.compile(
     r"|行政法规|司法解释|部门规章)"
     r"|哪几(个)?(省|地|市|部门|部|法)|各(地|省|市|区|部门|地区|省份|城市)(?!级)|比较|对比|相比|异同"  # not 各省级人民政府
     rf"|[{''.join(SHORT_PROVINCES)}]{{2,6}}[两三四五六七八九十几]?地.{{0,30}}哪些"  # 京沪粤三地的报告里，哪些提到…
-    rf"|[{''.join(SHORT_PROVINCES)}]{{2,6}}(?:19|20)\d\d年.{{0,30}}哪些(?:提到|提出|涉及|部署|明确|写)"  # 京沪粤2026年…
+    rf"|(?!(?:{'|'.join(ONE_REGION)})(?:19|20))[{''.join(SHORT_PROVINCES)}]{{2,6}}(?:19|20)\d\d年.{{0,30}}哪些(?:提到|提出|涉及|部署|明确|写)"  # 京沪粤2026年…
 )
 # Words that name what is compared, not content (哪些法规规定了… is not about 法规).
 COMPARED_WORDS = frozenset(

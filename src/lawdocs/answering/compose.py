@@ -155,10 +155,10 @@ def in_statute(index: Index, row: int) -> bool:
     return index.documents[index.clauses[row].doc_id].doc_type in LAW_TYPES
 
 
-def named_rescue(hits: Sequence[tuple[int, float, list[str]]], bar: float = NAMED_COVERAGE) -> list[tuple[int, float, list[str]]]:
+def named_rescue(hits: Sequence[tuple[int, float, list[str]]], bar: float | None = None) -> list[tuple[int, float, list[str]]]:
     """The first of `hits` (of the one document a question names) when its evidence is at least `bar` (see the
     module docstring: ``NAMED_COVERAGE`` for the first hybrid hit, ``NAMED_BELOW_COVERAGE`` for the best of a few)."""
-    return [hit for hit in hits[:1] if hit[1] >= bar]
+    return [hit for hit in hits[:1] if hit[1] >= (NAMED_COVERAGE if bar is None else bar)]
 
 
 def model_sure(dense: float | None, agreed: bool) -> bool:

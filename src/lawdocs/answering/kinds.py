@@ -5,7 +5,8 @@ Kinds, tried in this order (the first rule that fires wins):
 - ``metadata``: who issued a document, when, or its number: 谁/哪个机关/哪个部门 … 发布/印发/制定,
   发布/印发 … 什么时候/何时/日期, 文号/发文字号, 发文机关/落款.
 - ``figure``: 多少, 几个/几位/几级…, 多宽, 数量, 比例/占比, 金额, 总数; a deadline (最迟在什么时候), a span of dates (从哪天到
-  哪天), a level (稳定在什么水平) or a limit (有没有时间限制).
+  哪天), a level (稳定在什么水平) or a limit (有没有时间限制); not when another part of the question, or its last
+  clause, asks something else (…要交多少钱，这个价格是谁定的).
 - ``problems``: 问题/不足/短板/薄弱/困难/挑战 asked for (存在…问题, 哪些问题, 不足, 面临…挑战); the words a report
   admits its problems with (成绩, 清醒认识, 面临) frame such a question.
 - ``plans``: 下一步, 计划, 打算, 今后, 未来, 明年, 工作安排/思路.
@@ -74,7 +75,8 @@ def _asks_figure(q: str) -> bool:
     if not found:
         return False
     asks = [a for a in re.split(r"[？?]", q) if a.strip()]
-    if len(asks) > 1 and any(_OTHER_ASKING.search(a) and not _FIGURE_Q.search(a) and not _COUNTING.search(a) for a in asks):
+    other = [a for a in asks if (_OTHER_ASKING.search(a) or _ASKS_WHO_WHERE.search(a)) and not _COUNTING.search(a)]
+    if len(asks) > 1 and any(not _FIGURE_Q.search(a) for a in other):
         return False  # 分几个阶段进行？各阶段分别由谁做什么？: the count is one part of what the clauses answer
     if not _HOW_MUCH.search(q) and _OTHER_ASKING.search(q):
         return False  # 合同数量和金额 in a question asking 什么时候 / …吗 / 如何: nouns of its subject

@@ -37,9 +37,10 @@ def metadata_answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k
     """Who issued the document the question names, when, under which number: from the documents' metadata, each
     cited to its signature; a report delivered at a meeting also by the line that says so (2026年2月3日在…会议上).
 
-    None when the question names no document and only statutes state what it describes: it asks what a statute
-    says of a thing it governs (公证书自何时起生效, 通缉令由谁发布), not a document's record. A document described
-    by its content is a notice or a reply (国务院办公厅答复…提案的那份文件); a statute is asked about by its name.
+    None when the question names no document and only statutes state what it describes (or, failing any, only
+    statutes answer it): it asks what a statute says of a thing it governs (公证书自何时起生效, 通缉令由谁发布),
+    not a document's record. A document described by its content is a notice or a reply (国务院办公厅答复…提案的
+    那份文件), so among notices and statutes that state it the notices are chosen; a statute is asked about by its name.
     Over the thirty-six question files read (twenty-first pass), the documents found this way were four notices,
     each the right one, and three statutes, each a confident wrong answer to a question about a rule."""
     scope = sorted({index.clauses[r].doc_id for r in np.flatnonzero(mask)})
@@ -66,8 +67,10 @@ def metadata_answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k
             chosen = [d for d in stating if index.documents[d].doc_type not in LAW_TYPES]
             if stating and not chosen:
                 return None
-        if not chosen:  # … or the clauses that answer
+        if not chosen and not stating:  # … or the clauses that answer
             chosen = list(dict.fromkeys(index.clauses[r].doc_id for r, _, _ in select(index, q, rows)))[:5]
+            if chosen and all(index.documents[d].doc_type in LAW_TYPES for d in chosen):
+                return None
         if not chosen:
             answer.reason = "no document matches the question"
             return answer

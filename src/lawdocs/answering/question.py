@@ -274,8 +274,9 @@ def _quoted_parts(name: str, kind: AnswerKind) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in parts if p != name))
 
 
-def analyse(question: str) -> Question:
-    kind, fields = detect_kind(question)
+def analyse(question: str, metadata: bool = True) -> Question:
+    """What `question` asks; with `metadata` False, its kind as if it did not ask for a document's record."""
+    kind, fields = detect_kind(question, metadata)
     compared = read_comparison(fold(question))
     # what it asks about: without the documents it compares, nor …作了规定
     asked = STATED.sub(" ", fold(question)[len(compared.head) :]).replace(compared.naming or "\0", " ")

@@ -128,14 +128,14 @@ def alternatives(word: str) -> tuple[str, ...]:
 
 
 # runs of one-character province names the texts write for several provinces at once (输出津冀技术合同成交额)
-_REGION_RUNS = "京津冀 京津 津冀 京冀 沪苏浙皖 苏浙皖 沪苏浙 粤港澳 川渝 湘鄂赣 晋冀鲁豫".split()
+REGION_RUNS = "京津冀 京津 津冀 京冀 沪苏浙皖 苏浙皖 沪苏浙 粤港澳 川渝 湘鄂赣 晋冀鲁豫".split()
 
 
 def _region_runs(word: str) -> tuple[str, ...]:
     """For a province's name (河北, 河北省), the runs that include it (京津冀, 津冀): a text saying 津冀 says 河北."""
     name = word[:-1] if word.endswith(("省", "市")) and word[:-1] in _FULL_NAMES else word
     short = [c for c, full in SHORT_PROVINCES.items() if full == name]
-    return tuple(run for run in _REGION_RUNS if any(c in run for c in short))
+    return tuple(run for run in REGION_RUNS if any(c in run for c in short))
 
 
 _COUNTED = re.compile(r"(?<![第\d零〇一二两三四五六七八九十百])(\d{1,3}|[一二两三四五六七八九十百][零〇一二两三四五六七八九十百]{0,4})(?=[日天年月个人元次项件条名家所%])")
