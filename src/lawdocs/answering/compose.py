@@ -38,9 +38,9 @@ years a clause is about are `years`).
   say) keeps a right clause below it. Set on the questions read so far (`corpora/questions`): the right clauses
   that failed the cut-off in a named document scored 0.50-0.61 (four) and 0.16-0.39 (four, left out); the
   out-of-scope questions naming one held document (a topic it does not treat) scored at most 0.36. Failing the
-  first hit, the best of the first ``NAMED_DEPTH`` is cited at ``NAMED_BELOW_COVERAGE`` (twenty-first pass, 36 files
-  read: 0.51-0.59 in four right answers, 0.61 in one wrong, 0.48-0.49 in two out-of-scope and one right, left out). A question
-  that describes one document by what it states instead of naming it (2018年国办调整后的督查激励措施: most of its
+  first hit, the best of the first ``NAMED_DEPTH`` is cited at ``NAMED_BELOW_COVERAGE`` (21st pass, 36 files read:
+  0.51-0.59 in four right answers, 0.61 in one wrong; 0.48-0.49 in two out-of-scope and one right, left out). A
+  question that describes one document by what it states instead of naming it (2018年国办调整后的督查激励措施: most of its
   weighted words across that document's title and clauses, `candidates.stating_documents`) is rescued the same
   way, from that document's first clause among the search's top ``candidates.DESCRIBED_DEPTH``: over the twenty
   parts of `corpora/questions` from calibration to holdout17 it answered one more question and no out-of-scope one

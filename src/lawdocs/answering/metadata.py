@@ -50,7 +50,7 @@ def metadata_answer(index: Index, q: Question, flt: Filters, mask: np.ndarray, k
     if not scope:
         answer.reason = "no document in the index matches the filters"
         return answer
-    chosen = scope
+    chosen, stating = scope, []
     if len(scope) > 1:
         if not q.terms:
             answer.reason = f"{len(scope)} documents match; name the document or filter by doc_id"
