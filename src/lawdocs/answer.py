@@ -284,16 +284,17 @@ def _answer(
                 if not kept and len({title_key(index.documents[d].title) for d in flt.doc_id or ()}) == 1:  # one document or law
                     ranked = [index.row_of[h.clause_id] for h in searched.top(compose.NAMED_DEPTH)]
                     ranked = [r for r in ranked if mask[r] and years.year_fits(index, r, q.section_years)]
-                    top = score_rows(index, q, ranked[:1])
+                    scored = score_rows(index, q, ranked)  # in the search's order
+                    top = scored[:1]
                     kept = compose.named_rescue(top) or singled_out(index, q, top, mask)
                     if not kept and ranked:  # each part of a question in several parts, on its own
                         named = index.clauses[ranked[0]].doc_id
                         kept = parts_answered(index, q, [], mask, flt, flt.doc_id or ()) or topics_answered(
                             index, q, [], mask, named
                         )
-                    if not kept:  # a hit below the first that the question's words favour (监督指导 beside 征收实施)
-                        best = sorted(score_rows(index, q, ranked), key=lambda x: -x[1])
-                        kept = compose.named_rescue(best, compose.NAMED_BELOW_COVERAGE)
+                    if not kept and scored:  # a hit below the first that the question's words favour (监督指导 beside 征收实施)
+                        best = max(scored, key=lambda x: x[1])
+                        kept = compose.named_rescue([best], compose.NAMED_BELOW_COVERAGE)
                 elif not kept and (described := described_rows(index, q, searched, rows, mask)):
                     kept = described_answer(index, q, described[0], mask) or compose.named_rescue(
                         score_rows(index, q, described[:1])
