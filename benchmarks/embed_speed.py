@@ -2,8 +2,9 @@
 
 Measures passages/s over ~2,000 clauses (batch 32, texts sorted by length inside each backend), single-query
 latency (p50/p95 over the STARD training questions, one query per call), how closely the backends agree (cosine
-of each clause's int8 vector to its fp32 one) and how much a query's int8 vector depends on its batch (each
-query embedded alone against in one batch of all), and writes
+of each clause's int8 vector to its fp32 one) and how much a query's or a clause's vector depends on its batch
+(each query embedded alone against in one batch of all; the first 200 clauses alone against in the timed
+batches), and writes
 ``benchmarks/results/<name>.json`` and ``.md`` (commit, command and load average through benchmarks.common).
 
     python -m benchmarks.embed_speed [--n 2000] [--queries 200] [--backends onnx,torch] [--model base|legal]
@@ -40,6 +41,9 @@ def load_texts(n: int, n_queries: int, seed: int = 0) -> tuple[list[str], list[s
     return rng.sample(corpus, n), rng.sample(questions, n_queries)
 
 
+PASSAGES_ALONE = 200  # clauses embedded again one by one, to compare with their vectors from the batch
+
+
 def bench(emb: Embedder, passages: list[str], queries: list[str]) -> tuple[dict[str, float], np.ndarray]:
     emb.encode_passages(passages[:64])  # warm-up: allocations, ORT graph, torch kernels
     for q in queries[:5]:
@@ -56,6 +60,8 @@ def bench(emb: Embedder, passages: list[str], queries: list[str]) -> tuple[dict[
     lat_sorted = sorted(lat)
     batched = np.asarray(emb.encode_queries(queries), dtype=np.float32)
     batch_cos = np.sum(batched * np.asarray(alone, dtype=np.float32), axis=1)
+    passages_alone = np.concatenate([emb.encode_passages([p]) for p in passages[:PASSAGES_ALONE]])
+    passage_cos = np.sum(vectors[:PASSAGES_ALONE] * passages_alone.astype(np.float32), axis=1)
     return {
         "passages": len(passages),
         "passages_seconds": round(elapsed, 2),
@@ -67,6 +73,9 @@ def bench(emb: Embedder, passages: list[str], queries: list[str]) -> tuple[dict[
         "load_avg_1min_after": round(os.getloadavg()[0], 2),
         "query_alone_vs_batch_min_cosine": round(float(batch_cos.min()), 4),
         "query_alone_vs_batch_mean_cosine": round(float(batch_cos.mean()), 4),
+        "passage_alone_vs_batch_min_cosine": round(float(passage_cos.min()), 4),
+        "passages_identical_alone_and_batched": int(np.sum(np.all(vectors[:PASSAGES_ALONE] == passages_alone, axis=1))),
+        "passages_compared_alone": len(passage_cos),
     }, vectors
 
 
@@ -136,6 +145,8 @@ def main() -> None:
             "one query p50 ms",
             "p95 ms",
             "query alone vs in a batch, min cosine",
+            "clause alone vs in a batch, min cosine",
+            "clauses identical alone and batched",
             "threads",
         ],
         [
@@ -146,6 +157,8 @@ def main() -> None:
                 r["query_ms_p50"],
                 r["query_ms_p95"],
                 r["query_alone_vs_batch_min_cosine"],
+                r["passage_alone_vs_batch_min_cosine"],
+                f'{r["passages_identical_alone_and_batched"]}/{r["passages_compared_alone"]}',
                 r["threads"],
             ]
             for b, r in results.items()

@@ -22,6 +22,7 @@ from lawdocs.embed import (
 )
 from lawdocs.embedding.q4file import read_q4_model
 from lawdocs.errors import ModelError
+from lawdocs.index import Index
 
 STARD = Path(__file__).resolve().parent / "data" / "stard"  # shipped: a subset of STARD's articles
 
@@ -219,6 +220,42 @@ def test_same_input_same_bits(onnx_emb: Embedder, torch_emb: Embedder, clauses: 
     for emb in (onnx_emb, torch_emb):
         assert np.array_equal(emb.encode_passages(texts), emb.encode_passages(texts))
         assert np.array_equal(emb.encode_queries(texts[:1]), emb.encode_queries(texts[:1]))
+
+
+@pytest.mark.slow
+def test_a_vector_does_not_depend_on_its_batch(onnx_emb: Embedder, clauses: list[str]) -> None:
+    """int8 activations are quantised per run: a clause embedded alone, in a batch, or beside a long text that
+    would pad it gets the same bits (a batch used to move a clause's vector by up to 0.02 in cosine)."""
+    texts = clauses[:12]
+    together = onnx_emb.encode_passages(texts, batch_size=32)
+    alone = np.concatenate([onnx_emb.encode_passages([t]) for t in texts])
+    beside_long = onnx_emb.encode_passages(["行政执法" * 100, *texts[::-1]], batch_size=4)[1:][::-1]
+    assert np.array_equal(together, alone)
+    assert np.array_equal(together, beside_long)
+    asked = onnx_emb.encode_queries(texts[:4])
+    assert np.array_equal(asked, np.concatenate([onnx_emb.encode_queries([t]) for t in texts[:4]]))
+
+
+@pytest.mark.slow
+def test_an_incremental_update_holds_the_vectors_of_a_rebuild(
+    onnx_emb: Embedder, corpora: Path, tmp_path: Path
+) -> None:
+    """Two documents indexed together, or one after the other (two saves), give every clause the same vector."""
+    first = corpora / "laws" / "行政法规" / "罚款决定与罚款收缴分离实施办法(1997-11-17).md"
+    second = corpora / "laws" / "行政法规" / "国务院关于在线政务服务的若干规定(2019-04-26).md"
+    rebuilt = Index.create(tmp_path / "rebuilt", embedder=onnx_emb)
+    rebuilt.add([first, second])
+    rebuilt.save()
+    updated = Index.create(tmp_path / "updated", embedder=onnx_emb)
+    updated.add(first)
+    updated.save()
+    updated = Index.open(tmp_path / "updated", embedder=onnx_emb)
+    updated.add(second)
+    ids = [c.clause_id for c in rebuilt.clauses]
+    assert len(ids) > 20 and sorted(ids) == sorted(c.clause_id for c in updated.clauses)
+    assert np.array_equal(
+        rebuilt.vectors_of([rebuilt.row_of[i] for i in ids]), updated.vectors_of([updated.row_of[i] for i in ids])
+    )
 
 
 def test_a_model_build_waits_for_another_process_building_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,12 @@
 
 :func:`export_onnx` writes ``<folder>/onnx/model_int8.onnx`` (dynamic int8 quantisation of the weights,
 activations quantised at run time); :class:`OnnxEmbedder` tokenises with the fast ``tokenizers`` tokenizer, runs
-ONNX Runtime, mean-pools over the attention mask and L2-normalises, batching texts of similar length together.
+ONNX Runtime on one text at a time, mean-pools and L2-normalises.
+
+One text a run, because dynamic quantisation takes one activation scale per run: in a batch, a text's vector
+would depend on the other texts and on the padding they bring, so a clause added to an index later, or embedded
+beside other clauses, would get another vector than in a rebuild. Alone, its vector depends on its text only;
+without padding it is also no slower on a CPU (``benchmarks/results/embed_speed_legal_pass22_*.md``).
 """
 
 from __future__ import annotations
@@ -219,17 +224,6 @@ def cpu_session(path: Path, threads: int) -> Any:
         raise ModelError(f"ONNX Runtime cannot load the model: {exc}", path=path) from exc
 
 
-def padded(batch: Sequence[Sequence[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
-    """(input_ids, attention_mask) of token-id lists, right-padded to the longest."""
-    width = max(len(ids) for ids in batch)
-    ids = np.full((len(batch), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(batch), width), dtype=np.int64)
-    for row, seq in enumerate(batch):
-        ids[row, : len(seq)] = seq
-        mask[row, : len(seq)] = 1
-    return ids, mask
-
-
 class OnnxEmbedder:
     """Mean-pooled, L2-normalised embeddings from an ONNX export run by ONNX Runtime on the CPU."""
 
@@ -271,40 +265,36 @@ class OnnxEmbedder:
         self._session = cpu_session(path, self.threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         dim = self._session.get_outputs()[0].shape[-1]
-        self.dimension = int(dim) if isinstance(dim, int) else int(self._run([[0, 2]]).shape[1])
+        self.dimension = int(dim) if isinstance(dim, int) else int(self._run([0, 2]).shape[0])
         self.name = name or str(self.folder)
         self.fingerprint = fingerprint or sha256_file(path)
 
-    def _run(self, batch: list[list[int]]) -> np.ndarray:
-        ids, mask = padded(batch, self._pad_id)
-        feeds = {"input_ids": ids, "attention_mask": mask}
+    def _run(self, token_ids: list[int]) -> np.ndarray:
+        """The normalised mean-pooled vector of one tokenised text (no padding, so every position counts)."""
+        ids = np.asarray([token_ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
         (hidden,) = self._session.run(["last_hidden_state"], feeds)
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
-        return l2_normalise(pooled)
+        return l2_normalise(hidden.mean(axis=1))[0]
 
-    def _encode(self, texts: Sequence[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], prompt: str, report_every: int, show_progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         encodings = self._tok.encode_batch([prompt + t for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        starts = range(0, len(order), max(1, batch_size))
         progress = None
         if show_progress:
             try:
                 from tqdm.auto import tqdm
 
-                progress = tqdm(total=len(texts), desc="embedding", unit="text")
+                progress = tqdm(total=len(texts), desc="embedding", unit="text", miniters=max(1, report_every))
             except ImportError:
                 progress = None
-        for start in starts:
-            chunk = order[start : start + batch_size]
-            out[chunk] = self._run([encodings[i].ids for i in chunk])
+        for row, encoding in enumerate(encodings):
+            out[row] = self._run(encoding.ids)
             if progress is not None:
-                progress.update(len(chunk))
+                progress.update(1)
         if progress is not None:
             progress.close()
         return out
@@ -315,4 +305,6 @@ class OnnxEmbedder:
     def encode_passages(
         self, texts: Sequence[str], *, batch_size: int = 32, show_progress: bool = False
     ) -> np.ndarray:
+        """Vectors of `texts`, each run alone (see the module's docstring); `batch_size` only sets how often
+        the progress bar is redrawn, so callers written for sentence-transformers keep working."""
         return self._encode(texts, self.passage_prompt, batch_size, show_progress)

@@ -77,8 +77,8 @@ class Phases:
 def encode_passages_reporting(embedder: Any, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
     """`embedder.encode_passages(texts)`, in slices of texts of similar length, telling each slice's size.
 
-    The texts are ordered by length before slicing, so a slice holds texts of similar length and the
-    embedder's batches are padded little; the vectors come back in the order of `texts`.
+    The texts are ordered by length before slicing, so a slice holds texts of similar length and an embedder
+    that batches (sentence-transformers) pads little; the vectors come back in the order of `texts`.
     """
     if not _listeners.get() or len(texts) <= EMBED_CHUNK:
         vecs = embedder.encode_passages(list(texts), batch_size=batch_size)

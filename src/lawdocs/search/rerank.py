@@ -103,7 +103,7 @@ class Reranker:
         self.batch_size = batch_size
         self._model: Any = None
         self._mean: tuple[Any, Any] | None = None
-        self._onnx: tuple[Any, Any, int] | None = None
+        self._onnx: tuple[Any, Any] | None = None
         self._onnx_types = False  # exports before segment ids were an input take only ids and mask
 
     @property
@@ -146,7 +146,7 @@ class Reranker:
                 raise ModelError(f"cannot load the reranker: {exc}", path=self.folder) from exc
         return self._model
 
-    def _onnx_parts(self) -> tuple[Any, Any, int]:
+    def _onnx_parts(self) -> tuple[Any, Any]:
         if self._onnx is None:
             from tokenizers import Tokenizer
 
@@ -159,31 +159,28 @@ class Reranker:
             tok = Tokenizer.from_file(str(tok_file))
             tok.no_padding()
             tok.enable_truncation(max_length=self.info.max_seq_length, strategy="longest_first")
-            pad = tok.token_to_id("<pad>")
             session = cpu_session(int8_path(self.folder), default_threads())
             self._onnx_types = "token_type_ids" in {i.name for i in session.get_inputs()}
-            self._onnx = (session, tok, 1 if pad is None else pad)
+            self._onnx = (session, tok)
         return self._onnx
 
     def _score_onnx(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        from ..embedding.onnx_backend import padded
-
-        session, tok, pad = self._onnx_parts()
-        encodings = tok.encode_batch(pairs)
-        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
+        """Each pair scored alone: the int8 export quantises activations per run, so in a batch a pair's score
+        would depend on the other pairs (as for the embedder, see ``lawdocs.embedding.onnx_backend``)."""
+        session, tok = self._onnx_parts()
         out = np.empty(len(pairs), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            ids, mask = padded([encodings[i].ids for i in chunk], pad)
+        for row, encoding in enumerate(tok.encode_batch(pairs)):
+            ids = np.asarray([encoding.ids], dtype=np.int64)
+            mask = np.ones_like(ids)
             feeds = {"input_ids": ids, "attention_mask": mask}
             if self._onnx_types:
-                feeds["token_type_ids"] = padded([encodings[i].type_ids for i in chunk], 0)[0]
+                feeds["token_type_ids"] = np.asarray([encoding.type_ids], dtype=np.int64)
             if self.info.pooling == "mean":
                 (hidden,) = session.run(["last_hidden_state"], feeds)
-                out[chunk] = mean_pooled_logits(hidden, mask, self.info.head or ())
+                out[row] = mean_pooled_logits(hidden, mask, self.info.head or ())[0]
             else:
                 (logits,) = session.run(["logits"], feeds)
-                out[chunk] = logits.reshape(-1)
+                out[row] = logits.reshape(-1)[0]
         return out
 
     def _score_mean_torch(self, pairs: list[tuple[str, str]]) -> np.ndarray:
