@@ -251,8 +251,8 @@ def test_an_incremental_update_holds_the_vectors_of_a_rebuild(
     updated.save()
     updated = Index.open(tmp_path / "updated", embedder=onnx_emb)
     updated.add(second)
-    ids = [c.clause_id for c in rebuilt.clauses]
-    assert len(ids) > 20 and sorted(ids) == sorted(c.clause_id for c in updated.clauses)
+    ids = [c.id for c in rebuilt.clauses]
+    assert len(ids) > 20 and sorted(ids) == sorted(c.id for c in updated.clauses)
     assert np.array_equal(
         rebuilt.vectors_of([rebuilt.row_of[i] for i in ids]), updated.vectors_of([updated.row_of[i] for i in ids])
     )

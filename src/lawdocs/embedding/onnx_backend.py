@@ -2,12 +2,14 @@
 
 :func:`export_onnx` writes ``<folder>/onnx/model_int8.onnx`` (dynamic int8 quantisation of the weights,
 activations quantised at run time); :class:`OnnxEmbedder` tokenises with the fast ``tokenizers`` tokenizer, runs
-ONNX Runtime on one text at a time, mean-pools and L2-normalises.
+ONNX Runtime on one text a run, mean-pools and L2-normalises.
 
 One text a run, because dynamic quantisation takes one activation scale per run: in a batch, a text's vector
 would depend on the other texts and on the padding they bring, so a clause added to an index later, or embedded
-beside other clauses, would get another vector than in a rebuild. Alone, its vector depends on its text only;
-without padding it is also no slower on a CPU (``benchmarks/results/embed_speed_legal_pass22_*.md``).
+beside other clauses, would get another vector than in a rebuild. Alone, its vector depends on its text only.
+The cores are used by running as many texts at once as there are threads, each run on one thread (the same
+bits as one run on several threads); with no padding this is faster than the batches were
+(``benchmarks/results/embed_speed_legal_pass22_*.md``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -261,8 +264,8 @@ class OnnxEmbedder:
         pad_id = self._tok.token_to_id("<pad>")
         self._pad_id = pad_id if pad_id is not None else 0
 
-        self.threads = threads or default_threads()
-        self._session = cpu_session(path, self.threads)
+        self.threads = threads or default_threads()  # texts run at once, one thread each
+        self._session = cpu_session(path, 1)
         self._inputs = {i.name for i in self._session.get_inputs()}
         dim = self._session.get_outputs()[0].shape[-1]
         self.dimension = int(dim) if isinstance(dim, int) else int(self._run([0, 2]).shape[0])
@@ -291,10 +294,21 @@ class OnnxEmbedder:
                 progress = tqdm(total=len(texts), desc="embedding", unit="text", miniters=max(1, report_every))
             except ImportError:
                 progress = None
-        for row, encoding in enumerate(encodings):
-            out[row] = self._run(encoding.ids)
-            if progress is not None:
-                progress.update(1)
+
+        def run(row: int) -> None:
+            out[row] = self._run(encodings[row].ids)
+
+        rows = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))  # longest first: workers end together
+        if self.threads > 1 and len(rows) > 1:
+            with ThreadPoolExecutor(self.threads) as pool:
+                for _ in pool.map(run, rows):
+                    if progress is not None:
+                        progress.update(1)
+        else:
+            for row in rows:
+                run(row)
+                if progress is not None:
+                    progress.update(1)
         if progress is not None:
             progress.close()
         return out
