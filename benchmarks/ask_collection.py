@@ -93,7 +93,8 @@ PARTS = {
     "holdout33": "ask_holdout33.jsonl",  # 75 more, written at the start of the twentieth pass, kept unread to its end
     "holdout34": "ask_holdout34.jsonl",  # 75 more, written beside holdout33 over the other half of the titles
     "holdout35": "ask_holdout35.jsonl",  # 75 more, written at the end of the twentieth pass, read in the twenty-first
-    "holdout36": "ask_holdout36.jsonl",  # 75 more, written at the start of the twenty-first pass, unread
+    "holdout36": "ask_holdout36.jsonl",  # 75 more, written at the start of the twenty-first pass, seen at its end
+    "holdout37": "ask_holdout37.jsonl",  # 75 more, written at the start of the twenty-second pass, unread
 }
 
 

@@ -261,8 +261,6 @@ class OnnxEmbedder:
         self._tok = Tokenizer.from_file(str(tok_file))
         self._tok.no_padding()
         self._tok.enable_truncation(max_length=self.max_seq_length)
-        pad_id = self._tok.token_to_id("<pad>")
-        self._pad_id = pad_id if pad_id is not None else 0
 
         self.threads = threads or default_threads()  # texts run at once, one thread each
         self._session = cpu_session(path, 1)
