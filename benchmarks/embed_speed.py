@@ -1,10 +1,11 @@
 """Embedding speed of the default model: torch fp32 vs ONNX int8, on real STARD clauses.
 
-Measures passages/s over ~2,000 clauses (batch 32, texts sorted by length inside each backend), single-query
+Measures passages/s over ~2,000 clauses (`encode_passages(batch_size=32)`: sentence-transformers batches them by
+length, the ONNX embedder runs each alone, as many at once as threads), single-query
 latency (p50/p95 over the STARD training questions, one query per call), how closely the backends agree (cosine
 of each clause's int8 vector to its fp32 one) and how much a query's or a clause's vector depends on its batch
-(each query embedded alone against in one batch of all; the first 200 clauses alone against in the timed
-batches), and writes
+(each query embedded alone against in one call with all; the first 200 clauses alone against in the timed
+call), and writes
 ``benchmarks/results/<name>.json`` and ``.md`` (commit, command and load average through benchmarks.common).
 
     python -m benchmarks.embed_speed [--n 2000] [--queries 200] [--backends onnx,torch] [--model base|legal]

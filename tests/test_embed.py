@@ -223,7 +223,7 @@ def test_same_input_same_bits(onnx_emb: Embedder, torch_emb: Embedder, clauses: 
 
 
 @pytest.mark.slow
-def test_a_vector_does_not_depend_on_its_batch(onnx_emb: Embedder, clauses: list[str]) -> None:
+def test_a_vector_does_not_depend_on_its_batch(onnx_emb: Embedder, clauses: list[str], model_dir: Path) -> None:
     """int8 activations are quantised per run: a clause embedded alone, in a batch, or beside a long text that
     would pad it gets the same bits (a batch used to move a clause's vector by up to 0.02 in cosine)."""
     texts = clauses[:12]
@@ -234,6 +234,9 @@ def test_a_vector_does_not_depend_on_its_batch(onnx_emb: Embedder, clauses: list
     assert np.array_equal(together, beside_long)
     asked = onnx_emb.encode_queries(texts[:4])
     assert np.array_equal(asked, np.concatenate([onnx_emb.encode_queries([t]) for t in texts[:4]]))
+    # the texts run side by side, one thread each: how many at once changes no bit
+    for threads in (1, 3):
+        assert np.array_equal(OnnxEmbedder(model_dir, threads=threads).encode_passages(texts), together)
 
 
 @pytest.mark.slow
@@ -256,6 +259,29 @@ def test_an_incremental_update_holds_the_vectors_of_a_rebuild(
     assert np.array_equal(
         rebuilt.vectors_of([rebuilt.row_of[i] for i in ids]), updated.vectors_of([updated.row_of[i] for i in ids])
     )
+    assert rebuilt.manifest is not None and rebuilt.manifest.embedding == "alone"
+
+
+@pytest.mark.slow
+def test_an_index_embedded_in_batches_says_so_when_it_grows(
+    onnx_emb: Embedder, corpora: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index saved before texts were embedded alone (its manifest says nothing) still opens and grows, and the
+    add reports that its older vectors differ from a rebuild's; the manifest keeps saying so until a rebuild."""
+    from lawdocs.index.writing import BATCHED_NOTE
+
+    laws = corpora / "laws" / "行政法规"
+    with monkeypatch.context() as patched:  # what an older lawdocs wrote
+        patched.setattr(OnnxEmbedder, "embedding", "")
+        old = Index.create(tmp_path / "old", embedder=onnx_emb)
+        old.add(laws / "罚款决定与罚款收缴分离实施办法(1997-11-17).md")
+        old.save()
+    grown = Index.open(tmp_path / "old", embedder=onnx_emb)
+    assert grown.manifest is not None and grown.manifest.embedding == ""
+    report = grown.add(laws / "国务院关于在线政务服务的若干规定(2019-04-26).md")
+    assert report.added and report.notes == [BATCHED_NOTE]
+    grown.save()
+    assert Index.open(tmp_path / "old", embedder=onnx_emb).manifest.embedding == ""  # type: ignore[union-attr]
 
 
 def test_a_model_build_waits_for_another_process_building_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,6 +71,7 @@ __all__ = [
 class Embedder(Protocol):
     name: str  # what the manifest records, e.g. "lawdocs/multilingual-e5-small"
     fingerprint: str  # changes whenever the weights change
+    # an embedder may also say how it embeds passages (`embedding`, "alone" for OnnxEmbedder), for the manifest
     dimension: int
     query_prompt: str
     passage_prompt: str

@@ -31,8 +31,10 @@ class AddReport:
     duplicates: list[str] = field(default_factory=list)  # read again from another file (indexed once)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     clauses: int = 0
+    notes: list[str] = field(default_factory=list)  # what the caller should know about the index itself
 
     def merge(self, other: AddReport) -> None:
+        self.notes += [n for n in other.notes if n not in self.notes]
         self.added += other.added
         self.replaced += other.replaced
         self.skipped += other.skipped

@@ -122,6 +122,7 @@ def index(
         "documents_duplicate": len(report.duplicates),
         "clauses_added": report.clauses,
         "failed": [{"source": s, "error": e} for s, e in report.failed],
+        "notes": report.notes,
         "not_documents": [{"source": str(p), "note": n} for p, n in notes],
         "documents": manifest.documents,
         "clauses": manifest.clauses,
@@ -138,6 +139,8 @@ def index(
         )
         for path, note in notes:
             err.print(f"[dim]skipped:[/dim] {path}: {note}", highlight=False)
+        for note in report.notes:
+            err.print(f"[yellow]note:[/yellow] {note}", highlight=False)
         for source, message in report.failed:
             where = "" if source in message else f"{source}: "
             err.print(f"[red]failed:[/red] {where}{message}", highlight=False)

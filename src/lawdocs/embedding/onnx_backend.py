@@ -7,8 +7,8 @@ ONNX Runtime on one text a run, mean-pools and L2-normalises.
 One text a run, because dynamic quantisation takes one activation scale per run: in a batch, a text's vector
 would depend on the other texts and on the padding they bring, so a clause added to an index later, or embedded
 beside other clauses, would get another vector than in a rebuild. Alone, its vector depends on its text only.
-The cores are used by running as many texts at once as there are threads, each run on one thread (the same
-bits as one run on several threads); with no padding this is faster than the batches were
+The cores are used by running as many texts at once as there are threads, each run on one thread (so the
+number of threads changes no bit of a vector: tested); with no padding this is faster than the batches were
 (``benchmarks/results/embed_speed_legal_pass22_*.md``).
 """
 
@@ -19,7 +19,7 @@ import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -227,8 +227,25 @@ def cpu_session(path: Path, threads: int) -> Any:
         raise ModelError(f"ONNX Runtime cannot load the model: {exc}", path=path) from exc
 
 
+def run_each(count: int, run: Callable[[int], None], threads: int, done: Callable[[], None] | None = None) -> None:
+    """`run(i)` for every i below `count`, `threads` at a time (each run one text on one thread of an ONNX session
+    made with ``cpu_session(path, 1)``), calling `done` after each; the first error is raised."""
+    if threads > 1 and count > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            for _ in pool.map(run, range(count)):
+                if done is not None:
+                    done()
+        return
+    for i in range(count):
+        run(i)
+        if done is not None:
+            done()
+
+
 class OnnxEmbedder:
     """Mean-pooled, L2-normalised embeddings from an ONNX export run by ONNX Runtime on the CPU."""
+
+    embedding = "alone"  # how it embeds passages, recorded in an index's manifest (see the module's docstring)
 
     def __init__(
         self,
@@ -293,22 +310,16 @@ class OnnxEmbedder:
             except ImportError:
                 progress = None
 
-        def run(row: int) -> None:
-            out[row] = self._run(encodings[row].ids)
-
         rows = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))  # longest first: workers end together
-        if self.threads > 1 and len(rows) > 1:
-            with ThreadPoolExecutor(self.threads) as pool:
-                for _ in pool.map(run, rows):
-                    if progress is not None:
-                        progress.update(1)
-        else:
-            for row in rows:
-                run(row)
-                if progress is not None:
-                    progress.update(1)
-        if progress is not None:
-            progress.close()
+
+        def run(i: int) -> None:
+            out[rows[i]] = self._run(encodings[rows[i]].ids)
+
+        try:
+            run_each(len(rows), run, self.threads, progress.update if progress is not None else None)
+        finally:
+            if progress is not None:
+                progress.close()
         return out
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -15,6 +15,7 @@ from ..models import Manifest
 from . import store
 from .backend import DenseStore, LexicalStore
 from .rows import RowTable
+from .writing import batched_before
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -128,6 +129,8 @@ def save(index: Index, opened_generation: int) -> Manifest:
                 created=index.manifest.created if index.manifest else _now(),
                 updated=_now(),
                 generation=generation,
+                embedding=getattr(emb, "embedding", "") if index.manifest is None or not batched_before(index)
+                else index.manifest.embedding,
             )
             extra = {
                 "fusion": index.fusion.model_dump() if index.fusion is not None else None,

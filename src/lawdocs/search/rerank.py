@@ -151,7 +151,6 @@ class Reranker:
             from tokenizers import Tokenizer
 
             from ..embedding.onnx_backend import cpu_session, int8_path
-            from ..embedding.st_backend import default_threads
 
             tok_file = self.folder / "tokenizer.json"
             if not tok_file.is_file():
@@ -159,28 +158,35 @@ class Reranker:
             tok = Tokenizer.from_file(str(tok_file))
             tok.no_padding()
             tok.enable_truncation(max_length=self.info.max_seq_length, strategy="longest_first")
-            session = cpu_session(int8_path(self.folder), default_threads())
+            session = cpu_session(int8_path(self.folder), 1)  # pairs run side by side, one thread each
             self._onnx_types = "token_type_ids" in {i.name for i in session.get_inputs()}
             self._onnx = (session, tok)
         return self._onnx
 
     def _score_onnx(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """Each pair scored alone: the int8 export quantises activations per run, so in a batch a pair's score
-        would depend on the other pairs (as for the embedder, see ``lawdocs.embedding.onnx_backend``)."""
+        """Each pair scored alone, as the embedder embeds each text alone: the int8 export quantises activations
+        per run, so in a batch a pair's score would depend on the other pairs (``lawdocs.embedding.onnx_backend``)."""
+        from ..embedding.onnx_backend import run_each
+        from ..embedding.st_backend import default_threads
+
         session, tok = self._onnx_parts()
+        encodings = tok.encode_batch(pairs)
         out = np.empty(len(pairs), dtype=np.float32)
-        for row, encoding in enumerate(tok.encode_batch(pairs)):
-            ids = np.asarray([encoding.ids], dtype=np.int64)
+
+        def run(row: int) -> None:
+            ids = np.asarray([encodings[row].ids], dtype=np.int64)
             mask = np.ones_like(ids)
             feeds = {"input_ids": ids, "attention_mask": mask}
             if self._onnx_types:
-                feeds["token_type_ids"] = np.asarray([encoding.type_ids], dtype=np.int64)
+                feeds["token_type_ids"] = np.asarray([encodings[row].type_ids], dtype=np.int64)
             if self.info.pooling == "mean":
                 (hidden,) = session.run(["last_hidden_state"], feeds)
                 out[row] = mean_pooled_logits(hidden, mask, self.info.head or ())[0]
             else:
                 (logits,) = session.run(["logits"], feeds)
                 out[row] = logits.reshape(-1)[0]
+
+        run_each(len(pairs), run, default_threads())
         return out
 
     def _score_mean_torch(self, pairs: list[tuple[str, str]]) -> np.ndarray:
