@@ -186,6 +186,6 @@ class Manifest(BaseModel):
     created: str
     updated: str
     generation: int = 0  # bumped by every save; names the data files of that save
-    # how its passages were embedded: "alone" (each text on its own, the ONNX embedder since lawdocs embedded so),
-    # "" (in batches, or by an embedder that does not say); an index keeps "" once any of its vectors came so
+    # how its passages were embedded: "alone" (each text on its own, as the ONNX embedder does), or "" (in batches:
+    # saved before the ONNX embedder ran texts alone, or by an embedder that does not say); "" stays until a rebuild
     embedding: str = ""
