@@ -234,8 +234,7 @@ def _evidence(index: Index, q: Question, rows: Sequence[int]) -> list[tuple[int,
     # a comparison offering alternatives or examples (起诉、申请行政复议或者申请国家赔偿时; 包括紧密型医联体、城市医疗
     # 集团…): each document may answer for one; one asking for several things (提到了低空经济和人工智能产业) needs all
     topics = bool(_OFFERS.search(q.text)) if q.comparative else q.kind in ("measures", "plans", "problems")
-    # only a comparison's asides read them (`aside_branches`): no document frequencies are looked up otherwise
-    rare = frozenset(t.text for t in q.terms if 0 < corpus.df(t.text) <= RARE_SHARE * corpus.n) if q.comparative else frozenset()
+    rare = frozenset(t.text for t in q.terms if 0 < corpus.df(t.text) <= RARE_SHARE * corpus.n) if q.comparative else frozenset()  # asides only
     branches = _branches(q.text, tuple(q.terms), topics, q.comparative, rare)
     for row in rows:
         clause = index.clauses[row]
