@@ -107,3 +107,21 @@ def test_scale_benchmark_reads_the_milvus_server_settings_it_ran_with() -> None:
         "dataCoord.compaction.enableAutoCompaction": "false",
         "common.session.ttl": "120",
     }
+
+
+def test_the_first_hit_study_counts_what_was_cited_and_learns_the_signal_that_tells() -> None:
+    """benchmarks/first_hit.py: an answer is right only when what it cites is gold, an out-of-scope question answered
+    counts as such and not as a wrong answer, and the acceptor learns which signal separates right first hits."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.first_hit import FEATURES, Acceptor, tally
+
+    def record(similarity: float, label: bool, answerable: bool = True) -> dict[str, object]:
+        signals = dict.fromkeys(FEATURES, 0.0) | {"similarity": similarity, "statute": 1.0}
+        return {"signals": signals, "label": label, "answerable": answerable}
+
+    records = [record(0.5 + i / 100, i >= 10) for i in range(20)] + [record(0.4, False, answerable=False)]
+    assert tally(records, [True] * 21) == [21, 10, 10, 1]
+    assert tally(records, [False] * 20 + [True]) == [1, 0, 0, 1]
+    assert tally(records[:2], [True, True], right=[True, False]) == [2, 1, 1, 0]
+    model = Acceptor(records)
+    assert model.probability(records[19]["signals"]) > 0.5 > model.probability(records[0]["signals"])  # type: ignore[arg-type]
