@@ -95,6 +95,7 @@ PARTS = {
     "holdout35": "ask_holdout35.jsonl",  # 75 more, written at the end of the twentieth pass, read in the twenty-first
     "holdout36": "ask_holdout36.jsonl",  # 75 more, written at the start of the twenty-first pass, seen at its end
     "holdout37": "ask_holdout37.jsonl",  # 75 more, written at the start of the twenty-second pass, unread
+    "holdout38": "ask_holdout38.jsonl",  # 75 more, written during the twenty-third pass, unread
 }
 
 

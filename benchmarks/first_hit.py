@@ -16,7 +16,7 @@ Only statute articles are accepted, as by the rules. "Word rule" is `compose.lay
 signals. Signals are cached in ``benchmarks/data/first_hit_signals.jsonl`` and ``first_hit_stard.jsonl`` (`collect`
 rewrites them; `fit` reads them).
 
-    python -m benchmarks.first_hit collect --index /work/bundled-ix [--exclude holdout37]
+    python -m benchmarks.first_hit collect --index /work/bundled-ix [--exclude holdout37,holdout38]
     python -m benchmarks.first_hit fit [--name first_hit]
 """
 
@@ -237,7 +237,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("collect")
     c.add_argument("--index", type=Path, required=True)
-    c.add_argument("--exclude", default="holdout37", help="comma-separated parts kept out (fresh ones)")
+    c.add_argument("--exclude", default="holdout37,holdout38", help="comma-separated parts kept out (fresh ones)")
     f = sub.add_parser("fit")
     f.add_argument("--l2", type=float, default=1.0)
     f.add_argument("--name", default="first_hit")
