@@ -26,10 +26,31 @@ from statistics import mean
 
 from benchmarks.common import STARD, md_table, split, write_results
 from lawdocs.answer import ask
-from lawdocs.evaluate import load_queries
+from lawdocs.evaluate import Query, load_queries
 from lawdocs.index import Index
 
 _ARTICLE = re.compile(r"(.+?)(第[一二三四五六七八九十百零〇]+条)$")
+
+
+def held_back(ix: Index) -> list[tuple[int, Query, set[int]]]:
+    """STARD's held-back questions (position in train.jsonl, question), each with the rows of its gold articles that
+    `ix` holds (matched by statute title without 中华人民共和国 and article number)."""
+    rows = {
+        (ix.documents[c.doc_id].title.replace("中华人民共和国", ""), c.article): r
+        for r, c in enumerate(ix.clauses)
+        if c.article
+    }
+    queries = load_queries(STARD / "train.jsonl")
+    _, held = split(queries, seed=13)
+    out = []
+    for i in held:
+        gold = set()
+        for label in queries[i].gold:
+            m = _ARTICLE.match(label)
+            if m and (key := (m.group(1).replace("中华人民共和国", ""), m.group(2))) in rows:
+                gold.add(rows[key])
+        out.append((i, queries[i], gold))
+    return out
 
 
 def main() -> None:
@@ -40,23 +61,11 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     ix = Index.open(args.index)
-    rows = {
-        (ix.documents[c.doc_id].title.replace("中华人民共和国", ""), c.article): r
-        for r, c in enumerate(ix.clauses)
-        if c.article
-    }
-    queries = load_queries(STARD / "train.jsonl")
-    _, held = split(queries, seed=13)
+    held = held_back(ix)
     if args.limit:
         held = held[: args.limit]
     results = []
-    for i in held:
-        q = queries[i]
-        gold = set()
-        for label in q.gold:
-            m = _ARTICLE.match(label)
-            if m and (key := (m.group(1).replace("中华人民共和国", ""), m.group(2))) in rows:
-                gold.add(rows[key])
+    for _, q, gold in held:
         answer = ask(ix, q.query)
         cited = [ix.row_of[c.clause_id] for c in answer.cited]
         results.append(

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.ask_collection import PARTS, QUESTIONS, gold_of, states_gold
-from benchmarks.common import STARD, log, md_table, split, write_results
+from benchmarks.common import log, md_table, write_results
 from lawdocs import answer as answering
 from lawdocs.answering import evidence as ev
 from lawdocs.answering.comparison import LAW_TYPES
@@ -136,24 +136,9 @@ def collect(ix: Index, exclude: set[str]) -> list[dict[str, Any]]:
 
 
 def collect_stard(ix: Index) -> list[dict[str, Any]]:
-    from benchmarks.ask_stard import _ARTICLE
-    from lawdocs.evaluate import load_queries
+    from benchmarks.ask_stard import held_back
 
-    rows = {
-        (ix.documents[c.doc_id].title.replace("中华人民共和国", ""), c.article): r
-        for r, c in enumerate(ix.clauses)
-        if c.article
-    }
-    queries = load_queries(STARD / "train.jsonl")
-    _, held = split(queries, seed=13)
-    questions = []
-    for i in held:
-        gold = set()
-        for label in queries[i].gold:
-            m = _ARTICLE.match(label)
-            if m and (key := (m.group(1).replace("中华人民共和国", ""), m.group(2))) in rows:
-                gold.add(rows[key])
-        questions.append(("stard", str(i), queries[i].query, gold.__contains__ if gold else None))
+    questions = [("stard", str(i), q.query, gold.__contains__ if gold else None) for i, q, gold in held_back(ix)]
     return _recording(ix, questions)
 
 
