@@ -4,7 +4,8 @@ When no clause clears the cut-off, `ask` may cite the search's first hit (`answe
 similarity, the retrievers' agreement, a runner-up lead; `compose.lay_rescue`). This benchmark wraps that step and
 records, for every question that reaches it, ten signals of the first hybrid hit within scope (`signals`), whether
 that hit is a gold clause (out-of-scope questions: never), and what the rules cited. A logistic regression over the
-signals (`acceptor`: standardised features, Newton steps on the L2-regularised log loss, numpy only) is then judged
+signals (`acceptor`: standardised features, Newton steps on the L2-regularised log loss, the intercept not
+penalised, numpy only) is then judged
 against the rules:
 
 - on the read parts of ``corpora/questions`` (all but ``--exclude``), five-fold cross-validated over whole parts (a
@@ -46,7 +47,7 @@ SIGNALS = DATA / "first_hit_signals.jsonl"
 STARD_SIGNALS = DATA / "first_hit_stard.jsonl"
 FEATURES = (
     "similarity",  # the model's similarity between the question and the hit
-    "dense_lead",  # the dense ranking's first similarity minus its second, within scope
+    "dense_lead",  # the dense ranking's first similarity minus its second, within the filters
     "lexical_first",  # 1 when the lexical ranking puts the hit first too
     "held",  # share of the question's content words (not generic, two characters or more) the hit states
     "unknown",  # the question's words that no clause of the collection states
@@ -61,7 +62,8 @@ FOLDS = 5
 
 
 def signals(index: Index, q: Any, searched: Any, mask: np.ndarray, flt: Any) -> tuple[int, dict[str, float]] | None:
-    """The first hybrid hit within `mask` and its `FEATURES`, or None."""
+    """The first hybrid hit within `mask` among the first ten and its `FEATURES`, or None. The rules look at the
+    first ``compose.LAY_DEPTH`` (two) only, so the hit may be one they never saw (1 of the 838 read questions)."""
     inside = [r for r in (index.row_of[h.clause_id] for h in searched.top(10)) if mask[r]]
     if not inside:
         return None
@@ -151,7 +153,7 @@ class Acceptor:
         self.mean, self.scale = x.mean(axis=0), x.std(axis=0)
         self.scale[self.scale < 1e-9] = 1.0
         z = np.hstack([np.ones((len(x), 1)), (x - self.mean) / self.scale])
-        self.w = newton_logistic(z * np.where(y, 1.0, -1.0)[:, None], np.ones(len(y)), l2 / len(y))
+        self.w = newton_logistic(z * np.where(y, 1.0, -1.0)[:, None], np.ones(len(y)), l2 / len(y), free=1)
 
     def probability(self, s: dict[str, float]) -> float:
         z = self.w[0] + float(((np.array([s[f] for f in FEATURES]) - self.mean) / self.scale) @ self.w[1:])

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -109,19 +111,30 @@ def test_scale_benchmark_reads_the_milvus_server_settings_it_ran_with() -> None:
     }
 
 
-def test_the_first_hit_study_counts_what_was_cited_and_learns_the_signal_that_tells() -> None:
+def test_the_first_hit_study_counts_what_was_cited_and_learns_the_signal_that_tells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """benchmarks/first_hit.py: an answer is right only when what it cites is gold, an out-of-scope question answered
-    counts as such and not as a wrong answer, and the acceptor learns which signal separates right first hits."""
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.first_hit import FEATURES, Acceptor, tally
+    counts as such and not as a wrong answer, the rules are judged on what they cited, and the acceptor learns which
+    signal separates right first hits (and the base rate, through its intercept)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.first_hit import FEATURES, Acceptor, table, tally
 
-    def record(similarity: float, label: bool, answerable: bool = True) -> dict[str, object]:
+    def record(similarity: float, label: bool, answerable: bool = True, **rest: object) -> dict[str, object]:
         signals = dict.fromkeys(FEATURES, 0.0) | {"similarity": similarity, "statute": 1.0}
-        return {"signals": signals, "label": label, "answerable": answerable}
+        return {"signals": signals, "label": label, "answerable": answerable, **rest}
 
     records = [record(0.5 + i / 100, i >= 10) for i in range(20)] + [record(0.4, False, answerable=False)]
     assert tally(records, [True] * 21) == [21, 10, 10, 1]
+    assert tally(records, [True] * 20 + [False]) == [20, 10, 10, 0]
     assert tally(records, [False] * 20 + [True]) == [1, 0, 0, 1]
     assert tally(records[:2], [True, True], right=[True, False]) == [2, 1, 1, 0]
     model = Acceptor(records)
     assert model.probability(records[19]["signals"]) > 0.5 > model.probability(records[0]["signals"])  # type: ignore[arg-type]
+    # one right first hit in ten, whatever the signals: the estimate is the base rate
+    flat = [record(0.6, i == 0) for i in range(10)]
+    assert Acceptor(flat).probability(flat[0]["signals"]) == pytest.approx(0.1, abs=0.02)  # type: ignore[arg-type]
+    # the rules cited a gold runner-up (their first hit is not gold) and, for the other question, nothing
+    judged = [record(0.6, False, rules=7, rules_right=True), record(0.6, True, rules=None, rules_right=False)]
+    rows = table(judged, [0.0, 0.0])
+    assert rows[0][1:] == [1, 1, 0, 0]

@@ -63,15 +63,18 @@ def fit_combiner(
     )
 
 
-def newton_logistic(d: np.ndarray, sample_weight: np.ndarray, l2: float, steps: int = 30) -> np.ndarray:
-    """argmin_w  mean_weighted(log(1 + exp(-d @ w))) + l2/2 |w|^2, by Newton's method."""
+def newton_logistic(d: np.ndarray, sample_weight: np.ndarray, l2: float, steps: int = 30, free: int = 0) -> np.ndarray:
+    """argmin_w  mean_weighted(log(1 + exp(-d @ w))) + l2/2 |w|^2, by Newton's method; the first `free` weights
+    (an intercept's column) are not penalised."""
     sw = sample_weight / sample_weight.sum()
+    penalty = np.full(d.shape[1], l2)
+    penalty[:free] = 0.0
     w = np.zeros(d.shape[1])
     for _ in range(steps):
         margin = d @ w
         p = 1.0 / (1.0 + np.exp(np.clip(margin, -50, 50)))  # d(loss)/d(margin) = -p
-        grad = -(d * (sw * p)[:, None]).sum(axis=0) + l2 * w
-        hess = (d * (sw * p * (1 - p))[:, None]).T @ d + l2 * np.eye(d.shape[1])
+        grad = -(d * (sw * p)[:, None]).sum(axis=0) + penalty * w
+        hess = (d * (sw * p * (1 - p))[:, None]).T @ d + np.diag(penalty)
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-7:
