@@ -4,9 +4,8 @@ When no clause clears the cut-off, `ask` may cite the search's first hit (`answe
 similarity, the retrievers' agreement, a runner-up lead; `compose.lay_rescue`). This benchmark wraps that step and
 records, for every question that reaches it, ten signals of the first hybrid hit within scope (`signals`), whether
 that hit is a gold clause (out-of-scope questions: never), and what the rules cited. A logistic regression over the
-signals (`acceptor`: standardised features, Newton steps on the L2-regularised log loss, the intercept not
-penalised, numpy only) is then judged
-against the rules:
+signals (`Acceptor`: standardised features, Newton steps on the L2-regularised log loss, the intercept not
+penalised, numpy only) is then judged against the rules:
 
 - on the read parts of ``corpora/questions`` (all but ``--exclude``), five-fold cross-validated over whole parts (a
   part's questions are judged by weights fit without them);
