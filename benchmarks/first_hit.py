@@ -12,8 +12,8 @@ penalised, numpy only) is then judged against the rules:
 - on STARD's 247 held-back lay questions (real users' questions; gold: their labelled articles the bundled
   collection holds), by weights fit on all the read parts, never on STARD.
 
-Only statute articles are accepted, as by the rules. "Word rule" is `compose.lay_rescue`'s word test read off the
-signals. Signals are cached in ``benchmarks/data/first_hit_signals.jsonl`` and ``first_hit_stard.jsonl`` (`collect`
+Only statute articles are accepted, as by the rules. "Word rule" is what `compose.lay_rescue` (the word test
+alone, without the model's similarity) says of the first hit. Signals are cached in ``benchmarks/data/first_hit_signals.jsonl`` and ``first_hit_stard.jsonl`` (`collect`
 rewrites them; `fit` reads them).
 
     python -m benchmarks.first_hit collect --index /work/bundled-ix [--exclude holdout37,holdout38]
@@ -34,7 +34,9 @@ import numpy as np
 from benchmarks.ask_collection import PARTS, QUESTIONS, gold_of, states_gold
 from benchmarks.common import log, md_table, write_results
 from lawdocs import answer as answering
+from lawdocs.answering import compose
 from lawdocs.answering import evidence as ev
+from lawdocs.answering.candidates import score_rows
 from lawdocs.answering.comparison import LAW_TYPES
 from lawdocs.answering.question import GENERIC_WORDS
 from lawdocs.answering.scope import title_key
@@ -91,14 +93,16 @@ def signals(index: Index, q: Any, searched: Any, mask: np.ndarray, flt: Any) -> 
 
 def _recording(ix: Index, questions: Sequence[tuple[str, str, str, Callable[[int], bool] | None]]) -> list[dict[str, Any]]:
     """(part, qid, query, is_gold or None) → one record for each question whose `ask` reaches the first-hit step:
-    the first hit's row, signals and label, and the row the rules cited there (None when they cited none)."""
+    the first hit's row, signals and label, what the word rule alone says of it, and the row the rules cited there
+    (None when they cited none)."""
     seen: list[dict[str, Any]] = []
     original = answering._lay
 
     def wrapped(index: Index, q: Any, searched: Any, mask: np.ndarray, flt: Any, sure: bool = False) -> Any:
         out = original(index, q, searched, mask, flt, sure)
         if not sure and not seen and (found := signals(index, q, searched, mask, flt)) is not None:
-            seen.append({"row": found[0], "signals": found[1], "rules": out[0][0] if out else None})
+            words = bool(compose.lay_rescue(index, q, score_rows(index, q, [found[0]])))  # its word rule alone
+            seen.append({"row": found[0], "signals": found[1], "rules": out[0][0] if out else None, "words": words})
         return out
 
     records = []
@@ -159,10 +163,6 @@ class Acceptor:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def word_rule(s: dict[str, float]) -> bool:
-    return bool(s["statute"] and s["held"] > 0 and not s["unknown"] and not s["named"])
-
-
 def tally(records: Sequence[dict[str, Any]], accepted: Sequence[bool], right: Sequence[bool] | None = None) -> list[int]:
     """answered, right, wrong (answerable), out of scope: for accepting each record's first hit (or, with
     `right`, whatever the rules cited)."""
@@ -175,7 +175,7 @@ def tally(records: Sequence[dict[str, Any]], accepted: Sequence[bool], right: Se
 
 def table(records: Sequence[dict[str, Any]], p: Sequence[float]) -> list[list[Any]]:
     statute = [bool(r["signals"]["statute"]) for r in records]
-    words = [word_rule(r["signals"]) for r in records]
+    words = [r["words"] for r in records]
     rules = [r["rules"] is not None for r in records]
     rows = [["the rules (what `ask` cited at the step)", *tally(records, rules, [r["rules_right"] for r in records])]]
     rows.append(["word rule alone", *tally(records, words)])

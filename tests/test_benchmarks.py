@@ -135,6 +135,8 @@ def test_the_first_hit_study_counts_what_was_cited_and_learns_the_signal_that_te
     flat = [record(0.6, i == 0) for i in range(10)]
     assert Acceptor(flat).probability(flat[0]["signals"]) == pytest.approx(0.1, abs=0.02)  # type: ignore[arg-type]
     # the rules cited a gold runner-up (their first hit is not gold) and, for the other question, nothing
-    judged = [record(0.6, False, rules=7, rules_right=True), record(0.6, True, rules=None, rules_right=False)]
+    judged = [record(0.6, False, rules=7, rules_right=True, words=False),
+              record(0.6, True, rules=None, rules_right=False, words=True)]
     rows = table(judged, [0.0, 0.0])
     assert rows[0][1:] == [1, 1, 0, 0]
+    assert rows[1][1:] == [1, 1, 0, 0]  # the word rule alone took the second question's first hit
