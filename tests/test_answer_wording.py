@@ -816,3 +816,21 @@ def test_a_rare_word_left_alone_by_a_comparison_s_aside_answers_and_a_common_one
     assert rows == {"甲市报告", "乙市报告"}, rows
     monkeypatch.setattr(candidates, "RARE_SHARE", 0.001)  # 直播 in 2 of 503 clauses: no longer rare
     assert not {"甲市报告", "乙市报告"} <= {r.title for r in ask(ix, question).comparison or []}
+
+
+def test_a_range_with_its_unit_twice_is_one_figure_and_a_query_ending_in_a_limit_asks_for_one() -> None:
+    """三十年至七十年 and 6个月至12个月 are ranges, as 1万元以上5万元以下 is: the figure is both ends, not the first;
+    a query of key words ending in 期限 or 名额 (专利代理师首次执业 备案期限) asks for a figure, one asking whether
+    something counts toward a 期限 does not."""
+    from lawdocs.answering.question import detect_kind
+
+    land = "耕地的承包期为三十年。草地的承包期为三十年至五十年。林地的承包期为三十年至七十年。"
+    assert top_figure(land, "林地的承包期是多少年？", ["林地", "承包期"]) == "三十年至七十年"
+    halt = "情节严重的，责令停止承接新的专利代理业务6个月至12个月。"
+    assert top_figure(halt, "会被责令停止承接新业务多长时间？", ["停止", "承接"]) == "6个月至12个月"
+    years = "自2019年至2023年，共计10件。"  # years are dates, not a range of figures
+    assert top_figure(years, "一共多少件？", ["共计"]) == "共计10件"
+    assert detect_kind("专利代理师首次执业 备案期限")[0] == "figure"
+    assert detect_kind("设区的市人大常委会组成人员名额")[0] == "figure"
+    assert detect_kind("所需时间是否计入许可期限？")[0] != "figure"
+    assert detect_kind("哪些法律法规对解除冻结规定了期限？")[0] != "figure"

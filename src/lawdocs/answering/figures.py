@@ -12,13 +12,11 @@ of the terms in the figure's own phrase (back to the last comma): in 收入增�
 
 The unit asked for matches a unit with a multiplier (多少个 → 1万个) and 天 matches 日 (多少天 → 不得超过三十日);
 a question asking for a time (多少天, 几年, 多长时间, 多久) takes only figures of time, 多长 alone a time or a length
-(试用期最长多长, 贯通了多长的岸线), and one asking for a deadline
-(什么时候前, 何时前, 哪一年之前) only dates stated as one (2019年6月底前, 每年3月31日前, 2020年底前, 2010年前); a span of
-dates (从哪天到哪天) a span stated (2019年1月1日至2023年12月31日), the end of a period (执行到什么时候) the date it
-runs to or a deadline, and the latest time (最迟在什么时候) a deadline, or a period where a sentence states no date
-(`units`). How often (多长时间开几次,
-多长时间召开一次) is answered by a count of times with its period (一般每月召开三次, 原则上每半年召开一次), not by the
-period alone. A total asked (一共, 合计) is not a part after its breakdown (26个指标…，其中15个…、9个…).
+(试用期最长多长, 贯通了多长的岸线), and one asking for a deadline (什么时候前, 何时前, 哪一年之前) only dates stated as
+one (2019年6月底前, 每年3月31日前, 2020年底前, 2010年前); a span of dates (从哪天到哪天) a span stated (2019年1月1日至
+2023年12月31日), the end of a period (执行到什么时候) the date it runs to or a deadline, and the latest time (最迟在什么
+时候) a deadline, or a period where a sentence states no date (`units`). How often (多长时间开几次, 多长时间召开一次)
+is answered by a count of times with its period (一般每月召开三次, 原则上每半年召开一次), not by the period alone. A total asked (一共, 合计) is not a part after its breakdown (26个指标…，其中15个…、9个…).
 
 A share in words is a figure (不得超过主合同标的额的百分之二十, ``_PERCENT``). A value a sentence says changed
 (人均预期寿命从2020年的82.4岁提升至83.9岁) answers with what it became: the starting value scores ``FROM_PENALTY``
@@ -30,7 +28,7 @@ what it counts (几个省（区、市）) is written with it (10个省（区、�
 (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析: 分析 is due 3月底前), and one listed after 每年… is yearly.
 The length of a named period (有效期, 试用期, 时效) comes only from a sentence naming it (`wording.measured_period`).
 
-A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日), a share or multiple with what it is
+A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日, 三十年至七十年), a share or multiple with what it is
 of (不低于采购金额的30%), its qualifier before (不超过, 最长不超过,
 一般不少于, 控制在, 达到; also across the verb it limits: 至少保存三年 → 至少三年) and after (左右, 以上, 以内,
 以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
@@ -120,6 +118,7 @@ _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
 _TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a question: it asks for the total, not a year's part
 _PHRASE = re.compile(r"[，,、：:]")
+_TO = re.compile(r"\s{0,2}[至到—–~～]\s{0,2}")  # between the ends of a range with its unit twice (6个月至12个月)
 PHRASE_WEIGHT = 0.5
 # the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
 # naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
@@ -261,9 +260,10 @@ def figures_in(
             continue
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
         whose = _respectively(sentence, matches, terms)
-        ranges = {  # 1万元以上5万元以下: the lower bound's start → the upper bound that closes the range
+        ranges = {  # 1万元以上5万元以下, 三十年至七十年: the lower bound's start → the upper bound that closes it
             m.start(): n for m, n in zip(matches, matches[1:], strict=False)
-            if m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下"
+            if (m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下") or (
+                _TO.fullmatch(sentence[m.end() : n.start()]) and m.group("unit") == n.group("unit") and not m["after"])
         }
         uppers = {n.start() for n in ranges.values()}
         for m in matches:
@@ -369,7 +369,7 @@ def figures_in(
             if m.group("unit") in TIME_UNITS and (since := units.SINCE.search(sentence, reach, m.start())):
                 value, start = since.group(0) + value, sent.start() + since.start()  # 自公布之日起30日后: from when
             if upper := ranges.get(m.start()):
-                value, end = value + upper.group(0), sent.start() + upper.end()  # 1万元以上5万元以下: the range
+                value, end = value + sentence[m.end() : upper.end()], sent.start() + upper.end()  # the range whole
             elif counted and m.group("unit") == "个" and not m.group("after"):
                 noun = shared_start(counted.group(1), text[end:])
                 value, end = value + noun, end + len(noun)  # 10个省（区、市）: the count with what it counts

@@ -46,7 +46,10 @@ _HOW_MUCH = re.compile(r"多少|(?<![哪那这好])几(?:[个件项条次名家�
     r"|多大(?:年龄|岁数|年纪|规模|面积|比例|比重|容量|尺寸)|(?:尺寸|面积|规模)(?:是|有)?多大|多高|多远|多宽|多厚|多深"
     rf"|{LEVEL_Q.pattern}|{MEASURED_Q.pattern}|{DEADLINE_Q.pattern}|{LATEST_Q.pattern}|{DATE_SPAN_Q.pattern}|{UNTIL_Q.pattern}"
     rf"|{LIMIT_Q.pattern}")
-_FIGURE_Q = re.compile(rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|数额|(?<![大小])幅度|总数|共计|合计")  # or a noun
+_FIGURE_Q = re.compile(
+    rf"{_HOW_MUCH.pattern}|数量|比例|比率|比重|占比|百分之|金额|总额|数额|(?<![大小])幅度|总数|共计|合计"  # or a noun
+    r"|(?:期限|时限|年限|名额|限额|时效)[？?。\s]*$"  # that ends a query of key words (专利代理师首次执业 备案期限)
+)
 _COUNTING = re.compile(r"起算|计算|算起")  # 如何起算: how a period is counted, a figure's question too
 _ASKS_WHO_WHERE = re.compile(r"谁|哪儿|哪里|什么地方|哪个(?:部门|机关|单位)")  # asks who or where, never a quantity
 _OTHER_ASKING = re.compile(r"什么时候|何时|哪天|哪一天|如何|怎么|怎样|哪些|什么|是否|能否|吗[？?]?$|吗[？?，,]")
