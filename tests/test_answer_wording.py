@@ -629,7 +629,7 @@ def test_a_penalty_asked_for_one_party_is_the_amount_its_own_phrase_sets() -> No
     terms = ["档案馆", "档案", "主管部门", "罚款"]
     assert top_figure(text, "个人擅自复制档案馆的档案，档案主管部门可以对个人罚多少钱？", terms) == "五百元以上五千元以下"
     assert top_figure(text, "单位擅自复制档案馆的档案，档案主管部门可以罚多少钱？", terms) == "一万元以上十万元以下"
-    from lawdocs.answering.figures import _asked_party
+    from lawdocs.answering.attribution import asked_party as _asked_party
 
     assert _asked_party("泄露个人信息的，档案主管部门可以罚多少钱？") is None
     assert _asked_party("单位和个人分别罚多少钱？") is None  # two parties: the question asks for both
@@ -834,3 +834,23 @@ def test_a_range_with_its_unit_twice_is_one_figure_and_a_query_ending_in_a_limit
     assert detect_kind("设区的市人大常委会组成人员名额")[0] == "figure"
     assert detect_kind("所需时间是否计入许可期限？")[0] != "figure"
     assert detect_kind("哪些法律法规对解除冻结规定了期限？")[0] != "figure"
+
+
+def test_a_case_after_a_semicolon_or_a_paragraph_referring_back_is_read_with_the_text_it_is_of() -> None:
+    """…处一万元以上十万元以下的罚款；使用者为个人的，可以处二百元以上二千元以下的罚款: the individual's fine is of the
+    act the sentence before describes, so a question naming 个人 takes it; 单位有前款行为的 is of the paragraph before.
+    A sentence that is not a case (…的, after a full stop) keeps only its own words."""
+    from lawdocs.answering.attribution import in_context
+
+    fines = ("未将农药包装废弃物交由专门的机构进行无害化处理的，由农业农村主管部门责令改正，处一万元以上十万元以下的罚款；"
+             "农业投入品使用者为个人的，可以处二百元以上二千元以下的罚款。")
+    words = ["农药", "包装", "废弃物", "无害化", "处理"]
+    assert top_figure(fines, "个人没把农药包装废弃物交去无害化处理，最多罚多少？", words) == "二百元以上二千元以下"
+    assert top_figure(fines, "单位没把农药包装废弃物交去无害化处理，最多罚多少？", words) == "一万元以上十万元以下"
+    site = ("设立用于实施违法犯罪活动的网站的，由公安机关处五日以下拘留，可以并处一万元以上十万元以下罚款。\n"
+            "单位有前款行为的，由公安机关处十万元以上五十万元以下罚款。")
+    asked = "单位设立用于实施违法犯罪活动的网站的，公安机关对单位罚款多少？"
+    assert top_figure(site, asked, ["设立", "违法犯罪", "网站", "公安机关"]) == "十万元以上五十万元以下"
+    plain = "甲机关应当公开。乙机关收到的，十日内答复。"
+    assert "甲机关" not in in_context(plain, plain.index("乙"), len(plain), "甲机关应当公开", semicolon=False)
+    assert in_context(plain, plain.index("乙"), len(plain), "甲机关应当公开", semicolon=True).startswith("甲机关")

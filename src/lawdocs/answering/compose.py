@@ -387,7 +387,7 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
             said = ev.normalise_text(f.sentence)
             if period and not any(w in said for w in (period, "期限", "期间")):  # 保护期 as 专利权的期限为…
                 continue  # 公证书有效期是多久: not the 十五个工作日内 the same article gives for issuing it
-            if not own or any(t.found_in(said) or any(p in said for p in t.parts) for t in own):
+            if not own or any(t.found_in(f.context) or any(p in f.context for p in t.parts) for t in own):
                 found.append((f.score + score + named, f, clause))
     if not q.comparative:  # 受到六个月以上停止执业处罚的…多长时间内不能…: 六个月以上 is given, another asked, if one is stated
         found = [x for x in found if not _given(x[1].value, q.text)] or found

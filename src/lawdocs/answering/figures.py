@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 from ..parsing.numerals import to_int
 from . import units
+from .attribution import PARTY, PARTY_WEIGHT, asked_party, in_context, respectively
 from .evidence import find_spans, normalise_text
 from .question import Term
 from .units import (
@@ -120,13 +121,6 @@ _TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a q
 _PHRASE = re.compile(r"[，,、：:]")
 _TO = re.compile(r"\s{0,2}[至到—–~～]\s{0,2}")  # between the ends of a range with its unit twice (6个月至12个月)
 PHRASE_WEIGHT = 0.5
-# the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
-# naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
-_PARTY = re.compile(
-    r"单位(?!时间)|(?<![一二两三四五六七八九十几多每某我你他她\d])个人(?!信息|所得|隐私|账户|住宅|名义|民)"
-    r"|(?<!非)法人(?!员)|自然人|个体工商户|企业(?!所得)"
-)  # not 执法人员, 非法人组织, 三个人, 一个人民调解委员会
-PARTY_WEIGHT = 0.3
 # what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
 # A statute's graver case (处…罚款；情节严重的，处…): its figure answers only a question that names it. The
 # conditions listed after the graver case (…罚款：(一)…) share the question's words, hence a penalty as large as
@@ -154,6 +148,7 @@ class FigureMatch:
     start: int  # span of the figure in the clause text
     end: int
     score: float
+    context: str = ""  # what its sentence is read with: the sentence, or the one it is a case of before it
 
 
 def _number(raw: str) -> float | None:
@@ -163,41 +158,6 @@ def _number(raw: str) -> float | None:
     except ValueError:
         value = to_int(raw)
         return float(value) if value is not None else None
-
-
-_RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|增长|下降|提高到?|降低到?|占)?")
-RESPECTIVE_WEIGHT = 0.5
-
-
-def _respectively(sentence: str, matches: Sequence[re.Match[str]], terms: Sequence[Term]) -> dict[int, float]:
-    """Score changes for the figures of ``A、B…分别增长9.7%、15.3%``: the i-th figure is the i-th entity's, so the
-    one whose entity the question names gains and the others lose. The last entity carries the words shared by
-    all (软件和信息服务业增加值), so only its head, as long as the others, is compared; a word in more than one
-    head (制造业 of 先进制造业、高技术制造业) tells none apart."""
-    said = _RESPECTIVELY.search(sentence)
-    if not said:
-        return {}
-    listed = [m for m in matches if m.start("num") >= said.end()]
-    figures = [listed[0]] if listed else []
-    for m in listed[1:]:  # 9.7%、15.3%: figures joined by a pause, nothing else between them
-        if sentence[figures[-1].end() : m.start()] not in ("、", "和", "，", ","):
-            break
-        figures.append(m)
-    entities = re.split(r"[，,；;：:]", sentence[: said.start()])[-1].split("、")
-    if len(figures) < 2 or len(entities) != len(figures):
-        return {}
-    width = max(len(e) for e in entities[:-1]) + 2
-    heads = [normalise_text(head) for head in (*entities[:-1], entities[-1][:width])]
-    named = [any(t.text in head and sum(t.text in h for h in heads) == 1 for t in terms) for head in heads]
-    if sum(named) != 1:
-        return {}
-    return {m.start(): RESPECTIVE_WEIGHT if hit else -RESPECTIVE_WEIGHT for m, hit in zip(figures, named, strict=True)}
-
-
-def _asked_party(question: str) -> str | None:
-    """The one party (单位, 个人 …) a question names, if it names exactly one."""
-    named = set(_PARTY.findall(question))
-    return named.pop() if len(named) == 1 else None
 
 
 def figures_in(
@@ -223,7 +183,7 @@ def figures_in(
     soft = latest or until  # where a sentence states no date, a period answers (最迟在什么时候申报: 十五日内)
     time_asked = time_asked or soft
     dates = DEADLINE if deadline else UNTIL if until else DATE_SPAN if date_span else None  # what a date asked is
-    party = _asked_party(question)
+    party = asked_party(question)
     graver_asked = bool(_AGGRAVATED.search(question))
 
     def phrase_credit(own: str) -> float:
@@ -231,12 +191,14 @@ def figures_in(
         return PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
 
     counted = _COUNTED_Q.search(question)
+    context, semicolon = "", False
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
-        norm = normalise_text(sentence)
-        weight = sum(idf[t.text] for t in terms if t.text in norm)
+        context = in_context(text, sent.start(), sent.end(), context, semicolon)  # 单位有前款行为的: of the text before
+        semicolon = sentence.rstrip().endswith(("；", ";"))
+        weight = sum(idf[t.text] for t in terms if t.text in context)
         weight += sum(
-            0.5 * idf[t.text] for t in terms if t.text not in norm and any(p in norm for p in t.parts)
+            0.5 * idf[t.text] for t in terms if t.text not in context and any(p in context for p in t.parts)
         )
         share = weight / total_weight
         spans = find_spans(sentence, [t.text for t in terms] + [p for t in terms for p in t.parts])
@@ -255,11 +217,11 @@ def figures_in(
                 yearly = yearly or value.startswith("每年")
                 found.append(
                     FigureMatch(value, None, "date", sentence.strip(), sent.start() + d.start(),
-                                sent.start() + d.end(), score)
+                                sent.start() + d.end(), score, context)
                 )
             continue
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
-        whose = _respectively(sentence, matches, terms)
+        whose = respectively(sentence, matches, terms)
         ranges = {  # 1万元以上5万元以下, 三十年至七十年: the lower bound's start → the upper bound that closes it
             m.start(): n for m, n in zip(matches, matches[1:], strict=False)
             if (m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下") or (
@@ -324,7 +286,7 @@ def figures_in(
             own = normalise_text(lead + (_PHRASE.split(sentence[m.end() :].lstrip("内，,"))[0] if within else ""))
             score += phrase_credit(own)
             if party:
-                named = set(_PARTY.findall(lead))
+                named = set(PARTY.findall(lead))
                 score += PARTY_WEIGHT if party in named else -PARTY_WEIGHT if named else 0.0
             if measure_word and same_unit(m.group("unit"), measure_word):
                 score += 0.5
@@ -395,6 +357,7 @@ def figures_in(
                     start=start,
                     end=end,
                     score=score,
+                    context=context,
                 )
             )
     return sorted(found, key=lambda f: -f.score)

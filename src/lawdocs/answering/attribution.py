@@ -1,0 +1,69 @@
+"""Whose figure is whose, when a sentence states several: the party of a penalty clause a question names (对单位处…，
+对个人处…), the entity of figures stated 分别 in its order (A、B分别增长9.7%、15.3%), and the case a sentence after a
+semicolon is of (…处一万元以上十万元以下的罚款；使用者为个人的，可以处…: the individual's fine, for what the sentence
+before it says).
+
+`figures` scores its candidates with these."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .evidence import normalise_text
+from .question import Term
+
+# the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
+# naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
+PARTY = re.compile(
+    r"单位(?!时间)|(?<![一二两三四五六七八九十几多每某我你他她\d])个人(?!信息|所得|隐私|账户|住宅|名义|民)"
+    r"|(?<!非)法人(?!员)|自然人|个体工商户|企业(?!所得)"
+)  # not 执法人员, 非法人组织, 三个人, 一个人民调解委员会
+PARTY_WEIGHT = 0.3
+_BACK = re.compile(r"前[两三四]?款|前项|前述|上述")  # a sentence referring to the text before it
+_CASE = re.compile(r"\s*[^，,。；;：:]{1,30}的[，,]")  # after a semicolon, a case of what the sentence before sets
+
+
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|增长|下降|提高到?|降低到?|占)?")
+RESPECTIVE_WEIGHT = 0.5
+
+
+def respectively(sentence: str, matches: Sequence[re.Match[str]], terms: Sequence[Term]) -> dict[int, float]:
+    """Score changes for the figures of ``A、B…分别增长9.7%、15.3%``: the i-th figure is the i-th entity's, so the
+    one whose entity the question names gains and the others lose. The last entity carries the words shared by
+    all (软件和信息服务业增加值), so only its head, as long as the others, is compared; a word in more than one
+    head (制造业 of 先进制造业、高技术制造业) tells none apart."""
+    said = _RESPECTIVELY.search(sentence)
+    if not said:
+        return {}
+    listed = [m for m in matches if m.start("num") >= said.end()]
+    figures = [listed[0]] if listed else []
+    for m in listed[1:]:  # 9.7%、15.3%: figures joined by a pause, nothing else between them
+        if sentence[figures[-1].end() : m.start()] not in ("、", "和", "，", ","):
+            break
+        figures.append(m)
+    entities = re.split(r"[，,；;：:]", sentence[: said.start()])[-1].split("、")
+    if len(figures) < 2 or len(entities) != len(figures):
+        return {}
+    width = max(len(e) for e in entities[:-1]) + 2
+    heads = [normalise_text(head) for head in (*entities[:-1], entities[-1][:width])]
+    named = [any(t.text in head and sum(t.text in h for h in heads) == 1 for t in terms) for head in heads]
+    if sum(named) != 1:
+        return {}
+    return {m.start(): RESPECTIVE_WEIGHT if hit else -RESPECTIVE_WEIGHT for m, hit in zip(figures, named, strict=True)}
+
+
+def asked_party(question: str) -> str | None:
+    """The one party (单位, 个人 …) a question names, if it names exactly one."""
+    named = set(PARTY.findall(question))
+    return named.pop() if len(named) == 1 else None
+
+
+def in_context(text: str, start: int, end: int, before: str, semicolon: bool) -> str:
+    """What the sentence ``text[start:end]`` is read with: the text before it when it refers back (单位有前款行为的),
+    the sentence before it (`before`, itself read so) when it follows a semicolon and states a case of it (…的，),
+    else itself; normalised."""
+    sentence = text[start:end]
+    if _BACK.search(sentence):
+        return normalise_text(text[:end])
+    return before + normalise_text(sentence) if semicolon and _CASE.match(sentence) else normalise_text(sentence)
