@@ -854,3 +854,19 @@ def test_a_case_after_a_semicolon_or_a_paragraph_referring_back_is_read_with_the
     plain = "甲机关应当公开。乙机关收到的，十日内答复。"
     assert "甲机关" not in in_context(plain, plain.index("乙"), len(plain), "甲机关应当公开", semicolon=False)
     assert in_context(plain, plain.index("乙"), len(plain), "甲机关应当公开", semicolon=True).startswith("甲机关")
+
+
+def test_what_a_listed_value_became_answers_with_its_rate_and_其中_names_the_case_after_it() -> None:
+    """分别从每人每月209元、280元提高到217元、290元: 提高到多少 asks for what the first became (217元), written with
+    the rate it shares with the starting values; 三十日内…，其中对领导成员…的申请，应当…九十日内: the case after 其中
+    is the leaders'."""
+    raise_ = "困难残疾人生活补贴、重度残疾人护理补贴标准分别从每人每月209元、280元提高到217元、290元。"
+    asked = "困难残疾人生活补贴标准提高到每人每月多少元？"
+    assert top_figure(raise_, asked, ["残疾人", "生活", "补贴", "标准", "每人", "每月"]) == "每人每月217元"
+    towns = "甲市、乙县的示范村分别从10个、20个增加到15个、25个。"
+    assert top_figure(towns, "乙县的示范村增加到多少个？", ["乙县", "示范村"]) == "25个"
+    quit_ = "任免机关应当自接到申请之日起三十日内予以审批，其中对领导成员辞去公职的申请，应当自接到申请之日起九十日内予以审批。"
+    leader = "领导成员申请辞去公职的，任免机关要在接到申请后多长时间内审批？"
+    assert top_figure(quit_, leader, ["领导成员", "辞去公职", "任免机关", "申请", "审批"]) == "自接到申请之日起九十日内"
+    member = "公务员申请辞去公职的，任免机关要在接到申请后多长时间内审批？"
+    assert top_figure(quit_, member, ["公务员", "辞去公职", "任免机关", "申请", "审批"]) == "自接到申请之日起三十日内"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from .evidence import normalise_text
 from .question import Term
+from .units import CHANGE
 
 # the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
 # naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
@@ -25,6 +26,7 @@ _CASE = re.compile(r"\s*[^，,。；;：:]{1,30}的[，,]")  # after a semicolon
 
 
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|增长|下降|提高到?|降低到?|占)?")
+_TO_NEXT = re.compile(rf"{CHANGE}?(?:到|至)")  # 从209元、280元提高到217元、290元
 RESPECTIVE_WEIGHT = 0.5
 
 
@@ -37,20 +39,27 @@ def respectively(sentence: str, matches: Sequence[re.Match[str]], terms: Sequenc
     if not said:
         return {}
     listed = [m for m in matches if m.start("num") >= said.end()]
-    figures = [listed[0]] if listed else []
-    for m in listed[1:]:  # 9.7%、15.3%: figures joined by a pause, nothing else between them
-        if sentence[figures[-1].end() : m.start()] not in ("、", "和", "，", ","):
+    runs = [listed[:1]] if listed else []
+    for m in listed[1:]:  # 9.7%、15.3%: figures joined by a pause; 从209元、280元提高到217元、290元: two runs
+        between = sentence[runs[-1][-1].end() : m.start()]
+        if between in ("、", "和", "，", ","):
+            runs[-1].append(m)
+        elif _TO_NEXT.fullmatch(between) and len(runs) == 1:
+            runs.append([m])
+        else:
             break
-        figures.append(m)
     entities = re.split(r"[，,；;：:]", sentence[: said.start()])[-1].split("、")
-    if len(figures) < 2 or len(entities) != len(figures):
+    if len(runs[0] if runs else ()) < 2 or len(entities) != len(runs[0]):
         return {}
     width = max(len(e) for e in entities[:-1]) + 2
     heads = [normalise_text(head) for head in (*entities[:-1], entities[-1][:width])]
     named = [any(t.text in head and sum(t.text in h for h in heads) == 1 for t in terms) for head in heads]
     if sum(named) != 1:
         return {}
-    return {m.start(): RESPECTIVE_WEIGHT if hit else -RESPECTIVE_WEIGHT for m, hit in zip(figures, named, strict=True)}
+    return {
+        m.start(): RESPECTIVE_WEIGHT if hit else -RESPECTIVE_WEIGHT
+        for run in runs if len(run) == len(named) for m, hit in zip(run, named, strict=True)
+    }
 
 
 def asked_party(question: str) -> str | None:

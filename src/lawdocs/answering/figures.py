@@ -49,6 +49,7 @@ from .evidence import find_spans, normalise_text
 from .question import Term
 from .units import (
     ASKED_ONLY,
+    CHANGE,
     DATE_SPAN,
     DATE_SPAN_Q,
     DEADLINE,
@@ -86,8 +87,9 @@ _PERCENT = re.compile(
 )
 # a starting value (人均预期寿命从…82.4岁提升至83.9岁): what the figure became is the one after 至 / 到
 _FROM = re.compile(r"从[^，,。；;从]{0,20}$")
-_BECAME = re.compile(r"^(?:提高|提升|增加|增长|上升|扩大|下降|降低|减少|缩小|缩减|压减|压缩)?(?:到|至)")
+_BECAME = re.compile(rf"^(?:、[^、，,。；;]{{1,12}}?)*?{CHANGE}?(?:到|至)")  # (从209元、280元)提高到: after the list
 FROM_PENALTY = 0.3
+_BECAME_Q = re.compile(rf"{CHANGE}(?:到|至)")
 # a bound before the verb it limits (应当至少保存三年, 最多延长三十日): the figure's qualifier all the same
 _BOUND_VERB = re.compile(
     rf"({_BEFORE})(?:保存|保留|公示|公开|提前|延长|缩短|达到|降低|提高|增加|减少|完成|培训|服务)$"
@@ -95,7 +97,10 @@ _BOUND_VERB = re.compile(
 # a bound before what the figure is a share or multiple of (不低于采购金额的30%, 不低于当地低保标准的1.6倍)
 _BOUND_OF = re.compile(rf"({_BEFORE})[\u4e00-\u9fff]{{2,10}}的$")
 _BOUND_RATE = re.compile(rf"(?:{_BEFORE}|超)$")
-_RATE = re.compile(r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}$")  # right before a figure
+_RATE_WORDS = r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|千人|万人|百人)){1,3}"
+_RATE = re.compile(rf"{_RATE_WORDS}$")  # right before a figure
+# a rate the starting value carries (从每人每月209元、280元提高到217元、290元): the values it became share it
+_CARRIED_RATE = re.compile(rf"从({_RATE_WORDS})[^，,。；;从]*(?:到|至)(?:[^，,。；;、]{{1,12}}、)*$")
 _TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
 _FREQUENCY_Q = re.compile(
@@ -277,7 +282,8 @@ def figures_in(
             # its own phrase: the figure states the quantity of what precedes it up to the last comma; a time
             # limit (之日起十个工作日内向…申请复查) also of what follows it: the period is for doing that
             *earlier, lead = _PHRASE.split(sentence[: m.start()])
-            if earlier and earlier[-1].endswith("的"):  # 违法所得不足十万元的，处十万元以上…: of that case
+            # 违法所得不足十万元的，处十万元以上…; 其中对领导成员辞去公职的申请，应当…九十日内: of that case
+            if earlier and (earlier[-1].endswith("的") or earlier[-1].lstrip().startswith("其中")):
                 lead = earlier[-1] + lead
             within = m.group("unit") in TIME_UNITS and (
                 m.group("after") in ("以内", "之内") or sentence[m.end() : m.end() + 1] == "内"
@@ -308,7 +314,7 @@ def figures_in(
                 and _BECAME.match(sentence[m.end() :])
                 and not any(str(y) in start_value.group(0) for y in years)  # 从2020年的… when 2020 is asked: it is
             ):
-                score -= FROM_PENALTY
+                score -= 2 * FROM_PENALTY if _BECAME_Q.search(question) else FROM_PENALTY  # 提高到多少: what it became
             if not graver_asked and _AGGRAVATED.search(sentence[: m.start()]):
                 score -= AGGRAVATED_PENALTY  # …罚款；情节特别严重的，并处…: the graver case, which the question does not ask
             if apart:
@@ -340,6 +346,8 @@ def figures_in(
                 value, start = rate.group(0) + value, rate.start()
                 if bound_rate := _BOUND_RATE.search(text[:start]):  # 超每千人6.6批次: the rate's bound
                     value, start = bound_rate.group(0) + value, bound_rate.start()
+            elif carried := _CARRIED_RATE.search(sentence[: m.start()]):  # 从每人每月209元提高到217元: its rate
+                value = carried.group(1) + value
             if often and not rate:  # 一般每月召开三次: a count of times is a frequency with its period
                 value, start = often.group(0) + value, sent.start() + often.start()
             elif verb_bound:  # 至少保存三年 → 至少三年: the quantity with its qualifier, the verb in the sentence

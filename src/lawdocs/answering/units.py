@@ -22,6 +22,7 @@ NUM = r"\d+(?:[.,]\d+)*|[一二两三四五六七八九十百千万零〇]+|半(
 COUNTED = r"部(?![门委署分])|位(?![置于])|级(?!别)"
 SHARE_UNITS = frozenset({"%", "％", "‰", "倍", "个百分点", "百分点"})
 ASKED_ONLY = frozenset({"位", "级"})  # units that answer only a question asking for them (几位字符, 几级以上)
+CHANGE = r"(?:提高|提升|增加|增长|上升|扩大|下降|降低|减少|缩小|缩减|压减|压缩)"  # a value becoming another (提高到)
 TIME_UNITS = frozenset({"个工作日", "工作日", "日", "天", "个月", "年", "小时", "个小时"})
 # a date asked: only dates answer (什么时候前)
 DEADLINE_Q = re.compile(r"(?:什么时候|什么时间|何时|哪一?年)(?:之|以)?前(?!往|去|来|后)")
