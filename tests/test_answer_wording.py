@@ -870,3 +870,18 @@ def test_what_a_listed_value_became_answers_with_its_rate_and_其中_names_the_c
     assert top_figure(quit_, leader, ["领导成员", "辞去公职", "任免机关", "申请", "审批"]) == "自接到申请之日起九十日内"
     member = "公务员申请辞去公职的，任免机关要在接到申请后多长时间内审批？"
     assert top_figure(quit_, member, ["公务员", "辞去公职", "任免机关", "申请", "审批"]) == "自接到申请之日起三十日内"
+
+
+def test_a_case_the_question_sets_aside_does_not_answer_it() -> None:
+    """除仅受通报批评的以外，…满多长时间停止公示: the three months set for 通报批评 are the case set aside, so the three
+    years of the others answer; 除拘留外并处多少罚款 sets nothing aside (it asks what comes besides)."""
+    from lawdocs.answering.attribution import excepted_words
+
+    rule = ("仅受到通报批评或者较低数额罚款的行政处罚信息自公示之日起届满三个月的，停止公示。"
+            "其他行政处罚信息自公示之日起届满三年的，停止公示。")
+    asked = "行政处罚信息，除仅受通报批评或较低数额罚款的以外，自公示之日起满多长时间停止公示？"
+    words = ["行政处罚", "信息", "通报批评", "较低", "数额", "罚款", "公示", "停止"]
+    assert top_figure(rule, asked, words) == "自公示之日起届满三年"
+    assert top_figure(rule, "仅受通报批评的行政处罚信息，自公示之日起满多长时间停止公示？", words) == "自公示之日起届满三个月"
+    assert excepted_words("协助运送他人偷越国境的，除拘留外并处多少罚款？") == ""
+    assert excepted_words("设立合伙律师事务所，除一般条件外还应当具备哪些条件？") == ""

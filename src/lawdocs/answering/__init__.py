@@ -10,7 +10,7 @@
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
 - `attribution`: whose figure is whose in a sentence stating several: the party a penalty question names, figures
-  stated 分别, the case a sentence after a semicolon is of (…；使用者为个人的，处…).
+  stated 分别, the case a sentence after a semicolon is of (…；使用者为个人的，处…), the case a question sets aside (除…的以外).
 - `units`: units of measure and their dimensions, dates (deadlines, spans, ends), what a multiple is of and when a
   period starts, and the question forms asking for a date, a level or a measured requirement.
 - `roles`: the sections a problems, plans or measures question reads (built once per index state).

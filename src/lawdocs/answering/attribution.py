@@ -1,7 +1,7 @@
 """Whose figure is whose, when a sentence states several: the party of a penalty clause a question names (对单位处…，
 对个人处…), the entity of figures stated 分别 in its order (A、B分别增长9.7%、15.3%), and the case a sentence after a
 semicolon is of (…处一万元以上十万元以下的罚款；使用者为个人的，可以处…: the individual's fine, for what the sentence
-before it says).
+before it says), and the case a question sets aside (除仅受通报批评的以外: not the figure stated for it).
 
 `figures` scores its candidates with these."""
 
@@ -76,3 +76,15 @@ def in_context(text: str, start: int, end: int, before: str, semicolon: bool) ->
     if _BACK.search(sentence):
         return normalise_text(text[:end])
     return before + normalise_text(sentence) if semicolon and _CASE.match(sentence) else normalise_text(sentence)
+
+
+# a case a question sets aside (除仅受通报批评或较低数额罚款的以外，…满多长时间): a figure stated for it does not
+# answer; 除拘留外并处多少罚款 and 除…外还 add to what is asked rather than set aside
+_EXCEPT = re.compile(r"除(?:了)?([^，,。；;？?]{2,40}?的)(?:以外|之外|外)[，,](?!\s*(?:还|并|也|另))")
+EXCEPTED_PENALTY = 0.5
+
+
+def excepted_words(question: str) -> str:
+    """The words of the case a question sets aside (除…的以外), normalised; empty when it sets none aside."""
+    found = _EXCEPT.search(question)
+    return normalise_text(found.group(1)) if found else ""

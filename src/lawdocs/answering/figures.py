@@ -44,7 +44,15 @@ from dataclasses import dataclass
 
 from ..parsing.numerals import to_int
 from . import units
-from .attribution import PARTY, PARTY_WEIGHT, asked_party, in_context, respectively
+from .attribution import (
+    EXCEPTED_PENALTY,
+    PARTY,
+    PARTY_WEIGHT,
+    asked_party,
+    excepted_words,
+    in_context,
+    respectively,
+)
 from .evidence import find_spans, normalise_text
 from .question import Term
 from .units import (
@@ -67,7 +75,7 @@ from .units import (
 )
 from .wording import shared_start, tagger
 
-_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|最快(?=[\d一二两三四五六七八九十半])|最高(?=[\d一二两三四五六七八九十])|最低(?=[\d一二两三四五六七八九十])|大约|约|超(?=\d)|各(?=\d)"
+_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|届满|最快(?=[\d一二两三四五六七八九十半])|最高(?=[\d一二两三四五六七八九十])|最低(?=[\d一二两三四五六七八九十])|大约|约|超(?=\d)|各(?=\d)"
 # spaces between a number's parts are bounded (at most two): unbounded runs backtrack for minutes on a clause of
 # whitespace (a table extracted from a PDF)
 _FIGURE = re.compile(
@@ -174,6 +182,9 @@ def figures_in(
     question: str = "",
 ) -> list[FigureMatch]:
     """Every figure of `text`, best first."""
+    aside = excepted_words(question)  # 除仅受通报批评的以外: a figure of that case does not answer
+    excepted = [t for t in terms if t.text in aside]
+    terms = [t for t in terms if t.text not in aside]
     total_weight = sum(idf[t.text] for t in terms) or 1.0
     time_asked = measure_word in TIME_UNITS or bool(_TIME_Q.search(question))
     frequency_asked = bool(_FREQUENCY_Q.search(question))
@@ -315,6 +326,8 @@ def figures_in(
                 and not any(str(y) in start_value.group(0) for y in years)  # 从2020年的… when 2020 is asked: it is
             ):
                 score -= 2 * FROM_PENALTY if _BECAME_Q.search(question) else FROM_PENALTY  # 提高到多少: what it became
+            if excepted and sum(t.text in context for t in excepted) * 2 >= len(excepted):
+                score -= EXCEPTED_PENALTY  # the case the question sets aside
             if not graver_asked and _AGGRAVATED.search(sentence[: m.start()]):
                 score -= AGGRAVATED_PENALTY  # …罚款；情节特别严重的，并处…: the graver case, which the question does not ask
             if apart:
