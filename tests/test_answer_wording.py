@@ -885,3 +885,16 @@ def test_a_case_the_question_sets_aside_does_not_answer_it() -> None:
     assert top_figure(rule, "仅受通报批评的行政处罚信息，自公示之日起满多长时间停止公示？", words) == "自公示之日起届满三个月"
     assert excepted_words("协助运送他人偷越国境的，除拘留外并处多少罚款？") == ""
     assert excepted_words("设立合伙律师事务所，除一般条件外还应当具备哪些条件？") == ""
+
+
+def test_qualifiers_a_bound_asked_with_多少_以上_and_an_amount_stated_two_ways() -> None:
+    """最高不超过15万元 and 连续3年 keep their qualifiers; 多少人以上 asks for a lower bound (十人以上, not the 二至五人
+    beside it); 五千万元以下或者上一年度营业额百分之五以下 is one amount stated two ways, not its first half."""
+    loan = "符合条件的人员自主创业的，可申请创业担保贷款，额度最高不超过15万元。"
+    assert top_figure(loan, "自主创业最多能申请多少额度的创业担保贷款？", ["自主创业", "创业担保贷款"]) == "最高不超过15万元"
+    meeting = "省政府连续3年在新春第一个工作日召开全省高质量发展大会。"
+    assert top_figure(meeting, "连续几年在新春第一个工作日召开高质量发展大会？", ["新春", "高质量发展"]) == "连续3年"
+    many = "“人数众多”，一般指十人以上。代表人为二至五人。"
+    assert top_figure(many, "“人数众多”一般是指多少人以上？", ["人数众多", "代表人"]) == "十人以上"
+    fine = "情节严重的，由省级以上部门责令改正，并处五千万元以下或者上一年度营业额百分之五以下罚款。"
+    assert top_figure(fine, "情节严重的，最高可以罚多少？", ["情节严重", "罚款"]) == "五千万元以下或者上一年度营业额百分之五以下"

@@ -75,7 +75,7 @@ from .units import (
 )
 from .wording import shared_start, tagger
 
-_BEFORE = r"最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|届满|最快(?=[\d一二两三四五六七八九十半])|最高(?=[\d一二两三四五六七八九十])|最低(?=[\d一二两三四五六七八九十])|大约|约|超(?=\d)|各(?=\d)"
+_BEFORE = r"最高不超过|最高不得超过|连续|最迟不超过|最迟不得超过|原则上不超过|原则上不得超过|原则上不低于|不得早于|不得晚于|不早于|不晚于|最长不超过|最长不得超过|最多不超过|最短不少于|最少不少于|一般不少于|一般不超过|不超过|不得超过|不少于|不得少于|不低于|不得低于|不高于|不得高于|控制在|最长|最多|至少|最少|超过|不满|未满|未逾|满|届满|最快(?=[\d一二两三四五六七八九十半])|最高(?=[\d一二两三四五六七八九十])|最低(?=[\d一二两三四五六七八九十])|大约|约|超(?=\d)|各(?=\d)"
 # spaces between a number's parts are bounded (at most two): unbounded runs backtrack for minutes on a clause of
 # whitespace (a table extracted from a PDF)
 _FIGURE = re.compile(
@@ -124,14 +124,15 @@ _MONEY_Q = re.compile(
 )
 _SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之(?:几|多少)|的多少倍")  # a share is asked: a percentage, a fraction or a multiple
 _SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
-_UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟")
-_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|最快|不少于|不低于|不得低于|不得少于")
+_UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟|(?:多少|几)[^，,？?]{0,3}(?:以下|以内)")
+_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|最快|不少于|不低于|不得低于|不得少于|(?:多少|几)[^，,？?]{0,3}以上")
 _UPPER = ("最长", "最多", "最迟", "最高", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
 _LOWER = ("最短", "最少", "最低", "最快", "至少", "不少于", "不低于", "低于", "以上", "不得早于", "不早于", "超")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
 _TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a question: it asks for the total, not a year's part
 _PHRASE = re.compile(r"[，,、：:]")
+_OR = re.compile(r"或者?[\u4e00-\u9fff]{0,12}")  # between two bounds of one amount (…以下或者营业额百分之五以下)
 _TO = re.compile(r"\s{0,2}[至到—–~～]\s{0,2}")  # between the ends of a range with its unit twice (6个月至12个月)
 PHRASE_WEIGHT = 0.5
 # what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
@@ -243,10 +244,14 @@ def figures_in(
             if (m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下") or (
                 _TO.fullmatch(sentence[m.end() : n.start()]) and m.group("unit") == n.group("unit") and not m["after"])
         }
-        uppers = {n.start() for n in ranges.values()}
+        either = {  # 五千万元以下或者上一年度营业额百分之五以下: one bound, two measures
+            m.start(): n for m in matches if m["after"] in ("以下", "以上") for n in matches
+            if n.start() >= m.end() and n["after"] == m["after"] and _OR.fullmatch(sentence[m.end() : n.start()])
+        }
+        uppers = {n.start() for n in (*ranges.values(), *either.values())}  # parts of the figure before them
         for m in matches:
             if m.start() in uppers:
-                continue  # the upper bound of 1万元以上5万元以下: part of the range before it
+                continue  # the upper bound of 1万元以上5万元以下 (or 或者…以下): part of the figure before it
             num = m.group("num")
             chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
@@ -351,6 +356,8 @@ def figures_in(
                 value, start = since.group(0) + value, sent.start() + since.start()  # 自公布之日起30日后: from when
             if upper := ranges.get(m.start()):
                 value, end = value + sentence[m.end() : upper.end()], sent.start() + upper.end()  # the range whole
+            if other := either.get((upper or m).start()):
+                value, end = value + sentence[(upper or m).end() : other.end()], sent.start() + other.end()
             elif counted and m.group("unit") == "个" and not m.group("after"):
                 noun = shared_start(counted.group(1), text[end:])
                 value, end = value + noun, end + len(noun)  # 10个省（区、市）: the count with what it counts
