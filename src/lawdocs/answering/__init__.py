@@ -12,7 +12,8 @@
 - `attribution`: whose figure is whose in a sentence stating several: the party a penalty question names, figures
   stated 分别, the case a sentence after a semicolon is of (…；使用者为个人的，处…), the case a question sets aside (除…的以外).
 - `units`: units of measure and their dimensions, dates (deadlines, spans, ends), what a multiple is of and when a
-  period starts, and the question forms asking for a date, a level or a measured requirement.
+  period starts, the question forms asking for a date, a level or a measured requirement, and what else a
+  figure question asks for (a time, how often, money, a share, a bound, two quantities at once).
 - `roles`: the sections a problems, plans or measures question reads (built once per index state).
 - `candidates`: the clauses that may answer (one hybrid search a question, role sections, article lookups),
   scored and selected, and reordered by a cross-encoder when one is asked for; the documents a metadata question

@@ -63,7 +63,6 @@ from .units import (
     DEADLINE,
     DEADLINE_Q,
     LATEST_Q,
-    LIMIT_Q,
     NUM,
     SHARE_UNITS,
     TIME_UNITS,
@@ -97,7 +96,6 @@ _PERCENT = re.compile(
 _FROM = re.compile(r"从[^，,。；;从]{0,20}$")
 _BECAME = re.compile(rf"^(?:、[^、，,。；;]{{1,12}}?)*?{CHANGE}?(?:到|至)")  # (从209元、280元)提高到: after the list
 FROM_PENALTY = 0.3
-_BECAME_Q = re.compile(rf"{CHANGE}(?:到|至)")
 # a bound before the verb it limits (应当至少保存三年, 最多延长三十日): the figure's qualifier all the same
 _BOUND_VERB = re.compile(
     rf"({_BEFORE})(?:保存|保留|公示|公开|提前|延长|缩短|达到|降低|提高|增加|减少|完成|培训|服务)$"
@@ -109,29 +107,19 @@ _RATE_WORDS = r"(?:每(?:人|户|年|月|日|天|次|件|个|名|学年|季度|�
 _RATE = re.compile(rf"{_RATE_WORDS}$")  # right before a figure
 # a rate the starting value carries (从每人每月209元、280元提高到217元、290元): the values it became share it
 _CARRIED_RATE = re.compile(rf"从({_RATE_WORDS})[^，,。；;从]*(?:到|至)(?:[^，,。；;、]{{1,12}}、)*$")
-_TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
-# how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
-_FREQUENCY_Q = re.compile(
-    r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次"
-    r"|(?:多长时间|多久)[^，,？?]{0,6}一次"  # 多长时间召开一次: the period of one time (每半年召开一次)
-)
 # the period a count of times is stated in (一般每月召开三次, 每年至少开展一次): right before the count
-_FREQUENCY = re.compile(r"(?:一般|原则上|通常)?每(?:年|月|周|季度|半年|学期|日|天)(?:至少|不少于)?[\u4e00-\u9fff]{0,3}$")
-# a price or a sum asked (中选价格各是多少, 罚款金额是多少): only money answers
-_MONEY_Q = re.compile(
-    r"(?:价格|价钱|金额|费用|收费|工资|薪酬|罚款|罚金|补贴|补助|津贴|奖金|多少钱)[^，,。；;？?、]{0,4}多少|多少钱"
-    r"|多少(?:费用|金额|资金|罚款|罚金|补贴|补助|工资)"  # 要交多少费用: money, not the 三十日内 to apply in
+_FREQUENCY = re.compile(  # 每十年至少组织开展一次: a period of several years too
+    r"(?:一般|原则上|通常)?每(?:[两三四五六七八九十\d]{1,2}个?)?(?:年|月|周|季度|半年|学期|日|天)(?:至少|不少于)?[\u4e00-\u9fff]{0,6}$"
 )
-_SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之(?:几|多少)|的多少倍")  # a share is asked: a percentage, a fraction or a multiple
-_SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
-_UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟|(?:多少|几)[^，,？?]{0,3}(?:以下|以内)")
-_LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|最快|不少于|不低于|不得低于|不得少于|(?:多少|几)[^，,？?]{0,3}以上")
 _UPPER = ("最长", "最多", "最迟", "最高", "不超过", "不得超过", "以内", "以下", "之内", "控制在", "不高于")
 _LOWER = ("最短", "最少", "最低", "最快", "至少", "不少于", "不低于", "低于", "以上", "不得早于", "不早于", "超")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
 _TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a question: it asks for the total, not a year's part
 _PHRASE = re.compile(r"[，,、：:]")
+_JOINED = re.compile(r"[^\d。；;！？!?]{0,40}")
+TWO_WEIGHT = 0.2
+_LISTED = re.compile(r"[：:]\s*(?=[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")  # the items a lead lists
 _OR = re.compile(r"或者?[\u4e00-\u9fff]{0,12}")  # between two bounds of one amount (…以下或者营业额百分之五以下)
 _TO = re.compile(r"\s{0,2}[至到—–~～]\s{0,2}")  # between the ends of a range with its unit twice (6个月至12个月)
 PHRASE_WEIGHT = 0.5
@@ -187,11 +175,12 @@ def figures_in(
     excepted = [t for t in terms if t.text in aside]
     terms = [t for t in terms if t.text not in aside]
     total_weight = sum(idf[t.text] for t in terms) or 1.0
-    time_asked = measure_word in TIME_UNITS or bool(_TIME_Q.search(question))
-    frequency_asked = bool(_FREQUENCY_Q.search(question))
-    share_asked = bool(_SHARE_Q.search(question))
-    money_asked = bool(_MONEY_Q.search(question)) and not share_asked and dimension(measure_word or "元") == "money"
-    span = not time_asked and bool(_SPAN_Q.search(question))
+    two = bool(units.TWO_Q.search(question)) or len(units.ONE_Q.findall(question)) > 1  # 拘留和罚款各是多少: both, any kind
+    time_asked = not two and (measure_word in TIME_UNITS or bool(units.TIME_Q.search(question)))
+    frequency_asked = bool(units.FREQUENCY_Q.search(question))
+    share_asked = not two and bool(units.SHARE_Q.search(question))
+    money_asked = not two and bool(units.MONEY_Q.search(question)) and not share_asked and dimension(measure_word or "元") == "money"
+    span = not time_asked and bool(units.SPAN_Q.search(question))
     found: list[FigureMatch] = []
     latest = bool(LATEST_Q.search(question))
     deadline = latest or bool(DEADLINE_Q.search(question))
@@ -209,9 +198,12 @@ def figures_in(
 
     counted = _COUNTED_Q.search(question)
     context, semicolon = "", False
+    listed = _LISTED.search(text)
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
         context = in_context(text, sent.start(), sent.end(), context, semicolon)  # 单位有前款行为的: of the text before
+        if listed and sent.start() < listed.start():  # 有下列行为之一的，处…；情节较重的，处…：(一)…: the list is of each
+            context += normalise_text(text[listed.start() :])
         semicolon = sentence.rstrip().endswith(("；", ";"))
         weight = sum(idf[t.text] for t in terms if t.text in context)
         weight += sum(
@@ -237,6 +229,7 @@ def figures_in(
                                 sent.start() + d.end(), score, context)
                 )
             continue
+        here = len(found)
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
         whose = respectively(sentence, matches, terms)
         ranges = {  # 1万元以上5万元以下, 三十年至七十年: the lower bound's start → the upper bound that closes it
@@ -330,7 +323,7 @@ def figures_in(
                 and _BECAME.match(sentence[m.end() :])
                 and not any(str(y) in start_value.group(0) for y in years)  # 从2020年的… when 2020 is asked: it is
             ):
-                score -= 2 * FROM_PENALTY if _BECAME_Q.search(question) else FROM_PENALTY  # 提高到多少: what it became
+                score -= 2 * FROM_PENALTY if units.BECAME_Q.search(question) else FROM_PENALTY  # 提高到多少: what it became
             if excepted and sum(t.text in context for t in excepted) * 2 >= len(excepted):
                 score -= EXCEPTED_PENALTY  # the case the question sets aside
             if not graver_asked and _AGGRAVATED.search(sentence[: m.start()]):
@@ -338,9 +331,9 @@ def figures_in(
             if apart:
                 bound = apart.group(1)
             qualifier = bound + (m.group("after") or "")
-            if qualifier and _UPPER_Q.search(question):
+            if qualifier and units.UPPER_Q.search(question):
                 score += 0.3 if any(w in qualifier for w in _UPPER) else -0.3
-            elif qualifier and _LOWER_Q.search(question):
+            elif qualifier and units.LOWER_Q.search(question):
                 score += 0.3 if any(w in qualifier for w in _LOWER) else -0.3
             start = sent.start() + m.start()
             value = m.group(0).strip()
@@ -388,4 +381,17 @@ def figures_in(
                     context=context,
                 )
             )
+        if two:
+            _join_next(text, sorted(found[here:], key=lambda f: f.start), question)
     return sorted(found, key=lambda f: -f.score)
+
+
+def _join_next(text: str, figures: Sequence[FigureMatch], question: str) -> None:
+    """Two quantities asked: each figure of a sentence is written with the one after it when little stands between
+    them (五日以上十日以下拘留，并处五百元以上二千元以下罚款; 不得超过三十日，案情复杂的，…可以延长至六十日), and
+    with the word after that one when the question names it (罚款)."""
+    for f, g in zip(figures, figures[1:], strict=False):
+        if g.start >= f.end and _JOINED.fullmatch(text[f.end : g.start]):
+            word = next(iter(tagger().cut(text[g.end : g.end + 6])), None)  # the word after it, if the question has it
+            end = g.end + (len(word.word) if word and len(word.word) > 1 and word.word in question else 0)
+            f.value, f.end, f.score = f.value + text[f.end : end], end, f.score + TWO_WEIGHT

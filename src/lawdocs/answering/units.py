@@ -94,3 +94,26 @@ MULTIPLE_OF = re.compile(r"(?:^|(?<=[，,；;并以者的位人]))处以?(?![理
 SINCE = re.compile(r"(?:自|从|(?<=[在于，,]))[^，,。；;：:自从在于]{1,20}?之日起$")
 SINCE_REACH = 24  # characters before a period that its start may take
 PERIOD_AFTER = re.compile(r"后(?![果续者勤期来面方备])")  # 30日后施行: after the period; not 15日后果
+
+
+# What a figure question asks for, read by `figures`: a value a change reached (提高到多少), a time, how often,
+# money, a share, a length or a time (多长), a bound, two quantities at once.
+BECAME_Q = re.compile(rf"{CHANGE}(?:到|至)")
+TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
+# how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
+FREQUENCY_Q = re.compile(
+    r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次"
+    r"|(?:多长时间|多久)[^，,？?]{0,10}一次"  # 多长时间召开一次: the period of one time (每半年召开一次)
+)
+# a price or a sum asked (中选价格各是多少, 罚款金额是多少): only money answers
+MONEY_Q = re.compile(
+    r"(?:价格|价钱|金额|费用|收费|工资|薪酬|罚款|罚金|补贴|补助|津贴|奖金|多少钱)[^，,。；;？?、]{0,4}多少|多少钱"
+    r"|多少(?:费用|金额|资金|罚款|罚金|补贴|补助|工资)"  # 要交多少费用: money, not the 三十日内 to apply in
+)
+SHARE_Q = re.compile(r"比例|比重|占比|比率|百分比|百分之(?:几|多少)|的多少倍")  # a share is asked: a percentage, a fraction or a multiple
+SPAN_Q = re.compile(r"多长(?!时间)")  # a time (试用期最长多长) or a length (贯通了多长的岸线): either answers
+UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟|(?:多少|几)[^，,？?]{0,3}(?:以下|以内)")
+LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|最快|不少于|不低于|不得低于|不得少于|(?:多少|几)[^，,？?]{0,3}以上")
+# two quantities asked (拘留和罚款幅度各是多少, 多少户、多少人, 最长多久？…能延长到多久？): the figure and the one after it
+TWO_Q = re.compile(r"[和与及][^，,。？?、]{1,8}(?:各|分别)(?:是|为)?多少|(?:多少|几)[^，,。？?]{1,8}(?:、|和|及)(?:多少|几)")
+ONE_Q = re.compile(r"多少|多久|多长时间|几(?:[个天日年人次项件])")
