@@ -916,3 +916,14 @@ def test_two_quantities_asked_are_answered_together_and_a_list_of_conditions_is_
     assert top_figure(listed, "侵入计算机信息系统、造成危害的，要拘留几天？", ["侵入", "计算机信息系统", "危害", "拘留"]) == "五日以下"
     census = "有关部门每十年至少组织开展一次全国土壤污染状况普查。"
     assert top_figure(census, "全国土壤污染状况普查多长时间至少要组织开展一次？", ["土壤污染", "普查"]) == "每十年至少组织开展一次"
+
+
+def test_a_period_asked_for_an_act_is_the_one_stated_for_that_act() -> None:
+    """多长时间内作出裁定: the 四十八小时内 the court has to rule, not the 三十日内 the applicant has to sue in, although
+    that sentence shares more of the question's words; 多长时间内支付赔偿金 likewise takes the period for paying."""
+    court = ("申请人在人民法院采取保全措施后三十日内不依法提起诉讼的，人民法院应当解除保全。"
+             "人民法院接受申请后，必须在四十八小时内作出裁定。")
+    asked = "申请保全的，人民法院接受申请后最迟要在多长时间内作出裁定？"
+    words = ["申请", "保全", "人民法院", "接受", "裁定"]
+    assert top_figure(court, asked, words) == "四十八小时内"
+    assert top_figure(court, "人民法院采取保全措施后，申请人要在多长时间内提起诉讼？", words + ["诉讼"]) == "三十日内"

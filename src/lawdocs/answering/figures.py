@@ -115,7 +115,6 @@ _UPPER = ("最长", "最多", "最迟", "最高", "不超过", "不得超过", "
 _LOWER = ("最短", "最少", "最低", "最快", "至少", "不少于", "不低于", "低于", "以上", "不得早于", "不早于", "超")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
-_TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # in a question: it asks for the total, not a year's part
 _PHRASE = re.compile(r"[，,、：:]")
 _JOINED = re.compile(r"[^\d。；;！？!?]{0,40}")
 TWO_WEIGHT = 0.2
@@ -123,13 +122,12 @@ _LISTED = re.compile(r"[：:]\s*(?=[（(][一二三四五六七八九十]+[）)]
 _OR = re.compile(r"或者?[\u4e00-\u9fff]{0,12}")  # between two bounds of one amount (…以下或者营业额百分之五以下)
 _TO = re.compile(r"\s{0,2}[至到—–~～]\s{0,2}")  # between the ends of a range with its unit twice (6个月至12个月)
 PHRASE_WEIGHT = 0.5
-# what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
 # A statute's graver case (处…罚款；情节严重的，处…): its figure answers only a question that names it. The
 # conditions listed after the graver case (…罚款：(一)…) share the question's words, hence a penalty as large as
 # 0.5: eighteenth pass, over the thirty parts read, one figure went right (0.3 changed none) and none went wrong.
 _AGGRAVATED = re.compile(r"情节(?:特别|较|更为|十分)?(?:严重|恶劣|较重)|(?:造成|后果)(?:特别)?严重(?:后果)?|数额(?:特别)?巨大")
 AGGRAVATED_PENALTY = 0.5
-_COUNTED_Q = re.compile(r"(?:几|多少)个([^，,。？?；;！!]{1,12})")
+ACT_WEIGHT = 0.3
 TOTAL_ASKED = 0.3
 # after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
 _PERIOD_END = frozenset("内后前，,。；;、）)") | {""}
@@ -196,7 +194,9 @@ def figures_in(
         """``PHRASE_WEIGHT`` × the weighted share of the question's terms that a figure's own phrase states."""
         return PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
 
-    counted = _COUNTED_Q.search(question)
+    counted = units.COUNTED_Q.search(question)
+    acting = [t for t in terms if (timed := units.TIMED_ACT.search(question)) and t.text in normalise_text(timed[1])]
+    acting_weight = sum(idf[t.text] for t in acting) or 1.0
     context, semicolon = "", False
     listed = _LISTED.search(text)
     for sent in _SENTENCE.finditer(text):
@@ -298,8 +298,11 @@ def figures_in(
                 m.group("after") in ("以内", "之内") or sentence[m.end() : m.end() + 1] == "内"
             )
             # (之日起15日内，按照…支付: the act after the comma that closes the period)
-            own = normalise_text(lead + (_PHRASE.split(sentence[m.end() :].lstrip("内，,"))[0] if within else ""))
+            act = normalise_text(_PHRASE.split(sentence[m.end() :].lstrip("内，,"))[0]) if within else ""
+            own = normalise_text(lead) + act
             score += phrase_credit(own)
+            if acting:  # 多长时间内作出裁定: the period for that act (四十八小时内作出裁定), not another's
+                score += ACT_WEIGHT * sum(idf[t.text] for t in acting if t.text in act) / acting_weight
             if party:
                 named = set(PARTY.findall(lead))
                 score += PARTY_WEIGHT if party in named else -PARTY_WEIGHT if named else 0.0
@@ -309,9 +312,9 @@ def figures_in(
                 score += 0.5
             if m.group("total") in _TOTAL:
                 score += 0.2
-            if any(w in question and w in lead for w in _TOTALS):  # 累计建成…多少亩: …万亩、累计达到120.5万亩
+            if any(w in question and w in lead for w in units.TOTALS):  # 累计建成…多少亩: …万亩、累计达到120.5万亩
                 score += TOTAL_ASKED
-            elif any(w in question for w in _TOTALS) and (part := sentence[: m.start()].rfind("其中")) >= 0:
+            elif any(w in question for w in units.TOTALS) and (part := sentence[: m.start()].rfind("其中")) >= 0:
                 # 一共有多少个: 26个指标…，其中15个…: a part after 其中 is not the total, unless a word asked names
                 # that part alone (…3万套，其中公租房1.2万套 for 公租房一共多少套)
                 whole, own_part = normalise_text(sentence[:part]), normalise_text(sentence[part : m.start()])

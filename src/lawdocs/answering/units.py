@@ -117,3 +117,8 @@ LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|最快|不少于|不�
 # two quantities asked (拘留和罚款幅度各是多少, 多少户、多少人, 最长多久？…能延长到多久？): the figure and the one after it
 TWO_Q = re.compile(r"[和与及][^，,。？?、]{1,8}(?:各|分别)(?:是|为)?多少|(?:多少|几)[^，,。？?]{1,8}(?:、|和|及)(?:多少|几)")
 ONE_Q = re.compile(r"多少|多久|多长时间|几(?:[个天日年人次项件])")
+TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # it asks for the total, not a year's part
+# what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
+COUNTED_Q = re.compile(r"(?:几|多少)个([^，,。？?；;！!]{1,12})")
+# the act a period asked is for (多长时间内作出裁定): a period stated for that act (四十八小时内作出裁定) gains
+TIMED_ACT = re.compile(r"(?:多长时间|多久|(?:几|多少)个?(?:工作日|日|天|小时|月))(?:以|之)?内([^，,。？?；;]{2,30})")
