@@ -903,7 +903,8 @@ def test_qualifiers_a_bound_asked_with_多少_以上_and_an_amount_stated_two_wa
 def test_two_quantities_asked_are_answered_together_and_a_list_of_conditions_is_of_every_penalty_before_it() -> None:
     """拘留和罚款幅度各是多少 asks for both: the detention with the fine after it; 最长多久？…能延长到多久？ the limit with
     its extension. 有下列行为之一的，处五日以下拘留；情节较重的，处…：(一)…: the listed acts are of both penalties, so
-    the plain case answers a question that does not name the graver one. 每十年至少组织开展一次 is a frequency."""
+    the plain case answers a question that does not name the graver one, written with the graver case after it.
+    每十年至少组织开展一次 is a frequency."""
     penalty = "为偷越国（边）境人员提供条件的，处五日以上十日以下拘留，并处五百元以上二千元以下罚款。"
     words = ["偷越", "提供", "条件", "拘留", "罚款"]
     both = "给偷越国境的人提供条件的，拘留和罚款幅度各是多少？"
@@ -913,7 +914,8 @@ def test_two_quantities_asked_are_answered_together_and_a_list_of_conditions_is_
     asked = "拘留审查的期限最长多久？案情复杂的能延长到多久？"
     assert top_figure(stay, asked, ["拘留审查", "期限", "案情复杂"]) == "不得超过三十日，案情复杂的，经批准可以延长至六十日"
     listed = "有下列行为之一的，处五日以下拘留；情节较重的，处五日以上十日以下拘留：（一）侵入计算机信息系统，造成危害的；（二）制作、传播计算机病毒的。"
-    assert top_figure(listed, "侵入计算机信息系统、造成危害的，要拘留几天？", ["侵入", "计算机信息系统", "危害", "拘留"]) == "五日以下"
+    plain = top_figure(listed, "侵入计算机信息系统、造成危害的，要拘留几天？", ["侵入", "计算机信息系统", "危害", "拘留"])
+    assert plain == "五日以下拘留；情节较重的，处五日以上十日以下"  # the plain case first, written with its graver one
     census = "有关部门每十年至少组织开展一次全国土壤污染状况普查。"
     assert top_figure(census, "全国土壤污染状况普查多长时间至少要组织开展一次？", ["土壤污染", "普查"]) == "每十年至少组织开展一次"
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from .evidence import normalise_text
 from .question import Term
 from .units import CHANGE
+from .wording import tagger
 
 # the parties a penalty clause sets amounts for (对单位处一万元以上十万元以下的罚款，对个人处五百元以上…): a question
 # naming one (对个人罚多少钱) takes the amount whose own phrase names it (个人信息, 企业所得税 name no party)
@@ -88,3 +89,28 @@ def excepted_words(question: str) -> str:
     """The words of the case a question sets aside (除…的以外), normalised; empty when it sets none aside."""
     found = _EXCEPT.search(question)
     return normalise_text(found.group(1)) if found else ""
+
+
+# A statute's graver case (处…罚款；情节严重的，处…): its figure answers only a question that names it. The
+# conditions listed after the graver case (…罚款：(一)…) share the question's words, hence a penalty as large as
+# 0.5: eighteenth pass, over the thirty parts read, one figure went right (0.3 changed none) and none went wrong.
+AGGRAVATED = re.compile(r"情节(?:特别|较|更为|十分)?(?:严重|恶劣|较重)|(?:造成|后果)(?:特别)?严重(?:后果)?|数额(?:特别)?巨大")
+AGGRAVATED_PENALTY = 0.5
+GRAVER_CASE = re.compile(rf"\s*(?:{AGGRAVATED.pattern})的[，,]")  # after a semicolon: the graver case of the one before
+# two quantities asked (拘留和罚款幅度各是多少): a figure is written with the one after it
+_JOINED = re.compile(r"[^\d。；;！？!?]{0,40}")
+TWO_WEIGHT = 0.2
+
+
+def joined_ends(text: str, spans: Sequence[tuple[int, int]], question: str) -> list[int | None]:
+    """For each figure of a sentence (its span, in order), where it ends when written with the one after it: the
+    end of that one when little stands between them (五日以上十日以下拘留，并处五百元以上二千元以下罚款; 不得超过三十日，
+    案情复杂的，…可以延长至六十日) and the word after it when the question names that word (罚款); None for the last."""
+    ends: list[int | None] = []
+    for (_, end), (start, close) in zip(spans, spans[1:], strict=False):
+        if start < end or not _JOINED.fullmatch(text[end:start]):
+            ends.append(None)
+            continue
+        word = next(iter(tagger().cut(text[close : close + 6])), None)  # the word after it, if the question has it
+        ends.append(close + (len(word.word) if word and len(word.word) > 1 and word.word in question else 0))
+    return ends

@@ -45,12 +45,17 @@ from dataclasses import dataclass
 from ..parsing.numerals import to_int
 from . import units
 from .attribution import (
+    AGGRAVATED,
+    AGGRAVATED_PENALTY,
     EXCEPTED_PENALTY,
+    GRAVER_CASE,
     PARTY,
     PARTY_WEIGHT,
+    TWO_WEIGHT,
     asked_party,
     excepted_words,
     in_context,
+    joined_ends,
     respectively,
 )
 from .evidence import find_spans, normalise_text
@@ -116,17 +121,10 @@ _LOWER = ("最短", "最少", "最低", "最快", "至少", "不少于", "不低
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _TOTAL = ("共计", "总计", "合计", "累计", "共")
 _PHRASE = re.compile(r"[，,、：:]")
-_JOINED = re.compile(r"[^\d。；;！？!?]{0,40}")
-TWO_WEIGHT = 0.2
 _LISTED = re.compile(r"[：:]\s*(?=[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")  # the items a lead lists
 _OR = re.compile(r"或者?[\u4e00-\u9fff]{0,12}")  # between two bounds of one amount (…以下或者营业额百分之五以下)
 _TO = re.compile(r"\s{0,2}[至到—–~～]\s{0,2}")  # between the ends of a range with its unit twice (6个月至12个月)
 PHRASE_WEIGHT = 0.5
-# A statute's graver case (处…罚款；情节严重的，处…): its figure answers only a question that names it. The
-# conditions listed after the graver case (…罚款：(一)…) share the question's words, hence a penalty as large as
-# 0.5: eighteenth pass, over the thirty parts read, one figure went right (0.3 changed none) and none went wrong.
-_AGGRAVATED = re.compile(r"情节(?:特别|较|更为|十分)?(?:严重|恶劣|较重)|(?:造成|后果)(?:特别)?严重(?:后果)?|数额(?:特别)?巨大")
-AGGRAVATED_PENALTY = 0.5
 ACT_WEIGHT = 0.3
 TOTAL_ASKED = 0.3
 # after a period of time in numerals (三十日内, 六个月；): a quantity; before a noun (三年行动计划): a name
@@ -188,7 +186,7 @@ def figures_in(
     time_asked = time_asked or soft
     dates = DEADLINE if deadline else UNTIL if until else DATE_SPAN if date_span else None  # what a date asked is
     party = asked_party(question)
-    graver_asked = bool(_AGGRAVATED.search(question))
+    graver_asked = bool(AGGRAVATED.search(question))
 
     def phrase_credit(own: str) -> float:
         """``PHRASE_WEIGHT`` × the weighted share of the question's terms that a figure's own phrase states."""
@@ -197,14 +195,14 @@ def figures_in(
     counted = units.COUNTED_Q.search(question)
     acting = [t for t in terms if (timed := units.TIMED_ACT.search(question)) and t.text in normalise_text(timed[1])]
     acting_weight = sum(idf[t.text] for t in acting) or 1.0
-    context, semicolon = "", False
+    context, semicolon, prior = "", False, list[FigureMatch]()
     listed = _LISTED.search(text)
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
         context = in_context(text, sent.start(), sent.end(), context, semicolon)  # 单位有前款行为的: of the text before
         if listed and sent.start() < listed.start():  # 有下列行为之一的，处…；情节较重的，处…：(一)…: the list is of each
             context += normalise_text(text[listed.start() :])
-        semicolon = sentence.rstrip().endswith(("；", ";"))
+        after_semicolon, semicolon = semicolon, sentence.rstrip().endswith(("；", ";"))
         weight = sum(idf[t.text] for t in terms if t.text in context)
         weight += sum(
             0.5 * idf[t.text] for t in terms if t.text not in context and any(p in context for p in t.parts)
@@ -329,7 +327,7 @@ def figures_in(
                 score -= 2 * FROM_PENALTY if units.BECAME_Q.search(question) else FROM_PENALTY  # 提高到多少: what it became
             if excepted and sum(t.text in context for t in excepted) * 2 >= len(excepted):
                 score -= EXCEPTED_PENALTY  # the case the question sets aside
-            if not graver_asked and _AGGRAVATED.search(sentence[: m.start()]):
+            if not graver_asked and AGGRAVATED.search(sentence[: m.start()]):
                 score -= AGGRAVATED_PENALTY  # …罚款；情节特别严重的，并处…: the graver case, which the question does not ask
             if apart:
                 bound = apart.group(1)
@@ -384,17 +382,13 @@ def figures_in(
                     context=context,
                 )
             )
-        if two:
-            _join_next(text, sorted(found[here:], key=lambda f: f.start), question)
+        mine = sorted(found[here:], key=lambda f: f.start)
+        for f, to in zip(mine, joined_ends(text, [(f.start, f.end) for f in mine], question) if two else (), strict=False):
+            if to is not None:  # …拘留，并处五百元以上二千元以下罚款: the two quantities asked
+                f.value, f.end, f.score = f.value + text[f.end : to], to, f.score + TWO_WEIGHT
+        if mine and prior and after_semicolon and not graver_asked and GRAVER_CASE.match(sentence):
+            f = prior[-1]  # 处五日以下拘留；情节较重的，处五日以上十日以下拘留: written with its graver case
+            f.value, f.end = f.value + text[f.end : mine[0].end], mine[0].end
+        prior = mine
     return sorted(found, key=lambda f: -f.score)
 
-
-def _join_next(text: str, figures: Sequence[FigureMatch], question: str) -> None:
-    """Two quantities asked: each figure of a sentence is written with the one after it when little stands between
-    them (五日以上十日以下拘留，并处五百元以上二千元以下罚款; 不得超过三十日，案情复杂的，…可以延长至六十日), and
-    with the word after that one when the question names it (罚款)."""
-    for f, g in zip(figures, figures[1:], strict=False):
-        if g.start >= f.end and _JOINED.fullmatch(text[f.end : g.start]):
-            word = next(iter(tagger().cut(text[g.end : g.end + 6])), None)  # the word after it, if the question has it
-            end = g.end + (len(word.word) if word and len(word.word) > 1 and word.word in question else 0)
-            f.value, f.end, f.score = f.value + text[f.end : end], end, f.score + TWO_WEIGHT
