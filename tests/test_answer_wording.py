@@ -929,3 +929,14 @@ def test_a_period_asked_for_an_act_is_the_one_stated_for_that_act() -> None:
     words = ["申请", "保全", "人民法院", "接受", "裁定"]
     assert top_figure(court, asked, words) == "四十八小时内"
     assert top_figure(court, "人民法院采取保全措施后，申请人要在多长时间内提起诉讼？", words + ["诉讼"]) == "三十日内"
+
+
+def test_a_few_years_ahead_is_not_a_time_asked_and_多大震级_asks_for_a_grade() -> None:
+    """今后几年…可能发生多大震级的强震: 今后几年 is a few years, not how many, so the question asks for a grade (级
+    answers only a question asking for one), not a time."""
+    asked = "今后几年我国大陆可能发生多大震级的强震？"
+    assert analyse(asked).measure_word is None
+    assert analyse("要拘留几天？").measure_word == "天"
+    trend = "会议认为，今后几年，我国大陆可能发生7级左右强震，并且很可能发生7.5级以上的强震。"
+    assert top_figure(trend, asked, ["我国", "大陆", "强震"]) in ("7级左右", "7.5级以上")
+    assert top_figure("振动事件震级均小于1.8级，记录567次。", "一共记录到多少次振动？", ["振动"]) == "567次"

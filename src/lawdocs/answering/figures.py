@@ -262,7 +262,7 @@ def figures_in(
                 continue  # statutes write bounds in numerals: 不得超过二十年, 五日以上, 三十日内, 警告，六个月；
             if m.group("unit") in ("万", "亿") and not m.group("total") and chinese:
                 continue  # 万 alone after a numeral in words is mostly part of a word (万众, 十万火急); 15万 is not
-            if m.group("unit") in ASKED_ONLY and not re.search(f"(?:几|多少){m.group('unit')}", question):
+            if m.group("unit") in ASKED_ONLY and not re.search(f"(?:几|多少|多大[^，,？?]?){m.group('unit')}", question):
                 continue  # 一位及以上 (赡养人), 1.8级 (振动): counts of seats and grades answer only 几位 / 几级
             if m.group("unit") == "年" and re.fullmatch(r"(?:19|20)\d\d", num):
                 continue  # 2026年 is a date

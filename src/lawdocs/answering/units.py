@@ -99,7 +99,8 @@ PERIOD_AFTER = re.compile(r"后(?![果续者勤期来面方备])")  # 30日后�
 # What a figure question asks for, read by `figures`: a value a change reached (提高到多少), a time, how often,
 # money, a share, a length or a time (多长), a bound, two quantities at once.
 BECAME_Q = re.compile(rf"{CHANGE}(?:到|至)")
-TIME_Q = re.compile(rf"多长时间|多久|几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
+FEW_NOT = r"(?<![后来近这那前好哪])"  # 今后几年, 近几年, 这几天: a few, not how many
+TIME_Q = re.compile(rf"多长时间|多久|{FEW_NOT}几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
 FREQUENCY_Q = re.compile(
     r"(?:多长时间|多久|每隔多久|每(?:年|月|周|季度)|一年|一个月)[^，,？?]{0,6}(?:几|多少)次"
