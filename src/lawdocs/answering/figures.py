@@ -16,7 +16,8 @@ a question asking for a time (多少天, 几年, 多长时间, 多久) takes onl
 one (2019年6月底前, 每年3月31日前, 2020年底前, 2010年前); a span of dates (从哪天到哪天) a span stated (2019年1月1日至
 2023年12月31日), the end of a period (执行到什么时候) the date it runs to or a deadline, and the latest time (最迟在什么
 时候) a deadline, or a period where a sentence states no date (`units`). How often (多长时间开几次, 多长时间召开一次)
-is answered by a count of times with its period (一般每月召开三次, 原则上每半年召开一次), not by the period alone. A total asked (一共, 合计) is not a part after its breakdown (26个指标…，其中15个…、9个…).
+is answered by a count of times with its period (一般每月召开三次, 每十年至少组织开展一次), not by the period alone.
+A total asked (一共, 合计) is not a part after its breakdown (26个指标…，其中15个…、9个…).
 
 A share in words is a figure (不得超过主合同标的额的百分之二十, ``_PERCENT``). A value a sentence says changed
 (人均预期寿命从2020年的82.4岁提升至83.9岁) answers with what it became: the starting value scores ``FROM_PENALTY``
@@ -28,12 +29,15 @@ what it counts (几个省（区、市）) is written with it (10个省（区、�
 (每年2月底前各省份完成…，3月底前国家卫生健康委完成…分析: 分析 is due 3月底前), and one listed after 每年… is yearly.
 The length of a named period (有效期, 试用期, 时效) comes only from a sentence naming it (`wording.measured_period`).
 
-A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日, 三十年至七十年), a share or multiple with what it is
-of (不低于采购金额的30%), its qualifier before (不超过, 最长不超过,
-一般不少于, 控制在, 达到; also across the verb it limits: 至少保存三年 → 至少三年) and after (左右, 以上, 以内,
-以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长, 最多, 上限 or
-最短, 最少, 至少, 下限), a figure whose qualifier states that bound scores higher: 最长 → 最长不超过15个工作日, not the
-一般不少于5个工作日 before it.
+A figure is the whole quantity as written: a range (4.5%—5%, 3至5个工作日, 三十年至七十年), an amount stated two
+ways (五千万元以下或者上一年度营业额百分之五以下), a share or multiple with what it is of (不低于采购金额的30%), its
+qualifier before (不超过, 最高不超过, 一般不少于, 控制在, 连续, 届满; also across the verb it limits: 至少保存三年 →
+至少三年) and after (左右, 以上, 以内, 以下, 多; 内 after a time: 30日内). When the question asks for a bound (最长,
+最多, 上限, 多少…以下 or 最短, 最少, 至少, 下限, 多少…以上), a figure whose qualifier states that bound scores higher:
+最长 → 最长不超过15个工作日, not the 一般不少于5个工作日 before it. A period asked for an act (多长时间内作出裁定) is
+the one stated for that act. `attribution` decides whose figure is whose where a sentence states several, writes
+a penalty with the graver case after it (处五日以下拘留；情节较重的，处五日以上十日以下) and two quantities asked
+together (拘留和罚款各是多少); a lead's list of conditions (有下列行为之一的…：（一）…) is of every penalty before it.
 """
 
 from __future__ import annotations
@@ -175,7 +179,8 @@ def figures_in(
     time_asked = not two and (measure_word in TIME_UNITS or bool(units.TIME_Q.search(question)))
     frequency_asked = bool(units.FREQUENCY_Q.search(question))
     share_asked = not two and bool(units.SHARE_Q.search(question))
-    money_asked = not two and bool(units.MONEY_Q.search(question)) and not share_asked and dimension(measure_word or "元") == "money"
+    money_asked = not two and bool(units.MONEY_Q.search(question)) and not share_asked
+    money_asked = money_asked and dimension(measure_word or "元") == "money"
     span = not time_asked and bool(units.SPAN_Q.search(question))
     found: list[FigureMatch] = []
     latest = bool(LATEST_Q.search(question))
@@ -383,7 +388,8 @@ def figures_in(
                 )
             )
         mine = sorted(found[here:], key=lambda f: f.start)
-        for f, to in zip(mine, joined_ends(text, [(f.start, f.end) for f in mine], question) if two else (), strict=False):
+        ends = joined_ends(text, [(f.start, f.end) for f in mine], question) if two else []
+        for f, to in zip(mine, ends, strict=False):
             if to is not None:  # …拘留，并处五百元以上二千元以下罚款: the two quantities asked
                 f.value, f.end, f.score = f.value + text[f.end : to], to, f.score + TWO_WEIGHT
         if mine and prior and after_semicolon and not graver_asked and GRAVER_CASE.match(sentence):

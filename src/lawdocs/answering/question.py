@@ -285,7 +285,8 @@ def analyse(question: str, metadata: bool = True) -> Question:
         asked, kind, across=compared.comparative or measures, topics=measures and not compared.comparative
     )
     article = m.group(0) if (m := ARTICLE_Q.search(fold(question))) else None
-    unit = re.search(rf"(?:多少|{FEW_NOT}几)(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座天日年]|{COUNTED})", fold(question))
+    asked_in = rf"(个工作日|工作日|个月|小时|{_MEASURES}|周岁|岁|[个件项条次名家所人批类套处座天日年]|{COUNTED})"
+    unit = re.search(rf"(?:多少|{FEW_NOT}几){asked_in}", fold(question))  # not 今后几年
     if len(_CITES.findall(fold(question))) == fold(question).count("规定"):  # 政府投资条例规定…: a verb
         terms = [t for t in terms if t.text != "规定"] or terms
     if compared.comparative:  # the entities compared are not content (哪些法规规定了… is not about 法规)
