@@ -95,7 +95,8 @@ PARTS = {
     "holdout35": "ask_holdout35.jsonl",  # 75 more, written at the end of the twentieth pass, read in the twenty-first
     "holdout36": "ask_holdout36.jsonl",  # 75 more, written at the start of the twenty-first pass, seen at its end
     "holdout37": "ask_holdout37.jsonl",  # 75 more, written at the start of the twenty-second pass, unread
-    "holdout38": "ask_holdout38.jsonl",  # 75 more, written during the twenty-third pass, unread
+    "holdout38": "ask_holdout38.jsonl",  # 75 more, written during the twenty-third pass; its figure and lay questions read in the twenty-fourth
+    "holdout39": "ask_holdout39.jsonl",  # 75 more, written during the twenty-fourth pass, unread
 }
 
 

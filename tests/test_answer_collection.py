@@ -758,7 +758,7 @@ def test_every_gold_key_of_the_question_files_is_in_its_document(bundled: Index)
              "ask_holdout23", "ask_holdout24", "ask_holdout25", "ask_holdout26", "ask_holdout27",
              "ask_holdout28", "ask_holdout29", "ask_holdout30", "ask_holdout31",
              "ask_holdout32", "ask_holdout33", "ask_holdout34",
-             "ask_holdout35", "ask_holdout36", "ask_holdout37", "ask_holdout38")
+             "ask_holdout35", "ask_holdout36", "ask_holdout37", "ask_holdout38", "ask_holdout39")
     for name in (f"{f}.jsonl" for f in files):
         for line in (CORPORA / "questions" / name).read_text(encoding="utf-8").splitlines():
             q = json.loads(line)
