@@ -851,9 +851,10 @@ def test_a_case_after_a_semicolon_or_a_paragraph_referring_back_is_read_with_the
             "单位有前款行为的，由公安机关处十万元以上五十万元以下罚款。")
     asked = "单位设立用于实施违法犯罪活动的网站的，公安机关对单位罚款多少？"
     assert top_figure(site, asked, ["设立", "违法犯罪", "网站", "公安机关"]) == "十万元以上五十万元以下"
-    plain = "甲机关应当公开。乙机关收到的，十日内答复。"
-    assert "甲机关" not in in_context(plain, plain.index("乙"), len(plain), "甲机关应当公开", semicolon=False)
-    assert in_context(plain, plain.index("乙"), len(plain), "甲机关应当公开", semicolon=True).startswith("甲机关")
+    second = "乙机关收到的，十日内答复。"
+    assert "甲机关" not in in_context(second, "甲机关应当公开", "甲机关应当公开" + second, semicolon=False)
+    assert in_context(second, "甲机关应当公开", "甲机关应当公开" + second, semicolon=True).startswith("甲机关")
+    assert in_context("单位有前款行为的，处…", "", "甲乙丙单位有前款行为的，处…", semicolon=False).startswith("甲乙丙")
 
 
 def test_what_a_listed_value_became_answers_with_its_rate_and_其中_names_the_case_after_it() -> None:
@@ -940,3 +941,32 @@ def test_a_few_years_ahead_is_not_a_time_asked_and_多大震级_asks_for_a_grade
     trend = "会议认为，今后几年，我国大陆可能发生7级左右强震，并且很可能发生7.5级以上的强震。"
     assert top_figure(trend, asked, ["我国", "大陆", "强震"]) in ("7级左右", "7.5级以上")
     assert top_figure("振动事件震级均小于1.8级，记录567次。", "一共记录到多少次振动？", ["振动"]) == "567次"
+
+
+def test_the_review_cases_a_period_after_an_act_amounts_of_two_kinds_and_cases_that_share_words() -> None:
+    """受理申请后几日内 asks for a time (后 before 几 is not 今后); 从业人员在三十人以下或者注册资本在五百万元以下 states
+    two amounts of two kinds, not one; a range whose lower end is no figure keeps its upper end; 从2000元至2200元 is a
+    change, not a range; a word of the question outside the case it sets aside still counts; a graver case joins each
+    figure to the one of its kind; a list of conditions is of its own lead only."""
+    from lawdocs.answering.figures import figures_in
+
+    fee = "行政机关受理申请后，应当收取工本费500元，并在二十日内作出决定。"
+    assert top_figure(fee, "行政机关受理申请后几日内作出决定？", ["行政机关", "受理", "作出决定"]) == "二十日内"
+    small = "从业人员在三十人以下或者注册资本在五百万元以下的，可以简化程序。"
+    assert top_figure(small, "注册资本在多少万元以下的可以简化程序？", ["注册资本", "简化程序"]) == "五百万元以下"
+    assert top_figure("应当在三年至五年内完成改造。", "应当在多少年内完成改造？", ["完成", "改造"]) == "五年内"
+    wage = "月最低工资标准从2000元至2200元。"
+    assert top_figure(wage, "月最低工资标准提高到多少元？", ["最低工资标准"]) == "2200元"
+    pay = "罚款应当自收到决定书之日起十五日内缴纳。滞纳金应当在三十日内缴纳。"
+    asked = "除小额罚款的以外，罚款应当在多少日内缴纳？"
+    assert top_figure(pay, asked, ["小额", "罚款", "缴纳"]).endswith("十五日内")
+    both = "处五日以下拘留，并处五百元以下罚款；情节较重的，处十日以下拘留，并处一千元以下罚款。"
+    days = top_figure(both, "要拘留几天？", ["拘留"])
+    assert days.startswith("五日以下") and days.endswith("十日以下")
+    fine = top_figure(both, "要罚款多少钱？", ["罚款"])
+    assert fine.startswith("五百元以下") and fine.endswith("一千元以下")
+    lead = "申请人应当在三十日内提交材料。有下列情形之一的，处五日以下拘留：（一）伪造证件的；（二）冒用证件的。"
+    q = analyse("伪造证件的，拘留几天？")
+    found = figures_in(lead, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, q.text)
+    assert all("伪造" not in f.context for f in found if "三十日" in f.value)
+    assert analyse("今后几年新增多少个停车位？").measure_word == "个"

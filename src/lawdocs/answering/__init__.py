@@ -10,7 +10,8 @@
   calibrated thresholds and how they were chosen).
 - `figures`: numbers with units (共5件, 12项, 98.5%, 3000万元) near the question's key nouns, with their qualifiers.
 - `attribution`: whose figure is whose in a sentence stating several: the party a penalty question names, figures
-  stated 分别, the case a sentence after a semicolon is of (…；使用者为个人的，处…), the case a question sets aside (除…的以外).
+  stated 分别, the case a sentence after a semicolon is of (…；使用者为个人的，处…), the case a question sets aside
+  (除…的以外), the graver case of a penalty, two quantities asked together; and `FigureMatch`, a figure found.
 - `units`: units of measure and their dimensions, dates (deadlines, spans, ends), what a multiple is of and when a
   period starts, the question forms asking for a date, a level or a measured requirement, and what else a
   figure question asks for (a time, how often, money, a share, a bound, two quantities at once).

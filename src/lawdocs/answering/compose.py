@@ -380,7 +380,7 @@ def stated_figures(index: Index, q: Question, kept: Sequence[tuple[int, float, l
     for row, score, _ in kept:
         clause = index.clauses[row]
         named = YEAR_NAMED if q.years and names_year(index, row, q.years) else 0.0
-        # the figure's sentence names what is asked, not only the document (劳动合同 of 劳动合同法实施条例)
+        # the figure's sentence (read with what it is a case of) names what is asked, not only the document
         scope = document_scope(index, clause.doc_id)
         own = [t for t in q.terms if not t.found_in(scope)]
         for f in figures_in(clause.text, q.terms, idf, q.measure_word, q.years, q.text):

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..parsing.numerals import to_int
 from . import units
@@ -52,15 +51,15 @@ from .attribution import (
     AGGRAVATED,
     AGGRAVATED_PENALTY,
     EXCEPTED_PENALTY,
-    GRAVER_CASE,
     PARTY,
     PARTY_WEIGHT,
-    TWO_WEIGHT,
+    FigureMatch,
     asked_party,
     excepted_words,
     in_context,
-    joined_ends,
+    joined,
     respectively,
+    with_graver_case,
 )
 from .evidence import find_spans, normalise_text
 from .question import Term
@@ -141,18 +140,6 @@ def _verb_at(text: str, at: int) -> bool:
     return tagger().word_tag_tab.get(text[at : at + 2]) == "v"
 
 
-@dataclass
-class FigureMatch:
-    value: str  # as written, e.g. "共5件", "97.39%"; a bound before a verb joins it (至少保存三年 → 至少三年)
-    number: float | None
-    unit: str
-    sentence: str
-    start: int  # span of the figure in the clause text
-    end: int
-    score: float
-    context: str = ""  # what its sentence is read with: the sentence, or the one it is a case of before it
-
-
 def _number(raw: str) -> float | None:
     raw = raw.replace(",", "")
     try:
@@ -172,14 +159,16 @@ def figures_in(
 ) -> list[FigureMatch]:
     """Every figure of `text`, best first."""
     aside = excepted_words(question)  # 除仅受通报批评的以外: a figure of that case does not answer
-    excepted = [t for t in terms if t.text in aside]
+    outside = normalise_text(question).replace(aside, "") if aside else ""
+    excepted = [t for t in terms if t.text in aside and t.text not in outside]
     terms = [t for t in terms if t.text not in aside]
     total_weight = sum(idf[t.text] for t in terms) or 1.0
-    two = bool(units.TWO_Q.search(question)) or len(units.ONE_Q.findall(question)) > 1  # 拘留和罚款各是多少: both, any kind
-    time_asked = not two and (measure_word in TIME_UNITS or bool(units.TIME_Q.search(question)))
+    both = bool(units.TWO_Q.search(question))  # 拘留和罚款各是多少: two quantities, of any kind
+    two = both or len(units.ONE_Q.findall(question)) > 1  # 最长多久？…能延长到多久？: two of the kind asked
+    time_asked = not both and (measure_word in TIME_UNITS or bool(units.TIME_Q.search(question)))
     frequency_asked = bool(units.FREQUENCY_Q.search(question))
-    share_asked = not two and bool(units.SHARE_Q.search(question))
-    money_asked = not two and bool(units.MONEY_Q.search(question)) and not share_asked
+    share_asked = not both and bool(units.SHARE_Q.search(question))
+    money_asked = not both and bool(units.MONEY_Q.search(question)) and not share_asked
     money_asked = money_asked and dimension(measure_word or "元") == "money"
     span = not time_asked and bool(units.SPAN_Q.search(question))
     found: list[FigureMatch] = []
@@ -198,15 +187,19 @@ def figures_in(
         return PHRASE_WEIGHT * sum(idf[t.text] for t in terms if t.text in own) / total_weight
 
     counted = units.COUNTED_Q.search(question)
-    acting = [t for t in terms if (timed := units.TIMED_ACT.search(question)) and t.text in normalise_text(timed[1])]
+    timed = units.TIMED_ACT.search(question)
+    acting = [t for t in terms if timed and t.text in normalise_text(timed[1])]
     acting_weight = sum(idf[t.text] for t in acting) or 1.0
-    context, semicolon, prior = "", False, list[FigureMatch]()
-    listed = _LISTED.search(text)
+    context, read, semicolon, prior = "", "", False, list[FigureMatch]()
+    listed = _LISTED.search(text)  # 有下列行为之一的，处…；情节较重的，处…：(一)…: the list is of each penalty of its lead
+    lead_at = max(text.rfind("。", 0, listed.start()), text.rfind("\n", 0, listed.start())) + 1 if listed else 0
+    items = normalise_text(text[listed.start() :]) if listed else ""
     for sent in _SENTENCE.finditer(text):
         sentence = sent.group(0)
-        context = in_context(text, sent.start(), sent.end(), context, semicolon)  # 单位有前款行为的: of the text before
-        if listed and sent.start() < listed.start():  # 有下列行为之一的，处…；情节较重的，处…：(一)…: the list is of each
-            context += normalise_text(text[listed.start() :])
+        read += normalise_text(sentence)
+        context = in_context(sentence, context, read, semicolon)  # 单位有前款行为的: of the text before it
+        if listed and lead_at <= sent.start() < listed.start():
+            context += items
         after_semicolon, semicolon = semicolon, sentence.rstrip().endswith(("；", ";"))
         weight = sum(idf[t.text] for t in terms if t.text in context)
         weight += sum(
@@ -231,6 +224,7 @@ def figures_in(
                     FigureMatch(value, None, "date", sentence.strip(), sent.start() + d.start(),
                                 sent.start() + d.end(), score, context)
                 )
+            prior = []
             continue
         here = len(found)
         matches = sorted([*_FIGURE.finditer(sentence), *_PERCENT.finditer(sentence)], key=lambda m: m.start())
@@ -238,16 +232,19 @@ def figures_in(
         ranges = {  # 1万元以上5万元以下, 三十年至七十年: the lower bound's start → the upper bound that closes it
             m.start(): n for m, n in zip(matches, matches[1:], strict=False)
             if (m.end() == n.start() and m.group("after") == "以上" and n.group("after") == "以下") or (
-                _TO.fullmatch(sentence[m.end() : n.start()]) and m.group("unit") == n.group("unit") and not m["after"])
+                _TO.fullmatch(sentence[m.end() : n.start()]) and m.group("unit") == n.group("unit") and not m["after"]
+                and not _FROM.search(sentence[: m.start()]))  # 从2000元至2200元 is a change, not a range
         }
-        either = {  # 五千万元以下或者上一年度营业额百分之五以下: one bound, two measures
-            m.start(): n for m in matches if m["after"] in ("以下", "以上") for n in matches
+        either = {  # 五千万元以下或者上一年度营业额百分之五以下: one bound, one amount, two measures
+            m.start(): n for i, m in enumerate(matches) if m["after"] in ("以下", "以上") for n in matches[i + 1 : i + 4]
             if n.start() >= m.end() and n["after"] == m["after"] and _OR.fullmatch(sentence[m.end() : n.start()])
+            and (dimension(m["unit"]) == dimension(n["unit"]) or n["unit"].endswith("分之") or n["unit"] in SHARE_UNITS)
         }
-        uppers = {n.start() for n in (*ranges.values(), *either.values())}  # parts of the figure before them
+        completes = {n.start(): m for m, n in (*ranges.items(), *either.items())}  # a part → the figure it ends
+        kept: set[int] = set()
         for m in matches:
-            if m.start() in uppers:
-                continue  # the upper bound of 1万元以上5万元以下 (or 或者…以下): part of the figure before it
+            if completes.get(m.start()) in kept:
+                continue  # the upper bound of 1万元以上5万元以下 (or 或者…以下), when the figure it ends was kept
             num = m.group("num")
             chinese = not num[0].isdigit() and not m.group("unit").endswith("分之")  # 百分之二十 is a quantity
             if sentence[max(0, m.start("num") - 1) : m.start("num")] == "第":
@@ -375,6 +372,7 @@ def figures_in(
                 value, start = sentence[bound_of.start() : m.start()] + value, sent.start() + bound_of.start()
             elif m.group("unit") == "倍" and (base := units.MULTIPLE_OF.search(sentence[: m.start()])):
                 value, start = base.group(1) + value, sent.start() + base.start(1)  # 违法所得1倍…: of what
+            kept.add(m.start())
             found.append(
                 FigureMatch(
                     value=value,
@@ -388,13 +386,10 @@ def figures_in(
                 )
             )
         mine = sorted(found[here:], key=lambda f: f.start)
-        ends = joined_ends(text, [(f.start, f.end) for f in mine], question) if two else []
-        for f, to in zip(mine, ends, strict=False):
-            if to is not None:  # …拘留，并处五百元以上二千元以下罚款: the two quantities asked
-                f.value, f.end, f.score = f.value + text[f.end : to], to, f.score + TWO_WEIGHT
-        if mine and prior and after_semicolon and not graver_asked and GRAVER_CASE.match(sentence):
-            f = prior[-1]  # 处五日以下拘留；情节较重的，处五日以上十日以下拘留: written with its graver case
-            f.value, f.end = f.value + text[f.end : mine[0].end], mine[0].end
+        if two:
+            joined(text, mine, question)  # …拘留，并处五百元以上二千元以下罚款: the two quantities asked
+        if after_semicolon and not graver_asked:
+            with_graver_case(text, prior, mine, sentence)  # 处五日以下拘留；情节较重的，处五日以上十日以下拘留
         prior = mine
     return sorted(found, key=lambda f: -f.score)
 

@@ -99,7 +99,7 @@ PERIOD_AFTER = re.compile(r"后(?![果续者勤期来面方备])")  # 30日后�
 # What a figure question asks for, read by `figures`: a value a change reached (提高到多少), a time, how often,
 # money, a share, a length or a time (多长), a bound, two quantities at once.
 BECAME_Q = re.compile(rf"{CHANGE}(?:到|至)")
-FEW_NOT = r"(?<![后来近这那前好哪])"  # 今后几年, 近几年, 这几天: a few, not how many
+FEW_NOT = r"(?<!今后)(?<!未来)(?<![近这那好哪])"  # 今后几年, 近几年, 这几天: a few, not how many (收到申请后几日内 is)
 TIME_Q = re.compile(rf"多长时间|多久|{FEW_NOT}几(?:日|天|年|个月|小时)|年限|时长|(?:什么|多长的?)(?:时限|期限)|{LIMIT_Q.pattern}")
 # how often (多长时间开几次, 一年开几次): a count of times in a period answers, stated with its period
 FREQUENCY_Q = re.compile(
@@ -117,7 +117,7 @@ UPPER_Q = re.compile(r"最长|最多|上限|最高|不超过|最晚|最迟|(?:�
 LOWER_Q = re.compile(r"最短|最少|至少|下限|最低|最快|不少于|不低于|不得低于|不得少于|(?:多少|几)[^，,？?]{0,3}以上")
 # two quantities asked (拘留和罚款幅度各是多少, 多少户、多少人, 最长多久？…能延长到多久？): the figure and the one after it
 TWO_Q = re.compile(r"[和与及][^，,。？?、]{1,8}(?:各|分别)(?:是|为)?多少|(?:多少|几)[^，,。？?]{1,8}(?:、|和|及)(?:多少|几)")
-ONE_Q = re.compile(r"多少|多久|多长时间|几(?:[个天日年人次项件])")
+ONE_Q = re.compile(rf"多少|多久|多长时间|{FEW_NOT}几(?:[个天日年人次项件])")
 TOTALS = ("共计", "总计", "合计", "累计", "一共", "总共")  # it asks for the total, not a year's part
 # what a count asked for counts (几个省（区、市）): the figure is written with it (10个省（区、市）)
 COUNTED_Q = re.compile(r"(?:几|多少)个([^，,。？?；;！!]{1,12})")
