@@ -832,6 +832,7 @@ def test_a_range_with_its_unit_twice_is_one_figure_and_a_query_ending_in_a_limit
     assert top_figure(years, "一共多少件？", ["共计"]) == "共计10件"
     assert detect_kind("专利代理师首次执业 备案期限")[0] == "figure"
     assert detect_kind("设区的市人大常委会组成人员名额")[0] == "figure"
+    assert [detect_kind(q)[0] for q in ("诉讼时效", "公务员 最低服务年限", "专项资金 限额")] == ["figure"] * 3
     assert detect_kind("所需时间是否计入许可期限？")[0] != "figure"
     assert detect_kind("哪些法律法规对解除冻结规定了期限？")[0] != "figure"
 
@@ -884,6 +885,11 @@ def test_a_case_the_question_sets_aside_does_not_answer_it() -> None:
     words = ["行政处罚", "信息", "通报批评", "较低", "数额", "罚款", "公示", "停止"]
     assert top_figure(rule, asked, words) == "自公示之日起届满三年"
     assert top_figure(rule, "仅受通报批评的行政处罚信息，自公示之日起满多长时间停止公示？", words) == "自公示之日起届满三个月"
+    # the case set aside shares more of the question's words (市场监管部门): only the penalty turns it down
+    ruled = ("市场监管部门对仅受到通报批评的行政处罚信息自公示之日起届满三个月的，停止公示。"
+             "其他行政处罚信息自公示之日起届满三年的，停止公示。")
+    apart = "市场监管部门公示的行政处罚信息，除仅受通报批评的以外，自公示之日起满多长时间停止公示？"
+    assert top_figure(ruled, apart, ["市场监管部门", "通报批评", "行政处罚", "信息", "公示", "停止"]).endswith("三年")
     assert excepted_words("协助运送他人偷越国境的，除拘留外并处多少罚款？") == ""
     assert excepted_words("设立合伙律师事务所，除一般条件外还应当具备哪些条件？") == ""
 
@@ -970,3 +976,20 @@ def test_the_review_cases_a_period_after_an_act_amounts_of_two_kinds_and_cases_t
     found = figures_in(lead, q.terms, {t.text: 1.0 for t in q.terms}, q.measure_word, q.years, q.text)
     assert all("伪造" not in f.context for f in found if "三十日" in f.value)
     assert analyse("今后几年新增多少个停车位？").measure_word == "个"
+
+
+def test_stated_figures_reads_a_case_with_the_sentence_it_is_of(tmp_path: Path) -> None:
+    """`compose.stated_figures` keeps a figure whose own sentence lacks the question's words when the sentence it is a
+    case of states them (…农业农村主管部门…处一万元以上十万元以下的罚款；使用者为个人的，可以处二百元以上…)."""
+    from lawdocs.answering import compose
+    from lawdocs.answering.question import Question
+
+    ix = Index.create(tmp_path / "ix", embedder=HashEmbedder())
+    ix.add_documents([make_law("中华人民共和国生态环境法典", [
+        "第一条 未将农药包装废弃物交由专门的机构进行无害化处理的，由农业农村主管部门责令改正，处一万元以上十万元以下"
+        "的罚款；农业投入品使用者为个人的，可以处二百元以上二千元以下的罚款。"])])
+    asked = "个人没把农药包装废弃物交去无害化处理，农业农村部门最多能罚多少？"
+    q = analyse(asked)
+    q = Question(**{**q.__dict__, "terms": [Term("农药"), Term("包装"), Term("废弃物"), Term("无害化"), Term("农业农村")]})
+    values = [f.value for f in compose.stated_figures(ix, q, [(0, 1.0, [])])]
+    assert values[0] == "二百元以上二千元以下" and "一万元以上十万元以下" in values
