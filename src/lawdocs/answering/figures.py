@@ -354,7 +354,7 @@ def figures_in(
                 value, end = value + sentence[m.end() : upper.end()], sent.start() + upper.end()  # the range whole
             if other := either.get((upper or m).start()):
                 value, end = value + sentence[(upper or m).end() : other.end()], sent.start() + other.end()
-            elif counted and m.group("unit") == "个" and not m.group("after"):
+            elif counted and not upper and m.group("unit") == "个" and not m.group("after"):
                 noun = shared_start(counted.group(1), text[end:])
                 value, end = value + noun, end + len(noun)  # 10个省（区、市）: the count with what it counts
             rate = _RATE.search(text[: start])
