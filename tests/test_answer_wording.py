@@ -852,9 +852,11 @@ def test_a_case_after_a_semicolon_or_a_paragraph_referring_back_is_read_with_the
             "单位有前款行为的，由公安机关处十万元以上五十万元以下罚款。")
     asked = "单位设立用于实施违法犯罪活动的网站的，公安机关对单位罚款多少？"
     assert top_figure(site, asked, ["设立", "违法犯罪", "网站", "公安机关"]) == "十万元以上五十万元以下"
-    second = "乙机关收到的，十日内答复。"
+    second = "申请人为个人的，十日内答复。"
     assert "甲机关" not in in_context(second, "甲机关应当公开", "甲机关应当公开" + second, semicolon=False)
     assert in_context(second, "甲机关应当公开", "甲机关应当公开" + second, semicolon=True).startswith("甲机关")
+    parallel = "属于有条件共享类的，十日内答复。"  # a parallel case, not a party's: its own words only
+    assert "甲机关" not in in_context(parallel, "甲机关应当公开", "甲机关应当公开" + parallel, semicolon=True)
     assert in_context("单位有前款行为的，处…", "", "甲乙丙单位有前款行为的，处…", semicolon=False).startswith("甲乙丙")
 
 

@@ -75,11 +75,13 @@ def asked_party(question: str) -> str | None:
 def in_context(sentence: str, before: str, read: str, semicolon: bool) -> str:
     """What a sentence is read with, normalised: all the text up to it and itself (`read`) when it refers back
     (单位有前款行为的), the sentence before it (`before`, itself read so) and itself when it follows a semicolon and
-    states a case of that one (…的，), else itself."""
+    states a party's case of that one (…；使用者为个人的，), else itself. A parallel case (…；属于有条件共享类的，)
+    keeps its own words: read with the one before, it would outweigh a sentence of another article that answers."""
     if _BACK.search(sentence):
         return read
     own = normalise_text(sentence)
-    return before + own if semicolon and _CASE.match(sentence) else own
+    case = _CASE.match(sentence) if semicolon else None  # a party's case (使用者为个人的), not a parallel one
+    return before + own if case and PARTY.search(case.group(0)) else own
 
 
 # a case a question sets aside (除仅受通报批评或较低数额罚款的以外，…满多长时间): a figure stated for it does not
