@@ -117,7 +117,7 @@ class FigureMatch:
     start: int  # span of the figure in the clause text (a rate carried from a starting value is outside it)
     end: int
     score: float
-    context: str = ""  # what its sentence is read with (`in_context`, and a lead's list of conditions)
+    context: str  # what its sentence is read with (`in_context`, and a lead's list of conditions)
 
 
 def _same_kind(a: FigureMatch, b: FigureMatch) -> bool:
